@@ -1,0 +1,236 @@
+import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { sign, verify } from "hono/utils/jwt/jwt";
+import { ulid } from "ulid";
+import type { Notifier } from "../notify/notifier.js";
+import { getItem, queryAll, transact, type Item, type Store, type TransactItem } from "../store/client.js";
+import { Keys } from "../store/keys.js";
+import { DomainError, fail } from "./errors.js";
+import type { Role } from "./model.js";
+
+export const codeTtlSeconds = 5 * 60;
+export const codeTries = 5;
+export const tokenTtlSeconds = 7 * 24 * 3600;
+
+/** Limits on asking for codes: per phone, and per client address. */
+export const otpLimits = [
+  { scope: "phone", windowSeconds: 60, max: 1 },
+  { scope: "phone", windowSeconds: 3600, max: 5 },
+  { scope: "client", windowSeconds: 3600, max: 30 },
+] as const;
+
+export interface User {
+  id: string;
+  phone: string;
+  name: string;
+  lang: "zh-CN" | "en";
+}
+
+export interface Membership {
+  communityId: string;
+  roles: Role[];
+  branchId?: string;
+}
+
+/** The signed-in person with what they may do, read from the table on each request. */
+export interface Actor extends User {
+  admin: boolean;
+  communities: Membership[];
+}
+
+export function rolesIn(actor: Actor, communityId: string): Role[] {
+  return actor.communities.find((m) => m.communityId === communityId)?.roles ?? [];
+}
+
+export function hasRole(actor: Actor, communityId: string, role: Role): boolean {
+  return rolesIn(actor, communityId).includes(role) || (role === "staff" && actor.admin);
+}
+
+/**
+ * Accepts a mainland mobile number (13800138000, with or without +86, spaces or dashes)
+ * or any E.164 number, and returns E.164. Anything else is refused.
+ */
+export function normalizePhone(raw: string): string | undefined {
+  const s = raw.replace(/[\s-]/g, "");
+  if (/^1[3-9]\d{9}$/.test(s)) return `+86${s}`;
+  if (/^\+861[3-9]\d{9}$/.test(s)) return s;
+  if (/^\+86/.test(s)) return undefined;
+  if (/^\+[1-9]\d{7,14}$/.test(s)) return s;
+  return undefined;
+}
+
+export function maskPhone(phone: string): string {
+  const local = phone.startsWith("+86") ? phone.slice(3) : phone;
+  return local.length > 7 ? `${local.slice(0, 3)}****${local.slice(-4)}` : "****";
+}
+
+function codeHash(secret: string, phone: string, code: string) {
+  return createHmac("sha256", secret).update(`${phone}:${code}`).digest("hex");
+}
+
+async function countHit(store: Store, bucket: string, windowSeconds: number, max: number, now: number) {
+  const windowStart = Math.floor(now / 1000 / windowSeconds) * windowSeconds;
+  try {
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: Keys.rate(bucket, `${windowSeconds}#${windowStart}`),
+        UpdateExpression: "ADD hits :one SET expiresAt = :exp",
+        ConditionExpression: "attribute_not_exists(hits) OR hits < :max",
+        ExpressionAttributeValues: { ":one": 1, ":max": max, ":exp": windowStart + windowSeconds + 60 },
+      }),
+    );
+  } catch (err: any) {
+    if (err?.name !== "ConditionalCheckFailedException") throw err;
+    const retryAfter = windowStart + windowSeconds - Math.floor(now / 1000);
+    fail("auth.rate_limited", `Too many codes asked for; try again in ${retryAfter} s.`, { retryAfter });
+  }
+}
+
+/** Sends a 6-digit sign-in code by SMS; only its hash is stored, for 5 minutes. */
+export async function requestCode(
+  store: Store,
+  notifier: Notifier,
+  secret: string,
+  input: { phone: string; client: string; now?: number },
+) {
+  const now = input.now ?? Date.now();
+  for (const limit of otpLimits) {
+    const bucket = limit.scope === "phone" ? `otp#${input.phone}` : `otp-client#${input.client}`;
+    await countHit(store, bucket, limit.windowSeconds, limit.max, now);
+  }
+  const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+  await store.doc.send(
+    new PutCommand({
+      TableName: store.table,
+      Item: {
+        ...Keys.otp(input.phone),
+        type: "otp",
+        hash: codeHash(secret, input.phone, code),
+        tries: 0,
+        expiresAt: Math.floor(now / 1000) + codeTtlSeconds,
+      },
+    }),
+  );
+  await notifier.send({
+    to: input.phone,
+    channel: "sms",
+    kind: "sign-in",
+    text: `【微心愿】您的登录验证码是 ${code}，5分钟内有效。Your Microwish sign-in code is ${code}.`,
+  });
+  return { expiresInSeconds: codeTtlSeconds };
+}
+
+/** Checks a code; the fifth wrong try locks it. A right code is used up at once. */
+export async function redeemCode(store: Store, secret: string, input: { phone: string; code: string; now?: number }) {
+  const now = input.now ?? Date.now();
+  const otp = await getItem(store, Keys.otp(input.phone));
+  if (!otp || otp.expiresAt <= Math.floor(now / 1000)) {
+    fail("auth.code_expired", "This code has expired or was never sent: ask for a new one.");
+  }
+  if (otp!.tries >= codeTries) fail("auth.locked", "Too many wrong codes: ask for a new one.");
+  const given = Buffer.from(codeHash(secret, input.phone, input.code));
+  if (!timingSafeEqual(given, Buffer.from(otp!.hash))) {
+    try {
+      await store.doc.send(
+        new UpdateCommand({
+          TableName: store.table,
+          Key: Keys.otp(input.phone),
+          UpdateExpression: "SET tries = tries + :one",
+          ConditionExpression: "#h = :h AND tries = :t",
+          ExpressionAttributeNames: { "#h": "hash" },
+          ExpressionAttributeValues: { ":one": 1, ":h": otp!.hash, ":t": otp!.tries },
+        }),
+      );
+    } catch (err: any) {
+      if (err?.name !== "ConditionalCheckFailedException") throw err;
+    }
+    const left = codeTries - otp!.tries - 1;
+    fail("auth.wrong_code", left > 0 ? `Wrong code: ${left} tries left.` : "Wrong code: ask for a new one.", {
+      triesLeft: left,
+    });
+  }
+  try {
+    await store.doc.send(
+      new DeleteCommand({
+        TableName: store.table,
+        Key: Keys.otp(input.phone),
+        ConditionExpression: "#h = :h",
+        ExpressionAttributeNames: { "#h": "hash" },
+        ExpressionAttributeValues: { ":h": otp!.hash },
+      }),
+    );
+  } catch (err: any) {
+    if (err?.name === "ConditionalCheckFailedException") fail("auth.code_expired", "This code was used already.");
+    throw err;
+  }
+  return findOrCreateUser(store, { phone: input.phone });
+}
+
+export async function findOrCreateUser(store: Store, input: { phone: string; name?: string; id?: string }): Promise<User> {
+  const link = await getItem(store, Keys.phone(input.phone));
+  if (link) return fromItem((await getItem(store, Keys.user(link.userId)))!);
+  const user: User = {
+    id: input.id ?? ulid(),
+    phone: input.phone,
+    name: input.name ?? `居民${input.phone.slice(-4)}`,
+    lang: "zh-CN",
+  };
+  const at = new Date().toISOString();
+  try {
+    await transact(
+      store,
+      [
+        { Put: { Item: { ...Keys.user(user.id), type: "user", ...user, createdAt: at }, ConditionExpression: "attribute_not_exists(pk)" } },
+        { Put: { Item: { ...Keys.phone(user.phone), type: "phone", userId: user.id }, ConditionExpression: "attribute_not_exists(pk)" } },
+      ] as TransactItem[],
+      () => fail("user.exists", "This phone number signed up at the same moment."),
+    );
+  } catch (err) {
+    if (err instanceof DomainError && err.code === "user.exists") return findOrCreateUser(store, { phone: input.phone });
+    throw err;
+  }
+  return user;
+}
+
+function fromItem(item: Item): User {
+  return { id: item.id, phone: item.phone, name: item.name, lang: item.lang ?? "zh-CN" };
+}
+
+export async function getUser(store: Store, id: string): Promise<User | undefined> {
+  const item = await getItem(store, Keys.user(id));
+  return item ? fromItem(item) : undefined;
+}
+
+/** The user and their roles per community: one query on the user's partition. */
+export async function loadActor(store: Store, userId: string): Promise<Actor | undefined> {
+  const items = await queryAll(store, {
+    KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+    ExpressionAttributeValues: { ":pk": Keys.user(userId).pk, ":from": "R#", ":to": "U" },
+  });
+  const user = items.find((i) => i.sk === "U");
+  if (!user) return undefined;
+  return {
+    ...fromItem(user),
+    admin: Boolean(user.admin),
+    communities: items
+      .filter((i) => i.sk.startsWith("R#"))
+      .map((r) => ({ communityId: r.communityId, roles: r.roles, branchId: r.branchId })),
+  };
+}
+
+export async function issueToken(secret: string, userId: string, now = Date.now()) {
+  const iat = Math.floor(now / 1000);
+  return sign({ sub: userId, iat, exp: iat + tokenTtlSeconds }, secret, "HS256");
+}
+
+/** The user id a token was issued to, or a 401-class error saying why not. */
+export async function readToken(secret: string, token: string): Promise<string> {
+  try {
+    const payload = await verify(token, secret, "HS256");
+    if (typeof payload.sub === "string" && payload.sub) return payload.sub;
+  } catch (err: any) {
+    if (err?.name === "JwtTokenExpired") fail("auth.token_expired", "Your sign-in has expired: sign in again.");
+  }
+  return fail("auth.bad_token", "The sign-in token is not valid: sign in again.");
+}

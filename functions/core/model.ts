@@ -1,0 +1,65 @@
+/** The wish lifecycle of DESIGN.md section 3, as data: the code and the tests both read it. */
+export const statuses = [
+  "submitted",
+  "open",
+  "claimed",
+  "in_progress",
+  "completed",
+  "confirmed",
+  "closed",
+  "rejected",
+  "cancelled",
+  "expired",
+] as const;
+export type Status = (typeof statuses)[number];
+
+export const roles = ["resident", "member", "staff", "admin"] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * Who may do what from which state. `member` here means a member of the wish's
+ * community; `claimant` a member holding an active claim on the wish; `owner` the
+ * resident who posted it; `system` the scheduled jobs.
+ */
+export const transitions = {
+  approve: { from: ["submitted"], by: ["staff"] },
+  reject: { from: ["submitted"], by: ["staff"] },
+  dispatch: { from: ["open"], by: ["staff"] },
+  claim: { from: ["open"], by: ["member"] },
+  // Once the first volunteer has checked in the team is fixed: releasing then is staff's call (cancel, or verify with 0).
+  release: { from: ["open", "claimed"], by: ["claimant"] },
+  decline: { from: ["open", "claimed"], by: ["claimant"] },
+  // A group job may start before every slot is taken: those who came check in.
+  "check-in": { from: ["open", "claimed", "in_progress"], by: ["claimant"] },
+  "check-out": { from: ["in_progress"], by: ["claimant"] },
+  complete: { from: ["in_progress"], by: ["claimant"] },
+  confirm: { from: ["completed"], by: ["owner", "staff"] },
+  dispute: { from: ["completed"], by: ["owner", "staff"] },
+  verify: { from: ["confirmed"], by: ["staff"] },
+  cancel: { from: ["submitted", "open", "claimed", "in_progress", "completed", "confirmed"], by: ["owner", "staff"] },
+  expire: { from: ["open"], by: ["system"] },
+} as const satisfies Record<string, { from: readonly Status[]; by: readonly string[] }>;
+export type Transition = keyof typeof transitions;
+
+/** A resident may cancel only before anyone has started the work. */
+export const ownerMayCancelFrom: readonly Status[] = ["submitted", "open", "claimed"];
+
+export const finalStatuses: readonly Status[] = ["closed", "rejected", "cancelled", "expired"];
+
+/** The catalogue of wish categories, the same for every community for now. */
+export const categories = [
+  { code: "errand", name: { "zh-CN": "跑腿代办", en: "Errands" } },
+  { code: "carry", name: { "zh-CN": "搬运帮扶", en: "Carrying and moving" } },
+  { code: "repair", name: { "zh-CN": "维修服务", en: "Small repairs" } },
+  { code: "elderly", name: { "zh-CN": "关爱老人", en: "Elderly care and visits" } },
+  { code: "children", name: { "zh-CN": "儿童关爱", en: "Children and tutoring" } },
+  { code: "health", name: { "zh-CN": "健康义诊", en: "Health" } },
+  { code: "cleaning", name: { "zh-CN": "环境清洁", en: "Cleaning and environment" } },
+  { code: "digital", name: { "zh-CN": "智能手机帮教", en: "Help with phones and online services" } },
+  { code: "farming", name: { "zh-CN": "助农生产", en: "Farm work" } },
+  { code: "other", name: { "zh-CN": "其他", en: "Other" } },
+] as const;
+export type CategoryCode = (typeof categories)[number]["code"];
+export const categoryCodes = categories.map((c) => c.code) as [CategoryCode, ...CategoryCode[]];
+
+export const defaultSettings = { fenceRadiusMeters: 300 };

@@ -1,0 +1,45 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { ulid } from "ulid";
+import { queryPage, type Store } from "../store/client.js";
+import { Keys } from "../store/keys.js";
+import type { Message, Notifier } from "./notifier.js";
+
+const keepSeconds = 7 * 24 * 3600;
+
+/**
+ * Delivery for local runs: each message is kept in the table (so the dev outbox
+ * survives a restart and every process sees it) and printed to the console.
+ */
+export function outboxNotifier(store: Store, opts: { print?: boolean } = {}): Notifier {
+  return {
+    async send(message) {
+      const at = new Date();
+      await store.doc.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: {
+            ...Keys.outbox(message.to, ulid(at.getTime())),
+            type: "outbox",
+            ...message,
+            at: at.toISOString(),
+            expiresAt: Math.floor(at.getTime() / 1000) + keepSeconds,
+          },
+        }),
+      );
+      if (opts.print) console.log(`[outbox] ${message.channel} → ${message.to}: ${message.text}`);
+    },
+  };
+}
+
+export async function readOutbox(store: Store, to: string, limit = 50) {
+  const now = Math.floor(Date.now() / 1000);
+  const page = await queryPage(store, {
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": Keys.outbox(to, "").pk },
+    ScanIndexForward: false,
+    Limit: limit,
+  });
+  return page.items
+    .filter((m) => m.expiresAt > now)
+    .map((m) => ({ to: m.to as string, channel: m.channel as string, kind: m.kind as string, text: m.text as string, at: m.at as string }));
+}

