@@ -1,6 +1,6 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
-import { getItem, queryAll, transact, type Store, type TransactItem } from "../store/client.js";
+import { getItem, queryAll, queryPage, transact, type Store, type TransactItem } from "../store/client.js";
 import { Keys, Prefix } from "../store/keys.js";
 import { DomainError, fail } from "./errors.js";
 import { categories, defaultSettings, type Role } from "./model.js";
@@ -84,4 +84,22 @@ export async function appoint(
       },
     }),
   );
+}
+
+/** A community's people with their roles and branch, from the community index. */
+export async function people(store: Store, communityId: string, cursor?: string, limit = 50) {
+  const page = await queryPage(
+    store,
+    {
+      IndexName: "byCommunity",
+      KeyConditionExpression: "gsi3pk = :pk",
+      ExpressionAttributeValues: { ":pk": Keys.rolePeople(communityId, "").gsi3pk },
+      Limit: limit,
+    },
+    cursor,
+  );
+  return {
+    items: page.items.map((r) => ({ id: r.userId, name: r.name, roles: r.roles, branchId: r.branchId })),
+    cursor: page.cursor,
+  };
 }

@@ -1,0 +1,30 @@
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { handle } from "hono/aws-lambda";
+import { createApp } from "./app/index.js";
+import { snsNotifier } from "./notify/sns.js";
+import { createStore } from "./store/client.js";
+
+const need = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+
+let secret: Promise<string> | undefined;
+
+/** The signing secret: from JWT_SECRET when given, else read once from SSM (an SST secret). */
+function loadSecret(): Promise<string> {
+  if (process.env.JWT_SECRET) return Promise.resolve(process.env.JWT_SECRET);
+  secret ??= new SSMClient({})
+    .send(new GetParameterCommand({ Name: need("JWT_SECRET_PARAM"), WithDecryption: true }))
+    .then((out) => out.Parameter?.Value ?? Promise.reject(new Error("the JWT secret parameter is empty")))
+    .catch((err) => {
+      secret = undefined;
+      throw err;
+    });
+  return secret;
+}
+
+const app = createApp({ store: createStore(need("TABLE_NAME")), notifier: snsNotifier(), secret: loadSecret });
+
+export const handler = handle(app);

@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { InvalidInput, invalidInputResponse, onError, problem, router, type Deps, type Env, type Router } from "./http.js";
+import { docsPage, openApiDocument } from "./openapi.js";
+import { authRoutes } from "./routes/auth.js";
+import { peopleRoutes } from "./routes/people.js";
+import { wishRoutes } from "./routes/wishes.js";
+
+export type { Deps } from "./http.js";
+
+/** The whole HTTP API; Lambda and the local server both serve this app (locally with the dev routes as `extra`). */
+export function createApp(deps: Deps, extra: Router[] = []) {
+  const app = new Hono<Env>();
+  // Bearer tokens, no cookies: any origin may call. Narrowed to the site's origin with the hardening work.
+  app.use("/api/*", cors({ origin: "*", allowHeaders: ["authorization", "content-type", "idempotency-key"], maxAge: 600 }));
+  app.use("/api/*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use(
+    "/api/*",
+    bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, { code: "request.too_large", detail: "The body is larger than 64 KB." }) }),
+  );
+
+  const service = router("/api");
+  service.route({ method: "get", path: "/health", tag: "service", who: "anyone", auth: false, summary: "Liveness" }, ({ c }) => c.json({ ok: true }));
+  const routers = [service, authRoutes(), wishRoutes(), peopleRoutes(), ...extra];
+  for (const r of routers) app.route(r.prefix, r.app);
+
+  const ops = routers.flatMap((r) => r.ops);
+  let doc: unknown;
+  app.get("/api/openapi.json", (c) => c.json((doc ??= openApiDocument(ops))));
+  app.get("/api/docs", (c) => c.html(docsPage));
+
+  app.notFound((c) => problem(c, 404, { code: "route.not_found", detail: `No route ${c.req.method} ${c.req.path}.` }));
+  app.onError((err, c) => (err instanceof InvalidInput ? invalidInputResponse(err, c) : onError(err, c)));
+  return app;
+}

@@ -1,0 +1,134 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import * as Claims from "../core/claims.js";
+import * as Community from "../core/community.js";
+import * as Hours from "../core/hours.js";
+import { findOrCreateUser, loadActor, type Actor } from "../core/identity.js";
+import type { Role } from "../core/model.js";
+import * as Wish from "../core/wish.js";
+import { getItem, type Store } from "../store/client.js";
+
+export const demoCommunityId = "demo-xingfuli";
+const registry = { pk: "DEMO", sk: "DEMO" };
+
+export interface DemoPerson {
+  id: string;
+  phone: string;
+  name: string;
+  role: Role;
+  branchId?: string;
+}
+
+export async function demoPeople(store: Store): Promise<{ communityId: string; people: DemoPerson[] }> {
+  const item = await getItem(store, registry);
+  return item ? { communityId: item.communityId, people: item.people } : { communityId: demoCommunityId, people: [] };
+}
+
+const members = ["李明", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏", "徐刚", "孙悦", "马超"];
+const residents = ["王奶奶", "李大爷", "张阿姨", "陈先生"];
+
+const here = { lat: 33.0676, lng: 107.0238 };
+const near = (i: number) => ({ lat: here.lat + i * 0.0004, lng: here.lng + i * 0.0003 });
+const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
+
+/**
+ * Seeds the demo community once: branches, a staff user, a dozen members, residents, and
+ * wishes in every state, all made through the same domain functions the API uses, so their
+ * timelines, claims and hours are what real use would leave behind.
+ */
+export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
+  if (await getItem(store, registry)) return { seeded: false };
+  if (!(await Community.exists(store, demoCommunityId))) {
+    await Community.create(store, { id: demoCommunityId, name: "幸福里社区", branches: ["第一党支部", "第二党支部", "青年志愿服务队"] });
+  }
+  const community = await Community.fromId(store, demoCommunityId);
+  const people: DemoPerson[] = [];
+  const person = async (phone: string, name: string, role: Role, branchId?: string) => {
+    const user = await findOrCreateUser(store, { phone, name });
+    if (role !== "resident") {
+      await Community.appoint(store, { communityId: demoCommunityId, userId: user.id, name, roles: role === "staff" ? ["staff"] : ["member"], branchId });
+    }
+    people.push({ id: user.id, phone, name, role, branchId });
+    return (await loadActor(store, user.id)) as Actor;
+  };
+
+  const staff = await person("+8613800000001", "王主任", "staff");
+  const m: Actor[] = [];
+  for (const [i, name] of members.entries()) {
+    m.push(await person(`+86139000000${String(i + 1).padStart(2, "0")}`, name, "member", community.branches[i % 3].id));
+  }
+  const r: Actor[] = [];
+  for (const [i, name] of residents.entries()) r.push(await person(`+86137000000${String(i + 1).padStart(2, "0")}`, name, "resident"));
+
+  const post = async (owner: Actor, i: number, category: Wish.NewWish["category"], title: string, description: string) =>
+    (
+      await Wish.create(store, owner, {
+        communityId: demoCommunityId,
+        category,
+        title,
+        description,
+        address: `幸福里${i + 1}号楼`,
+        location: near(i),
+        window: { from: inDays(-1), to: inDays(7) },
+      })
+    ).wish.id;
+  const approve = (id: string, slots = 1, deadline = inDays(5)) => Wish.approve(store, staff, id, { slots, estimatedMinutes: 60, deadline });
+  const spot = (i: number) => ({ ...near(i), accuracy: 15 });
+
+  // submitted
+  await post(r[0], 0, "repair", "厨房水龙头漏水", "水龙头一直滴水，想请人帮忙换个阀芯。");
+  await post(r[1], 1, "digital", "教我用手机挂号", "想学会用手机在医院公众号上预约挂号。");
+  // open, one of them a group job
+  await approve(await post(r[2], 2, "carry", "帮忙把旧衣柜搬下楼", "六楼没有电梯，衣柜比较重，需要两个人。"), 2);
+  await approve(await post(r[3], 3, "elderly", "周末陪老人聊聊天", "父亲独居，希望周末有人陪他下棋聊天。"));
+  await approve(await post(r[1], 4, "farming", "食用菌菌棒上架", "合作社六千袋菌棒需要一天内上架，需要二十一人。"), 21);
+  // claimed
+  const claimed = await post(r[0], 5, "errand", "代取降压药", "社区卫生站开的药，帮忙取一下送到家。");
+  await approve(claimed);
+  await Claims.claim(store, m[0], claimed);
+  // in progress
+  const working = await post(r[2], 6, "cleaning", "楼道杂物清理", "三单元楼道堆了不少纸箱，想请志愿者一起清理。");
+  await approve(working, 2);
+  await Claims.dispatch(store, staff, working, { memberIds: [m[1].id, m[2].id] });
+  await Claims.checkIn(store, m[1], working, spot(6));
+  // completed
+  const done = await post(r[3], 7, "repair", "更换楼道灯泡", "二楼楼道灯坏了，晚上看不清。");
+  await approve(done);
+  await Claims.claim(store, m[3], done);
+  await Claims.checkIn(store, m[3], done, spot(7));
+  await Claims.checkOut(store, m[3], done, spot(7));
+  await Claims.complete(store, m[3], done, { note: "已换上节能灯。" });
+  // confirmed
+  const thanked = await post(r[1], 8, "children", "辅导孙子数学作业", "孙子上四年级，数学作业想请人辅导。");
+  await approve(thanked);
+  await Claims.claim(store, m[4], thanked);
+  await Claims.checkIn(store, m[4], thanked, spot(8));
+  await Claims.checkOut(store, m[4], thanked, spot(8));
+  await Claims.complete(store, m[4], thanked, { note: "讲了分数的加减法。" });
+  await Wish.confirm(store, r[1], thanked, { rating: 5, comment: "老师很耐心，谢谢！" });
+  // closed, with hours
+  for (const [i, [owner, members, title]] of ([
+    [r[0], [m[5], m[6]], "陪同去医院复查"],
+    [r[2], [m[7]], "修理自行车"],
+  ] as const).entries()) {
+    const id = await post(owner, 9 + i, i ? "repair" : "elderly", title, `${title}，谢谢志愿者。`);
+    await approve(id, members.length);
+    for (const member of members) {
+      await Claims.claim(store, member, id);
+      await Claims.checkIn(store, member, id, spot(9 + i));
+      await Claims.checkOut(store, member, id, spot(9 + i));
+    }
+    await Claims.complete(store, members[0], id, { note: "已完成。" });
+    await Wish.confirm(store, owner, id, { rating: 5 });
+    const minutes = Object.fromEntries(members.map((x, j) => [x.id, 90 + 30 * j]));
+    await Hours.verify(store, staff, id, { minutes, reason: "按实际服务时长补录（演示数据）" });
+  }
+  // rejected, cancelled, expired
+  await Wish.reject(store, staff, await post(r[3], 11, "other", "帮忙代缴罚款", "想请人帮忙代缴交通罚款。"), { reason: "涉及个人证件与资金，请本人到窗口办理。" });
+  await Wish.cancel(store, r[0], await post(r[0], 12, "errand", "代买早餐", "明早想请人帮忙买两个包子。"), { reason: "家人已经买了。" });
+  const late = await post(r[2], 13, "elderly", "重阳节陪老人包饺子", "重阳节活动，想请志愿者陪老人一起包饺子。");
+  await Wish.approve(store, staff, late, { slots: 3, estimatedMinutes: 120, deadline: inDays(0.0001) });
+  await Wish.expire(store, late, new Date(Date.now() + 86_400_000));
+
+  await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...registry, communityId: demoCommunityId, people } }));
+  return { seeded: true };
+}
