@@ -71,13 +71,19 @@ export function onError(err: Error, c: Context) {
   return problem(c, 500, { code: "server.error", detail: "Something went wrong on our side; it has been logged.", requestId });
 }
 
-function fieldErrors(error: z.ZodError): Record<string, string> {
+function fieldErrors(error: z.ZodError, input: unknown): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".") || "(body)";
-    errors[path] ??= issue.code === "invalid_type" && issue.input === undefined ? "Required." : issue.message;
+    const value = issue.path.reduce<any>((v, k) => (v == null ? undefined : v[k as any]), input);
+    const missing = issue.code === "invalid_type" && value === undefined;
+    errors[path] ??= missing ? "Required." : issue.code === "invalid_type" ? `Expected ${issue.expected}, got ${typeOf(value)}.` : issue.message;
   }
   return errors;
+}
+
+function typeOf(value: unknown) {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
 
 export class InvalidInput extends Error {
@@ -91,7 +97,7 @@ export class InvalidInput extends Error {
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new InvalidInput(where, fieldErrors(result.error));
+  if (!result.success) throw new InvalidInput(where, fieldErrors(result.error, value));
   return result.data;
 }
 

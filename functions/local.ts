@@ -1,0 +1,111 @@
+/**
+ * `npm start`: DynamoDB Local on disk under DATA_DIR (default .data/), the table created if
+ * missing, the demo community seeded on first run, and the API plus the built web app on PORT.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { join, resolve } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { serve } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { createApp } from "./app/index.js";
+import { devRoutes } from "./dev/routes.js";
+import { demoPeople, seedDemo } from "./dev/seed.js";
+import { outboxNotifier } from "./notify/local.js";
+import { createStore } from "./store/client.js";
+import { DynamoLocalError, dynamoClientConfig, startDynamoLocal, type DynamoLocal } from "./store/dynamo-local.js";
+import { ensureTable } from "./store/local-table.js";
+
+class StartError extends Error {}
+
+function portFree(port: number, host: string) {
+  return new Promise<boolean>((done) => {
+    const probe = net.createServer();
+    probe.once("error", () => done(false));
+    probe.listen(port, host, () => probe.close(() => done(true)));
+  });
+}
+
+/** A signing secret made once per data directory, so tokens survive restarts and never live in the code. */
+function localSecret(dataDir: string) {
+  const file = join(dataDir, "jwt-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+export async function startLocal(opts: { dataDir: string; port: number; host: string; table: string; webDir: string; quiet?: boolean }) {
+  const port = opts.port;
+  if (port !== 0 && !(await portFree(port, opts.host))) {
+    throw new StartError(`port ${port} is already in use: stop what is using it, or set PORT to another port`);
+  }
+  mkdirSync(join(opts.dataDir, "db"), { recursive: true });
+  const secret = localSecret(opts.dataDir);
+  const db: DynamoLocal = await startDynamoLocal({ dbPath: join(opts.dataDir, "db"), port: Number(process.env.DYNAMO_PORT ?? 0) });
+  try {
+    const config = dynamoClientConfig(db.endpoint);
+    const { created } = await ensureTable(new DynamoDBClient(config), opts.table);
+    const store = createStore(opts.table, config);
+    const { seeded } = await seedDemo(store);
+
+    const api = createApp({ store, notifier: outboxNotifier(store, { print: !opts.quiet }), secret: async () => secret }, [devRoutes()]);
+    const site = new Hono();
+    site.route("/", api);
+    site.use("/*", serveStatic({ root: opts.webDir }));
+    // The web app routes on the client: any other page gets the app shell.
+    site.get("*", serveStatic({ root: opts.webDir, path: "index.html" }));
+
+    const server = await new Promise<ReturnType<typeof serve>>((ready, failed) => {
+      const s = serve({ fetch: site.fetch, port, hostname: opts.host }, () => ready(s));
+      s.once("error", failed);
+    });
+    const address = server.address() as net.AddressInfo;
+    const url = `http://${opts.host === "0.0.0.0" ? "localhost" : opts.host}:${address.port}`;
+    const stop = async () => {
+      await new Promise((done) => server.close(done));
+      await db.stop();
+    };
+    return { url, store, created, seeded, stop, db };
+  } catch (err) {
+    await db.stop();
+    throw err;
+  }
+}
+
+async function main() {
+  const dataDir = resolve(process.env.DATA_DIR ?? ".data");
+  const port = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartError(`PORT must be a port number, not ${process.env.PORT}`);
+  const local = await startLocal({
+    dataDir,
+    port,
+    host: process.env.HOST ?? "127.0.0.1",
+    table: process.env.TABLE_NAME ?? "microwish",
+    webDir: resolve(process.env.WEB_DIR ?? "web/dist"),
+  });
+  const demo = await demoPeople(local.store);
+  console.log(`\nMicrowish is running at ${local.url}  (data in ${dataDir}${local.seeded ? ", demo community seeded" : ""})`);
+  console.log(`API docs: ${local.url}/api/docs · dev outbox: ${local.url}/api/dev/outbox?to=PHONE · demo tokens: ${local.url}/api/dev/demo\n`);
+  console.log("Demo sign-ins (phone → the code appears here and in the dev outbox):");
+  for (const p of demo.people) console.log(`  ${p.role.padEnd(8)} ${p.name.padEnd(4, "　")} ${p.phone}`);
+  console.log("\nCtrl-C stops the server and the database.");
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    await local.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("functions/local.ts")) {
+  main().catch((err) => {
+    const known = err instanceof StartError || err instanceof DynamoLocalError;
+    console.error(`microwish: ${known ? err.message : err?.stack ?? err}`);
+    process.exit(1);
+  });
+}
