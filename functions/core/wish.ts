@@ -143,7 +143,9 @@ export function wishUpdate(wish: Item, to: Status, at: string, fields: Record<st
     ":g": Keys.wishByStatus(wish.communityId, to, wish.createdAt, wish.id).gsi1pk,
   };
   const sets = ["#status = :to", "#version = :next", "updatedAt = :at", "gsi1pk = :g"];
-  Object.entries(fields).forEach(([k, v], i) => {
+  Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .forEach(([k, v], i) => {
     names[`#f${i}`] = k;
     values[`:f${i}`] = v;
     sets.push(`#f${i} = :f${i}`);

@@ -112,8 +112,8 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   ] as const).entries()) {
     const id = await post(owner, 9 + i, i ? "repair" : "elderly", title, `${title}，谢谢志愿者。`);
     await approve(id, members.length);
+    for (const member of members) await Claims.claim(store, member, id);
     for (const member of members) {
-      await Claims.claim(store, member, id);
       await Claims.checkIn(store, member, id, spot(9 + i));
       await Claims.checkOut(store, member, id, spot(9 + i));
     }
