@@ -1,0 +1,170 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { createApp } from "../../functions/app/index.js";
+import * as Community from "../../functions/core/community.js";
+import { findOrCreateUser, issueToken } from "../../functions/core/identity.js";
+import { devRoutes } from "../../functions/dev/routes.js";
+import { outboxNotifier } from "../../functions/notify/local.js";
+import { createStore, type Store } from "../../functions/store/client.js";
+import { dynamoClientConfig } from "../../functions/store/dynamo-local.js";
+import { freshTable } from "./db.js";
+
+export const secret = "test-secret-for-signing-tokens";
+
+export interface Person {
+  id: string;
+  name: string;
+  phone: string;
+  token: string;
+}
+
+export interface Response<T = any> {
+  status: number;
+  body: T;
+  type: string;
+  headers: Headers;
+}
+
+/**
+ * A running API for one test file: its own table in the run's DynamoDB Local, the real Hono
+ * app behind a real HTTP server on a free port, and `call` to talk to it as a given person.
+ */
+export async function startApi() {
+  const { tableName, endpoint } = await freshTable();
+  const store = createStore(tableName, dynamoClientConfig(endpoint));
+  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret }, [devRoutes()]);
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((ready) => server.once("listening", () => ready()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  async function call<T = any>(
+    method: string,
+    path: string,
+    opts: { as?: Person | string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response<T>> {
+    const token = typeof opts.as === "string" ? opts.as : opts.as?.token;
+    const headers: Record<string, string> = { ...opts.headers };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (opts.body !== undefined || opts.raw !== undefined) headers["content-type"] ??= "application/json";
+    const res = await fetch(base + path, {
+      method,
+      headers,
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+    const type = res.headers.get("content-type") ?? "";
+    const text = await res.text();
+    return { status: res.status, body: type.includes("json") && text ? JSON.parse(text) : text, type, headers: res.headers };
+  }
+
+  return {
+    base,
+    store,
+    call,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+export type Api = Awaited<ReturnType<typeof startApi>>;
+
+let phoneSeq = 0;
+/** A fresh mainland mobile number, unique within the run. */
+export function newPhone() {
+  phoneSeq += 1;
+  return `+86136${String(process.pid % 10_000).padStart(4, "0")}${String(phoneSeq).padStart(4, "0")}`;
+}
+
+export async function person(store: Store, name: string): Promise<Person> {
+  const phone = newPhone();
+  const user = await findOrCreateUser(store, { phone, name });
+  return { id: user.id, name, phone, token: await issueToken(secret, user.id) };
+}
+
+/**
+ * A community with one staff member, `members` volunteers in two branches and `residents`
+ * residents, each with a token. Made through the domain functions, as an admin would.
+ */
+export async function community(store: Store, opts: { members?: number; residents?: number; name?: string } = {}) {
+  const { id, branches } = await Community.create(store, { name: opts.name ?? "测试社区", branches: ["第一支部", "第二支部"] });
+  const staff = await person(store, "社区工作人员");
+  await Community.appoint(store, { communityId: id, userId: staff.id, name: staff.name, roles: ["staff"] });
+  const members: (Person & { branchId: string })[] = [];
+  for (let i = 0; i < (opts.members ?? 3); i++) {
+    const m = await person(store, `志愿者${i + 1}`);
+    const branchId = branches[i % branches.length].id;
+    await Community.appoint(store, { communityId: id, userId: m.id, name: m.name, roles: ["member"], branchId });
+    members.push({ ...m, branchId });
+  }
+  const residents: Person[] = [];
+  for (let i = 0; i < (opts.residents ?? 2); i++) residents.push(await person(store, `居民${i + 1}`));
+  return { id, branches, staff, members, residents };
+}
+export type TestCommunity = Awaited<ReturnType<typeof community>>;
+
+export const somewhere = { lat: 33.0676, lng: 107.0238, accuracy: 20 };
+
+export function newWish(communityId: string, extra: Record<string, unknown> = {}) {
+  return {
+    communityId,
+    category: "repair",
+    title: "厨房水龙头漏水",
+    description: "水龙头一直滴水，想请人帮忙换个阀芯。",
+    address: "幸福里3号楼",
+    location: { lat: 33.0676, lng: 107.0238 },
+    ...extra,
+  };
+}
+
+/** Every item in the table, by key: to show that a refused request wrote nothing. */
+export async function snapshot(store: Store, partitions: string[]) {
+  const out: Record<string, unknown>[] = [];
+  for (const pk of partitions) {
+    const res = await store.doc.send(
+      new QueryCommand({ TableName: store.table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, ConsistentRead: true }),
+    );
+    out.push(...(res.Items ?? []));
+  }
+  return JSON.stringify(out);
+}
+
+/**
+ * Drives a wish through the API to the given status and returns its id. Claims are taken by
+ * `members` (all of them, with `slots` equal to their number); the first one completes.
+ */
+export async function wishIn(
+  api: Api,
+  c: TestCommunity,
+  status: "submitted" | "open" | "claimed" | "in_progress" | "completed" | "confirmed" | "closed" | "rejected" | "cancelled",
+  opts: { owner?: Person; members?: Person[]; slots?: number } = {},
+): Promise<string> {
+  const owner = opts.owner ?? c.residents[0];
+  const members = opts.members ?? [c.members[0]];
+  const expectOk = (res: Response, what: string) => {
+    if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res;
+  };
+  const created = expectOk(await api.call("POST", "/api/wishes", { as: owner, body: newWish(c.id) }), "create");
+  const id = created.body.id as string;
+  if (status === "submitted") return id;
+  if (status === "rejected") {
+    expectOk(await api.call("POST", `/api/wishes/${id}/reject`, { as: c.staff, body: { reason: "不在服务范围" } }), "reject");
+    return id;
+  }
+  if (status === "cancelled") {
+    expectOk(await api.call("POST", `/api/wishes/${id}/cancel`, { as: owner, body: { reason: "不需要了" } }), "cancel");
+    return id;
+  }
+  const slots = opts.slots ?? members.length;
+  expectOk(await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots, estimatedMinutes: 60 } }), "approve");
+  if (status === "open") return id;
+  for (const m of members) expectOk(await api.call("POST", `/api/wishes/${id}/claim`, { as: m }), "claim");
+  if (status === "claimed") return id;
+  for (const m of members) expectOk(await api.call("POST", `/api/wishes/${id}/check-in`, { as: m, body: somewhere }), "check-in");
+  if (status === "in_progress") return id;
+  for (const m of members) expectOk(await api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: somewhere }), "check-out");
+  expectOk(await api.call("POST", `/api/wishes/${id}/complete`, { as: members[0], body: { note: "修好了" } }), "complete");
+  if (status === "completed") return id;
+  expectOk(await api.call("POST", `/api/wishes/${id}/confirm`, { as: owner, body: { rating: 5, comment: "谢谢" } }), "confirm");
+  if (status === "confirmed") return id;
+  expectOk(await api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: {} }), "verify");
+  return id;
+}
