@@ -2,7 +2,7 @@ import { getMany, transact, type Item, type Store, type TransactItem } from "../
 import { Keys } from "../store/keys.js";
 import { DomainError, fail } from "./errors.js";
 import type { Actor } from "./identity.js";
-import type { Status } from "./model.js";
+import { transitions, type Status } from "./model.js";
 import { authorize, commit, eventItem, load, loadWithClaim, wishUpdate, type LatLng } from "./wish.js";
 
 export interface Position extends LatLng {
@@ -144,7 +144,7 @@ export async function release(store: Store, actor: Actor, id: string, input: { r
     store,
     wish,
     [
-      wishUpdate(wish, "open", at, { claimed: wish.claimed - 1 }),
+      wishUpdate(wish, "open", at, {}, { whenStatus: transitions[kind].from, add: { claimed: -1 } }),
       {
         Delete: {
           Key: Keys.claim(id, actor.id),
@@ -185,7 +185,7 @@ export async function checkIn(store: Store, actor: Actor, id: string, position: 
     store,
     wish,
     [
-      wishUpdate(wish, "in_progress", at, fields),
+      wishUpdate(wish, "in_progress", at, fields, { whenStatus: transitions["check-in"].from }),
       claimUpdate(id, actor.id, "checkIn", record),
       { Put: { Item: eventItem(wish, actor, "check-in", "in_progress", at, { data: record }) } },
     ],
@@ -212,7 +212,7 @@ export async function checkOut(store: Store, actor: Actor, id: string, position:
     store,
     wish,
     [
-      wishUpdate(wish, "in_progress", at),
+      wishUpdate(wish, "in_progress", at, {}, { whenStatus: transitions["check-out"].from }),
       claimUpdate(id, actor.id, "checkOut", record),
       { Put: { Item: eventItem(wish, actor, "check-out", "in_progress", at, { data: record }) } },
     ],

@@ -131,30 +131,50 @@ export function eventItem(
 
 /**
  * The update that moves a wish: status, index key, version, and the fields given.
- * The condition names the version it read, so a wish that changed meanwhile is never clobbered.
+ * By default the condition names the version it read, so a wish that changed meanwhile is
+ * never clobbered. Steps that many volunteers take side by side (check-in, check-out, release)
+ * guard on the states they may leave instead, and move counters with `add`, so that two
+ * volunteers arriving at once do not turn each other away.
  */
-export function wishUpdate(wish: Item, to: Status, at: string, fields: Record<string, unknown> = {}, extraCondition?: string) {
+export function wishUpdate(
+  wish: Item,
+  to: Status,
+  at: string,
+  fields: Record<string, unknown> = {},
+  guard: { whenStatus?: readonly Status[]; add?: Record<string, number> } = {},
+) {
   const names: Record<string, string> = { "#status": "status", "#version": "version" };
   const values: Record<string, unknown> = {
     ":to": to,
-    ":v": wish.version,
-    ":next": wish.version + 1,
+    ":one": 1,
     ":at": at,
     ":g": Keys.wishByStatus(wish.communityId, to, wish.createdAt, wish.id).gsi1pk,
   };
-  const sets = ["#status = :to", "#version = :next", "updatedAt = :at", "gsi1pk = :g"];
+  const sets = ["#status = :to", "#version = #version + :one", "updatedAt = :at", "gsi1pk = :g"];
   Object.entries(fields)
     .filter(([, v]) => v !== undefined)
     .forEach(([k, v], i) => {
-    names[`#f${i}`] = k;
-    values[`:f${i}`] = v;
-    sets.push(`#f${i} = :f${i}`);
+      names[`#f${i}`] = k;
+      values[`:f${i}`] = v;
+      sets.push(`#f${i} = :f${i}`);
+    });
+  Object.entries(guard.add ?? {}).forEach(([k, n], i) => {
+    names[`#a${i}`] = k;
+    values[`:a${i}`] = n;
+    sets.push(`#a${i} = #a${i} + :a${i}`);
   });
+  let condition = "#version = :v";
+  if (guard.whenStatus) {
+    guard.whenStatus.forEach((st, i) => (values[`:s${i}`] = st));
+    condition = `#status IN (${guard.whenStatus.map((_, i) => `:s${i}`).join(", ")})`;
+  } else {
+    values[":v"] = wish.version;
+  }
   return {
     Update: {
       Key: Keys.wish(wish.id),
       UpdateExpression: `SET ${sets.join(", ")}`,
-      ConditionExpression: ["#version = :v", extraCondition].filter(Boolean).join(" AND "),
+      ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
