@@ -15,9 +15,17 @@ const MIN_JAVA = 17;
 const READY_TIMEOUT_MS = 20_000;
 const READY_POLL_MS = 75;
 const STOP_GRACE_MS = 5_000;
-const STDERR_TAIL_LINES = 8;
+const STDERR_TAIL_LINES = 4;
+const STDERR_CAP = 64 * 1024;
 
-export type DynamoLocalErrorCode = "java_missing" | "java_too_old" | "jar_missing" | "port_taken" | "exited" | "timeout";
+export type DynamoLocalErrorCode =
+  | "java_missing"
+  | "java_too_old"
+  | "jar_missing"
+  | "port_taken"
+  | "bad_db_path"
+  | "exited"
+  | "timeout";
 
 export class DynamoLocalError extends Error {
   constructor(
@@ -62,39 +70,53 @@ export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<D
   const host = opts.host ?? "127.0.0.1";
   await checkJava(java);
   const jarDir = findJarDir();
-  const port = await claimPort(opts.port ?? 0);
-
   const storage = opts.dbPath ? ["-dbPath", makeDir(opts.dbPath)] : ["-inMemory"];
+  const wanted = opts.port ?? 0;
+  for (let attempt = 1; ; attempt++) {
+    const port = await claimPort(wanted);
+    try {
+      return await launch({ java, jarDir, storage, host, port });
+    } catch (err) {
+      // A free port picked for us can be taken by someone else before the JVM binds it.
+      const raced = err instanceof DynamoLocalError && err.code === "port_taken";
+      if (!raced || wanted !== 0 || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function launch(o: { java: string; jarDir: string; storage: string[]; host: string; port: number }) {
   const child = spawn(
-    java,
+    o.java,
     [
-      `-Djava.library.path=${join(jarDir, "DynamoDBLocal_lib")}`,
+      // C1 only: starts about a third faster, and a local emulator never runs long enough to miss C2.
+      "-XX:TieredStopAtLevel=1",
+      `-Djava.library.path=${join(o.jarDir, "DynamoDBLocal_lib")}`,
       "-jar",
-      join(jarDir, "DynamoDBLocal.jar"),
+      join(o.jarDir, "DynamoDBLocal.jar"),
       "-port",
-      String(port),
-      ...storage,
+      String(o.port),
+      ...o.storage,
       "-sharedDb",
       "-disableTelemetry",
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   track(child);
-  const stderr = tail(child);
+  const stderr = collect(child);
   // The parent's lifetime is set by its own work; the JVM is killed on its way out.
   child.unref();
   (child.stdout as net.Socket | null)?.unref();
   (child.stderr as net.Socket | null)?.unref();
 
-  const endpoint = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const endpoint = `http://${o.host.includes(":") ? `[${o.host}]` : o.host}:${o.port}`;
   const stop = () => stopChild(child);
   try {
-    await waitUntilAnswering(child, endpoint, stderr);
+    await waitUntilAnswering(child, endpoint, o.port, stderr);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { endpoint, port, stop };
+  return { endpoint, port: o.port, stop };
 }
 
 async function checkJava(java: string): Promise<void> {
@@ -154,7 +176,11 @@ function safeReaddir(dir: string): string[] {
 
 function makeDir(dir: string): string {
   const abs = resolve(dir);
-  mkdirSync(abs, { recursive: true });
+  try {
+    mkdirSync(abs, { recursive: true });
+  } catch (err) {
+    throw new DynamoLocalError("bad_db_path", `Cannot keep DynamoDB Local's data in ${abs}: ${(err as Error).message}`);
+  }
   return abs;
 }
 
@@ -167,9 +193,7 @@ function claimPort(port: number): Promise<number> {
     const server = net.createServer();
     server.unref();
     server.once("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EADDRINUSE" || err.code === "EACCES") {
-        fail(new DynamoLocalError("port_taken", `Port ${port} is already in use: stop what listens there or pick another port for DynamoDB Local`));
-      } else fail(err);
+      fail(err.code === "EADDRINUSE" || err.code === "EACCES" ? portTaken(port) : err);
     });
     server.listen(port, () => {
       const chosen = (server.address() as net.AddressInfo).port;
@@ -178,21 +202,35 @@ function claimPort(port: number): Promise<number> {
   });
 }
 
-/** Keeps the last lines the JVM wrote, for the error when it dies. */
-function tail(child: ChildProcess): () => string {
-  let lines: string[] = [];
-  let partial = "";
+function portTaken(port: number) {
+  return new DynamoLocalError(
+    "port_taken",
+    `Port ${port} is already in use: stop what listens there or pick another port for DynamoDB Local`,
+  );
+}
+
+/** What the JVM writes to stderr (its start, capped), for the error when it dies. */
+function collect(child: ChildProcess): () => string {
+  let text = "";
   child.stdout?.resume();
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
-    const parts = (partial + chunk).split(/\r?\n/);
-    partial = parts.pop() ?? "";
-    lines = [...lines, ...parts.filter((l) => l.trim())].slice(-STDERR_TAIL_LINES);
+    if (text.length < STDERR_CAP) text += chunk;
   });
-  return () => [...lines, partial].filter((l) => l.trim()).slice(-STDERR_TAIL_LINES).join("\n");
+  return () => text;
 }
 
-async function waitUntilAnswering(child: ChildProcess, endpoint: string, stderr: () => string): Promise<void> {
+/** The last lines that say something: Java stack frames would crowd out the exception itself. */
+function lastLines(stderr: string): string {
+  return stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(at |\.\.\. \d+ more)/.test(l))
+    .slice(-STDERR_TAIL_LINES)
+    .join(" | ");
+}
+
+async function waitUntilAnswering(child: ChildProcess, endpoint: string, port: number, stderr: () => string): Promise<void> {
   const client = new DynamoDBClient({
     ...dynamoClientConfig(endpoint),
     maxAttempts: 1,
@@ -224,15 +262,16 @@ async function waitUntilAnswering(child: ChildProcess, endpoint: string, stderr:
       if (!isRunning(child)) {
         await closed;
         const why = stderr();
+        if (why.includes("BindException")) throw portTaken(port);
         const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`;
-        throw new DynamoLocalError("exited", `DynamoDB Local exited early (${how})${why ? `: ${oneLine(why)}` : ""}`, why);
+        throw new DynamoLocalError("exited", `DynamoDB Local exited early (${how})${suffix(why)}`, lastLines(why));
       }
       if (Date.now() > deadline) {
         const why = stderr();
         throw new DynamoLocalError(
           "timeout",
-          `DynamoDB Local did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s${why ? `: ${oneLine(why)}` : ""}`,
-          why,
+          `DynamoDB Local did not answer on ${endpoint} within ${READY_TIMEOUT_MS / 1000} s${suffix(why)}`,
+          lastLines(why),
         );
       }
       await new Promise((r) => setTimeout(r, READY_POLL_MS));
@@ -242,11 +281,9 @@ async function waitUntilAnswering(child: ChildProcess, endpoint: string, stderr:
   }
 }
 
-function oneLine(text: string): string {
-  return text
-    .split("\n")
-    .map((l) => l.trim())
-    .join(" | ");
+function suffix(stderr: string): string {
+  const lines = lastLines(stderr);
+  return lines ? `: ${lines}` : "";
 }
 
 function isRunning(child: ChildProcess): boolean {
@@ -294,6 +331,8 @@ function track(child: ChildProcess) {
   if (running.size === 0) hook();
   running.add(child);
   child.once("exit", () => untrack(child));
+  // A failed spawn or kill is reported by the start or stop that caused it, not as a crash.
+  child.on("error", () => untrack(child));
 }
 
 function untrack(child: ChildProcess) {
