@@ -1,6 +1,6 @@
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app/index.js";
+import { getParameter } from "./aws/ssm.js";
 import { snsNotifier } from "./notify/sns.js";
 import { createStore } from "./store/client.js";
 
@@ -15,13 +15,10 @@ let secret: Promise<string> | undefined;
 /** The signing secret: from JWT_SECRET when given, else read once from SSM (an SST secret). */
 function loadSecret(): Promise<string> {
   if (process.env.JWT_SECRET) return Promise.resolve(process.env.JWT_SECRET);
-  secret ??= new SSMClient({})
-    .send(new GetParameterCommand({ Name: need("JWT_SECRET_PARAM"), WithDecryption: true }))
-    .then((out) => out.Parameter?.Value ?? Promise.reject(new Error("the JWT secret parameter is empty")))
-    .catch((err) => {
-      secret = undefined;
-      throw err;
-    });
+  secret ??= getParameter(need("JWT_SECRET_PARAM")).catch((err) => {
+    secret = undefined;
+    throw err;
+  });
   return secret;
 }
 
