@@ -1,0 +1,81 @@
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/constructs";
+import { getParameterPath } from "sst/constructs/util/binding.js";
+import { Data } from "./Data.js";
+import { Notify } from "./Notify.js";
+
+const tableActions = [
+  "dynamodb:BatchGetItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:Query",
+  "dynamodb:UpdateItem",
+];
+
+export function Api({ stack }: StackContext) {
+  const { table } = use(Data);
+  const { wishEvents } = use(Notify);
+
+  const jwtSecret = new Config.Secret(stack, "JWT_SECRET");
+  // The same path `sst secrets set` writes to; the handler fetches it itself because
+  // functions/ must not depend on sst/node.
+  const jwtSecretParam = getParameterPath(jwtSecret, "value");
+  const jwtSecretArn = `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${jwtSecretParam}`;
+
+  // One function behind both routes: the router inside it owns the whole /api tree.
+  const handler = new Function(stack, "ApiHandler", {
+    handler: "functions/api.handler",
+    memorySize: "1024 MB",
+    timeout: "10 seconds",
+    environment: {
+      TABLE_NAME: table.tableName,
+      TOPIC_ARN: wishEvents.topicArn,
+      JWT_SECRET_PARAM: jwtSecretParam,
+    },
+  });
+  handler.attachPermissions([
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: tableActions,
+      resources: [table.tableArn, `${table.tableArn}/index/*`],
+    }),
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["sns:Publish"],
+      resources: [wishEvents.topicArn],
+    }),
+    // SMS goes straight to phone numbers (functions/notify/sns.ts), and SNS only
+    // authorises direct-to-phone publishes against "*"; this is the one unscoped grant.
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["sns:Publish"],
+      resources: ["*"],
+    }),
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["ssm:GetParameter", "ssm:GetParameters"],
+      resources: [jwtSecretArn],
+    }),
+  ]);
+
+  const api = new HttpApi(stack, "Api", {
+    // Any origin for now: clients send bearer tokens in Authorization, never cookies.
+    // The web hardening work may narrow this to the site's own origin.
+    cors: {
+      allowOrigins: ["*"],
+      allowHeaders: ["authorization", "content-type", "idempotency-key"],
+      allowMethods: ["ANY"],
+    },
+    routes: {
+      "ANY /api/{proxy+}": handler,
+      "GET /api": handler,
+    },
+  });
+
+  stack.addOutputs({ ApiUrl: api.url });
+
+  return { api };
+}

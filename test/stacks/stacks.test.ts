@@ -1,0 +1,244 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTableInput } from "../../functions/store/table.js";
+import { Api } from "../../stacks/Api.js";
+import { Data } from "../../stacks/Data.js";
+import { Notify } from "../../stacks/Notify.js";
+import { Web } from "../../stacks/Web.js";
+import { account, list, region, synth, type Statement } from "./synth.js";
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Json = Record<string, any>;
+
+let data: Template;
+let notify: Template;
+let api: Template;
+let sst: typeof import("sst/constructs");
+
+beforeAll(async () => {
+  await synth("test", ["Data", "Notify", "Api"]);
+  sst = await import("sst/constructs");
+  data = Template.fromStack(sst.getStack(Data));
+  notify = Template.fromStack(sst.getStack(Notify));
+  api = Template.fromStack(sst.getStack(Api));
+}, 180_000);
+
+const only = (template: Template, type: string): [string, Resource] => {
+  const found = Object.entries(template.findResources(type)) as [string, Resource][];
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+/** The value a cross-stack `Fn::ImportValue` resolves to in the exporting stack. */
+const exported = (from: Template, ref: unknown): unknown => {
+  const name = (ref as Json)["Fn::ImportValue"];
+  expect(name, JSON.stringify(ref)).toBeTypeOf("string");
+  const outputs = Object.values(from.toJSON().Outputs ?? {}) as Json[];
+  const output = outputs.find((o) => o.Export?.Name === name);
+  expect(output, `export ${name}`).toBeDefined();
+  return output!.Value;
+};
+
+describe("Data stack", () => {
+  it("keys the table on pk/sk, all string attributes, as functions/store/table.ts defines", () => {
+    const [, table] = only(data, "AWS::DynamoDB::Table");
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: "pk", KeyType: "HASH" },
+      { AttributeName: "sk", KeyType: "RANGE" },
+    ]);
+    const expected = createTableInput("unused");
+    expect(table.Properties.AttributeDefinitions).toEqual(expect.arrayContaining(expected.AttributeDefinitions));
+    expect(table.Properties.AttributeDefinitions).toHaveLength(8);
+    expect(table.Properties.BillingMode).toBe("PAY_PER_REQUEST");
+  });
+
+  it("has the three GSIs with their key names, projecting everything", () => {
+    const [, table] = only(data, "AWS::DynamoDB::Table");
+    const byName = Object.fromEntries(
+      (table.Properties.GlobalSecondaryIndexes as Json[]).map((ix) => [ix.IndexName, ix]),
+    );
+    expect(Object.keys(byName).sort()).toEqual(["byCommunity", "byStatus", "byUser"]);
+    for (const [name, pk, sk] of [
+      ["byStatus", "gsi1pk", "gsi1sk"],
+      ["byUser", "gsi2pk", "gsi2sk"],
+      ["byCommunity", "gsi3pk", "gsi3sk"],
+    ]) {
+      expect(byName[name].KeySchema).toEqual([
+        { AttributeName: pk, KeyType: "HASH" },
+        { AttributeName: sk, KeyType: "RANGE" },
+      ]);
+      expect(byName[name].Projection).toEqual({ ProjectionType: "ALL" });
+    }
+    const fromDefinition = createTableInput("unused").GlobalSecondaryIndexes;
+    expect(table.Properties.GlobalSecondaryIndexes).toHaveLength(fromDefinition.length);
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(expect.arrayContaining(fromDefinition));
+  });
+
+  it("streams new and old images, expires on expiresAt and has point-in-time recovery", () => {
+    data.hasResourceProperties("AWS::DynamoDB::Table", {
+      StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it("is destroyed with a non-production stage", () => {
+    const [, table] = only(data, "AWS::DynamoDB::Table");
+    expect(table.DeletionPolicy).toBe("Delete");
+  });
+});
+
+describe("Notify stack", () => {
+  it("has the wish-events topic and outputs its ARN", () => {
+    const [id] = only(notify, "AWS::SNS::Topic");
+    notify.hasOutput("WishEventsTopicArn", { Value: { Ref: id } });
+  });
+});
+
+describe("Api stack", () => {
+  const handler = (): [string, Resource] => {
+    const fns = Object.entries(api.findResources("AWS::Lambda::Function")) as [string, Resource][];
+    const found = fns.filter(([, fn]) => fn.Properties.Environment?.Variables?.TABLE_NAME !== undefined);
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  it("routes the /api tree to the one handler", () => {
+    const routes = Object.values(api.findResources("AWS::ApiGatewayV2::Route")) as Resource[];
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(["ANY /api/{proxy+}", "GET /api"]);
+    const integrations = Object.values(api.findResources("AWS::ApiGatewayV2::Integration")) as Resource[];
+    const [fnId] = handler();
+    for (const integration of integrations) {
+      expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(fnId);
+    }
+  });
+
+  it("bundles functions/api.handler for Node 22 on arm64 with 1024 MB and 10 s", () => {
+    const [, fn] = handler();
+    expect(fn.Properties.Runtime).toBe("nodejs22.x");
+    expect(fn.Properties.Architectures).toEqual(["arm64"]);
+    expect(fn.Properties.MemorySize).toBe(1024);
+    expect(fn.Properties.Timeout).toBe(10);
+    expect(fn.Properties.Handler).toMatch(/(^|\/)api\.handler$/);
+    expect(fn.Properties.Code.S3Key, "bundled code, not the placeholder").toBeDefined();
+  });
+
+  it("bundles as minified ESM", async () => {
+    const { useProject } = await import("sst/project.js");
+    const fn = sst.getStack(Api).node.findAll().find((c) => c instanceof sst.Function)!;
+    const bundle = readFileSync(join(useProject().paths.artifacts, fn.node.addr, "functions/api.mjs"), "utf8");
+    expect(/\bexport\s*\{[^}]*\bas handler\s*\}/.test(bundle), "ESM export of handler").toBe(true);
+    const lines = bundle.split("\n");
+    expect(bundle.length / lines.length, "average line length").toBeGreaterThan(1000);
+  });
+
+  it("passes the table name, topic ARN and JWT secret parameter name", () => {
+    const [, fn] = handler();
+    const env = fn.Properties.Environment.Variables;
+    const [tableId] = only(data, "AWS::DynamoDB::Table");
+    const [topicId] = only(notify, "AWS::SNS::Topic");
+    expect(exported(data, env.TABLE_NAME)).toEqual({ Ref: tableId });
+    expect(exported(notify, env.TOPIC_ARN)).toEqual({ Ref: topicId });
+    expect(env.JWT_SECRET_PARAM).toBe("/sst/microwish/test/Secret/JWT_SECRET/value");
+  });
+
+  it("allows any origin with the headers the clients send", () => {
+    api.hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      ProtocolType: "HTTP",
+      CorsConfiguration: {
+        AllowOrigins: ["*"],
+        AllowHeaders: Match.arrayWith(["authorization", "content-type", "idempotency-key"]),
+        AllowCredentials: false,
+      },
+    });
+  });
+
+  it("outputs the API URL", () => {
+    const outputs = api.findOutputs("ApiUrl");
+    expect(Object.keys(outputs)).toHaveLength(1);
+  });
+
+  describe("handler permissions", () => {
+    const statements = (): Statement[] => {
+      const [, fn] = handler();
+      const roleId = fn.Properties.Role["Fn::GetAtt"][0];
+      const policies = Object.values(api.findResources("AWS::IAM::Policy")) as Resource[];
+      const mine = policies.filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
+      expect(mine.length).toBeGreaterThan(0);
+      return mine.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    };
+    const granting = (prefix: string) =>
+      statements().filter((s) => list(s.Action).some((a) => a.startsWith(prefix)));
+
+    it("grants DynamoDB item actions on this table and its indexes only", () => {
+      const tableArn = { "Fn::ImportValue": expect.stringContaining("Data") };
+      const dynamo = granting("dynamodb:");
+      expect(dynamo.length).toBeGreaterThan(0);
+      for (const s of dynamo) {
+        expect(s.Effect).toBe("Allow");
+        expect(list(s.Action)).not.toContain("dynamodb:*");
+        expect(list(s.Action)).toEqual(
+          expect.arrayContaining(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]),
+        );
+        const resources = list(s.Resource) as Json[];
+        expect(resources).toHaveLength(2);
+        expect(resources[0]).toEqual(tableArn);
+        expect(resources[1]).toEqual({ "Fn::Join": ["", [tableArn, "/index/*"]] });
+        expect(exported(data, resources[0])).toEqual({ "Fn::GetAtt": [only(data, "AWS::DynamoDB::Table")[0], "Arn"] });
+      }
+    });
+
+    it("publishes to the wish-events topic, and to '*' only for direct SMS", () => {
+      const sns = granting("sns:");
+      for (const s of sns) expect(list(s.Action)).toEqual(["sns:Publish"]);
+      const resources = sns.flatMap((s) => list(s.Resource));
+      expect(resources).toHaveLength(2);
+      expect(resources).toContain("*");
+      const topic = resources.find((r) => r !== "*");
+      expect(exported(notify, topic)).toEqual({ Ref: only(notify, "AWS::SNS::Topic")[0] });
+    });
+
+    it("reads only the JWT secret's parameter from SSM", () => {
+      const ssm = granting("ssm:");
+      expect(ssm).toHaveLength(1);
+      expect(list(ssm[0].Action).sort()).toEqual(["ssm:GetParameter", "ssm:GetParameters"]);
+      const resources = list(ssm[0].Resource);
+      expect(resources).toHaveLength(1);
+      expect(resources[0]).toEqual({
+        "Fn::Join": [
+          "",
+          ["arn:", { Ref: "AWS::Partition" }, `:ssm:${region}:${account}:parameter/sst/microwish/test/Secret/JWT_SECRET/value`],
+        ],
+      });
+    });
+  });
+});
+
+describe("all stacks", () => {
+  it("never grant a wildcard DynamoDB action or any DynamoDB action on '*'", () => {
+    for (const template of [data, notify, api]) {
+      const policies = Object.values(template.findResources("AWS::IAM::Policy")) as Resource[];
+      for (const s of policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])) {
+        const actions = list(s.Action);
+        expect(actions).not.toContain("*");
+        expect(actions).not.toContain("dynamodb:*");
+        if (actions.some((a) => a.startsWith("dynamodb:"))) expect(list(s.Resource)).not.toContain("*");
+      }
+    }
+  });
+});
+
+describe("Web stack", () => {
+  it("serves web/dist built with the API URL", () => {
+    const site = sst.getStack(Web).node.findAll().find((c) => c instanceof sst.StaticSite) as InstanceType<typeof sst.StaticSite>;
+    const httpApi = sst.getStack(Api).node.findAll().find((c) => c instanceof sst.Api) as InstanceType<typeof sst.Api>;
+    const meta = site.getConstructMetadata();
+    expect(meta.data.path).toBe("web");
+    expect(meta.data.environment).toEqual({ VITE_API_URL: httpApi.url });
+    const props = (site as unknown as { props: { buildCommand?: string; buildOutput?: string } }).props;
+    expect(props.buildCommand).toMatch(/vite build|npm run build/);
+    expect(props.buildOutput).toBe("dist");
+  });
+});
