@@ -46,10 +46,17 @@ export async function queryPage(
   input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">,
   cursor?: string,
 ): Promise<Page<Item>> {
-  const out = await store.doc.send(
-    new QueryCommand({ ...input, TableName: store.table, ExclusiveStartKey: cursor ? decodeCursor(cursor) : undefined }),
-  );
-  return { items: out.Items ?? [], cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined };
+  const start = cursor ? decodeCursor(cursor) : undefined;
+  try {
+    const out = await store.doc.send(new QueryCommand({ ...input, TableName: store.table, ExclusiveStartKey: start }));
+    return { items: out.Items ?? [], cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined };
+  } catch (err: any) {
+    // A cursor that decodes but names no position in this query (forged, or from another list) is the caller's mistake.
+    if (start && err?.name === "ValidationException" && /start(ing)? key/i.test(err.message ?? "")) {
+      throw new DomainError("request.bad_cursor", "The cursor is not one this API gave out.");
+    }
+    throw err;
+  }
 }
 
 /** Every item of a query, following pages. For partitions the application keeps small (one wish). */
