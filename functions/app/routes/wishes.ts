@@ -2,14 +2,18 @@ import * as Claims from "../../core/claims.js";
 import { fail } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
 import * as Wish from "../../core/wish.js";
-import { router } from "../http.js";
+import type { Context } from "hono";
+import type * as z from "zod";
+import type { Actor } from "../../core/identity.js";
+import type { Store } from "../../store/client.js";
+import { router, type Env } from "../http.js";
 import * as S from "../schemas.js";
 
 const wishId = (id: string) => (S.Id.safeParse(id).success ? id : fail("wish.not_found", `No wish ${id.slice(0, 64)} that you can see.`));
 
 export function wishRoutes() {
   const r = router("/api/wishes");
-  const store = (c: { get(k: "deps"): { store: any } }) => c.get("deps").store;
+  const store = (c: Context<Env>) => c.get("deps").store;
 
   r.route({ method: "post", path: "", tag: "wishes", who: "resident", auth: true, summary: "Post a wish (status submitted); honours Idempotency-Key", body: S.NewWish, status: 201 }, async ({ c, body, actor }) => {
     const key = c.req.header("idempotency-key");
@@ -28,12 +32,13 @@ export function wishRoutes() {
     return c.json(await Wish.view(store(c), actor, wishId(c.req.param("id")!)));
   });
 
-  const transition = <B extends import("zod").ZodType | undefined>(
+  /** A lifecycle step: run the domain function, answer with the wish as the caller now sees it. */
+  const transition = <B extends z.ZodType | undefined>(
     name: string,
     who: string,
     summary: string,
     body: B,
-    run: (s: any, actor: any, id: string, body: any) => Promise<Record<string, any>>,
+    run: (store: Store, actor: Actor, id: string, body: B extends z.ZodType ? z.output<B> : undefined) => Promise<unknown>,
   ) =>
     r.route({ method: "post", path: `/:id/${name}`, tag: "lifecycle", who, auth: true, summary, body }, async ({ c, body, actor }) => {
       const id = wishId(c.req.param("id")!);
@@ -45,8 +50,8 @@ export function wishRoutes() {
   transition("reject", "staff", "Reject: submitted → rejected, with a reason", S.Reason, Wish.reject);
   transition("dispatch", "staff", "Claim on members' behalf", S.Dispatch, Claims.dispatch);
   transition("claim", "member", "Claim a place; 409 when full or already claimed", undefined, (s, a, id) => Claims.claim(s, a, id));
-  transition("release", "member with a claim", "Give a place back before checking in", S.OptionalReason, (s, a, id, b) => Claims.release(s, a, id, b ?? {}, "release"));
-  transition("decline", "dispatched member", "Decline a dispatch", S.OptionalReason, (s, a, id, b) => Claims.release(s, a, id, b ?? {}, "decline"));
+  transition("release", "member with a claim", "Give a place back before checking in", S.OptionalReason, (s, a, id, b) => Claims.release(s, a, id, b, "release"));
+  transition("decline", "dispatched member", "Decline a dispatch", S.OptionalReason, (s, a, id, b) => Claims.release(s, a, id, b, "decline"));
   transition("check-in", "member with a claim", "Arrive: time and position", S.Position, Claims.checkIn);
   transition("check-out", "member with a claim", "Leave: time, position and the resident's code", S.CheckOut, Claims.checkOut);
   transition("complete", "member with a claim", "Mark the work done: in_progress → completed", S.Complete, Claims.complete);
