@@ -47,8 +47,9 @@ export function problem(
   body: { code: string; detail: string; errors?: Record<string, string>; [k: string]: unknown },
 ) {
   const { code, ...rest } = body;
+  // The RFC 9457 members come last: a detail that happens to share a name must not overwrite them.
   return c.body(
-    JSON.stringify({ type: `urn:microwish:problem:${code}`, title: titles[status] ?? "Error", status, code, ...rest }),
+    JSON.stringify({ ...rest, type: `urn:microwish:problem:${code}`, title: titles[status] ?? "Error", status, code }),
     status as any,
     { "content-type": "application/problem+json; charset=utf-8" },
   );
@@ -76,7 +77,8 @@ function fieldErrors(error: z.ZodError, input: unknown): Record<string, string> 
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".") || "(body)";
     const value = issue.path.reduce<any>((v, k) => (v == null ? undefined : v[k as any]), input);
-    const missing = issue.code === "invalid_type" && value === undefined;
+    // An absent enum field is reported as a bad value by zod; to a client it is simply missing.
+    const missing = value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value");
     errors[path] ??= missing ? "Required." : issue.code === "invalid_type" ? `Expected ${issue.expected}, got ${typeOf(value)}.` : issue.message;
   }
   return errors;

@@ -67,7 +67,7 @@ export function authorize(who: Who, wish: Item, transition: Transition, claim?: 
   const from = transition === "cancel" && cap === "owner" && !caps.includes("staff") ? ownerMayCancelFrom : rule.from;
   if (!(from as readonly string[]).includes(wish.status)) {
     fail("wish.wrong_state", `A wish that is ${wish.status} cannot be ${pastTense[transition]}.`, {
-      status: wish.status,
+      wishStatus: wish.status,
       allowedFrom: from,
     });
   }
@@ -185,7 +185,7 @@ export function wishUpdate(
 export async function changedMeanwhile(store: Store, id: string): Promise<never> {
   const now = await load(store, id);
   throw new DomainError("wish.changed", `The wish changed while you acted on it (it is now ${now.status}); look again.`, {
-    status: now.status,
+    wishStatus: now.status,
   });
 }
 
@@ -402,7 +402,7 @@ export async function list(store: Store, actor: Actor, q: ListQuery) {
     const items = q.status ? page.items.filter((w) => w.status === q.status) : page.items;
     return { items: items.map((w) => present(w, ["owner"])), cursor: page.cursor };
   }
-  if (!q.communityId) fail("request.invalid", "Say which wishes: mine=true, or a communityId.", { field: "communityId" });
+  if (!q.communityId) fail("request.invalid_query", "Say which wishes: mine=true, or a communityId.", { field: "communityId" });
   const communityId = q.communityId!;
   const staff = hasRole(actor, communityId, "staff");
   const member = hasRole(actor, communityId, "member");
