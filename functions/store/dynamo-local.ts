@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 
 const MIN_JAVA = 17;
-const READY_TIMEOUT_MS = 20_000;
+const READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 75;
 const STOP_GRACE_MS = 5_000;
 const STDERR_TAIL_LINES = 4;

@@ -31,7 +31,7 @@ async function answers(endpoint: string): Promise<boolean> {
 
 /** The JVM is killed right away, but the port may take a moment to close. */
 async function stopsAnswering(endpoint: string): Promise<boolean> {
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 200; i++) {
     if (!(await answers(endpoint))) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -201,7 +201,7 @@ describe("startDynamoLocal", () => {
 
     expect(await stopsAnswering(finishedAt)).toBe(true);
     expect(await stopsAnswering(killedAt)).toBe(true);
-  });
+  }, 90_000);
 });
 
 describe("the run's shared DynamoDB Local", () => {
