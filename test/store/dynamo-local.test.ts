@@ -190,14 +190,16 @@ describe("startDynamoLocal", () => {
         child.stdout.once("data", (line: string) => done(line.trim()));
         child.once("exit", (code) => fail(new Error(`exited with ${code} before starting DynamoDB Local`)));
       });
+    // Listen for the exit from the start: the finishing parent may be gone before the other is up.
     const exited = (child: ReturnType<typeof run>) => new Promise((done) => child.once("exit", done));
 
     // One parent simply runs out of work; the other is stopped with SIGTERM while busy.
     const finishing = run("");
     const killed = run("setInterval(() => {}, 1000);");
+    const bothExited = Promise.all([exited(finishing), exited(killed)]);
     const [finishedAt, killedAt] = await Promise.all([endpointOf(finishing), endpointOf(killed)]);
     killed.kill("SIGTERM");
-    await Promise.all([exited(finishing), exited(killed)]);
+    await bothExited;
 
     expect(await stopsAnswering(finishedAt)).toBe(true);
     expect(await stopsAnswering(killedAt)).toBe(true);
