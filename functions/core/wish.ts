@@ -49,6 +49,9 @@ function canSee(caps: Capacity[], wish: Item) {
 }
 
 const notFound = (id: string) => new DomainError("wish.not_found", `No wish ${id} that you can see.`);
+const missing = (id: string): never => {
+  throw notFound(id);
+};
 
 /**
  * The checks every transition makes, in the order a person would want to hear them:
@@ -92,13 +95,13 @@ const pastTense: Record<Transition, string> = {
 };
 
 export async function load(store: Store, id: string): Promise<Item> {
-  return (await getItem(store, Keys.wish(id))) ?? (() => { throw notFound(id); })();
+  return (await getItem(store, Keys.wish(id))) ?? missing(id);
 }
 
 /** The wish and the acting member's claim, in one consistent round trip. */
 export async function loadWithClaim(store: Store, id: string, memberId: string) {
   const items = await getMany(store, [Keys.wish(id), Keys.claim(id, memberId)]);
-  const wish = items.find((i) => i.sk === "W") ?? (() => { throw notFound(id); })();
+  const wish = items.find((i) => i.sk === "W") ?? missing(id);
   return { wish, claim: items.find((i) => i.sk !== "W") };
 }
 
