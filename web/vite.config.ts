@@ -1,9 +1,31 @@
-import { defineConfig } from "vite";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { defineConfig, type Plugin } from "vite";
 import solid from "vite-plugin-solid";
+
+/** Emits sw.js from service-worker.js with the build's files as the app shell and their hash as the cache version. */
+function serviceWorker(): Plugin {
+  const publicFiles = ["/index.html", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png"];
+  return {
+    name: "microwish-service-worker",
+    apply: "build",
+    generateBundle(_options, bundle) {
+      const built = Object.keys(bundle).filter((f) => /\.(js|css)$/.test(f)).map((f) => `/${f}`).sort();
+      const shell = [...publicFiles, ...built];
+      const version = `microwish-${createHash("sha256").update(shell.join("\n")).digest("hex").slice(0, 12)}`;
+      const source = readFileSync(join(import.meta.dirname, "service-worker.js"), "utf8")
+        .replace("__VERSION__", version)
+        .replace("__SHELL__", JSON.stringify(shell));
+      this.emitFile({ type: "asset", fileName: "sw.js", source });
+    },
+  };
+}
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [solid()],
-  build: { outDir: "dist", emptyOutDir: true, target: "es2020" },
+  plugins: [solid(), serviceWorker()],
+  // The manifest lets the bundle-budget test find what the first page loads.
+  build: { outDir: "dist", emptyOutDir: true, target: "es2020", manifest: true },
   server: { proxy: { "/api": process.env.API_URL ?? "http://127.0.0.1:3000" } },
 });

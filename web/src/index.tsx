@@ -1,44 +1,46 @@
-import { createResource, For, Show } from "solid-js";
+import { Navigate, Route, Router } from "@solidjs/router";
+import { lazy } from "solid-js";
 import { render } from "solid-js/web";
+import { homeOf, role, token } from "./data/session";
+import { locale } from "./i18n";
+import { Shell } from "./ui/shell";
+import "./ui/app.css";
 
-/** The API's base URL: same origin locally, the deployed API's URL on AWS (set at build time). */
-const api = (import.meta.env.VITE_API_URL ?? "").replace(/\/$/, "");
+const SignIn = lazy(() => import("./pages/sign-in"));
+const Post = lazy(() => import("./pages/post"));
+const MyWishes = lazy(() => import("./pages/my-wishes"));
+const WishPage = lazy(() => import("./pages/wish"));
+const Hall = lazy(() => import("./pages/hall"));
+const Tasks = lazy(() => import("./pages/tasks"));
+const Hours = lazy(() => import("./pages/hours"));
+const Review = lazy(() => import("./pages/review"));
+const Board = lazy(() => import("./pages/board"));
+const VerifyQueue = lazy(() => import("./pages/verify-queue"));
+const NotFound = lazy(() => import("./pages/not-found"));
 
-interface Community {
-  id: string;
-  name: string;
-  branches: { id: string; name: string }[];
-  categories: { code: string; name: { "zh-CN": string; en: string } }[];
+document.documentElement.lang = locale();
+
+render(
+  () => (
+    <Router root={Shell}>
+      <Route path="/signin" component={SignIn} />
+      <Route path="/" component={() => <Navigate href={token() ? homeOf(role()) : "/signin"} />} />
+      <Route path="/post" component={Post} />
+      <Route path="/mine" component={MyWishes} />
+      <Route path="/wishes/:id" component={WishPage} />
+      <Route path="/hall" component={Hall} />
+      <Route path="/tasks" component={Tasks} />
+      <Route path="/hours" component={Hours} />
+      <Route path="/review" component={Review} />
+      <Route path="/board" component={Board} />
+      <Route path="/verify" component={VerifyQueue} />
+      <Route path="*" component={NotFound} />
+    </Router>
+  ),
+  document.getElementById("root")!,
+);
+
+// The app shell is cached so that the app opens without a network (and says it is offline).
+if ("serviceWorker" in navigator && import.meta.env.PROD) {
+  addEventListener("load", () => navigator.serviceWorker.register("/sw.js").catch(() => undefined));
 }
-
-async function demoCommunity(): Promise<Community | undefined> {
-  const demo = await fetch(`${api}/api/dev/demo`).then((r) => (r.ok ? r.json() : undefined));
-  if (!demo) return undefined;
-  return fetch(`${api}/api/communities/${demo.communityId}`).then((r) => r.json());
-}
-
-function App() {
-  const [community] = createResource(demoCommunity);
-  return (
-    <main style={{ "font-family": "system-ui, sans-serif", "max-width": "40rem", margin: "auto", padding: "1rem" }}>
-      <h1>微心愿 Microwish</h1>
-      <p>群众点单 → 社区派单 → 党员接单</p>
-      <Show when={community()} fallback={<p>{community.loading ? "加载中…" : "The service is running. API: /api/docs"}</p>}>
-        {(c) => (
-          <section>
-            <h2>{c().name}</h2>
-            <p>支部：{c().branches.map((b) => b.name).join("、")}</p>
-            <ul>
-              <For each={c().categories}>{(cat) => <li>{cat.name["zh-CN"]} · {cat.name.en}</li>}</For>
-            </ul>
-          </section>
-        )}
-      </Show>
-      <p>
-        <a href={`${api}/api/docs`}>API docs</a>
-      </p>
-    </main>
-  );
-}
-
-render(() => <App />, document.getElementById("root")!);

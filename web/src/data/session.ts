@@ -1,0 +1,105 @@
+import { createMemo, createRoot, createSignal } from "solid-js";
+import type { Community, Me, Role } from "./types";
+
+/**
+ * Who is signed in, in which community and which role they are acting in. Kept in
+ * localStorage so that the app opens signed in, and offline with what it last knew.
+ */
+const store = {
+  read<T>(key: string): T | undefined {
+    try {
+      const raw = localStorage.getItem(key);
+      return raw ? (JSON.parse(raw) as T) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  write(key: string, value: unknown) {
+    try {
+      if (value === undefined) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // Private modes without storage still work for this visit.
+    }
+  },
+};
+
+const [tokenSignal, setToken] = createSignal<string | undefined>(store.read("mw.token"));
+const [meSignal, setMe] = createSignal<Me | undefined>(store.read("mw.me"));
+const [chosenRole, setChosenRole] = createSignal<Role | undefined>(store.read("mw.role"));
+const [communityIdSignal, setCommunityId] = createSignal<string | undefined>(store.read("mw.community"));
+const [communitySignal, setCommunity] = createSignal<Community | undefined>(store.read("mw.communityInfo"));
+const [expired, setExpired] = createSignal(false);
+
+export const token = tokenSignal;
+export const me = meSignal;
+export const community = communitySignal;
+export const sessionExpired = expired;
+
+export function signIn(t: string, who: Me) {
+  setToken(t);
+  store.write("mw.token", t);
+  setExpired(false);
+  updateMe(who);
+}
+
+export function updateMe(who: Me) {
+  setMe(who);
+  store.write("mw.me", who);
+  const first = who.communities[0]?.communityId;
+  if (first && !who.communities.some((m) => m.communityId === communityIdSignal())) chooseCommunity(first);
+}
+
+export function signOut() {
+  setToken(undefined);
+  setMe(undefined);
+  setChosenRole(undefined);
+  for (const k of ["mw.token", "mw.me", "mw.role"]) store.write(k, undefined);
+}
+
+/** A token the server no longer accepts: back to sign-in, saying why. */
+export function signOutExpired() {
+  signOut();
+  setExpired(true);
+}
+
+export function chooseCommunity(id: string) {
+  setCommunityId(id);
+  store.write("mw.community", id);
+}
+
+export const communityId = communityIdSignal;
+
+export function rememberCommunity(c: Community) {
+  setCommunity(c);
+  store.write("mw.communityInfo", c);
+}
+
+/** Everyone signed in may post wishes; member and staff come from the community's roles. */
+export const roles = createRoot(() =>
+  createMemo<Role[]>(() => {
+    const who = meSignal();
+    if (!who) return [];
+    const membership = who.communities.find((m) => m.communityId === communityIdSignal());
+    const out: Role[] = [];
+    if (membership?.roles.includes("staff") || who.admin) out.push("staff");
+    if (membership?.roles.includes("member")) out.push("member");
+    out.push("resident");
+    return out;
+  }),
+);
+
+export const role = createRoot(() =>
+  createMemo<Role>(() => {
+    const mine = roles();
+    const chosen = chosenRole();
+    return chosen && mine.includes(chosen) ? chosen : mine[0] ?? "resident";
+  }),
+);
+
+export function chooseRole(r: Role) {
+  setChosenRole(r);
+  store.write("mw.role", r);
+}
+
+export const homeOf = (r: Role) => (r === "staff" ? "/review" : r === "member" ? "/hall" : "/mine");

@@ -1,0 +1,72 @@
+import { createSignal } from "solid-js";
+import type { Locale } from "../data/types";
+import en from "./en";
+import zh, { type Key } from "./zh-CN";
+
+export type { Key } from "./zh-CN";
+
+const catalogues: Record<Locale, Record<Key, string>> = { "zh-CN": zh, en };
+
+function initialLocale(): Locale {
+  try {
+    return localStorage.getItem("mw.lang") === "en" ? "en" : "zh-CN";
+  } catch {
+    return "zh-CN";
+  }
+}
+
+const [localeSignal, setLocaleSignal] = createSignal<Locale>(initialLocale());
+export const locale = localeSignal;
+
+export function setLocale(l: Locale) {
+  setLocaleSignal(l);
+  document.documentElement.lang = l;
+  try {
+    localStorage.setItem("mw.lang", l);
+  } catch {
+    // The choice holds for this visit.
+  }
+}
+
+/** A message in the user's language; `{name}` placeholders take params, numbers formatted for the locale. */
+export function t(key: Key, params: Record<string, string | number> = {}): string {
+  const text = catalogues[localeSignal()][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => {
+    const v = params[name];
+    return v === undefined ? "" : typeof v === "number" ? formatNumber(v) : v;
+  });
+}
+
+export const formatNumber = (n: number, opts?: Intl.NumberFormatOptions) => new Intl.NumberFormat(localeSignal(), opts).format(n);
+
+export function formatDateTime(iso: string | undefined) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(localeSignal(), { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
+}
+
+export function formatDate(iso: string | undefined) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(localeSignal(), { year: "numeric", month: "short", day: "numeric" }).format(new Date(iso));
+}
+
+/** "3 小时前" / "3 hours ago" */
+export function formatAgo(iso: string, now = Date.now()) {
+  const minutes = Math.round((Date.parse(iso) - now) / 60_000);
+  const rtf = new Intl.RelativeTimeFormat(localeSignal(), { numeric: "auto" });
+  if (Math.abs(minutes) < 60) return rtf.format(minutes, "minute");
+  if (Math.abs(minutes) < 48 * 60) return rtf.format(Math.round(minutes / 60), "hour");
+  return rtf.format(Math.round(minutes / 1440), "day");
+}
+
+export function formatMinutes(total: number) {
+  const h = Math.floor(total / 60);
+  const m = total % 60;
+  if (h === 0) return t("duration.m", { m });
+  return m === 0 ? t("duration.h", { h }) : t("duration.hm", { h, m });
+}
+
+export function formatDistance(meters: number) {
+  return meters < 1000
+    ? formatNumber(Math.round(meters), { style: "unit", unit: "meter" })
+    : formatNumber(meters / 1000, { style: "unit", unit: "kilometer", maximumFractionDigits: 1 });
+}

@@ -1,0 +1,73 @@
+import { createEffect, createSignal, For, on, Show } from "solid-js";
+import { get } from "../data/api";
+import { communityId } from "../data/session";
+import type { Page, Status, Wish } from "../data/types";
+import { explain } from "../i18n/explain";
+import { t, type Key } from "../i18n";
+import { waitingTooLong } from "../ui/waiting";
+import { WishCard } from "../ui/wish-card";
+
+const columns: Status[] = ["submitted", "open", "claimed", "in_progress", "completed", "confirmed"];
+
+/** The community's wishes by state, the ones waiting too long first and marked. */
+export default function Board() {
+  const [lists, setLists] = createSignal<Partial<Record<Status, Wish[]>>>({});
+  const [error, setError] = createSignal<unknown>();
+  const [loading, setLoading] = createSignal(false);
+  const [shown, setShown] = createSignal<Status>("submitted");
+
+  const load = async (id: string | undefined) => {
+    if (!id) return;
+    setLoading(true);
+    setError(undefined);
+    try {
+      const pages = await Promise.all(columns.map((s) => get<Page<Wish>>(`/api/wishes?communityId=${encodeURIComponent(id)}&status=${s}&limit=100`)));
+      setLists(Object.fromEntries(columns.map((s, i) => [s, pages[i].items])));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoading(false);
+    }
+  };
+  createEffect(on(communityId, load));
+
+  const items = () => {
+    const all = lists()[shown()] ?? [];
+    return [...all].sort((a, b) => Number(waitingTooLong(b)) - Number(waitingTooLong(a)) || a.updatedAt.localeCompare(b.updatedAt));
+  };
+  const late = (s: Status) => (lists()[s] ?? []).filter((w) => waitingTooLong(w)).length;
+
+  return (
+    <section class="page" aria-labelledby="board-title">
+      <div class="page-head">
+        <h1 id="board-title">{t("board.title")}</h1>
+        <button type="button" class="secondary" onClick={() => load(communityId())} disabled={loading()} aria-busy={loading()}>
+          {loading() ? t("loading") : t("action.refresh")}
+        </button>
+      </div>
+      <Show when={error()}>
+        <p class="notice error" role="alert">
+          {explain(error())}
+        </p>
+      </Show>
+      <div class="columns" role="group" aria-label={t("board.states")}>
+        <For each={columns}>
+          {(s) => (
+            <button type="button" aria-pressed={shown() === s} onClick={() => setShown(s)}>
+              {t(`status.${s}` as Key)} <span class="count">{(lists()[s] ?? []).length}</span>
+              <Show when={late(s) > 0}>
+                <span class="late">{t("board.late", { n: late(s) })}</span>
+              </Show>
+            </button>
+          )}
+        </For>
+      </div>
+      <h2 id="board-list">{t(`status.${shown()}` as Key)}</h2>
+      <ul class="cards" aria-labelledby="board-list">
+        <For each={items()} fallback={<p class="empty">{loading() ? "" : t("board.empty")}</p>}>
+          {(w) => <WishCard wish={w} overdue={waitingTooLong(w)} />}
+        </For>
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,91 @@
+import { useNavigate } from "@solidjs/router";
+import { createMemo, createSignal, For, onMount, Show } from "solid-js";
+import { ApiError } from "../data/api";
+import { currentPosition, distance, GeoError, type Fix } from "../data/geo";
+import { createPaged } from "../data/paged";
+import { community, communityId } from "../data/session";
+import type { Wish } from "../data/types";
+import { locale, t } from "../i18n";
+import { Busy, createAction, Outcome } from "../ui/action";
+import { ListState } from "../ui/list-state";
+import { WishCard } from "../ui/wish-card";
+import { ClaimButton } from "./wish/member-actions";
+
+/** Open wishes of the member's community: nearest first once the phone's position is known, by category on request. */
+export default function Hall() {
+  const navigate = useNavigate();
+  const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=open&limit=50` : undefined));
+  const [category, setCategory] = createSignal("");
+  const [here, setHere] = createSignal<Fix>();
+  const locate = createAction();
+  const claim = createAction();
+
+  const findMe = () =>
+    locate.run(async () => {
+      try {
+        setHere(await currentPosition());
+      } catch (err) {
+        throw new ApiError(0, err instanceof GeoError ? `geo.${err.reason}` : "geo.unavailable", "");
+      }
+    });
+
+  // Ask the phone only if the person already allowed it; otherwise the button asks.
+  onMount(async () => {
+    const state = await navigator.permissions?.query({ name: "geolocation" }).catch(() => undefined);
+    if (state?.state === "granted") findMe();
+  });
+
+  const shown = createMemo(() => {
+    const pos = here();
+    const items = list.items()
+      .filter((w) => !category() || w.category === category())
+      .map((w) => ({ wish: w, distance: pos && w.location ? distance(pos, w.location) : undefined }));
+    return pos ? items.sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity)) : items;
+  });
+
+  return (
+    <section class="page" aria-labelledby="hall-title">
+      <h1 id="hall-title">{t("hall.title")}</h1>
+      <div class="toolbar">
+        <button type="button" class="secondary" onClick={findMe} disabled={locate.busy()} aria-busy={locate.busy()}>
+          <Busy when={locate.busy()} working={t("geo.locating")} idle={here() ? t("hall.relocate") : t("hall.nearest")} />
+        </button>
+        <Show when={here()}>
+          <p class="hint" role="status">
+            {t("hall.sorted")}
+          </p>
+        </Show>
+      </div>
+      <Outcome action={locate} />
+      <fieldset class="chips">
+        <legend>{t("hall.filter")}</legend>
+        <label class="chip">
+          <input type="radio" name="hall-category" checked={category() === ""} onChange={() => setCategory("")} />
+          <span>{t("hall.all")}</span>
+        </label>
+        <For each={community()?.categories ?? []}>
+          {(c) => (
+            <label class="chip">
+              <input type="radio" name="hall-category" checked={category() === c.code} onChange={() => setCategory(c.code)} />
+              <span>{c.name[locale()]}</span>
+            </label>
+          )}
+        </For>
+      </fieldset>
+      <Outcome action={claim} />
+      <ul class="cards" aria-labelledby="hall-title">
+        <For each={shown()}>
+          {(item) => (
+            <WishCard wish={item.wish} distance={item.distance}>
+              <ClaimButton wish={item.wish} action={claim} onClaimed={(w) => navigate(`/wishes/${w.id}`)} onRefused={() => list.reload()} />
+            </WishCard>
+          )}
+        </For>
+      </ul>
+      <Show when={list.loaded() && list.items().length > 0 && shown().length === 0}>
+        <p class="empty">{t("hall.noneInCategory")}</p>
+      </Show>
+      <ListState list={list} empty={t("hall.empty")} />
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import { A } from "@solidjs/router";
+import { For } from "solid-js";
+import { createPaged } from "../data/paged";
+import type { Wish } from "../data/types";
+import { t } from "../i18n";
+import { ListState } from "../ui/list-state";
+import { WishCard } from "../ui/wish-card";
+
+/** The resident's wishes, newest first, each with its state. */
+export default function MyWishes() {
+  const list = createPaged<Wish>(() => "/api/wishes?mine=true&limit=20");
+  return (
+    <section class="page" aria-labelledby="mine-title">
+      <div class="page-head">
+        <h1 id="mine-title">{t("mine.title")}</h1>
+        <A href="/post" class="button primary">
+          {t("mine.post")}
+        </A>
+      </div>
+      <ul class="cards" aria-labelledby="mine-title">
+        <For each={list.items()}>{(w) => <WishCard wish={w} />}</For>
+      </ul>
+      <ListState list={list} empty={t("mine.empty")} />
+    </section>
+  );
+}

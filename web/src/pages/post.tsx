@@ -1,0 +1,158 @@
+import { useNavigate } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import { ApiError, post } from "../data/api";
+import { currentPosition, GeoError, type Fix } from "../data/geo";
+import { community, communityId } from "../data/session";
+import type { Wish } from "../data/types";
+import { fieldProblem } from "../i18n/explain";
+import { formatDistance, locale, t } from "../i18n";
+import { Busy, createAction, Outcome } from "../ui/action";
+import { Field } from "../ui/field";
+
+const draftKey = "mw.draft";
+
+/** A `datetime-local` value (the phone's local time) as an ISO time with its zone. */
+function toIso(local: string) {
+  return new Date(local).toISOString();
+}
+
+/**
+ * Post a wish: a category chip, a title and what is needed; the rest is optional. The draft is
+ * kept on the phone until the wish is accepted, so neither a failed request nor a closed tab
+ * loses what was typed; one Idempotency-Key per draft makes a repeated tap post once.
+ */
+export default function Post() {
+  const navigate = useNavigate();
+  const saved = (() => {
+    try {
+      return JSON.parse(sessionStorage.getItem(draftKey) ?? "{}");
+    } catch {
+      return {};
+    }
+  })();
+  const [category, setCategory] = createSignal<string>(saved.category ?? "");
+  const [title, setTitle] = createSignal<string>(saved.title ?? "");
+  const [description, setDescription] = createSignal<string>(saved.description ?? "");
+  const [address, setAddress] = createSignal<string>(saved.address ?? "");
+  const [from, setFrom] = createSignal<string>(saved.from ?? "");
+  const [to, setTo] = createSignal<string>(saved.to ?? "");
+  const [fix, setFix] = createSignal<Fix | undefined>(saved.fix);
+  const [key] = createSignal<string>(saved.key ?? crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`);
+  const [missing, setMissing] = createSignal<string[]>([]);
+  const locate = createAction();
+  const submit = createAction();
+
+  const keep = () => {
+    try {
+      sessionStorage.setItem(
+        draftKey,
+        JSON.stringify({ category: category(), title: title(), description: description(), address: address(), from: from(), to: to(), fix: fix(), key: key() }),
+      );
+    } catch {
+      // No storage: the form still holds it for this visit.
+    }
+  };
+
+  const useLocation = () =>
+    locate.run(async () => {
+      try {
+        setFix(await currentPosition());
+        keep();
+      } catch (err) {
+        throw new ApiError(0, err instanceof GeoError ? `geo.${err.reason}` : "geo.unavailable", "");
+      }
+    });
+
+  const send = async (e: Event) => {
+    e.preventDefault();
+    const gaps = [!category() && "category", !title().trim() && "title"].filter(Boolean) as string[];
+    setMissing(gaps);
+    if (gaps.length) {
+      document.getElementById(gaps[0] === "title" ? "post-title-input" : "post-category")?.focus();
+      return;
+    }
+    keep();
+    const body = {
+      communityId: communityId(),
+      category: category(),
+      title: title().trim(),
+      // A short wish needs no second sentence: the title says it all.
+      description: description().trim() || title().trim(),
+      address: address().trim() || undefined,
+      location: fix() ? { lat: fix()!.lat, lng: fix()!.lng } : undefined,
+      window: from() && to() ? { from: toIso(from()), to: toIso(to()) } : undefined,
+    };
+    const wish = await submit.run(() => post<Wish>("/api/wishes", body, { "idempotency-key": key() }));
+    if (wish) {
+      sessionStorage.removeItem(draftKey);
+      navigate(`/wishes/${wish.id}?posted=1`);
+    }
+  };
+
+  const problem = (field: string, ...more: string[]) => (missing().includes(field) ? t("post.required") : fieldProblem(submit.error(), field, ...more));
+
+  return (
+    <section class="page" aria-labelledby="post-title">
+      <h1 id="post-title">{t("post.title")}</h1>
+      <Show when={communityId()} fallback={<p class="notice">{t("post.noCommunity")}</p>}>
+        <form onSubmit={send} onInput={keep} novalidate>
+          <fieldset class="chips" id="post-category" tabindex="-1" aria-describedby={missing().includes("category") ? "category-problem" : undefined}>
+            <legend>{t("post.category")}</legend>
+            <For each={community()?.categories ?? []}>
+              {(c) => (
+                <label class="chip">
+                  <input
+                    type="radio"
+                    name="category"
+                    value={c.code}
+                    checked={category() === c.code}
+                    onChange={() => {
+                      setCategory(c.code);
+                      setMissing((m) => m.filter((f) => f !== "category"));
+                      keep();
+                    }}
+                  />
+                  <span>{c.name[locale()]}</span>
+                </label>
+              )}
+            </For>
+            <Show when={missing().includes("category")}>
+              <p class="problem" id="category-problem">
+                {t("post.pickCategory")}
+              </p>
+            </Show>
+          </fieldset>
+          <Field id="post-title-input" label={t("post.wishTitle")} hint={t("post.wishTitleHint")} required maxLength={80} value={title()} onValue={setTitle} problem={problem("title")} />
+          <Field label={t("post.description")} multiline maxLength={2000} value={description()} onValue={setDescription} problem={problem("description")} />
+          <Field label={t("post.address")} autocomplete="street-address" maxLength={200} value={address()} onValue={setAddress} problem={problem("address")} />
+          <div class="field">
+            <button type="button" class="secondary" onClick={useLocation} disabled={locate.busy()} aria-busy={locate.busy()}>
+              <Busy when={locate.busy()} working={t("geo.locating")} idle={fix() ? t("post.relocate") : t("post.useLocation")} />
+            </button>
+            <Show when={fix()}>
+              {(f) => (
+                <p class="hint" role="status">
+                  {t("post.located", { accuracy: formatDistance(f().accuracy) })}{" "}
+                  <button type="button" class="link" onClick={() => (setFix(undefined), keep())}>
+                    {t("action.remove")}
+                  </button>
+                </p>
+              )}
+            </Show>
+            <Outcome action={locate} />
+          </div>
+          <fieldset class="window">
+            <legend>{t("post.window")}</legend>
+            <p class="hint">{t("post.windowHint")}</p>
+            <Field label={t("post.from")} type="datetime-local" value={from()} onValue={setFrom} problem={problem("window.from", "window")} />
+            <Field label={t("post.to")} type="datetime-local" value={to()} onValue={setTo} problem={problem("window.to")} />
+          </fieldset>
+          <button type="submit" class="primary wide" disabled={submit.busy()} aria-busy={submit.busy()}>
+            <Busy when={submit.busy()} working={t("post.sending")} idle={t("post.submit")} />
+          </button>
+          <Outcome action={submit} />
+        </form>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,22 @@
+import { For } from "solid-js";
+import { createPaged } from "../data/paged";
+import { communityId } from "../data/session";
+import type { Wish } from "../data/types";
+import { t } from "../i18n";
+import { ListState } from "../ui/list-state";
+import { WishCard } from "../ui/wish-card";
+import { waitingTooLong } from "../ui/waiting";
+
+/** Wishes waiting for review, oldest first: each opens on its page with approve and reject. */
+export default function Review() {
+  const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=submitted&limit=50` : undefined));
+  return (
+    <section class="page" aria-labelledby="review-title">
+      <h1 id="review-title">{t("review.title")}</h1>
+      <ul class="cards" aria-labelledby="review-title">
+        <For each={[...list.items()].reverse()}>{(w) => <WishCard wish={w} overdue={waitingTooLong(w)} />}</For>
+      </ul>
+      <ListState list={list} empty={t("review.empty")} />
+    </section>
+  );
+}

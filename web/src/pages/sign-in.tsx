@@ -1,0 +1,103 @@
+import { useNavigate, useSearchParams } from "@solidjs/router";
+import { createSignal, onCleanup, Show } from "solid-js";
+import { post } from "../data/api";
+import { homeOf, role, sessionExpired, signIn } from "../data/session";
+import type { Me } from "../data/types";
+import { fieldProblem } from "../i18n/explain";
+import { t } from "../i18n";
+import { Busy, createAction, Outcome } from "../ui/action";
+import { Field } from "../ui/field";
+
+/** Phone and a 6-digit code from a text message; then the page the person came for, or their role's home. */
+export default function SignIn() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [phone, setPhone] = createSignal("");
+  const [code, setCode] = createSignal("");
+  const [sentTo, setSentTo] = createSignal<string>();
+  const [wait, setWait] = createSignal(0);
+  const send = createAction();
+  const verify = createAction();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  onCleanup(() => clearInterval(timer));
+
+  const startWait = () => {
+    setWait(60);
+    clearInterval(timer);
+    timer = setInterval(() => setWait((w) => (w <= 1 ? (clearInterval(timer), 0) : w - 1)), 1000);
+  };
+
+  const requestCode = async (e: Event) => {
+    e.preventDefault();
+    const ok = await send.run(() => post("/api/auth/otp", { phone: phone().trim() }), t("signin.sent"));
+    if (ok) {
+      setSentTo(phone().trim());
+      startWait();
+      document.getElementById("code-field")?.querySelector("input")?.focus();
+    }
+  };
+
+  const redeem = async (e: Event) => {
+    e.preventDefault();
+    const out = await verify.run(() => post<{ token: string; user: Me }>("/api/auth/token", { phone: sentTo() ?? phone().trim(), code: code().trim() }));
+    if (out) {
+      signIn(out.token, out.user);
+      const next = typeof params.next === "string" && params.next.startsWith("/") && !params.next.startsWith("//") ? params.next : homeOf(role());
+      navigate(next, { replace: true });
+    }
+  };
+
+  return (
+    <section class="page narrow" aria-labelledby="signin-title">
+      <h1 id="signin-title">{t("signin.title")}</h1>
+      <p class="lead">{t("signin.lead")}</p>
+      <Show when={sessionExpired()}>
+        <p class="notice" role="status">
+          {t("signin.expired")}
+        </p>
+      </Show>
+      <form onSubmit={requestCode} novalidate>
+        <Field
+          label={t("signin.phone")}
+          type="tel"
+          inputmode="tel"
+          autocomplete="tel"
+          required
+          maxLength={20}
+          value={phone()}
+          onValue={setPhone}
+          problem={fieldProblem(send.error(), "phone")}
+        />
+        <button type="submit" class="primary wide" disabled={send.busy() || wait() > 0} aria-busy={send.busy()}>
+          <Busy
+            when={send.busy()}
+            working={t("signin.sending")}
+            idle={wait() > 0 ? t("signin.resendIn", { s: wait() }) : sentTo() ? t("signin.resend") : t("signin.send")}
+          />
+        </button>
+        <Outcome action={send} />
+      </form>
+      <Show when={sentTo()}>
+        <form onSubmit={redeem} novalidate id="code-field">
+          <Field
+            label={t("signin.code")}
+            hint={t("signin.codeHint", { phone: sentTo()! })}
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9]*"
+            maxLength={6}
+            required
+            value={code()}
+            onValue={setCode}
+            problem={fieldProblem(verify.error(), "code")}
+          />
+          <button type="submit" class="primary wide" disabled={verify.busy()} aria-busy={verify.busy()}>
+            <Busy when={verify.busy()} working={t("signin.signingIn")} idle={t("signin.submit")} />
+          </button>
+          <Outcome action={verify} />
+        </form>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+import { For } from "solid-js";
+import { createPaged } from "../data/paged";
+import { communityId } from "../data/session";
+import type { Wish } from "../data/types";
+import { t } from "../i18n";
+import { ListState } from "../ui/list-state";
+import { WishCard } from "../ui/wish-card";
+
+/** Wishes the residents confirmed, waiting for staff to verify the hours and close them. */
+export default function VerifyQueue() {
+  const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=confirmed&limit=50` : undefined));
+  return (
+    <section class="page" aria-labelledby="verify-title">
+      <h1 id="verify-title">{t("verifyQueue.title")}</h1>
+      <ul class="cards" aria-labelledby="verify-title">
+        <For each={list.items()}>{(w) => <WishCard wish={w} />}</For>
+      </ul>
+      <ListState list={list} empty={t("verifyQueue.empty")} />
+    </section>
+  );
+}

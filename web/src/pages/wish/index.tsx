@@ -1,0 +1,149 @@
+import { useParams, useSearchParams } from "@solidjs/router";
+import { createResource, For, lazy, Match, Show, Switch } from "solid-js";
+import { get } from "../../data/api";
+import { me, role } from "../../data/session";
+import type { WishView } from "../../data/types";
+import { explain } from "../../i18n/explain";
+import { formatDateTime, formatMinutes, t, type Key } from "../../i18n";
+import { StatusBadge } from "../../ui/status-badge";
+import { categoryName } from "../../ui/wish-card";
+import { MemberActions } from "./member-actions";
+import { OwnerActions } from "./owner-actions";
+
+const StaffActions = lazy(() => import("./staff-actions"));
+
+const codeShownIn = ["open", "claimed", "in_progress"];
+
+/** One wish: what, where and when, what the person may do now in their role, and its timeline. */
+export default function WishPage() {
+  const params = useParams();
+  const [search] = useSearchParams();
+  const [wish, { mutate, refetch }] = createResource(() => params.id, (id) => get<WishView>(`/api/wishes/${encodeURIComponent(id)}`));
+  const update = (w: WishView) => mutate(w);
+  const reload = () => refetch();
+
+  return (
+    <section class="page" aria-labelledby="wish-title">
+      <Show when={wish.error}>
+        <div class="notice error" role="alert">
+          <p>{explain(wish.error)}</p>
+          <button type="button" class="secondary" onClick={reload}>
+            {t("action.retry")}
+          </button>
+        </div>
+      </Show>
+      <Show when={wish.loading && !wish.latest}>
+        <p role="status" class="muted">
+          {t("loading")}
+        </p>
+      </Show>
+      <Show when={wish.latest}>
+        {(w) => (
+          <>
+            <Show when={search.posted && w().status === "submitted"}>
+              <p class="notice ok" role="status">
+                {t("wish.posted")}
+              </p>
+            </Show>
+            <div class="page-head">
+              <h1 id="wish-title">{w().title}</h1>
+              <StatusBadge status={w().status} />
+            </div>
+            <Show when={role() === "resident" && w().handshakeCode && codeShownIn.includes(w().status)}>
+              <div class="handshake" aria-labelledby="code-label">
+                <p id="code-label">{t("wish.code")}</p>
+                <p class="code" aria-label={w().handshakeCode!.split("").join(" ")}>
+                  {w().handshakeCode}
+                </p>
+                <p class="hint">{t("wish.codeHint")}</p>
+              </div>
+            </Show>
+            <dl class="details">
+              <dt>{t("wish.category")}</dt>
+              <dd>{categoryName(w().category)}</dd>
+              <dt>{t("wish.description")}</dt>
+              <dd class="pre">{w().description}</dd>
+              <Show when={w().address}>
+                <dt>{t("wish.address")}</dt>
+                <dd>{w().address}</dd>
+              </Show>
+              <Show when={w().window}>
+                <dt>{t("wish.window")}</dt>
+                <dd>
+                  {formatDateTime(w().window!.from)} – {formatDateTime(w().window!.to)}
+                </dd>
+              </Show>
+              <Show when={w().status !== "submitted" && w().status !== "rejected"}>
+                <dt>{t("wish.places")}</dt>
+                <dd>{t("card.places", { taken: w().claimed, slots: w().slots })}</dd>
+              </Show>
+              <Show when={w().estimatedMinutes}>
+                <dt>{t("wish.estimated")}</dt>
+                <dd>{formatMinutes(w().estimatedMinutes!)}</dd>
+              </Show>
+              <Show when={w().deadline}>
+                <dt>{t("wish.deadline")}</dt>
+                <dd>{formatDateTime(w().deadline)}</dd>
+              </Show>
+              <dt>{t("wish.resident")}</dt>
+              <dd>
+                {w().ownerName}
+                <Show when={w().contactPhone}>
+                  {" · "}
+                  <Show when={!w().contactPhone!.includes("*")} fallback={<span>{w().contactPhone}</span>}>
+                    <a href={`tel:${w().contactPhone}`}>{w().contactPhone}</a>
+                  </Show>
+                </Show>
+              </dd>
+              <Show when={w().claims.length > 0}>
+                <dt>{t("wish.volunteers")}</dt>
+                <dd>{w().claims.map((c) => c.memberName).join(t("list.sep"))}</dd>
+              </Show>
+              <Show when={w().rejectReason}>
+                <dt>{t("wish.rejectReason")}</dt>
+                <dd>{w().rejectReason}</dd>
+              </Show>
+              <Show when={w().cancelReason}>
+                <dt>{t("wish.cancelReason")}</dt>
+                <dd>{w().cancelReason}</dd>
+              </Show>
+              <Show when={w().rating}>
+                <dt>{t("wish.rating")}</dt>
+                <dd>
+                  <span aria-hidden="true">{"★".repeat(w().rating!) + "☆".repeat(5 - w().rating!)}</span>
+                  <span class="sr-only">{t("wish.stars", { n: w().rating! })}</span>
+                  <Show when={w().comment}> · {w().comment}</Show>
+                </dd>
+              </Show>
+            </dl>
+            <Switch>
+              <Match when={role() === "resident" && w().ownerId === me()?.id}>
+                <OwnerActions wish={w()} onChange={update} />
+              </Match>
+              <Match when={role() === "member"}>
+                <MemberActions wish={w()} onChange={update} onStale={reload} />
+              </Match>
+              <Match when={role() === "staff"}>
+                <StaffActions wish={w()} onChange={update} onStale={reload} />
+              </Match>
+            </Switch>
+            <h2 id="timeline-title">{t("wish.timeline")}</h2>
+            <ol class="timeline" aria-labelledby="timeline-title">
+              <For each={w().timeline}>
+                {(e) => (
+                  <li>
+                    <time datetime={e.at}>{formatDateTime(e.at)}</time>
+                    <span>
+                      {t(`event.${e.kind}` as Key, { who: e.actorName === "system" ? t("event.system") : e.actorName })}
+                      <Show when={e.note}>: {e.note}</Show>
+                    </span>
+                  </li>
+                )}
+              </For>
+            </ol>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

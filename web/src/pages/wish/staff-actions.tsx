@@ -1,0 +1,249 @@
+import { createMemo, createResource, createSignal, For, Show } from "solid-js";
+import { get, post } from "../../data/api";
+import { community } from "../../data/session";
+import type { Page, Person, WishView } from "../../data/types";
+import { fieldProblem } from "../../i18n/explain";
+import { formatMinutes, t } from "../../i18n";
+import { Busy, createAction, Outcome } from "../../ui/action";
+import { Field } from "../../ui/field";
+import { Stars } from "./owner-actions";
+
+const finals = ["closed", "rejected", "cancelled", "expired"];
+
+const measured = (c: WishView["claims"][number]) =>
+  c.checkIn && c.checkOut ? Math.max(0, Math.floor((Date.parse(c.checkOut.at) - Date.parse(c.checkIn.at)) / 60_000)) : undefined;
+
+/** Every member of the community, for dispatch (staff only; a community has hundreds at most). */
+async function allMembers(communityId: string) {
+  const out: Person[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get<Page<Person>>(`/api/communities/${communityId}/members?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    out.push(...page.items.filter((p) => p.roles.includes("member")));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/** Staff on a wish: review it, dispatch volunteers, confirm for a resident without a phone, verify hours, cancel. */
+export default function StaffActions(props: { wish: WishView; onChange: (w: WishView) => void; onStale: () => void }) {
+  const id = () => props.wish.id;
+  const act = createAction();
+  const done = async (path: string, body: unknown, message: string) => {
+    const w = await act.run(() => post<WishView>(`/api/wishes/${id()}/${path}`, body), message);
+    if (w) props.onChange(w);
+    return w;
+  };
+
+  // Review
+  const [slots, setSlots] = createSignal("1");
+  const [estimate, setEstimate] = createSignal("60");
+  const [deadline, setDeadline] = createSignal("");
+  const [rejectReason, setRejectReason] = createSignal("");
+  const [rejecting, setRejecting] = createSignal(false);
+
+  // Dispatch
+  const [members] = createResource(
+    () => (props.wish.status === "open" ? props.wish.communityId : undefined),
+    allMembers,
+  );
+  const [branch, setBranch] = createSignal("");
+  const [picked, setPicked] = createSignal<string[]>([]);
+  const free = () => props.wish.slots - props.wish.claimed;
+  const branchName = (b?: string) => community()?.branches.find((x) => x.id === b)?.name ?? t("staff.noBranch");
+  const candidates = createMemo(() =>
+    (members() ?? []).filter((m) => !props.wish.claims.some((c) => c.memberId === m.id) && (!branch() || m.branchId === branch())),
+  );
+
+  // Confirm on behalf, verify, cancel
+  const [rating, setRating] = createSignal(5);
+  const [comment, setComment] = createSignal("");
+  const [minutes, setMinutes] = createSignal<Record<string, string>>({});
+  const [verifyReason, setVerifyReason] = createSignal("");
+  const [cancelReason, setCancelReason] = createSignal("");
+  const [cancelling, setCancelling] = createSignal(false);
+
+  const givenMinutes = () => {
+    const out: Record<string, number> = {};
+    for (const c of props.wish.claims) {
+      const typed = minutes()[c.memberId];
+      if (typed !== undefined && typed !== "" && Number(typed) !== measured(c)) out[c.memberId] = Number(typed);
+    }
+    return out;
+  };
+
+  return (
+    <div class="actions">
+      <Outcome action={act} />
+      <Show when={props.wish.status === "submitted"}>
+        <form
+          class="panel"
+          aria-labelledby="approve-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            done(
+              "approve",
+              { slots: Number(slots()), estimatedMinutes: Number(estimate()), deadline: deadline() ? new Date(deadline()).toISOString() : undefined },
+              t("staff.approved"),
+            );
+          }}
+        >
+          <h2 id="approve-title">{t("staff.approveTitle")}</h2>
+          <Field label={t("staff.slots")} type="number" inputmode="numeric" min={1} max={500} value={slots()} onValue={setSlots} problem={fieldProblem(act.error(), "slots")} />
+          <Field label={t("staff.estimate")} hint={t("staff.estimateHint")} type="number" inputmode="numeric" min={5} max={1440} step={5} value={estimate()} onValue={setEstimate} problem={fieldProblem(act.error(), "estimatedMinutes")} />
+          <Field label={t("staff.deadline")} type="datetime-local" value={deadline()} onValue={setDeadline} problem={fieldProblem(act.error(), "deadline")} />
+          <button type="submit" class="primary wide" disabled={act.busy()} aria-busy={act.busy()}>
+            <Busy when={act.busy()} working={t("working")} idle={t("staff.approve")} />
+          </button>
+        </form>
+        <Show
+          when={rejecting()}
+          fallback={
+            <button type="button" class="secondary wide" onClick={() => setRejecting(true)}>
+              {t("staff.reject")}
+            </button>
+          }
+        >
+          <form
+            class="panel"
+            onSubmit={(e) => {
+              e.preventDefault();
+              done("reject", { reason: rejectReason().trim() }, t("staff.rejected"));
+            }}
+          >
+            <Field label={t("staff.rejectReason")} hint={t("staff.rejectHint")} multiline required maxLength={500} value={rejectReason()} onValue={setRejectReason} problem={fieldProblem(act.error(), "reason")} />
+            <button type="submit" class="danger wide" disabled={act.busy() || !rejectReason().trim()} aria-busy={act.busy()}>
+              <Busy when={act.busy()} working={t("working")} idle={t("staff.rejectConfirm")} />
+            </button>
+          </form>
+        </Show>
+      </Show>
+
+      <Show when={props.wish.status === "open"}>
+        <form
+          class="panel"
+          aria-labelledby="dispatch-title"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            if (await done("dispatch", { memberIds: picked() }, t("staff.dispatched"))) setPicked([]);
+            else props.onStale();
+          }}
+        >
+          <h2 id="dispatch-title">{t("staff.dispatchTitle")}</h2>
+          <p class="hint">{t("staff.free", { free: free() })}</p>
+          <div class="field">
+            <label for="branch-filter">{t("staff.branch")}</label>
+            <select id="branch-filter" value={branch()} onChange={(e) => setBranch(e.currentTarget.value)}>
+              <option value="">{t("staff.allBranches")}</option>
+              <For each={community()?.branches ?? []}>{(b) => <option value={b.id}>{b.name}</option>}</For>
+            </select>
+          </div>
+          <Show when={members.loading}>
+            <p class="muted" role="status">
+              {t("loading")}
+            </p>
+          </Show>
+          <fieldset class="pick">
+            <legend>{t("staff.members")}</legend>
+            <For each={candidates()} fallback={<p class="muted">{members.loading ? "" : t("staff.noMembers")}</p>}>
+              {(m) => (
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    checked={picked().includes(m.id)}
+                    disabled={!picked().includes(m.id) && picked().length >= free()}
+                    onChange={(e) => setPicked((p) => (e.currentTarget.checked ? [...p, m.id] : p.filter((x) => x !== m.id)))}
+                  />
+                  <span>
+                    {m.name} <span class="muted">· {branchName(m.branchId)}</span>
+                  </span>
+                </label>
+              )}
+            </For>
+          </fieldset>
+          <button type="submit" class="primary wide" disabled={act.busy() || picked().length === 0} aria-busy={act.busy()}>
+            <Busy when={act.busy()} working={t("working")} idle={t("staff.dispatch", { n: picked().length })} />
+          </button>
+        </form>
+      </Show>
+
+      <Show when={props.wish.status === "completed"}>
+        <form
+          class="panel"
+          aria-labelledby="behalf-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            done("confirm", { rating: rating(), comment: comment().trim() }, t("owner.confirmed"));
+          }}
+        >
+          <h2 id="behalf-title">{t("staff.behalfTitle")}</h2>
+          <Stars value={rating()} onValue={setRating} legend={t("owner.rating")} />
+          <Field label={t("staff.behalfWhy")} multiline required maxLength={1000} value={comment()} onValue={setComment} problem={fieldProblem(act.error(), "comment")} />
+          <button type="submit" class="primary wide" disabled={act.busy() || !comment().trim()} aria-busy={act.busy()}>
+            <Busy when={act.busy()} working={t("working")} idle={t("owner.confirm")} />
+          </button>
+        </form>
+      </Show>
+
+      <Show when={props.wish.status === "confirmed"}>
+        <form
+          class="panel"
+          aria-labelledby="verify-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const given = givenMinutes();
+            done("verify", Object.keys(given).length ? { minutes: given, reason: verifyReason().trim() } : {}, t("staff.verified"));
+          }}
+        >
+          <h2 id="verify-title">{t("staff.verifyTitle")}</h2>
+          <p class="hint">{t("staff.verifyHint")}</p>
+          <For each={props.wish.claims}>
+            {(c) => (
+              <Field
+                label={t("staff.minutesFor", { name: c.memberName })}
+                hint={measured(c) !== undefined ? t("staff.measured", { d: formatMinutes(measured(c)!) }) : t("staff.noCheckout")}
+                type="number"
+                inputmode="numeric"
+                min={0}
+                max={1440}
+                value={minutes()[c.memberId] ?? String(measured(c) ?? "")}
+                onValue={(v) => setMinutes((m) => ({ ...m, [c.memberId]: v }))}
+                problem={fieldProblem(act.error(), `minutes.${c.memberId}`, "minutes")}
+              />
+            )}
+          </For>
+          <Show when={Object.keys(givenMinutes()).length > 0}>
+            <Field label={t("staff.verifyReason")} multiline required maxLength={500} value={verifyReason()} onValue={setVerifyReason} problem={fieldProblem(act.error(), "reason")} />
+          </Show>
+          <button type="submit" class="primary wide" disabled={act.busy()} aria-busy={act.busy()}>
+            <Busy when={act.busy()} working={t("working")} idle={t("staff.verify")} />
+          </button>
+        </form>
+      </Show>
+
+      <Show when={!finals.includes(props.wish.status)}>
+        <Show
+          when={cancelling()}
+          fallback={
+            <button type="button" class="secondary wide" onClick={() => setCancelling(true)}>
+              {t("staff.cancel")}
+            </button>
+          }
+        >
+          <form
+            class="panel"
+            onSubmit={(e) => {
+              e.preventDefault();
+              done("cancel", { reason: cancelReason().trim() }, t("owner.cancelled"));
+            }}
+          >
+            <Field label={t("owner.cancelReason")} multiline required maxLength={500} value={cancelReason()} onValue={setCancelReason} problem={fieldProblem(act.error(), "reason")} />
+            <button type="submit" class="danger wide" disabled={act.busy() || !cancelReason().trim()} aria-busy={act.busy()}>
+              <Busy when={act.busy()} working={t("working")} idle={t("owner.cancelConfirm")} />
+            </button>
+          </form>
+        </Show>
+      </Show>
+    </div>
+  );
+}
