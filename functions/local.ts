@@ -1,6 +1,7 @@
 /**
  * `npm start`: DynamoDB Local on disk under DATA_DIR (default .data/), the table created if
- * missing, the demo community seeded on first run, and the API plus the built web app on PORT.
+ * missing, the demo community seeded on first run, the API plus the built web app on PORT, the
+ * stream poller feeding the notification handler, and the scheduled jobs every minute.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,12 +12,18 @@ import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { createApp } from "./app/index.js";
+import { runJobs } from "./core/jobs.js";
+import { jsonLog, type Log } from "./core/log.js";
 import { devRoutes } from "./dev/routes.js";
 import { demoPeople, seedDemo } from "./dev/seed.js";
 import { outboxNotifier } from "./notify/local.js";
+import type { Notifier } from "./notify/notifier.js";
+import { snsNotifier } from "./notify/sns.js";
+import { createStreamHandler } from "./notify/stream-handler.js";
 import { createStore } from "./store/client.js";
 import { DynamoLocalError, dynamoClientConfig, startDynamoLocal, type DynamoLocal } from "./store/dynamo-local.js";
 import { ensureTable } from "./store/local-table.js";
+import { streamPoller } from "./store/stream-poller.js";
 
 class StartError extends Error {}
 
@@ -35,7 +42,42 @@ function localSecret(dataDir: string) {
   return readFileSync(file, "utf8").trim();
 }
 
-export async function startLocal(opts: { dataDir: string; port: number; host: string; table: string; webDir: string; quiet?: boolean }) {
+/** The scheduled jobs every `intervalMs`, one run at a time; `stop` waits for a run under way. */
+function jobLoop(run: () => Promise<unknown>, intervalMs: number, log: Log) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    running = run()
+      .catch((err) => log("error", "jobs.failed", { error: String(err?.message ?? err) }))
+      .then(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+export interface LocalOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  table: string;
+  webDir: string;
+  quiet?: boolean;
+  /** a real SNS (or a double of it) instead of the dev outbox */
+  sns?: { endpoint: string; topicArn: string };
+  /** how often the scheduled jobs run; a minute by default */
+  jobsEveryMs?: number;
+}
+
+export async function startLocal(opts: LocalOptions) {
   const port = opts.port;
   if (port !== 0 && !(await portFree(port, opts.host))) {
     throw new StartError(`port ${port} is already in use: stop what is using it, or set PORT to another port`);
@@ -43,13 +85,29 @@ export async function startLocal(opts: { dataDir: string; port: number; host: st
   mkdirSync(join(opts.dataDir, "db"), { recursive: true });
   const secret = localSecret(opts.dataDir);
   const db: DynamoLocal = await startDynamoLocal({ dbPath: join(opts.dataDir, "db"), port: Number(process.env.DYNAMO_PORT ?? 0) });
+  let stopPoller: (() => Promise<void>) | undefined;
   try {
     const config = dynamoClientConfig(db.endpoint);
     const { created } = await ensureTable(new DynamoDBClient(config), opts.table);
     const store = createStore(opts.table, config);
     const { seeded } = await seedDemo(store);
 
-    const api = createApp({ store, notifier: outboxNotifier(store, { print: !opts.quiet }), secret: async () => secret }, [devRoutes()]);
+    const log: Log = opts.quiet ? () => {} : jsonLog;
+    const notifier: Notifier = opts.sns
+      ? snsNotifier({ endpoint: opts.sns.endpoint, topicArn: opts.sns.topicArn, region: "ap-southeast-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } })
+      : outboxNotifier(store, { print: !opts.quiet });
+    const poller = streamPoller({
+      config,
+      table: opts.table,
+      handler: createStreamHandler({ store, notifier, log }),
+      checkpointFile: join(opts.dataDir, "stream-checkpoint.json"),
+      deadLetterFile: join(opts.dataDir, "stream-dead-letters.jsonl"),
+      log,
+    });
+    stopPoller = () => poller.stop();
+    await poller.start();
+
+    const api = createApp({ store, notifier, secret: async () => secret }, [devRoutes()]);
     const site = new Hono();
     site.route("/", api);
     site.use("/*", serveStatic({ root: opts.webDir }));
@@ -62,12 +120,16 @@ export async function startLocal(opts: { dataDir: string; port: number; host: st
     });
     const address = server.address() as net.AddressInfo;
     const url = `http://${opts.host === "0.0.0.0" ? "localhost" : opts.host}:${address.port}`;
+    const jobs = jobLoop(() => runJobs(store, { log }), opts.jobsEveryMs ?? 60_000, log);
     const stop = async () => {
+      await jobs.stop();
+      await poller.stop();
       await new Promise((done) => server.close(done));
       await db.stop();
     };
     return { url, store, created, seeded, stop, db };
   } catch (err) {
+    await stopPoller?.();
     await db.stop();
     throw err;
   }
@@ -83,6 +145,9 @@ async function main() {
     host: process.env.HOST ?? "127.0.0.1",
     table: process.env.TABLE_NAME ?? "microwish",
     webDir: resolve(process.env.WEB_DIR ?? "web/dist"),
+    sns: process.env.SNS_ENDPOINT
+      ? { endpoint: process.env.SNS_ENDPOINT, topicArn: process.env.TOPIC_ARN ?? "arn:aws:sns:ap-southeast-1:000000000000:microwish-wish-events" }
+      : undefined,
   });
   const demo = await demoPeople(local.store);
   console.log(`\nMicrowish is running at ${local.url}  (data in ${dataDir}${local.seeded ? ", demo community seeded" : ""})`);

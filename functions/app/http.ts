@@ -119,7 +119,7 @@ async function readJson(c: Context): Promise<unknown> {
 }
 
 export interface Operation {
-  method: "get" | "post";
+  method: "get" | "post" | "put";
   path: string;
   summary: string;
   tag: string;

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { noticeKinds } from "../core/audience.js";
 import { categoryCodes, statuses } from "../core/model.js";
 import { normalizePhone } from "../core/identity.js";
 
@@ -98,3 +99,9 @@ export const Verify = z.object({
   reason: text(500, { multiline: true }).optional(),
 });
 export const OutboxQuery = z.object({ to: Phone });
+
+export const Preferences = z.object({
+  lang: z.enum(["zh-CN", "en"]),
+  sms: z.array(z.enum(noticeKinds)).max(50, "At most 50 entries."),
+  categories: z.array(z.enum(categoryCodes)).max(50, "At most 50 entries."),
+});

@@ -53,6 +53,7 @@ export async function create(
       } as any,
     },
     ...branches.map((b) => ({ Put: { Item: { ...Keys.branch(id, b.id), type: "branch", communityId: id, ...b } } as any })),
+    { Put: { Item: { ...Keys.communityList(id), type: "community-entry", id, createdAt: at } } as any },
   ];
   await transact(store, items, () => {
     throw new DomainError("community.exists", `A community with the id ${id} exists already.`);

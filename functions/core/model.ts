@@ -33,13 +33,17 @@ export const transitions = {
   "check-in": { from: ["open", "claimed", "in_progress"], by: ["claimant"] },
   "check-out": { from: ["in_progress"], by: ["claimant"] },
   complete: { from: ["in_progress"], by: ["claimant"] },
-  confirm: { from: ["completed"], by: ["owner", "staff"] },
+  // The system confirms a wish left unconfirmed for 72 hours (functions/core/jobs.ts).
+  confirm: { from: ["completed"], by: ["owner", "staff", "system"] },
   dispute: { from: ["completed"], by: ["owner", "staff"] },
   verify: { from: ["confirmed"], by: ["staff"] },
   cancel: { from: ["submitted", "open", "claimed", "in_progress", "completed", "confirmed"], by: ["owner", "staff"] },
   expire: { from: ["open"], by: ["system"] },
 } as const satisfies Record<string, { from: readonly Status[]; by: readonly string[] }>;
 export type Transition = keyof typeof transitions;
+
+/** Events the scheduled jobs append without changing the wish: a member reminded, staff alerted. */
+export type Notice = "remind" | "alert";
 
 /** A resident may cancel only before anyone has started the work. */
 export const ownerMayCancelFrom: readonly Status[] = ["submitted", "open", "claimed"];

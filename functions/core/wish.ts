@@ -5,7 +5,7 @@ import { Keys, Prefix } from "../store/keys.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
 import { hasRole, maskPhone, type Actor } from "./identity.js";
-import { ownerMayCancelFrom, transitions, type CategoryCode, type Status, type Transition } from "./model.js";
+import { ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
 
 export interface LatLng {
   lat: number;
@@ -64,8 +64,9 @@ export function authorize(who: Who, wish: Item, transition: Transition, claim?: 
   const allowed = rule.by as readonly string[];
   let cap = caps.find((c) => allowed.includes(c));
   if (!cap) {
-    const needs = allowed.map((b) => (b === "claimant" ? "a volunteer holding a claim on it" : b === "owner" ? "the resident who posted it" : b)).join(" or ");
-    fail("wish.forbidden", `Only ${needs} may ${transition} this wish.`, { needs: allowed });
+    const people = allowed.filter((b) => b !== "system");
+    const needs = people.map((b) => (b === "claimant" ? "a volunteer holding a claim on it" : b === "owner" ? "the resident who posted it" : b)).join(" or ");
+    fail("wish.forbidden", `Only ${needs} may ${transition} this wish.`, { needs: people });
   }
   const from = transition === "cancel" && cap === "owner" && !caps.includes("staff") ? ownerMayCancelFrom : rule.from;
   if (!(from as readonly string[]).includes(wish.status)) {
@@ -108,7 +109,7 @@ export async function loadWithClaim(store: Store, id: string, memberId: string) 
 export function eventItem(
   wish: Item,
   who: Who,
-  kind: Transition | "submit",
+  kind: Transition | "submit" | Notice,
   to: Status,
   at: string,
   extra: { note?: string; data?: Record<string, unknown> } = {},

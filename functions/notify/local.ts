@@ -2,31 +2,41 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
 import { queryPage, type Store } from "../store/client.js";
 import { Keys } from "../store/keys.js";
+import { subscribersMatching } from "../core/preferences.js";
 import type { Message, Notifier } from "./notifier.js";
 
 const keepSeconds = 7 * 24 * 3600;
 
 /**
  * Delivery for local runs: each message is kept in the table (so the dev outbox
- * survives a restart and every process sees it) and printed to the console.
+ * survives a restart and every process sees it) and printed to the console. A topic
+ * message is fanned out the way SNS would: to each member whose subscription filter
+ * (from their preferences) takes it, as an SMS in the outbox.
  */
 export function outboxNotifier(store: Store, opts: { print?: boolean } = {}): Notifier {
+  const send = async (message: Message) => {
+    const at = new Date();
+    await store.doc.send(
+      new PutCommand({
+        TableName: store.table,
+        Item: {
+          ...Keys.outbox(message.to, ulid(at.getTime())),
+          type: "outbox",
+          ...message,
+          at: at.toISOString(),
+          expiresAt: Math.floor(at.getTime() / 1000) + keepSeconds,
+        },
+      }),
+    );
+    if (opts.print) console.log(`[outbox] ${message.channel} → ${message.to}: ${message.text}`);
+  };
   return {
-    async send(message) {
-      const at = new Date();
-      await store.doc.send(
-        new PutCommand({
-          TableName: store.table,
-          Item: {
-            ...Keys.outbox(message.to, ulid(at.getTime())),
-            type: "outbox",
-            ...message,
-            at: at.toISOString(),
-            expiresAt: Math.floor(at.getTime() / 1000) + keepSeconds,
-          },
-        }),
-      );
-      if (opts.print) console.log(`[outbox] ${message.channel} → ${message.to}: ${message.text}`);
+    send,
+    async publish(message) {
+      if (opts.print) console.log(`[outbox] topic ${JSON.stringify(message.attributes)}: ${message.text}`);
+      for (const s of await subscribersMatching(store, message.attributes)) {
+        await send({ to: s.phone, channel: "sms", kind: message.kind, text: message.text });
+      }
     },
   };
 }

@@ -6,6 +6,17 @@ export interface Message {
   text: string;
 }
 
+/**
+ * A message for the wish-events topic. The attributes (community, category, type, lang) are what
+ * members' subscription filter policies match on, so SNS fans the message out on its side.
+ */
+export interface TopicMessage {
+  kind: string;
+  text: string;
+  attributes: Record<string, string>;
+}
+
 export interface Notifier {
   send(message: Message): Promise<void>;
+  publish(message: TopicMessage): Promise<void>;
 }

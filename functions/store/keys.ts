@@ -35,8 +35,16 @@ export const Keys = {
   ledger: (memberId: string, wishId: string) => ({ pk: `U#${memberId}`, sk: `HL#${wishId}` }),
   tally: (memberId: string) => ({ pk: `U#${memberId}`, sk: "HT" }),
 
+  /** in-app notification: one per recipient per event, so a replayed event writes nothing new */
+  notification: (userId: string, eventId: string) => ({ pk: `U#${userId}`, sk: `N#${eventId}` }),
+  /** the unread counter, moved in the same transaction as each notification and each read mark */
+  unread: (userId: string) => ({ pk: `U#${userId}`, sk: "NC" }),
+  preferences: (userId: string) => ({ pk: `U#${userId}`, sk: "PREF" }),
+  /** every community, for the scheduled jobs: one partition, read page by page */
+  communityList: (id: string) => ({ pk: "COMMUNITIES", sk: id }),
+
   idempotency: (userId: string, key: string) => ({ pk: `IK#${userId}`, sk: key }),
   outbox: (to: string, id: string) => ({ pk: `OUT#${to}`, sk: id }),
 } as const;
 
-export const Prefix = { branch: "B#", claim: "CL#", event: "E#", role: "R#", ledger: "HL#", ownWish: "W#" } as const;
+export const Prefix = { branch: "B#", claim: "CL#", event: "E#", role: "R#", ledger: "HL#", ownWish: "W#", notification: "N#" } as const;

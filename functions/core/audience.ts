@@ -1,0 +1,162 @@
+/**
+ * Who hears of what. Each event of a wish's timeline (and each reminder or alert the jobs append)
+ * becomes at most one notice per person: residents hear how their wish is doing, volunteers hear
+ * of the tasks they hold, staff hear what needs them. Nobody hears of their own step, except the
+ * volunteer whose claim is confirmed.
+ */
+import { getItem, queryAll, type Item, type Store } from "../store/client.js";
+import { Keys, Prefix } from "../store/keys.js";
+
+export const noticeKinds = [
+  // to the resident who posted the wish
+  "wish-approved",
+  "wish-rejected",
+  "wish-claimed",
+  "wish-released",
+  "wish-started",
+  "wish-completed",
+  "wish-cancelled",
+  "wish-expired",
+  // to volunteers, about the tasks they hold
+  "task-dispatched",
+  "task-confirmed",
+  "task-cancelled",
+  "task-reminder",
+  "task-disputed",
+  "task-verified",
+  // to the community's staff
+  "review-needed",
+  "dispatch-declined",
+  "wish-waiting",
+] as const;
+export type NoticeKind = (typeof noticeKinds)[number];
+
+/** What reaches a phone by SMS unless the person says otherwise: what a volunteer must not miss. */
+export const defaultSmsKinds: readonly NoticeKind[] = ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder"];
+
+/** The wish's facts a message may quote, as they were when the event was handled. */
+export interface NoticeParams {
+  title: string;
+  actor?: string;
+  names?: string;
+  note?: string;
+  address?: string;
+  window?: { from: string; to: string };
+  minutes?: number;
+  hours?: number;
+  category?: string;
+  /** a task called off because the wish passed its deadline, not by a person */
+  expired?: boolean;
+}
+
+export interface Notice {
+  userId: string;
+  kind: NoticeKind;
+  params: NoticeParams;
+}
+
+export interface Audience {
+  notices: Notice[];
+  /** a new open wish, for the topic that members' subscriptions filter */
+  topic?: { communityId: string; category: string; params: NoticeParams };
+}
+
+/** The staff of a community, from the role items on the community index. */
+export async function staffOf(store: Store, communityId: string): Promise<string[]> {
+  const roles = await queryAll(store, {
+    IndexName: "byCommunity",
+    KeyConditionExpression: "gsi3pk = :pk",
+    FilterExpression: "contains(#roles, :staff)",
+    ExpressionAttributeNames: { "#roles": "roles" },
+    ExpressionAttributeValues: { ":pk": Keys.rolePeople(communityId, "").gsi3pk, ":staff": "staff" },
+  });
+  return roles.map((r) => r.userId);
+}
+
+async function claimsOf(store: Store, wishId: string): Promise<Item[]> {
+  return queryAll(store, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :cl)",
+    ExpressionAttributeValues: { ":pk": Keys.wish(wishId).pk, ":cl": Prefix.claim },
+    ConsistentRead: true,
+  });
+}
+
+export async function audience(store: Store, event: Item): Promise<Audience> {
+  const wish = await getItem(store, Keys.wish(event.wishId));
+  if (!wish) return { notices: [] };
+  const params: NoticeParams = {
+    title: wish.title,
+    actor: event.actorName,
+    note: event.note,
+    address: wish.address,
+    window: wish.window,
+    category: wish.category,
+  };
+  const notices: Notice[] = [];
+  const tell = (userIds: string[], kind: NoticeKind, extra: Partial<NoticeParams> = {}) => {
+    for (const userId of userIds) {
+      if (userId === event.actorId && kind !== "task-confirmed") continue;
+      // One notice per person per event: the first rule that names someone decides what they hear.
+      if (notices.some((n) => n.userId === userId)) continue;
+      notices.push({ userId, kind, params: { ...params, ...extra } });
+    }
+  };
+  const owner = [wish.ownerId as string];
+  const memberIds = (event.data?.memberIds ?? []) as string[];
+  const claimants = async () => (await claimsOf(store, wish.id)).map((c) => c.memberId as string);
+  const claimedBy = async () => (await claimsOf(store, wish.id)).map((c) => c.memberName).join("、");
+
+  let topic: Audience["topic"];
+  switch (event.kind) {
+    case "submit":
+      tell(await staffOf(store, wish.communityId), "review-needed");
+      break;
+    case "approve":
+      tell(owner, "wish-approved");
+      topic = { communityId: wish.communityId, category: wish.category, params };
+      break;
+    case "reject":
+      tell(owner, "wish-rejected");
+      break;
+    case "claim":
+    case "dispatch":
+      tell(memberIds, event.kind === "claim" ? "task-confirmed" : "task-dispatched");
+      // The resident hears once every place is taken, with everyone who is coming.
+      if (event.to === "claimed") tell(owner, "wish-claimed", { names: await claimedBy() });
+      break;
+    case "release":
+    case "decline":
+      if (event.from === "claimed") tell(owner, "wish-released");
+      if (event.kind === "decline") tell(await staffOf(store, wish.communityId), "dispatch-declined");
+      break;
+    case "check-in":
+      if (event.from !== "in_progress") tell(owner, "wish-started");
+      break;
+    case "complete":
+      tell(owner, "wish-completed");
+      break;
+    case "dispute":
+      tell(await claimants(), "task-disputed");
+      break;
+    case "verify":
+      for (const credit of (event.data?.credits ?? []) as { memberId: string; minutes: number }[]) {
+        if (credit.minutes > 0) tell([credit.memberId], "task-verified", { minutes: credit.minutes });
+      }
+      break;
+    case "cancel":
+      tell(owner, "wish-cancelled");
+      tell(await claimants(), "task-cancelled");
+      break;
+    case "expire":
+      tell(owner, "wish-expired");
+      tell(await claimants(), "task-cancelled", { note: undefined, expired: true });
+      break;
+    case "remind":
+      tell(memberIds, "task-reminder");
+      break;
+    case "alert":
+      tell(await staffOf(store, wish.communityId), "wish-waiting", { hours: event.data?.hours });
+      break;
+  }
+  return { notices, topic };
+}

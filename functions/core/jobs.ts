@@ -1,0 +1,171 @@
+/**
+ * The scheduled jobs, run by functions/cron.ts on AWS and by the local loop: for each community,
+ * - an open wish past its deadline expires;
+ * - an open wish with no volunteer 24 hours after approval alerts its staff, once;
+ * - a volunteer who has not checked in once the wish's time window has started is reminded, once
+ *   per claim (a wish without a window has no time to be late for);
+ * - a completed wish neither confirmed nor disputed for 72 hours is confirmed by the system.
+ * Reminders and alerts are event items: the stream delivers them like any other event.
+ *
+ * Each step is a conditional write, so the jobs may run twice at once or again at any time: the
+ * run that loses the condition does nothing. Indexes only choose candidates; the writes decide.
+ */
+import { getItem, queryAll, transact, type Item, type Store } from "../store/client.js";
+import { Keys, Prefix } from "../store/keys.js";
+import { DomainError } from "./errors.js";
+import type { Log } from "./log.js";
+import { authorize, commit, eventItem, expire, load, system, wishUpdate } from "./wish.js";
+
+export const autoConfirmAfterHours = 72;
+/** The default wait before staff hear of an unclaimed wish; a community's `settings.unclaimedAlertHours` overrides it. */
+export const unclaimedAlertHours = 24;
+
+const hour = 3_600_000;
+
+export interface JobReport {
+  communities: number;
+  expired: number;
+  alerted: number;
+  reminded: number;
+  confirmed: number;
+  failed: number;
+}
+
+class Lost extends Error {}
+
+/** Runs every job for every community; one wish's failure is logged and does not stop the rest. */
+export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}): Promise<JobReport> {
+  const now = opts.now ?? new Date();
+  const log = opts.log ?? (() => {});
+  const report: JobReport = { communities: 0, expired: 0, alerted: 0, reminded: 0, confirmed: 0, failed: 0 };
+  const communities = await queryAll(store, {
+    KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": Keys.communityList("").pk },
+  });
+  for (const { id } of communities) {
+    report.communities++;
+    const step = async (what: keyof JobReport, wish: Item, run: () => Promise<unknown>) => {
+      try {
+        await run();
+        report[what]++;
+      } catch (err) {
+        if (err instanceof Lost || err instanceof DomainError) return;
+        report.failed++;
+        log("error", "job.failed", { job: what, wishId: wish.id, error: String((err as Error)?.message ?? err) });
+      }
+    };
+    const community = await getItem(store, Keys.community(id));
+    const alertHours = community?.settings?.unclaimedAlertHours ?? unclaimedAlertHours;
+
+    const open = await byStatus(store, id, "open");
+    for (const wish of open) {
+      if (wish.deadline && Date.parse(wish.deadline) <= now.getTime()) {
+        await step("expired", wish, () => expire(store, wish.id, now));
+      } else if (wish.claimed === 0 && !wish.alertedAt && Date.parse(wish.approvedAt) <= now.getTime() - alertHours * hour) {
+        await step("alerted", wish, () => alert(store, wish, alertHours, now));
+      }
+    }
+
+    const started = [
+      ...open.filter((w) => !(w.deadline && Date.parse(w.deadline) <= now.getTime())),
+      ...(await byStatus(store, id, "claimed")),
+      ...(await byStatus(store, id, "in_progress")),
+    ].filter((w) => w.window && Date.parse(w.window.from) <= now.getTime() && now.getTime() < Date.parse(w.window.to));
+    for (const wish of started) {
+      for (const claim of await absentees(store, wish.id)) {
+        await step("reminded", wish, () => remind(store, wish, claim, now));
+      }
+    }
+
+    const cutoff = new Date(now.getTime() - autoConfirmAfterHours * hour).toISOString();
+    // A wish is created before it is completed: the index's creation-time order bounds the query.
+    const completed = await byStatus(store, id, "completed", cutoff);
+    for (const wish of completed.filter((w) => w.completedAt <= cutoff)) {
+      await step("confirmed", wish, () => autoConfirm(store, wish.id, now));
+    }
+  }
+  return report;
+}
+
+async function byStatus(store: Store, communityId: string, status: string, createdBefore?: string) {
+  const pk = Keys.wishByStatus(communityId, status, "", "").gsi1pk;
+  return queryAll(store, {
+    IndexName: "byStatus",
+    KeyConditionExpression: createdBefore ? "gsi1pk = :pk AND gsi1sk < :before" : "gsi1pk = :pk",
+    ExpressionAttributeValues: { ":pk": pk, ...(createdBefore ? { ":before": createdBefore } : {}) },
+  });
+}
+
+/** Claims on the wish whose volunteer has neither checked in nor been reminded. */
+async function absentees(store: Store, wishId: string) {
+  return queryAll(store, {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :cl)",
+    FilterExpression: "attribute_not_exists(checkIn) AND attribute_not_exists(remindedAt)",
+    ExpressionAttributeValues: { ":pk": Keys.wish(wishId).pk, ":cl": Prefix.claim },
+    ConsistentRead: true,
+  });
+}
+
+async function alert(store: Store, wish: Item, hours: number, now: Date) {
+  const at = now.toISOString();
+  await transact(
+    store,
+    [
+      {
+        Update: {
+          Key: Keys.wish(wish.id),
+          UpdateExpression: "SET alertedAt = :at",
+          ConditionExpression: "#status = :open AND claimed = :none AND attribute_not_exists(alertedAt)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":at": at, ":open": "open", ":none": 0 },
+        },
+      },
+      { Put: { Item: eventItem(wish, system, "alert", "open", at, { data: { hours } }) } },
+    ],
+    () => {
+      throw new Lost();
+    },
+  );
+}
+
+async function remind(store: Store, wish: Item, claim: Item, now: Date) {
+  const at = now.toISOString();
+  await transact(
+    store,
+    [
+      {
+        ConditionCheck: {
+          Key: Keys.wish(wish.id),
+          ConditionExpression: "#status IN (:open, :claimed, :working)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":open": "open", ":claimed": "claimed", ":working": "in_progress" },
+        },
+      },
+      {
+        Update: {
+          Key: Keys.claim(wish.id, claim.memberId),
+          UpdateExpression: "SET remindedAt = :at",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(checkIn) AND attribute_not_exists(remindedAt)",
+          ExpressionAttributeValues: { ":at": at },
+        },
+      },
+      { Put: { Item: eventItem(wish, system, "remind", wish.status, at, { data: { memberIds: [claim.memberId] } }) } },
+    ],
+    () => {
+      throw new Lost();
+    },
+  );
+}
+
+/** The system confirms a wish its resident left unconfirmed; the version guards against a late confirm or dispute. */
+async function autoConfirm(store: Store, id: string, now: Date) {
+  const wish = await load(store, id);
+  authorize(system, wish, "confirm");
+  if (Date.parse(wish.completedAt) > now.getTime() - autoConfirmAfterHours * hour) throw new Lost();
+  const at = now.toISOString();
+  const fields = { confirmedBy: system.id, confirmedAt: at, autoConfirmed: true };
+  await commit(store, wish, [
+    wishUpdate(wish, "confirmed", at, fields),
+    { Put: { Item: eventItem(wish, system, "confirm", "confirmed", at, { data: { automatic: true, afterHours: autoConfirmAfterHours } }) } },
+  ]);
+}

@@ -1,0 +1,143 @@
+/**
+ * The table's stream as the outbox: each event item inserted into a wish's timeline is turned into
+ * in-app notifications, SMS and topic messages. The same handler serves Lambda (functions/stream.ts)
+ * and the local stream poller, with Lambda's event shape.
+ *
+ * Never losing a message, never doubling the inbox: every in-app notification is written first,
+ * once (keyed by recipient and event); then the SMS, each marked sent on its notification so a
+ * retry skips it; then the topic. A publish that fails for a reason worth retrying (throttling,
+ * SNS faults, the network) fails the record: the handler reports it in `batchItemFailures`, stops
+ * there (the stream redelivers from that record on, in order), and after its retries the record
+ * goes to the dead-letter queue. What no retry can fix (no such user, no phone, a number that is
+ * not E.164, SNS refusing the number) is logged and skipped; it never fails the batch.
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { audience } from "../core/audience.js";
+import * as Inbox from "../core/inbox.js";
+import { jsonLog, type Log } from "../core/log.js";
+import { newWishType, recipients } from "../core/preferences.js";
+import type { Item, Store } from "../store/client.js";
+import type { Notifier } from "./notifier.js";
+import { retryable } from "./sns.js";
+import { langs, newWishText, smsText } from "./templates.js";
+
+/** Lambda's DynamoDB stream event, as far as this handler reads it. */
+export interface StreamRecord {
+  eventID?: string;
+  eventName?: "INSERT" | "MODIFY" | "REMOVE";
+  eventSource?: string;
+  eventSourceARN?: string;
+  eventVersion?: string;
+  awsRegion?: string;
+  dynamodb?: {
+    ApproximateCreationDateTime?: number;
+    Keys?: Record<string, AttributeValue>;
+    NewImage?: Record<string, AttributeValue>;
+    OldImage?: Record<string, AttributeValue>;
+    SequenceNumber?: string;
+    SizeBytes?: number;
+    StreamViewType?: string;
+  };
+}
+export interface DynamoDBStreamEvent {
+  Records: StreamRecord[];
+}
+export interface StreamBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+export interface StreamDeps {
+  store: Store;
+  notifier: Notifier;
+  log?: Log;
+}
+
+const e164 = /^\+[1-9]\d{7,14}$/;
+
+/** The event item a record inserts, or nothing for any other write to the table. */
+export function eventOf(record: StreamRecord): Item | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== "INSERT" || !image || image.type?.S !== "event") return undefined;
+  return unmarshall(image as Record<string, any>);
+}
+
+export function createStreamHandler(deps: StreamDeps) {
+  const log = deps.log ?? jsonLog;
+  return async (event: DynamoDBStreamEvent): Promise<StreamBatchResponse> => {
+    for (const record of event.Records ?? []) {
+      const item = eventOf(record);
+      if (!item) continue;
+      try {
+        await handleEvent({ ...deps, log }, item);
+      } catch (err) {
+        log("error", "notify.retry", { eventId: item.id, wishId: item.wishId, kind: item.kind, error: String((err as Error)?.message ?? err) });
+        return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? "" }] };
+      }
+    }
+    return { batchItemFailures: [] };
+  };
+}
+
+/** Sends, and says whether it went; throws only what is worth retrying. */
+async function attempt(log: Log, what: Record<string, unknown>, send: () => Promise<void>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    if (retryable(err)) throw err;
+    log("warn", "notify.refused", { ...what, error: (err as Error)?.name, message: (err as Error)?.message });
+    return false;
+  }
+}
+
+export async function handleEvent(deps: Required<StreamDeps>, event: Item) {
+  const { store, notifier, log } = deps;
+  const { notices, topic } = await audience(store, event);
+  const people = await recipients(store, notices.map((n) => n.userId));
+
+  const delivered = [];
+  for (const notice of notices) {
+    const person = people.get(notice.userId);
+    if (!person) {
+      log("warn", "notify.no_user", { eventId: event.id, userId: notice.userId, kind: notice.kind });
+      continue;
+    }
+    const outcome = await Inbox.deliver(store, {
+      userId: notice.userId,
+      eventId: event.id,
+      kind: notice.kind,
+      wishId: event.wishId,
+      communityId: event.communityId,
+      at: event.at,
+      params: notice.params,
+    });
+    delivered.push({ notice, person, ...outcome });
+  }
+
+  for (const { notice, person, smsSentAt } of delivered) {
+    if (!person.sms.includes(notice.kind) || smsSentAt) continue;
+    const what = { eventId: event.id, userId: person.userId, kind: notice.kind };
+    if (!person.phone) {
+      log("warn", "sms.no_phone", what);
+      continue;
+    }
+    if (!e164.test(person.phone)) {
+      log("warn", "sms.bad_phone", { ...what, phone: person.phone.slice(0, 32) });
+      continue;
+    }
+    const { text, shortened } = smsText(notice.kind, person.lang, notice.params);
+    if (shortened) log("info", "sms.shortened", what);
+    const sent = await attempt(log, what, () => notifier.send({ to: person.phone!, channel: "sms", kind: notice.kind, text }));
+    if (sent) await Inbox.markSmsSent(store, person.userId, event.id);
+  }
+
+  if (topic) {
+    for (const lang of langs) {
+      const { text, shortened } = newWishText(lang, topic.params);
+      const attributes = { community: topic.communityId, category: topic.category, type: newWishType, lang };
+      if (shortened) log("info", "sms.shortened", { eventId: event.id, topic: true, lang });
+      await attempt(log, { eventId: event.id, topic: true, lang }, () => notifier.publish({ kind: "wish-open", text, attributes }));
+    }
+  }
+}
