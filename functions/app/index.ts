@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import { InvalidInput, invalidInputResponse, onError, problem, router, type Deps, type Env, type Router } from "./http.js";
 import { docsPage, openApiDocument } from "./openapi.js";
 import { authRoutes } from "./routes/auth.js";
+import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
 import { wishRoutes } from "./routes/wishes.js";
@@ -26,7 +27,7 @@ export function createApp(deps: Deps, extra: Router[] = []) {
 
   const service = router("/api");
   service.route({ method: "get", path: "/health", tag: "service", who: "anyone", auth: false, summary: "Liveness" }, ({ c }) => c.json({ ok: true }));
-  const routers = [service, authRoutes(), wishRoutes(), peopleRoutes(), notificationRoutes(), ...extra];
+  const routers = [service, authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), ...extra];
   for (const r of routers) app.route(r.prefix, r.app);
 
   const ops = routers.flatMap((r) => r.ops);

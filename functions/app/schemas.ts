@@ -97,6 +97,8 @@ export const Confirm = z.object({
 export const Verify = z.object({
   minutes: z.record(Id, z.number().int().min(0).max(24 * 60, "At most 1440 minutes (a day).")).optional(),
   reason: text(500, { multiline: true }).optional(),
+  staffRating: z.number().int().min(1, "From 1 to 5.").max(5, "From 1 to 5.").optional().meta({ description: "staff's rating of the team's work; counts in the rankings" }),
+  peopleServed: z.number().int().min(1).max(100_000).optional().meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" }),
 });
 export const OutboxQuery = z.object({ to: Phone });
 

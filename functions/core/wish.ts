@@ -5,6 +5,7 @@ import { Keys, Prefix } from "../store/keys.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
 import { hasRole, maskPhone, type Actor } from "./identity.js";
+import { countStep } from "./tallies.js";
 import { ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
 
 export interface LatLng {
@@ -209,10 +210,14 @@ export async function commit(store: Store, wish: Item, items: TransactItem[], on
   }
 }
 
-/** A simple move: the wish and its event, nothing else. Answers with the wish as it now is. */
+/** A simple move: the wish, its event and its community's month counter. Answers with the wish as it now is. */
 async function move(store: Store, wish: Item, who: Who, kind: Transition, to: Status, fields: Record<string, unknown>, note?: string, data?: Record<string, unknown>) {
   const at = new Date().toISOString();
-  await commit(store, wish, [wishUpdate(wish, to, at, fields), { Put: { Item: eventItem(wish, who, kind, to, at, { note, data }) } }]);
+  await commit(store, wish, [
+    wishUpdate(wish, to, at, fields),
+    { Put: { Item: eventItem(wish, who, kind, to, at, { note, data }) } },
+    ...countStep(wish.communityId, kind, at),
+  ]);
   return { ...wish, ...fields, status: to, version: wish.version + 1, updatedAt: at };
 }
 
@@ -259,6 +264,7 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   const items: TransactItem[] = [
     { Put: { Item: wish, ConditionExpression: "attribute_not_exists(pk)" } },
     { Put: { Item: eventItem(wish, actor, "submit", "submitted", at) } },
+    ...countStep(input.communityId, "submit", at),
   ];
   if (idempotencyKey) {
     items.push({

@@ -5,6 +5,7 @@ import * as Hours from "../core/hours.js";
 import { findOrCreateUser, loadActor, type Actor } from "../core/identity.js";
 import type { Role } from "../core/model.js";
 import * as Wish from "../core/wish.js";
+import { dayOf } from "../core/period.js";
 import { getItem, type Store } from "../store/client.js";
 
 export const demoCommunityId = "demo-xingfuli";
@@ -29,6 +30,14 @@ const residents = ["王奶奶", "李大爷", "张阿姨", "陈先生"];
 const here = { lat: 33.0676, lng: 107.0238 };
 const near = (i: number) => ({ lat: here.lat + i * 0.0004, lng: here.lng + i * 0.0003 });
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
+/** A window on a coming day, China time: `in` days from today, from one hour to another. */
+const on = (inDaysFromToday: number, fromHour: number, toHour: number) => {
+  const day = dayOf(inDays(inDaysFromToday));
+  const at = (h: number) => new Date(`${day}T${String(h).padStart(2, "0")}:00:00+08:00`).toISOString();
+  return { from: at(fromHour), to: at(toHour) };
+};
+/** A window around the seeding itself, so the wishes worked on here pass the arrival and departure rules. */
+const now = () => ({ from: new Date(Date.now() - 15 * 60_000).toISOString(), to: new Date(Date.now() + 15 * 60_000).toISOString() });
 
 /**
  * Seeds the demo community once: branches, a staff user, a dozen members, residents, and
@@ -59,7 +68,7 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   const r: Actor[] = [];
   for (const [i, name] of residents.entries()) r.push(await person(`+86137000000${String(i + 1).padStart(2, "0")}`, name, "resident"));
 
-  const post = async (owner: Actor, i: number, category: Wish.NewWish["category"], title: string, description: string) =>
+  const post = async (owner: Actor, i: number, category: Wish.NewWish["category"], title: string, description: string, window?: Wish.NewWish["window"]) =>
     (
       await Wish.create(store, owner, {
         communityId: demoCommunityId,
@@ -68,21 +77,21 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
         description,
         address: `幸福里${i + 1}号楼`,
         location: near(i),
-        window: { from: inDays(-1), to: inDays(7) },
+        window,
       })
     ).wish.id;
   const approve = (id: string, slots = 1, deadline = inDays(5)) => Wish.approve(store, staff, id, { slots, estimatedMinutes: 60, deadline });
   const spot = (i: number) => ({ ...near(i), accuracy: 15 });
 
   // submitted
-  await post(r[0], 0, "repair", "厨房水龙头漏水", "水龙头一直滴水，想请人帮忙换个阀芯。");
+  await post(r[0], 0, "repair", "厨房水龙头漏水", "水龙头一直滴水，想请人帮忙换个阀芯。", on(1, 9, 11));
   await post(r[1], 1, "digital", "教我用手机挂号", "想学会用手机在医院公众号上预约挂号。");
   // open, one of them a group job
   await approve(await post(r[2], 2, "carry", "帮忙把旧衣柜搬下楼", "六楼没有电梯，衣柜比较重，需要两个人。"), 2);
-  await approve(await post(r[3], 3, "elderly", "周末陪老人聊聊天", "父亲独居，希望周末有人陪他下棋聊天。"));
-  await approve(await post(r[1], 4, "farming", "食用菌菌棒上架", "合作社六千袋菌棒需要一天内上架，需要二十一人。"), 21);
+  await approve(await post(r[3], 3, "elderly", "周末陪老人聊聊天", "父亲独居，希望周末有人陪他下棋聊天。", on(3, 14, 17)));
+  await approve(await post(r[1], 4, "farming", "食用菌菌棒上架", "合作社六千袋菌棒需要一天内上架，需要二十一人。", on(2, 7, 18)), 21);
   // claimed
-  const claimed = await post(r[0], 5, "errand", "代取降压药", "社区卫生站开的药，帮忙取一下送到家。");
+  const claimed = await post(r[0], 5, "errand", "代取降压药", "社区卫生站开的药，帮忙取一下送到家。", on(1, 15, 16));
   await approve(claimed);
   await Claims.claim(store, m[0], claimed);
   // in progress
@@ -91,14 +100,14 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   await Claims.dispatch(store, staff, working, { memberIds: [m[1].id, m[2].id] });
   await Claims.checkIn(store, m[1], working, spot(6));
   // completed
-  const done = await post(r[3], 7, "repair", "更换楼道灯泡", "二楼楼道灯坏了，晚上看不清。");
+  const done = await post(r[3], 7, "repair", "更换楼道灯泡", "二楼楼道灯坏了，晚上看不清。", now());
   await approve(done);
   await Claims.claim(store, m[3], done);
   await Claims.checkIn(store, m[3], done, spot(7));
   await Claims.checkOut(store, m[3], done, spot(7));
   await Claims.complete(store, m[3], done, { note: "已换上节能灯。" });
   // confirmed
-  const thanked = await post(r[1], 8, "children", "辅导孙子数学作业", "孙子上四年级，数学作业想请人辅导。");
+  const thanked = await post(r[1], 8, "children", "辅导孙子数学作业", "孙子上四年级，数学作业想请人辅导。", now());
   await approve(thanked);
   await Claims.claim(store, m[4], thanked);
   await Claims.checkIn(store, m[4], thanked, spot(8));
@@ -110,17 +119,18 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
     [r[0], [m[5], m[6]], "陪同去医院复查"],
     [r[2], [m[7]], "修理自行车"],
   ] as const).entries()) {
-    const id = await post(owner, 9 + i, i ? "repair" : "elderly", title, `${title}，谢谢志愿者。`);
+    const id = await post(owner, 9 + i, i ? "repair" : "elderly", title, `${title}，谢谢志愿者。`, now());
     await approve(id, members.length);
     for (const member of members) await Claims.claim(store, member, id);
+    const { handshakeCode } = await Wish.load(store, id);
     for (const member of members) {
       await Claims.checkIn(store, member, id, spot(9 + i));
-      await Claims.checkOut(store, member, id, spot(9 + i));
+      await Claims.checkOut(store, member, id, { ...spot(9 + i), code: handshakeCode });
     }
     await Claims.complete(store, members[0], id, { note: "已完成。" });
     await Wish.confirm(store, owner, id, { rating: 5 });
     const minutes = Object.fromEntries(members.map((x, j) => [x.id, 90 + 30 * j]));
-    await Hours.verify(store, staff, id, { minutes, reason: "按实际服务时长补录（演示数据）" });
+    await Hours.verify(store, staff, id, { minutes, reason: "按实际服务时长补录（演示数据）", staffRating: 5 - i });
   }
   // rejected, cancelled, expired
   await Wish.reject(store, staff, await post(r[3], 11, "other", "帮忙代缴罚款", "想请人帮忙代缴交通罚款。"), { reason: "涉及个人证件与资金，请本人到窗口办理。" });

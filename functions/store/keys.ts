@@ -33,7 +33,21 @@ export const Keys = {
   event: (wishId: string, eventId: string) => ({ pk: `W#${wishId}`, sk: `E#${eventId}` }),
 
   ledger: (memberId: string, wishId: string) => ({ pk: `U#${memberId}`, sk: `HL#${wishId}` }),
-  tally: (memberId: string) => ({ pk: `U#${memberId}`, sk: "HT" }),
+  /** the ledger of a community in order of verification, for its CSV export */
+  ledgerByCommunity: (communityId: string, verifiedAt: string, wishId: string, memberId: string) => ({
+    gsi3pk: `C#${communityId}#L`,
+    gsi3sk: `${verifiedAt}#${wishId}#${memberId}`,
+  }),
+  /** a member's hours in one community: all time, and per month in attributes `<YYYY-MM>#<figure>` */
+  memberTally: (memberId: string, communityId: string) => ({ pk: `U#${memberId}`, sk: `HT#${communityId}` }),
+  /** a community's figures: branch tallies, the all-time tally, month stats, residents served */
+  branchTally: (communityId: string, branchId: string) => ({ pk: `CT#${communityId}`, sk: `B#${branchId}` }),
+  communityTally: (communityId: string) => ({ pk: `CT#${communityId}`, sk: "C" }),
+  monthStats: (communityId: string, month: string) => ({ pk: `CT#${communityId}`, sk: `S#${month}` }),
+  /** which periods a resident has been served in, so "distinct residents" counts each once */
+  residentServed: (communityId: string, residentId: string) => ({ pk: `CT#${communityId}`, sk: `R#${residentId}` }),
+  certificate: (number: string) => ({ pk: `CERT#${number}`, sk: "CERT" }),
+  certificateByMember: (memberId: string, issuedAt: string, number: string) => ({ gsi2pk: `U#${memberId}`, gsi2sk: `CE#${issuedAt}#${number}` }),
 
   /** in-app notification: one per recipient per event, so a replayed event writes nothing new */
   notification: (userId: string, eventId: string) => ({ pk: `U#${userId}`, sk: `N#${eventId}` }),
