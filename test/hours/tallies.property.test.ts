@@ -46,7 +46,7 @@ const lifecycle = fc.record({
   rating: fc.integer({ min: 1, max: 5 }),
   staffRating: fc.option(fc.integer({ min: 1, max: 5 })),
 });
-type Lifecycle = fc.infer<typeof lifecycle>;
+type Lifecycle = typeof lifecycle extends fc.Arbitrary<infer T> ? T : never;
 
 /** What the model says each member should have earned so far: minutes, entries, unfinished claims. */
 const expected = new Map<string, { minutes: number; entries: number; unfinished: number }>();
