@@ -4,8 +4,11 @@
  * by shard (a parent before its children). Records the handler reports as failed are handed again
  * from the first failure on, with a growing pause; after `maxAttempts` the record is set aside in
  * a dead-letter file and the shard moves on. The last sequence number handled in each shard is kept
- * in a file, so a restart neither hands everything again nor skips what came in meanwhile; a shard
- * never seen before is read from its start.
+ * in a file, so a restart neither hands everything again nor skips what came in meanwhile.
+ *
+ * A stream read for the first time is taken from its end, as the Lambda's LATEST starting position
+ * does (what happened before, such as the demo seed, is history, not news); shards that appear
+ * after that are read from their start.
  */
 import { existsSync, readFileSync, renameSync, appendFileSync, writeFileSync } from "node:fs";
 import { DescribeTableCommand, DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
@@ -26,6 +29,8 @@ export interface PollerOptions {
   handler: (event: DynamoDBStreamEvent) => Promise<StreamBatchResponse>;
   /** where the position in each shard is kept; none: in memory only */
   checkpointFile?: string;
+  /** a stream never read before: from its first record, or (the default) from its end */
+  from?: "start" | "end";
   /** where records that failed every attempt are appended, one JSON line each */
   deadLetterFile?: string;
   intervalMs?: number;
@@ -102,11 +107,11 @@ export function streamPoller(opts: PollerOptions) {
     const table = await dynamo.send(new DescribeTableCommand({ TableName: opts.table }));
     const arn = table.Table?.LatestStreamArn;
     if (!arn) throw new Error(`table ${opts.table} has no stream`);
-    if (checkpoint.streamArn !== arn) {
-      // A new stream (the table was made again): positions in the old one mean nothing here.
+    const fresh = checkpoint.streamArn !== arn;
+    if (fresh) {
+      // A stream not read before (or the table was made again): positions in another mean nothing here.
       Object.assign(checkpoint, { streamArn: arn, shards: {}, closed: [] });
       iterators.clear();
-      save();
     }
     const found: Shard[] = [];
     let start: string | undefined;
@@ -117,6 +122,26 @@ export function streamPoller(opts: PollerOptions) {
     } while (start);
     shards = found;
     describedAt = Date.now();
+    if (fresh) {
+      if ((opts.from ?? "end") === "end") for (const shard of shards) await skipToEnd(shard.ShardId!);
+      save();
+    }
+  }
+
+  /** Notes the shard's last record as handled without handing anything over. */
+  async function skipToEnd(shardId: string) {
+    let iterator = await iteratorFor(shardId);
+    while (iterator) {
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const last = out.Records?.at(-1)?.dynamodb?.SequenceNumber;
+      if (!last) {
+        if (!out.NextShardIterator) checkpoint.closed.push(shardId);
+        return;
+      }
+      checkpoint.shards[shardId] = last;
+      iterator = out.NextShardIterator;
+    }
+    checkpoint.closed.push(shardId);
   }
 
   /** Shards with something left to read whose parent (when still listed) has been read to its end. */
