@@ -1,6 +1,7 @@
 import type { SSTConfig } from "sst";
 import { Api } from "./stacks/Api.js";
 import { Data } from "./stacks/Data.js";
+import { Jobs } from "./stacks/Jobs.js";
 import { Notify } from "./stacks/Notify.js";
 import { Web } from "./stacks/Web.js";
 
@@ -18,6 +19,6 @@ export default {
       // SST v2's esbuild leaves output unminified unless asked.
       nodejs: { format: "esm", minify: true },
     });
-    app.stack(Data).stack(Notify).stack(Api).stack(Web);
+    app.stack(Data).stack(Notify).stack(Api).stack(Jobs).stack(Web);
   },
 } satisfies SSTConfig;

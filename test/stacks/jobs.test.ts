@@ -1,0 +1,170 @@
+/**
+ * The Jobs stack as synthesized from sst.config.ts: the stream consumer with its retries, bisection,
+ * item failures and dead-letter queue, the schedule, and rights scoped to what each function does.
+ * A file of its own: SST's project (and so the stage) is process-wide.
+ */
+import { Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Data } from "../../stacks/Data.js";
+import { Jobs } from "../../stacks/Jobs.js";
+import { Notify } from "../../stacks/Notify.js";
+import { list, synth, type Statement } from "./synth.js";
+
+type Json = Record<string, any>;
+type Resource = { Type: string; Properties: Json };
+
+let data: Template;
+let notify: Template;
+let jobs: Template;
+
+beforeAll(async () => {
+  await synth("test", ["Data", "Notify", "Jobs"]);
+  const { getStack } = await import("sst/constructs");
+  data = Template.fromStack(getStack(Data));
+  notify = Template.fromStack(getStack(Notify));
+  jobs = Template.fromStack(getStack(Jobs));
+}, 180_000);
+
+const only = (template: Template, type: string): [string, Resource] => {
+  const found = Object.entries(template.findResources(type)) as [string, Resource][];
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+/** The value a cross-stack `Fn::ImportValue` resolves to in the exporting stack. */
+const exported = (from: Template, ref: unknown): unknown => {
+  const name = (ref as Json)?.["Fn::ImportValue"];
+  expect(name, JSON.stringify(ref)).toBeTypeOf("string");
+  const output = (Object.values(from.toJSON().Outputs ?? {}) as Json[]).find((o) => o.Export?.Name === name);
+  expect(output, `export ${name}`).toBeDefined();
+  return output!.Value;
+};
+
+const fn = (handler: RegExp): [string, Resource] => {
+  const found = (Object.entries(jobs.findResources("AWS::Lambda::Function")) as [string, Resource][]).filter(([, f]) =>
+    handler.test(f.Properties.Handler ?? ""),
+  );
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const consumer = () => fn(/(^|\/)stream\.handler$/);
+const cron = () => fn(/(^|\/)cron\.handler$/);
+
+const statementsOf = ([, f]: [string, Resource]): Statement[] => {
+  const roleId = f.Properties.Role["Fn::GetAtt"][0];
+  const policies = Object.values(jobs.findResources("AWS::IAM::Policy")) as Resource[];
+  const mine = policies.filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]));
+  expect(mine.length).toBeGreaterThan(0);
+  return mine.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+};
+const granting = (statements: Statement[], prefix: string) => statements.filter((s) => list(s.Action).some((a) => a.startsWith(prefix)));
+
+const tableId = () => only(data, "AWS::DynamoDB::Table")[0];
+const topicId = () => only(notify, "AWS::SNS::Topic")[0];
+
+describe("stream consumer", () => {
+  it("runs functions/stream.handler with the table's name and the topic's ARN", () => {
+    const [, f] = consumer();
+    expect(f.Properties.Runtime).toBe("nodejs22.x");
+    expect(f.Properties.Code.S3Key, "bundled code").toBeDefined();
+    const env = f.Properties.Environment.Variables;
+    expect(exported(data, env.TABLE_NAME)).toEqual({ Ref: tableId() });
+    expect(exported(notify, env.TOPIC_ARN)).toEqual({ Ref: topicId() });
+  });
+
+  it("reads the table's stream from the latest record, retrying, bisecting, reporting item failures", () => {
+    const [, mapping] = only(jobs, "AWS::Lambda::EventSourceMapping");
+    const p = mapping.Properties;
+    expect(exported(data, p.EventSourceArn)).toEqual({ "Fn::GetAtt": [tableId(), "StreamArn"] });
+    expect(JSON.stringify(p.FunctionName)).toContain(consumer()[0]);
+    expect(p.StartingPosition).toBe("LATEST");
+    expect(p.BisectBatchOnFunctionError).toBe(true);
+    expect(p.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+    expect(p.MaximumRetryAttempts).toBeGreaterThanOrEqual(3);
+    expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(20);
+    expect(p.BatchSize).toBeLessThanOrEqual(100);
+  });
+
+  it("hands over only inserted event items", () => {
+    const [, mapping] = only(jobs, "AWS::Lambda::EventSourceMapping");
+    const patterns = mapping.Properties.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern));
+    expect(patterns).toEqual([{ eventName: ["INSERT"], dynamodb: { NewImage: { type: { S: ["event"] } } } }]);
+  });
+
+  it("sends what fails every retry to an SQS dead-letter queue that keeps it 14 days", () => {
+    const [queueId, queue] = only(jobs, "AWS::SQS::Queue");
+    expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const [, mapping] = only(jobs, "AWS::Lambda::EventSourceMapping");
+    expect(mapping.Properties.DestinationConfig.OnFailure.Destination).toEqual({ "Fn::GetAtt": [queueId, "Arn"] });
+    const sqs = granting(statementsOf(consumer()), "sqs:");
+    expect(sqs.flatMap((s) => list(s.Action))).toContain("sqs:SendMessage");
+    for (const s of sqs) expect(list(s.Resource)).toEqual([{ "Fn::GetAtt": [queueId, "Arn"] }]);
+    expect(Object.keys(jobs.findOutputs("StreamDeadLettersUrl"))).toHaveLength(1);
+  });
+
+  it("may read the stream, and the table and its indexes, with item actions only", () => {
+    const statements = statementsOf(consumer());
+    const stream = statements.filter((s) => list(s.Action).some((a) => /dynamodb:(GetRecords|GetShardIterator|DescribeStream)/.test(a)));
+    expect(stream.length).toBeGreaterThan(0);
+    for (const s of stream) {
+      for (const r of list(s.Resource)) {
+        if (r === "*") expect(list(s.Action)).toEqual(["dynamodb:ListStreams"]);
+        else expect(exported(data, r)).toEqual({ "Fn::GetAtt": [tableId(), "StreamArn"] });
+      }
+    }
+    const items = granting(statements, "dynamodb:").filter((s) => !stream.includes(s) && !list(s.Action).includes("dynamodb:ListStreams"));
+    expect(items).toHaveLength(1);
+    expect(list(items[0].Action).sort()).toEqual(["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+    const [table, indexes] = list(items[0].Resource) as Json[];
+    expect(exported(data, table)).toEqual({ "Fn::GetAtt": [tableId(), "Arn"] });
+    expect(indexes).toEqual({ "Fn::Join": ["", [table, "/index/*"]] });
+  });
+
+  it("publishes to the wish-events topic, and to '*' only for direct SMS", () => {
+    const sns = granting(statementsOf(consumer()), "sns:");
+    for (const s of sns) expect(list(s.Action)).toEqual(["sns:Publish"]);
+    const resources = sns.flatMap((s) => list(s.Resource));
+    expect(resources).toHaveLength(2);
+    expect(resources).toContain("*");
+    expect(exported(notify, resources.find((r) => r !== "*"))).toEqual({ Ref: topicId() });
+  });
+});
+
+describe("scheduled jobs", () => {
+  it("run functions/cron.handler every five minutes", () => {
+    const [id, f] = cron();
+    const [, rule] = only(jobs, "AWS::Events::Rule");
+    expect(rule.Properties.ScheduleExpression).toBe("rate(5 minutes)");
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { "Fn::GetAtt": [id, "Arn"] } })]);
+    expect(exported(data, f.Properties.Environment.Variables.TABLE_NAME)).toEqual({ Ref: tableId() });
+    expect(f.Properties.Timeout).toBeLessThanOrEqual(300);
+  });
+
+  it("may use the table and its indexes with item actions only, and nothing else but X-Ray tracing", () => {
+    const all = statementsOf(cron());
+    expect(all.flatMap((s) => list(s.Action)).filter((a) => !a.startsWith("dynamodb:") && !a.startsWith("xray:"))).toEqual([]);
+    const statements = granting(all, "dynamodb:");
+    expect(statements).toHaveLength(1);
+    expect(list(statements[0].Action).sort()).toEqual([
+      "dynamodb:BatchGetItem",
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ]);
+    const [table] = list(statements[0].Resource) as Json[];
+    expect(exported(data, table)).toEqual({ "Fn::GetAtt": [tableId(), "Arn"] });
+  });
+});
+
+describe("the Jobs stack", () => {
+  it("never grants a wildcard action, nor any DynamoDB action on '*' but listing streams", () => {
+    const policies = Object.values(jobs.findResources("AWS::IAM::Policy")) as Resource[];
+    for (const s of policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])) {
+      const actions = list(s.Action);
+      expect(actions.some((a) => a === "*" || a.endsWith(":*"))).toBe(false);
+      if (actions.some((a) => a.startsWith("dynamodb:")) && list(s.Resource).includes("*")) expect(actions).toEqual(["dynamodb:ListStreams"]);
+    }
+  });
+});
