@@ -52,7 +52,7 @@ interface Credit {
  * entries and their tallies together and advancing the wish's `crediting` marker under a
  * condition, so that a retry or a second caller can neither skip nor repeat one.
  */
-export async function verify(store: Store, actor: Actor, id: string, input: VerifyInput, now = new Date()) {
+export async function verify(store: Store, actor: Actor, id: string, input: VerifyInput, now = new Date()): Promise<Item> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const { wish, claims } = await loadForVerify(store, id);
     if (wish.status === "closed" && wish.crediting) {
