@@ -1,5 +1,5 @@
 import { ApiError } from "../data/api";
-import { formatDistance, formatMinutes, locale, t, type Key } from "./index";
+import { formatDateTime, formatDistance, locale, t, type Key } from "./index";
 import zh from "./zh-CN";
 
 const statusKey = (s: unknown) => `status.${String(s)}` as Key;
@@ -18,6 +18,8 @@ export function explain(err: unknown): string {
     case "wish.wrong_state":
     case "wish.changed":
       return d.wishStatus ? t("err.wish.now", { status: t(statusKey(d.wishStatus)) }) : t("err.wish.changed");
+    case "handshake.wrong_code":
+      return typeof d.triesLeft === "number" && d.triesLeft > 0 ? t("err.handshake.wrong", { n: d.triesLeft }) : t("err.handshake.locked");
   }
   const fence = fenceRefusal(err);
   if (fence) return fence;
@@ -29,22 +31,20 @@ export function explain(err: unknown): string {
 }
 
 /**
- * Check-in and check-out refusals: how far the phone is from the wish and the allowed radius,
- * or which time rule refused. The server names these in the problem's details.
+ * Check-in and check-out refusals, from the numbers the server gives: how far the phone is from
+ * the wish and the allowed radius, how vague its fix is, or from when (until when) the time
+ * window allows the step.
  */
 function fenceRefusal(err: ApiError): string | undefined {
   const d = err.data as Record<string, any>;
-  const distance = d.distanceMeters ?? d.distance;
-  const radius = d.radiusMeters ?? d.fenceRadiusMeters ?? d.radius;
-  if (typeof distance === "number" && typeof radius === "number") {
-    return t("err.fence.far", { distance: formatDistance(distance), radius: formatDistance(radius) });
-  }
-  const accuracy = d.accuracyMeters ?? d.accuracy;
-  if (/accuracy/.test(err.code) && typeof accuracy === "number") {
-    return t("err.fence.accuracy", { accuracy: formatDistance(accuracy), radius: typeof radius === "number" ? formatDistance(radius) : "" });
-  }
-  if (/too_late|late/.test(err.code)) return t("err.window.late", { grace: typeof d.graceMinutes === "number" ? formatMinutes(d.graceMinutes) : "" });
-  if (/too_early|early/.test(err.code)) return t("err.window.early", { grace: typeof d.graceMinutes === "number" ? formatMinutes(d.graceMinutes) : "" });
+  const [area, rule] = err.code.split(".");
+  if (area !== "checkin" && area !== "checkout") return undefined;
+  const step = t(area === "checkin" ? "step.checkin" : "step.checkout");
+  const radius = typeof d.radiusMeters === "number" ? formatDistance(d.radiusMeters) : "";
+  if (rule === "too_far" && typeof d.distanceMeters === "number") return t("err.fence.far", { step, distance: formatDistance(d.distanceMeters), radius });
+  if (rule === "inaccurate" && typeof d.accuracyMeters === "number") return t("err.fence.accuracy", { step, accuracy: formatDistance(d.accuracyMeters), radius });
+  if (rule === "too_early" && d.earliestAt) return t(area === "checkin" ? "err.window.checkinEarly" : "err.window.checkoutEarly", { at: formatDateTime(d.earliestAt) });
+  if (rule === "too_late" && d.latestAt) return t("err.window.late", { at: formatDateTime(d.latestAt) });
   return undefined;
 }
 

@@ -1,0 +1,346 @@
+/**
+ * The whole journey through the web app in real Chromium at a phone's size: a resident posts,
+ * staff approve, a member claims, checks in and out where the wish is, completes, the resident
+ * confirms and rates, staff verify, and the member sees the hours. Then the same pages in
+ * English, a check-in the phone refuses, two members racing for the last place, offline, and
+ * every page checked with axe, at 320 px and for tap targets. Screenshots land in test-results/e2e.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectAccessible, expectPhoneFriendly, screenshot, startSite, type Site } from "./browser.js";
+
+let site: Site;
+beforeAll(async () => {
+  site = await startSite();
+}, 180_000);
+afterAll(async () => {
+  await site?.stop();
+}, 60_000);
+
+const place = { lat: 33.0712, lng: 107.0261 };
+
+/** A wish posted by a demo resident, waiting for review. */
+async function postWish(wishTitle: string) {
+  const body = { communityId: site.demo.communityId, category: "repair", title: wishTitle, description: `${wishTitle}，麻烦了。`, address: "幸福里2号楼", location: place };
+  return (await site.api("POST", "/api/wishes", site.person("李大爷").token, body)).id as string;
+}
+
+/** A wish approved by staff and open for claims. */
+async function openWish(wishTitle: string, slots: number) {
+  const id = await postWish(wishTitle);
+  await site.api("POST", `/api/wishes/${id}/approve`, site.person("王主任").token, { slots, estimatedMinutes: 60 });
+  return id;
+}
+const title = "帮忙取快递送到三楼";
+
+describe("the web app on a phone", () => {
+  let wishId = "";
+
+  it("walks a wish from posting to verified hours, each role through its own screens", { timeout: 240_000 }, async () => {
+    const resident = await site.phoneAt({ at: place });
+    const staff = await site.phoneAt();
+    const member = await site.phoneAt({ at: { lat: place.lat + 0.0003, lng: place.lng } });
+    const r = resident.page;
+    const s = staff.page;
+    const m = member.page;
+
+    // The resident signs in with a text message code and posts: a category chip, a title, the place.
+    await r.goto(site.url);
+    await r.waitForURL(/\/signin/);
+    await r.getByRole("heading", { name: "登录" }).waitFor();
+    await expectAccessible(r, "sign-in");
+    await screenshot(r, "signin-zh");
+    await site.signInThroughUi(r, site.person("王奶奶"));
+    await r.getByRole("heading", { name: "我的心愿" }).waitFor();
+    await expectAccessible(r, "my wishes");
+    await screenshot(r, "resident-my-wishes");
+    await r.getByRole("link", { name: "发心愿" }).first().click();
+    await r.getByRole("heading", { name: "发一个心愿" }).waitFor();
+    await r.getByRole("radio", { name: "跑腿代办" }).check();
+    await r.getByLabel("想请人帮什么忙？").fill(title);
+    await r.getByLabel("地址（可不填）").fill("幸福里7号楼3单元");
+    await r.getByRole("button", { name: "用我现在的位置" }).click();
+    await r.getByText("已记下位置").waitFor();
+    await expectAccessible(r, "post");
+    await expectPhoneFriendly(r, "post");
+    await screenshot(r, "resident-post");
+    await r.getByRole("button", { name: "提交心愿" }).click();
+    await r.waitForURL(/\/wishes\/\w+/);
+    wishId = new URL(r.url()).pathname.split("/").pop()!;
+    await r.getByText("心愿已提交").waitFor();
+    expect(await r.locator(".page-head .badge").textContent()).toBe("待审核");
+    const posted = await site.api("GET", `/api/wishes/${wishId}`, site.person("王奶奶").token);
+    expect(posted).toMatchObject({ title, category: "errand", address: "幸福里7号楼3单元", status: "submitted", location: { lat: place.lat, lng: place.lng } });
+    await expectAccessible(r, "wish page (resident)");
+
+    // Staff find it in the review queue and approve it.
+    await site.signInThroughUi(s, site.person("王主任"));
+    await s.getByRole("heading", { name: "待审核的心愿" }).waitFor();
+    await s.getByRole("link", { name: title }).waitFor();
+    await expectAccessible(s, "review queue");
+    await screenshot(s, "staff-review");
+    await s.getByRole("link", { name: title }).click();
+    await s.getByRole("heading", { name: "通过审核" }).waitFor();
+    await expectAccessible(s, "wish page (staff, review)");
+    await s.getByLabel("预计用时（分钟）").fill("45");
+    await s.getByRole("button", { name: "通过，发到心愿大厅" }).click();
+    await s.getByText("已通过，志愿者现在能认领。").waitFor();
+    expect(await s.locator(".page-head .badge").textContent()).toBe("待认领");
+
+    // A member nearby sees it in the hall, nearest first, and claims it after confirming.
+    await site.signInThroughUi(m, site.person("李明"));
+    await m.getByRole("heading", { name: "心愿大厅" }).waitFor();
+    const card = m.locator("li.card", { hasText: title });
+    await card.waitFor();
+    await m.getByText("已按距离排序").waitFor();
+    expect(await m.locator("li.card .card-title").first().textContent()).toBe(title);
+    await expectAccessible(m, "hall");
+    await expectPhoneFriendly(m, "hall");
+    await screenshot(m, "member-hall");
+    await card.getByRole("button", { name: "我来帮忙" }).click();
+    const dialog = m.getByRole("dialog", { name: "确定认领？" });
+    await dialog.waitFor();
+    await expectAccessible(m, "claim dialog");
+    await dialog.getByRole("button", { name: "确定认领" }).click();
+    await m.waitForURL(new RegExp(`/wishes/${wishId}`));
+    await m.getByRole("button", { name: "到达签到" }).waitFor();
+    expect(await m.locator(".page-head .badge").textContent()).toBe("已认领");
+
+    // At the door: check in with the phone's position.
+    await m.getByRole("button", { name: "到达签到" }).click();
+    await m.getByText("签到成功，开始计时。").waitFor();
+    expect(await m.locator(".page-head .badge").textContent()).toBe("服务中");
+    await expectAccessible(m, "wish page (member, in progress)");
+    await screenshot(m, "member-in-progress");
+
+    // The resident's page now shows the completion code; the member enters it to check out.
+    await r.reload();
+    const code = (await r.locator(".handshake .code").textContent())!.trim();
+    expect(code).toMatch(/^\d{4}$/);
+    await screenshot(r, "resident-code");
+    await m.getByLabel("居民的完成确认码").fill(code);
+    await m.getByRole("button", { name: "签退" }).click();
+    await m.getByText("签退成功。").waitFor();
+    await m.getByText("居民已确认").waitFor();
+    await m.getByLabel("做了些什么").fill("快递已送到三楼门口，交给王奶奶本人。");
+    await m.getByRole("button", { name: "报告完成" }).click();
+    await m.getByText("已报告完成，等居民确认。").waitFor();
+    expect(await m.locator(".page-head .badge").textContent()).toBe("待确认");
+
+    // The resident confirms with four stars and a word of thanks.
+    await r.reload();
+    await r.getByRole("heading", { name: "帮完了吗？" }).waitFor();
+    await r.getByText("志愿者说：快递已送到三楼门口").waitFor();
+    await expectAccessible(r, "wish page (resident, confirm)");
+    await r.getByRole("radio", { name: "4 颗星" }).check();
+    await r.getByLabel("想说的话（可不填）").fill("谢谢小李！");
+    await screenshot(r, "resident-confirm");
+    await r.getByRole("button", { name: "确认完成" }).click();
+    await r.getByText("已确认，谢谢您的评价。").waitFor();
+    expect(await r.locator(".page-head .badge").textContent()).toBe("待核验");
+
+    // Staff verify from their queue: the visit was minutes long in this test, so they set 45 with a reason.
+    await s.getByRole("link", { name: "待核验" }).click();
+    await s.getByRole("heading", { name: "待核验时长" }).waitFor();
+    await expectAccessible(s, "verification queue");
+    await s.getByRole("link", { name: title }).click();
+    await s.getByRole("heading", { name: "核验时长" }).waitFor();
+    await s.getByLabel("李明 的分钟数").fill("45");
+    await s.getByLabel("改动的原因").fill("测试中签到签退只隔几秒，按实际服务 45 分钟计。");
+    await expectAccessible(s, "wish page (staff, verify)");
+    await screenshot(s, "staff-verify");
+    await s.getByRole("button", { name: "核验并结束" }).click();
+    await s.getByText("已核验，时长记入志愿者名下。").waitFor();
+    expect(await s.locator(".page-head .badge").textContent()).toBe("已完成");
+    const timeline = await s.locator(".timeline li").allTextContents();
+    expect(timeline.map((t) => t.replace(/^.*?\d{2}:\d{2}/, ""))).toEqual([
+      "王奶奶 发布了心愿",
+      "王主任 审核通过",
+      "李明 认领了心愿",
+      "李明 到达签到",
+      "李明 签退",
+      "李明 报告已完成: 快递已送到三楼门口，交给王奶奶本人。",
+      "王奶奶 确认完成并评价: 谢谢小李！",
+      "王主任 核验时长，心愿完成: 测试中签到签退只隔几秒，按实际服务 45 分钟计。",
+    ]);
+
+    // The member sees the 45 minutes among their hours.
+    await m.getByRole("link", { name: "我的时长" }).click();
+    await m.getByRole("heading", { name: "我的志愿时长" }).waitFor();
+    const entry = m.locator("li.card", { hasText: title });
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain("45 分钟");
+    expect(await entry.textContent()).toContain("王主任");
+    await expectAccessible(m, "hours");
+    await screenshot(m, "member-hours");
+
+    for (const p of [resident, staff, member]) {
+      expect(p.errors).toEqual([]);
+      await p.context.close();
+    }
+  });
+
+  it("speaks English when asked: every label from the catalogue, dates and numbers in English", { timeout: 120_000 }, async () => {
+    const { context, page, errors } = await site.phoneAt({ as: site.person("李明") });
+    await page.goto(`${site.url}/hall`);
+    await page.getByRole("heading", { name: "心愿大厅" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: "Wish hall" }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+    await page.locator("li.card").first().waitFor();
+    expect(await chromeText(page)).toEqual([]);
+    await expectAccessible(page, "hall (en)");
+    await screenshot(page, "member-hall-en");
+    await page.goto(`${site.url}/wishes/${wishId}`);
+    await page.getByRole("heading", { name: "What happened" }).waitFor();
+    expect(await page.locator(".page-head .badge").textContent()).toBe("Done");
+    expect(await page.locator(".timeline time").first().textContent()).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{2}:\d{2}$/);
+    expect(await page.locator(".timeline li").first().textContent()).toContain("posted the wish");
+    expect(await chromeText(page)).toEqual([]);
+    await expectAccessible(page, "wish page (en)");
+    await page.getByRole("link", { name: "My hours" }).click();
+    await page.getByRole("heading", { name: "My volunteer hours" }).waitFor();
+    expect(await page.locator("li.card", { hasText: title }).textContent()).toContain("45 min");
+    expect(await chromeText(page)).toEqual([]);
+    await screenshot(page, "member-hours-en");
+
+    // Back to Chinese: the same page and figures, Chinese words and dates.
+    await page.getByRole("button", { name: "中文" }).click();
+    await page.getByRole("heading", { name: "我的志愿时长" }).waitFor();
+    expect(await page.locator("li.card", { hasText: title }).textContent()).toMatch(/45 分钟.*\d+月\d+日/);
+    await page.getByRole("button", { name: "退出" }).click();
+    await page.getByRole("heading", { name: "登录" }).waitFor();
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await chromeText(page)).toEqual([]);
+    await expectAccessible(page, "sign-in (en)");
+    await screenshot(page, "signin-en");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("explains a refused check-in: too far from the wish, or no permission to read the position", { timeout: 90_000 }, async () => {
+    const id = await openWish("请帮忙修一下门锁", 1);
+    const member = site.person("陈静");
+    await site.api("POST", `/api/wishes/${id}/claim`, member.token);
+
+    // About 1.1 km north of the wish: the server refuses, and the member reads how far and the limit.
+    const far = await site.phoneAt({ as: member, at: { lat: place.lat + 0.01, lng: place.lng } });
+    await far.page.goto(`${site.url}/wishes/${id}`);
+    await far.page.getByRole("button", { name: "到达签到" }).click();
+    const refusal = far.page.getByRole("alert");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe("签到没成功：您离心愿地点约 1.1公里，要在 300米 以内才能签到。");
+    expect(await far.page.locator(".page-head .badge").textContent()).toBe("已认领");
+    await far.page.getByRole("button", { name: "到达签到" }).waitFor();
+    await expectAccessible(far.page, "refused check-in");
+    await screenshot(far.page, "member-checkin-refused");
+    await far.page.getByRole("button", { name: "English" }).click();
+    await far.page.getByRole("button", { name: "Check in" }).click();
+    await far.page.getByRole("alert").filter({ hasText: "Could not" }).waitFor();
+    expect(await far.page.getByRole("alert").textContent()).toBe("Could not check in: you are about 1.1 km from the wish's place; you can check in within 300 m of it.");
+    expect(far.errors).toEqual([]);
+    await far.context.close();
+
+    // No permission to read the position: the browser refuses, and the app says what to do.
+    const denied = await site.phoneAt({ as: member });
+    await denied.page.goto(`${site.url}/wishes/${id}`);
+    await denied.page.getByRole("button", { name: "到达签到" }).click();
+    await denied.page.getByRole("alert").waitFor();
+    expect(await denied.page.getByRole("alert").textContent()).toBe("没有定位权限。请在浏览器设置里允许使用位置，再试一次。");
+    const wish = await site.api("GET", `/api/wishes/${id}`, member.token);
+    expect(wish.claims[0].checkIn).toBeUndefined();
+    expect(denied.errors).toEqual([]);
+    await denied.context.close();
+  });
+
+  it("tells the slower of two members racing for the last place that it is taken", { timeout: 90_000 }, async () => {
+    const id = await openWish("帮忙把轮椅搬下楼", 1);
+    const racers = await Promise.all([site.person("张伟"), site.person("刘洋")].map((as) => site.phoneAt({ as })));
+    for (const { page } of racers) {
+      await page.goto(`${site.url}/wishes/${id}`);
+      await page.getByRole("button", { name: "我来帮忙" }).click();
+      await page.getByRole("dialog", { name: "确定认领？" }).waitFor();
+    }
+    await Promise.all(racers.map(({ page }) => page.getByRole("button", { name: "确定认领" }).click()));
+    const outcomes = await Promise.all(
+      racers.map(({ page }) => page.locator(".notice").filter({ hasText: /认领成功|晚了一步/ }).first().textContent({ timeout: 30_000 })),
+    );
+    expect([...outcomes].sort()).toEqual(["晚了一步：名额已经被别的志愿者认领完了。", "认领成功，居民会收到通知。"].sort());
+    const loser = racers[outcomes.findIndex((o) => o!.startsWith("晚了一步"))].page;
+    await loser.getByText("这个心愿现在不能认领。").waitFor();
+    expect(await loser.locator(".page-head .badge").textContent()).toBe("已认领");
+    await screenshot(loser, "member-race-lost");
+    const wish = await site.api("GET", `/api/wishes/${id}`, site.person("王主任").token);
+    expect(wish.claims).toHaveLength(1);
+    for (const r of racers) {
+      expect(r.errors).toEqual([]);
+      await r.context.close();
+    }
+  });
+
+  it("opens without a network, says so, and keeps a typed wish until it can be sent", { timeout: 90_000 }, async () => {
+    const { context, page, errors } = await site.phoneAt({ as: site.person("张阿姨") });
+    await page.goto(`${site.url}/mine`);
+    await page.getByRole("heading", { name: "我的心愿" }).waitFor();
+    // The service worker has cached the shell and taken charge of the page.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole("heading", { name: "我的心愿" }).waitFor();
+    await page.getByText("现在没有网络：页面是上次保存的内容").waitFor();
+    await expectAccessible(page, "offline");
+    await screenshot(page, "offline");
+
+    await page.getByRole("link", { name: "发心愿" }).first().click();
+    await page.getByRole("radio", { name: "维修服务" }).check();
+    await page.getByLabel("想请人帮什么忙？").fill("厨房水龙头漏水");
+    await page.getByRole("button", { name: "提交心愿" }).click();
+    expect(await page.getByRole("alert").textContent()).toBe("现在没有网络，刚才的操作没有发出去。填的内容还在，联网后再试。");
+    expect(await page.getByLabel("想请人帮什么忙？").inputValue()).toBe("厨房水龙头漏水");
+
+    await context.setOffline(false);
+    await page.getByRole("button", { name: "提交心愿" }).click();
+    await page.waitForURL(/\/wishes\/\w+/);
+    await page.getByText("心愿已提交").waitFor();
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("厨房水龙头漏水");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("fits a 320 px phone, with thumb-sized controls and no axe violation, on every page of every role", { timeout: 240_000 }, async () => {
+    const submitted = await postWish("阳台晾衣架坏了");
+    const open = await openWish("周末陪老人下棋", 2);
+    const pages: [string, string[]][] = [
+      ["王奶奶", ["/post", "/mine", `/wishes/${wishId}`, "/nowhere"]],
+      ["李明", ["/hall", "/tasks", "/hours", `/wishes/${open}`]],
+      ["王主任", ["/review", "/board", "/verify", `/wishes/${submitted}`, `/wishes/${open}`]],
+    ];
+    for (const lang of ["zh-CN", "en"]) {
+      for (const [name, paths] of pages) {
+        const { context, page, errors } = await site.phoneAt({ as: site.person(name), viewport: { width: 320, height: 640 } });
+        await context.addInitScript((l) => localStorage.setItem("mw.lang", l), lang);
+        for (const path of paths) {
+          await page.goto(site.url + path);
+          await page.locator("main h1").waitFor();
+          await page.waitForLoadState("networkidle");
+          await expectPhoneFriendly(page, `${path} (${name}, ${lang})`);
+          await expectAccessible(page, `${path} (${name}, ${lang})`);
+        }
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    }
+  });
+});
+
+/** UI text (headings, labels, buttons, badges, navigation, dates) still in Chinese on an English page: should be none. */
+async function chromeText(page: import("playwright-core").Page) {
+  const names = site.demo.people.map((p) => p.name);
+  return page.evaluate((names) =>
+    [...document.querySelectorAll("h1:not(#wish-title), h2, label, legend, button, .badge, .tabs a, dt, .hint, .notice, time, .meta > span:first-child")]
+      .map((el) => names.reduce((text, name) => text.replaceAll(name, ""), (el as HTMLElement).innerText.trim()))
+      .filter((text) => /\p{Script=Han}/u.test(text) && text !== "中文" && !/幸福里|第.党支部|青年志愿服务队/.test(text)),
+    names,
+  );
+}
