@@ -98,7 +98,11 @@ export interface Recipient {
 /** The people notices go to: phone, language and SMS choices, in one batch read. */
 export async function recipients(store: Store, userIds: string[]): Promise<Map<string, Recipient | undefined>> {
   const ids = [...new Set(userIds)];
-  const items = await getMany(store, ids.flatMap((id) => [Keys.user(id), Keys.preferences(id)]));
+  const items: Item[] = [];
+  // Two items a person, and BatchGetItem takes 100 keys.
+  for (let i = 0; i < ids.length; i += 50) {
+    items.push(...(await getMany(store, ids.slice(i, i + 50).flatMap((id) => [Keys.user(id), Keys.preferences(id)]))));
+  }
   const byKey = new Map(items.map((i) => [`${i.pk}|${i.sk}`, i]));
   const key = (k: { pk: string; sk: string }) => `${k.pk}|${k.sk}`;
   return new Map(
