@@ -1,16 +1,30 @@
 import type { Context } from "hono";
-import { fail } from "../../core/errors.js";
+import * as Certificates from "../../core/certificates.js";
+import { DomainError, fail } from "../../core/errors.js";
 import * as Rankings from "../../core/rankings.js";
 import * as Settings from "../../core/settings.js";
 import * as Stats from "../../core/stats.js";
 import { requireActor, router, type Env } from "../http.js";
 import * as H from "../hours-schemas.js";
+import { certificatePage, notFoundPage, verificationPage } from "../pages/certificate.js";
 import { Id } from "../schemas.js";
 
 const communityId = (c: Context<Env>) => {
   const id = c.req.param("id")!;
   return Id.safeParse(id).success ? id : fail("community.not_found", `No community ${id.slice(0, 64)}.`);
 };
+
+const memberId = (c: Context<Env>) => {
+  const id = c.req.param("id")!;
+  return Id.safeParse(id).success ? id : fail("member.not_found", `No member ${id.slice(0, 64)}.`);
+};
+
+/** Where a printed QR code must lead: the public address when one is configured, else the one this request came to. */
+const origin = (c: Context<Env>) => process.env.PUBLIC_URL?.replace(/\/$/, "") ?? new URL(c.req.url).origin;
+const links = (c: Context<Env>, number: string) => ({
+  printUrl: `${origin(c)}/api/certificates/${number}/print`,
+  verifyUrl: `${origin(c)}/api/certificates/${number}/verify`,
+});
 
 /** Hours beyond the lifecycle: the community's rules, its figures, certificates and rolls. */
 export function hoursRoutes() {
@@ -34,6 +48,31 @@ export function hoursRoutes() {
   r.route({ method: "get", path: "/communities/:id/rankings", tag: "hours", who: "staff", auth: true, summary: "Branches or members ranked by their weighted score for a month, quarter or year", query: H.RankingsQuery }, async ({ c, actor, query }) =>
     c.json(await Rankings.rank(store(c), actor, communityId(c), query.period, query.by)),
   );
+
+  r.route({ method: "post", path: "/members/:id/certificates", tag: "hours", who: "the member, staff", auth: true, summary: "Issue a numbered certificate of a member's verified hours over a range of days", body: H.NewCertificate, status: 201 }, async ({ c, actor, body }) => {
+    const certificate = await Certificates.issue(store(c), actor, memberId(c), body);
+    return c.json({ ...certificate, ...links(c, certificate.number) }, 201);
+  });
+
+  r.route({ method: "get", path: "/certificates/:number", tag: "hours", who: "anyone with the number", auth: false, summary: "A certificate as issued (no phone numbers)" }, async ({ c }) => {
+    const certificate = await Certificates.byNumber(store(c), c.req.param("number")!);
+    return c.json({ ...certificate, ...links(c, certificate.number) });
+  });
+
+  r.route({ method: "get", path: "/certificates/:number/print", tag: "hours", who: "anyone with the number", auth: false, summary: "The certificate as an HTML page that prints on A4, with a QR code to its verification page" }, async ({ c }) => {
+    const certificate = await Certificates.byNumber(store(c), c.req.param("number")!);
+    return c.html(await certificatePage(certificate, links(c, certificate.number).verifyUrl));
+  });
+
+  r.route({ method: "get", path: "/certificates/:number/verify", tag: "hours", who: "anyone", auth: false, summary: "The public page a certificate's QR code leads to: genuine or not, and what it certifies" }, async ({ c }) => {
+    const number = c.req.param("number")!;
+    try {
+      return c.html(verificationPage(await Certificates.byNumber(store(c), number)));
+    } catch (err) {
+      if (err instanceof DomainError && err.code === "certificate.not_found") return c.html(notFoundPage(number), 404);
+      throw err;
+    }
+  });
 
   return r;
 }

@@ -1,0 +1,86 @@
+import QRCode from "qrcode";
+import type { Certificate } from "../../core/certificates.js";
+import { categories } from "../../core/model.js";
+
+/** Everything a person typed reaches the page through this. */
+export function escape(s: unknown): string {
+  return String(s ?? "").replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
+}
+
+const hours = (minutes: number) => (Math.round(minutes / 6) / 10).toFixed(1);
+const categoryName = (code: string) => categories.find((c) => c.code === code)?.name["zh-CN"] ?? code;
+const time = (iso?: string) => (iso ? new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(11, 16) : "—");
+
+/** The QR code of the verification address, as inline SVG: prints sharp at any size. */
+export function qrSvg(url: string): Promise<string> {
+  return QRCode.toString(url, { type: "svg", margin: 0, errorCorrectionLevel: "M" });
+}
+
+const shell = (title: string, style: string, body: string) => `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}</title><style>
+body{font-family:"Noto Serif CJK SC","Source Han Serif SC","Songti SC",SimSun,serif;color:#111;margin:0;background:#f4f1ea}
+main{background:#fff;margin:16px auto;padding:18mm 16mm;max-width:210mm;box-sizing:border-box}
+h1{text-align:center;letter-spacing:.3em;font-size:26pt;margin:0 0 4mm}
+.en{font-family:Georgia,serif;color:#555;font-size:9.5pt}
+table{width:100%;border-collapse:collapse;font-size:10pt}
+th,td{border:1px solid #999;padding:1.6mm 2mm;text-align:left;vertical-align:top}
+th{background:#f2f2f2}
+td.n{text-align:right;white-space:nowrap}
+${style}
+</style></head><body><main>${body}</main></body></html>`;
+
+/** The certificate as it prints on A4: number, holder, issuing community, entries, verifiers, and the QR to check it. */
+export async function certificatePage(cert: Certificate, verifyUrl: string) {
+  const rows = cert.entries
+    .map(
+      (e, i) => `<tr><td class="n">${i + 1}</td><td>${escape(e.day)}<br><span class="en">${time(e.start)}–${time(e.end)}</span></td><td>${escape(e.content)}<br><span class="en">${escape(categoryName(e.category))}${e.place ? ` · ${escape(e.place)}` : ""}</span></td><td class="n">${hours(e.minutes)}</td><td>${escape(e.verifierName)}${e.signedByResident ? "<br><span class=en>居民已签认</span>" : ""}</td></tr>`,
+    )
+    .join("");
+  const style = `
+@page{size:A4;margin:14mm}
+@media print{body{background:none}main{margin:0;padding:0;max-width:none}.noprint{display:none}thead{display:table-header-group}tr{break-inside:avoid}}
+.meta{display:flex;justify-content:space-between;font-size:10pt;margin-bottom:6mm}
+.lead{font-size:12.5pt;line-height:1.9;text-indent:2em;margin:0 0 6mm}
+.foot{display:flex;justify-content:space-between;align-items:flex-end;margin-top:8mm;font-size:10.5pt;gap:8mm}
+.qr{width:32mm;height:32mm}.qr svg{width:100%;height:100%}
+.seal{text-align:right;line-height:1.9}
+button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
+  const body = `
+<div class="noprint"><button onclick="print()">打印 Print</button></div>
+<h1>志愿服务证明</h1>
+<div class="en" style="text-align:center;margin-bottom:6mm">Certificate of Volunteer Service</div>
+<div class="meta"><span>证书编号 No. <b data-number>${escape(cert.number)}</b></span><span>开具日期 ${escape(cert.issuedAt.slice(0, 10))}</span></div>
+<p class="lead">兹证明 <b>${escape(cert.memberName)}</b> 同志于 ${escape(cert.from)} 至 ${escape(cert.to)} 期间，在 <b>${escape(cert.communityName)}</b> 参加志愿服务 <b>${cert.entries.length}</b> 次，经社区工作人员核实，累计服务时长 <b>${hours(cert.totalMinutes)}</b> 小时。服务记录如下。</p>
+<table><thead><tr><th>#</th><th>日期 Date</th><th>服务内容 Service</th><th>小时 Hours</th><th>核实人 Verified by</th></tr></thead>
+<tbody>${rows}</tbody>
+<tfoot><tr><th colspan="3">合计 Total</th><th class="n">${hours(cert.totalMinutes)}</th><th></th></tr></tfoot></table>
+<div class="foot">
+<div><div class="qr">${await qrSvg(verifyUrl)}</div><div class="en">扫码核验 Scan to verify<br>${escape(verifyUrl)}</div></div>
+<div class="seal">出具单位：${escape(cert.communityName)}<br>核实人：${cert.verifiers.map(escape).join("、")}<br><span class="en">Hours recorded at check-in and check-out and verified by community staff.</span></div>
+</div>`;
+  return shell(`志愿服务证明 ${cert.number}`, style, body);
+}
+
+/** What anyone who scans the code sees: that the certificate exists as issued, and what it says. */
+export function verificationPage(cert: Certificate) {
+  const rows = cert.entries.map((e) => `<tr><td>${escape(e.day)}</td><td>${escape(e.content)}</td><td class="n">${hours(e.minutes)}</td><td>${escape(e.verifierName)}</td></tr>`).join("");
+  const body = `
+<p class="ok">✔ 证书真实有效 <span class="en">This certificate is genuine</span></p>
+<table class="facts"><tbody>
+<tr><th>证书编号 Number</th><td>${escape(cert.number)}</td></tr>
+<tr><th>志愿者 Volunteer</th><td>${escape(cert.memberName)}</td></tr>
+<tr><th>出具单位 Issued by</th><td>${escape(cert.communityName)}</td></tr>
+<tr><th>服务期间 Period</th><td>${escape(cert.from)} — ${escape(cert.to)}</td></tr>
+<tr><th>服务次数 Services</th><td>${cert.entries.length}</td></tr>
+<tr><th>累计时长 Hours</th><td>${hours(cert.totalMinutes)}</td></tr>
+<tr><th>开具日期 Issued</th><td>${escape(cert.issuedAt.slice(0, 10))}</td></tr>
+</tbody></table>
+<h2>服务记录 Services</h2>
+<table><thead><tr><th>日期</th><th>内容</th><th>小时</th><th>核实人</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return shell(`核验 ${cert.number}`, `.ok{font-size:16pt;color:#106b2a;font-weight:bold}.facts{margin-bottom:6mm}.facts th{width:38%}h2{font-size:13pt}`, body);
+}
+
+export function notFoundPage(number: string) {
+  return shell("未找到证书", `.bad{font-size:16pt;color:#a11}`, `<p class="bad">✘ 没有编号为 ${escape(number.slice(0, 40))} 的证书 <span class="en">No certificate has this number</span></p>`);
+}
