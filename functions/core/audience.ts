@@ -38,7 +38,7 @@ export const defaultSmsKinds: readonly NoticeKind[] = ["task-dispatched", "task-
 export interface NoticeParams {
   title: string;
   actor?: string;
-  names?: string;
+  names?: string[];
   note?: string;
   address?: string;
   window?: { from: string; to: string };
@@ -104,7 +104,7 @@ export async function audience(store: Store, event: Item): Promise<Audience> {
   const owner = [wish.ownerId as string];
   const memberIds = (event.data?.memberIds ?? []) as string[];
   const claimants = async () => (await claimsOf(store, wish.id)).map((c) => c.memberId as string);
-  const claimedBy = async () => (await claimsOf(store, wish.id)).map((c) => c.memberName).join("、");
+  const claimedBy = async () => (await claimsOf(store, wish.id)).map((c) => c.memberName as string);
 
   let topic: Audience["topic"];
   switch (event.kind) {

@@ -62,8 +62,8 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
     en: (p) => `Your wish "${p.title}" was not approved${enNote(p)}`,
   },
   "wish-claimed": {
-    "zh-CN": (p) => `您的心愿「${p.title}」已有志愿者认领：${p.names}。`,
-    en: (p) => `Your wish "${p.title}" has been claimed by ${p.names}.`,
+    "zh-CN": (p) => `您的心愿「${p.title}」已有志愿者认领：${(p.names ?? []).join("、")}。`,
+    en: (p) => `Your wish "${p.title}" has been claimed by ${(p.names ?? []).join(", ")}.`,
   },
   "wish-released": {
     "zh-CN": (p) => `志愿者${p.actor}无法前来，您的心愿「${p.title}」正在重新等待认领。`,
@@ -162,7 +162,7 @@ export function smsSegments(text: string): number {
   return text.length <= 70 ? 1 : Math.ceil(text.length / 67);
 }
 
-const shortenable = ["note", "address", "names", "title"] as const;
+const shortenable = ["note", "address", "title"] as const;
 const keep = 6;
 
 function cut(value: string, chars: number) {
