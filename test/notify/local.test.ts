@@ -1,14 +1,15 @@
 /**
  * `npm start` delivers: the local server reads DynamoDB Local's stream and runs the scheduled jobs,
  * so a member who claims a wish finds the SMS in the dev outbox within two seconds, and a restart
- * on the same data neither sends old messages again nor misses new ones. Starts its own DynamoDB
- * Local on disk, as `npm start` does.
+ * on the same data neither sends old messages again nor misses new ones; pointed at an SNS endpoint
+ * (SNS_ENDPOINT), it publishes there instead. Starts its own DynamoDB Local on disk, as `npm start` does.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startLocal } from "../../functions/local.js";
+import { startSnsDouble } from "./sns-double.js";
 
 type Local = Awaited<ReturnType<typeof startLocal>>;
 
@@ -45,6 +46,7 @@ async function waitFor<T>(what: () => Promise<T | undefined>, ms: number): Promi
 
 describe("notifications under npm start", () => {
   it("a claim's SMS is in the dev outbox within two seconds; the jobs run; a restart neither repeats nor misses", { timeout: 120_000 }, async () => {
+    const sns = await startSnsDouble();
     const dataDir = tempDir("microwish-notify-");
     const webDir = tempDir("microwish-web-");
     writeFileSync(join(webDir, "index.html"), "<!doctype html><title>t</title>");
@@ -87,18 +89,25 @@ describe("notifications under npm start", () => {
     await first.stop();
     running = undefined;
 
-    const second = (running = await startLocal(options));
+    // Started again on the same data, now with an SNS endpoint: another claim is published there
+    // within two seconds, and nothing from before is sent again, to SNS or to the outbox.
+    const topicArn = "arn:aws:sns:ap-southeast-1:000000000000:wish-events";
+    const second = (running = await startLocal({ ...options, sns: { endpoint: sns.endpoint, topicArn } }));
     const again = async (phone: string) => (await call(second.url, "GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`)).body as any[];
-    // Another wish claimed after the restart arrives; nothing from before is sent again.
     const other = open.find((w: any) => w.title === "帮忙把旧衣柜搬下楼");
+    const before = Date.now();
     expect((await call(second.url, "POST", `/api/wishes/${other.id}/claim`, zhangWei.token)).status).toBe(200);
-    const next = await waitFor(async () => (await again(zhangWei.phone)).find((m) => m.text.includes("帮忙把旧衣柜搬下楼")), 2_000);
-    expect(next?.kind).toBe("task-confirmed");
+    const published = await waitFor(async () => sns.publishes.find((p) => p.phoneNumber === zhangWei.phone), 2_000);
+    expect(Date.now() - before).toBeLessThan(2_000);
+    expect(published?.message).toMatch(/^【微心愿】您已认领心愿「帮忙把旧衣柜搬下楼」/);
+    expect(published?.attributes["AWS.SNS.SMS.SMSType"]?.value).toBe("Transactional");
     await new Promise((r) => setTimeout(r, 500));
-    expect((await again(zhangWei.phone)).map((m) => m.kind)).toEqual(["task-confirmed", "task-confirmed"]);
+    expect(sns.publishes.map((p) => p.phoneNumber)).toEqual([zhangWei.phone]);
+    expect((await again(zhangWei.phone)).map((m) => m.kind)).toEqual(["task-confirmed"]);
     expect(await again(liMing.phone)).toEqual([]);
 
     await second.stop();
     running = undefined;
+    await sns.close();
   });
 });
