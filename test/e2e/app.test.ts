@@ -115,6 +115,8 @@ describe("the web app on a phone", () => {
     // The resident's page now shows the completion code; the member enters it to check out.
     await r.reload();
     const code = (await r.locator(".handshake .code").textContent())!.trim();
+    // Meanwhile the resident heard of the approval and the claim: the bell counts them.
+    await r.getByRole("link", { name: /^通知，\d+ 条未读$/ }).waitFor();
     expect(code).toMatch(/^\d{4}$/);
     await screenshot(r, "resident-code");
     await m.getByLabel("居民的完成确认码").fill(code);
@@ -145,6 +147,7 @@ describe("the web app on a phone", () => {
     await s.getByRole("link", { name: title }).click();
     await s.getByRole("heading", { name: "核验时长" }).waitFor();
     await s.getByLabel("李明 的分钟数").fill("45");
+    await s.getByRole("radio", { name: "5 颗星" }).check();
     await s.getByLabel("改动的原因").fill("测试中签到签退只隔几秒，按实际服务 45 分钟计。");
     await expectAccessible(s, "wish page (staff, verify)");
     await screenshot(s, "staff-verify");
@@ -163,6 +166,17 @@ describe("the web app on a phone", () => {
       "王主任 核验时长，心愿完成: 测试中签到签退只隔几秒，按实际服务 45 分钟计。",
     ]);
 
+    // The member hears of it: the bell, the notification, and from there the wish.
+    await eventually(() => m.reload(), m.getByRole("link", { name: /^通知，\d+ 条未读$/ }));
+    await m.getByRole("link", { name: /^通知，\d+ 条未读$/ }).click();
+    await m.getByRole("heading", { name: "通知" }).waitFor();
+    await m.getByText(`心愿「${title}」的服务时长已核定：45分钟。`).waitFor();
+    await expectAccessible(m, "notifications");
+    await screenshot(m, "member-notifications");
+    await m.getByText(`心愿「${title}」的服务时长已核定：45分钟。`).click();
+    await m.waitForURL(new RegExp(`/wishes/${wishId}`));
+    await m.getByRole("heading", { name: title }).waitFor();
+
     // The member sees the 45 minutes among their hours.
     await m.getByRole("link", { name: "我的时长" }).click();
     await m.getByRole("heading", { name: "我的志愿时长" }).waitFor();
@@ -172,6 +186,21 @@ describe("the web app on a phone", () => {
     expect(await entry.textContent()).toContain("王主任");
     await expectAccessible(m, "hours");
     await screenshot(m, "member-hours");
+
+    // Staff see the month's figures: the activity, the person-time, the hours, and the branches ranked.
+    await s.getByRole("link", { name: "统计" }).click();
+    await s.getByRole("heading", { name: "社区统计" }).waitFor();
+    const branches = s.getByRole("list", { name: "支部排名" });
+    await branches.waitFor();
+    const ranked = await branches.locator("li").allTextContents();
+    expect(ranked.length).toBeGreaterThan(0);
+    expect(ranked[0]).toMatch(/^1\. .+ · .*(小时|分钟)/);
+    const stats = await site.api("GET", `/api/communities/${site.demo.communityId}/stats?period=${new Date().toISOString().slice(0, 7)}`);
+    const figures = await s.locator(".figures dd").allTextContents();
+    expect(figures.slice(0, 3)).toEqual([stats.activities, stats.personTimes, stats.residentsServed].map((n: number) => n.toLocaleString("zh-CN")));
+    await s.getByRole("list", { name: /年每月志愿时长/ }).waitFor();
+    await expectAccessible(s, "stats");
+    await screenshot(s, "staff-stats");
 
     for (const p of [resident, staff, member]) {
       expect(p.errors).toEqual([]);
@@ -312,9 +341,9 @@ describe("the web app on a phone", () => {
     const submitted = await postWish("阳台晾衣架坏了");
     const open = await openWish("周末陪老人下棋", 2);
     const pages: [string, string[]][] = [
-      ["王奶奶", ["/post", "/mine", `/wishes/${wishId}`, "/nowhere"]],
-      ["李明", ["/hall", "/tasks", "/hours", `/wishes/${open}`]],
-      ["王主任", ["/review", "/board", "/verify", `/wishes/${submitted}`, `/wishes/${open}`]],
+      ["王奶奶", ["/post", "/mine", `/wishes/${wishId}`, "/notifications", "/nowhere"]],
+      ["李明", ["/hall", "/tasks", "/hours", `/wishes/${open}`, "/notifications"]],
+      ["王主任", ["/review", "/board", "/verify", "/stats", `/wishes/${submitted}`, `/wishes/${open}`, "/notifications"]],
     ];
     for (const lang of ["zh-CN", "en"]) {
       for (const [name, paths] of pages) {
@@ -333,6 +362,19 @@ describe("the web app on a phone", () => {
     }
   });
 });
+
+/** Does `act` until `expected` shows: what a person does when news has not arrived yet (look again). */
+async function eventually(act: () => Promise<unknown>, expected: import("playwright-core").Locator) {
+  for (let i = 0; ; i++) {
+    await act();
+    try {
+      await expected.waitFor({ timeout: 2_000 });
+      return;
+    } catch (err) {
+      if (i >= 10) throw err;
+    }
+  }
+}
 
 /** UI text (headings, labels, buttons, badges, navigation, dates) still in Chinese on an English page: should be none. */
 async function chromeText(page: import("playwright-core").Page) {

@@ -44,7 +44,7 @@ describe("bundle budget", () => {
     const entry = Object.keys(manifest).find((k) => manifest[k].isEntry)!;
     const pages = manifest[entry].dynamicImports ?? [];
     expect(pages.map((p) => p.replace(/^src\/pages\//, "")).sort()).toEqual(
-      ["board.tsx", "hall.tsx", "hours.tsx", "my-wishes.tsx", "not-found.tsx", "post.tsx", "review.tsx", "sign-in.tsx", "tasks.tsx", "verify-queue.tsx", "wish/index.tsx"].sort(),
+      ["board.tsx", "hall.tsx", "hours.tsx", "my-wishes.tsx", "not-found.tsx", "notifications.tsx", "post.tsx", "review.tsx", "sign-in.tsx", "stats.tsx", "tasks.tsx", "verify-queue.tsx", "wish/index.tsx"].sort(),
     );
     const sizes = Object.fromEntries(pages.map((p) => [p, gzipped(closure(p, closure(entry)))]));
     for (const [page, bytes] of Object.entries(sizes)) expect(bytes, `${page}: ${bytes} bytes`).toBeLessThanOrEqual(budgetBytes);
@@ -58,5 +58,8 @@ describe("bundle budget", () => {
     const wishPage = closure("src/pages/wish/index.tsx");
     expect([...wishPage].some((k) => /staff-actions/.test(k))).toBe(false);
     expect(manifest["src/pages/wish/index.tsx"].dynamicImports).toContain("src/pages/wish/staff-actions.tsx");
+    // Charts load with the figures page only, and after it.
+    expect([...closure("src/pages/stats.tsx")].some((k) => /bars/.test(k))).toBe(false);
+    expect(manifest["src/pages/stats.tsx"].dynamicImports).toContain("src/ui/bars.tsx");
   });
 });

@@ -16,6 +16,8 @@ const Hours = lazy(() => import("./pages/hours"));
 const Review = lazy(() => import("./pages/review"));
 const Board = lazy(() => import("./pages/board"));
 const VerifyQueue = lazy(() => import("./pages/verify-queue"));
+const Stats = lazy(() => import("./pages/stats"));
+const Notifications = lazy(() => import("./pages/notifications"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -34,6 +36,8 @@ render(
       <Route path="/review" component={Review} />
       <Route path="/board" component={Board} />
       <Route path="/verify" component={VerifyQueue} />
+      <Route path="/stats" component={Stats} />
+      <Route path="/notifications" component={Notifications} />
       <Route path="*" component={NotFound} />
     </Router>
   ),

@@ -20,7 +20,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT";
   body?: unknown;
   headers?: Record<string, string>;
   auth?: boolean;
@@ -55,3 +55,4 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 
 export const get = <T>(path: string) => request<T>(path);
 export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>(path, { method: "POST", body: body ?? {}, headers });
+export const put = <T>(path: string, body: unknown) => request<T>(path, { method: "PUT", body });

@@ -1,7 +1,9 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { createEffect, For, on, Show } from "solid-js";
+import { createEffect, For, on, onCleanup, Show } from "solid-js";
 import { get } from "../data/api";
 import { loadCommunity, resolveCommunity } from "../data/community";
+import { refreshUnread, unread } from "../data/notifications";
+import { rememberLanguage } from "../data/preferences";
 import { chooseRole, community, communityId, homeOf, me, role, roles, signOut, token, updateMe } from "../data/session";
 import type { Me, Role } from "../data/types";
 import { locale, setLocale, t, type Key } from "../i18n";
@@ -21,6 +23,7 @@ const navs: Record<Role, { href: string; label: Key }[]> = {
     { href: "/review", label: "nav.review" },
     { href: "/board", label: "nav.board" },
     { href: "/verify", label: "nav.verify" },
+    { href: "/stats", label: "nav.stats" },
   ],
 };
 
@@ -52,6 +55,21 @@ export function Shell(props: RouteSectionProps) {
     }),
   );
 
+  // The bell's count: on every page change, and every minute while the app is open.
+  createEffect(
+    on([token, () => location.pathname], ([tk]) => {
+      if (tk) refreshUnread();
+    }),
+  );
+  const poll = setInterval(() => token() && document.visibilityState === "visible" && refreshUnread(), 60_000);
+  onCleanup(() => clearInterval(poll));
+
+  const switchLanguage = () => {
+    const next = locale() === "en" ? "zh-CN" : "en";
+    setLocale(next);
+    if (token()) rememberLanguage(next).catch(() => undefined);
+  };
+
   const switchRole = (r: Role) => {
     chooseRole(r);
     navigate(homeOf(r));
@@ -72,11 +90,21 @@ export function Shell(props: RouteSectionProps) {
             type="button"
             class="link"
             lang={locale() === "en" ? "zh-CN" : "en"}
-            onClick={() => setLocale(locale() === "en" ? "zh-CN" : "en")}
+            onClick={switchLanguage}
           >
             {t("lang.switch")}
           </button>
           <Show when={token()}>
+            <A href="/notifications" class="bell" aria-label={unread() > 0 ? t("inbox.bellUnread", { n: unread() }) : t("inbox.bell")}>
+              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
+              </svg>
+              <Show when={unread() > 0}>
+                <span class="bell-count" aria-hidden="true">
+                  {unread() > 99 ? "99+" : unread()}
+                </span>
+              </Show>
+            </A>
             <button
               type="button"
               class="link"

@@ -60,6 +60,8 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
   const [comment, setComment] = createSignal("");
   const [minutes, setMinutes] = createSignal<Record<string, string>>({});
   const [verifyReason, setVerifyReason] = createSignal("");
+  const [staffRating, setStaffRating] = createSignal(0);
+  const [served, setServed] = createSignal("");
   const [cancelReason, setCancelReason] = createSignal("");
   const [cancelling, setCancelling] = createSignal(false);
 
@@ -192,7 +194,15 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
           onSubmit={(e) => {
             e.preventDefault();
             const given = givenMinutes();
-            done("verify", Object.keys(given).length ? { minutes: given, reason: verifyReason().trim() } : {}, t("staff.verified"));
+            done(
+              "verify",
+              {
+                ...(Object.keys(given).length ? { minutes: given, reason: verifyReason().trim() } : {}),
+                staffRating: staffRating() || undefined,
+                peopleServed: served() ? Number(served()) : undefined,
+              },
+              t("staff.verified"),
+            );
           }}
         >
           <h2 id="verify-title">{t("staff.verifyTitle")}</h2>
@@ -215,6 +225,8 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
           <Show when={Object.keys(givenMinutes()).length > 0}>
             <Field label={t("staff.verifyReason")} multiline required maxLength={500} value={verifyReason()} onValue={setVerifyReason} problem={fieldProblem(act.error(), "reason")} />
           </Show>
+          <Stars value={staffRating()} onValue={setStaffRating} legend={t("staff.teamRating")} />
+          <Field label={t("staff.served")} hint={t("staff.servedHint")} type="number" inputmode="numeric" min={1} value={served()} onValue={setServed} problem={fieldProblem(act.error(), "peopleServed")} />
           <button type="submit" class="primary wide" disabled={act.busy()} aria-busy={act.busy()}>
             <Busy when={act.busy()} working={t("working")} idle={t("staff.verify")} />
           </button>

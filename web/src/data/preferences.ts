@@ -1,0 +1,23 @@
+import { get, put } from "./api";
+import type { Locale } from "./types";
+
+export interface Preferences {
+  lang: Locale;
+  /** notice kinds that also come by SMS */
+  sms: string[];
+  /** categories of new wishes a member hears of by SMS */
+  categories: string[];
+}
+
+export async function loadPreferences(): Promise<Preferences> {
+  const { lang, sms, categories } = await get<Preferences>("/api/me/preferences");
+  return { lang, sms, categories };
+}
+
+export const savePreferences = (p: Preferences) => put<Preferences>("/api/me/preferences", p);
+
+/** The server writes notifications and text messages in the person's language: keep it the one they chose here. */
+export async function rememberLanguage(lang: Locale) {
+  const current = await loadPreferences();
+  if (current.lang !== lang) await savePreferences({ ...current, lang });
+}

@@ -1,0 +1,147 @@
+import { createResource, createSignal, lazy, Show, Suspense } from "solid-js";
+import { get } from "../data/api";
+import { communityId } from "../data/session";
+import { explain } from "../i18n/explain";
+import { formatMinutes, formatNumber, locale, t } from "../i18n";
+
+const Bars = lazy(() => import("../ui/bars"));
+
+interface Stats {
+  period: { key: string; from: string; to: string };
+  activities: number;
+  personTimes: number;
+  residentsServed: number;
+  hours: number;
+  detail?: {
+    wishes: Record<"submitted" | "approved" | "claimed" | "closed" | "rejected" | "cancelled" | "expired", number>;
+    minutes: number;
+    medianMinutesToClaim?: number | null;
+    medianMinutesToClose?: number | null;
+    averageRating?: number | null;
+    ratings: number;
+    months: { month: string; submitted: number; closed: number; personTimes: number; minutes: number }[];
+  };
+}
+
+interface Ranking {
+  items: { rank: number; id: string; name: string; score: number; minutes: number; personTimes: number }[];
+  weights: Record<string, number>;
+}
+
+const thisMonth = () => new Date().toISOString().slice(0, 7);
+
+/** The community's figures for a month: the headline numbers, branches ranked, and the year's trend by month. */
+export default function StatsPage() {
+  const [month, setMonth] = createSignal(thisMonth());
+  const query = () => (communityId() && /^\d{4}-\d{2}$/.test(month()) ? { c: communityId()!, m: month() } : undefined);
+  const [stats] = createResource(query, ({ c, m }) => get<Stats>(`/api/communities/${c}/stats?period=${m}`));
+  const [year] = createResource(query, ({ c, m }) => get<Stats>(`/api/communities/${c}/stats?period=${m.slice(0, 4)}`));
+  const [branches] = createResource(query, ({ c, m }) => get<Ranking>(`/api/communities/${c}/rankings?period=${m}&by=branch`));
+  const [members] = createResource(query, ({ c, m }) => get<Ranking>(`/api/communities/${c}/rankings?period=${m}&by=member`));
+
+  const monthName = (key: string) => new Intl.DateTimeFormat(locale(), { month: "short" }).format(new Date(`${key}-15T00:00:00Z`));
+  const trend = () => {
+    const y = year.latest;
+    if (!y?.detail) return [];
+    const yearKey = month().slice(0, 4);
+    const last = yearKey === thisMonth().slice(0, 4) ? Number(thisMonth().slice(5)) : 12;
+    return Array.from({ length: last }, (_, i) => {
+      const key = `${yearKey}-${String(i + 1).padStart(2, "0")}`;
+      const m = y.detail!.months.find((x) => x.month === key);
+      return { label: monthName(key), value: m?.minutes ?? 0, text: t("stats.trendRow", { d: formatMinutes(m?.minutes ?? 0), n: m?.personTimes ?? 0 }) };
+    });
+  };
+  const failed = () => stats.error ?? branches.error ?? year.error ?? members.error;
+
+  return (
+    <section class="page" aria-labelledby="stats-title">
+      <h1 id="stats-title">{t("stats.title")}</h1>
+      <div class="field">
+        <label for="stats-month">{t("stats.month")}</label>
+        <input id="stats-month" type="month" value={month()} max={thisMonth()} onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />
+      </div>
+      <Show when={failed()}>
+        <p class="notice error" role="alert">
+          {explain(failed())}
+        </p>
+      </Show>
+      <Show when={stats.loading && !stats.latest}>
+        <p class="muted" role="status">
+          {t("loading")}
+        </p>
+      </Show>
+      <Show when={stats.latest}>
+        {(s) => (
+          <>
+            <dl class="figures">
+              <div>
+                <dt>{t("stats.activities")}</dt>
+                <dd>{formatNumber(s().activities)}</dd>
+              </div>
+              <div>
+                <dt>{t("stats.personTimes")}</dt>
+                <dd>{formatNumber(s().personTimes)}</dd>
+              </div>
+              <div>
+                <dt>{t("stats.residents")}</dt>
+                <dd>{formatNumber(s().residentsServed)}</dd>
+              </div>
+              <div>
+                <dt>{t("stats.hours")}</dt>
+                <dd>{formatNumber(s().hours, { maximumFractionDigits: 1 })}</dd>
+              </div>
+            </dl>
+            <Show when={s().detail}>
+              {(d) => (
+                <dl class="details">
+                  <dt>{t("stats.submitted")}</dt>
+                  <dd>{formatNumber(d().wishes.submitted)}</dd>
+                  <dt>{t("stats.approved")}</dt>
+                  <dd>{formatNumber(d().wishes.approved)}</dd>
+                  <dt>{t("stats.closed")}</dt>
+                  <dd>{formatNumber(d().wishes.closed)}</dd>
+                  <dt>{t("stats.rejected")}</dt>
+                  <dd>{formatNumber(d().wishes.rejected)}</dd>
+                  <Show when={d().medianMinutesToClaim != null}>
+                    <dt>{t("stats.toClaim")}</dt>
+                    <dd>{formatMinutes(Math.round(d().medianMinutesToClaim!))}</dd>
+                  </Show>
+                  <Show when={d().medianMinutesToClose != null}>
+                    <dt>{t("stats.toClose")}</dt>
+                    <dd>{formatMinutes(Math.round(d().medianMinutesToClose!))}</dd>
+                  </Show>
+                  <Show when={d().averageRating != null}>
+                    <dt>{t("stats.rating")}</dt>
+                    <dd>{t("stats.ratingValue", { r: formatNumber(d().averageRating!, { maximumFractionDigits: 1 }), n: d().ratings })}</dd>
+                  </Show>
+                </dl>
+              )}
+            </Show>
+          </>
+        )}
+      </Show>
+      <Suspense fallback={<p class="muted">{t("loading")}</p>}>
+        <h2 id="branches-title">{t("stats.branches")}</h2>
+        <Show when={branches.latest}>
+          {(r) => (
+            <Show when={r().items.length} fallback={<p class="empty">{t("stats.noRanking")}</p>}>
+              <Bars label={t("stats.branches")} rows={r().items.map((b) => ({ label: `${b.rank}. ${b.name}`, value: b.score, text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }) }))} />
+            </Show>
+          )}
+        </Show>
+        <h2>{t("stats.members")}</h2>
+        <Show when={members.latest}>
+          {(r) => (
+            <Show when={r().items.length} fallback={<p class="empty">{t("stats.noRanking")}</p>}>
+              <Bars label={t("stats.members")} rows={r().items.slice(0, 10).map((b) => ({ label: `${b.rank}. ${b.name}`, value: b.score, text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }) }))} />
+            </Show>
+          )}
+        </Show>
+        <h2>{t("stats.trend", { y: month().slice(0, 4) })}</h2>
+        <Show when={year.latest}>
+          <Bars label={t("stats.trend", { y: month().slice(0, 4) })} rows={trend()} />
+        </Show>
+      </Suspense>
+    </section>
+  );
+}
