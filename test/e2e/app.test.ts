@@ -283,6 +283,45 @@ describe("the web app on a phone", () => {
     await denied.context.close();
   });
 
+  it("lets staff dispatch volunteers picked by branch, who find the task among theirs", { timeout: 90_000 }, async () => {
+    const id = await openWish("社区活动室搬桌椅", 2);
+    const staff = await site.phoneAt({ as: site.person("王主任") });
+    const s = staff.page;
+    await s.goto(`${site.url}/wishes/${id}`);
+    await s.getByRole("heading", { name: "派单" }).waitFor();
+    await s.getByText("还空 2 个名额。").waitFor();
+    await s.getByLabel("支部", { exact: true }).selectOption({ label: "青年志愿服务队" });
+    const picks = s.locator("fieldset.pick label.check");
+    await picks.first().waitFor();
+    const names = await picks.allTextContents();
+    expect(names.length).toBeGreaterThan(1);
+    expect(names.every((n) => n.includes("青年志愿服务队"))).toBe(true);
+    const chosen = names.slice(0, 2).map((n) => n.split("·")[0].trim());
+    for (const name of chosen) await s.getByRole("checkbox", { name: new RegExp(`^${name}`) }).check();
+    // Two places, two picked: nobody else can be ticked.
+    expect(await s.getByRole("checkbox", { checked: false }).first().isDisabled()).toBe(true);
+    await expectAccessible(s, "dispatch");
+    await screenshot(s, "staff-dispatch");
+    await s.getByRole("button", { name: "派给选中的 2 人" }).click();
+    await s.getByText("已派单，志愿者会收到通知。").waitFor();
+    expect(await s.locator(".page-head .badge").textContent()).toBe("已认领");
+    await s.locator("dd", { hasText: chosen.join("、") }).waitFor();
+    expect(staff.errors).toEqual([]);
+    await staff.context.close();
+
+    const member = await site.phoneAt({ as: site.person(chosen[0]) });
+    await member.page.goto(`${site.url}/tasks`);
+    const task = member.page.locator("li.card", { hasText: "社区活动室搬桌椅" });
+    await task.waitFor();
+    expect(await task.textContent()).toContain("社区派单");
+    await task.getByRole("link", { name: "去签到" }).click();
+    await member.page.getByText("这是社区派给您的任务。").waitFor();
+    await member.page.getByRole("button", { name: "去不了，谢绝派单" }).waitFor();
+    await expectAccessible(member.page, "tasks → dispatched wish");
+    expect(member.errors).toEqual([]);
+    await member.context.close();
+  });
+
   it("tells the slower of two members racing for the last place that it is taken", { timeout: 90_000 }, async () => {
     const id = await openWish("帮忙把轮椅搬下楼", 1);
     const racers = await Promise.all([site.person("张伟"), site.person("刘洋")].map((as) => site.phoneAt({ as })));
