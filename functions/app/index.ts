@@ -4,7 +4,7 @@ import { cors } from "hono/cors";
 import { InvalidInput, invalidInputResponse, onError, problem, router, type Deps, type Env, type Router } from "./http.js";
 import { docsPage, openApiDocument } from "./openapi.js";
 import { authRoutes } from "./routes/auth.js";
-import { hoursRoutes } from "./routes/hours.js";
+import { hoursRoutes, rollImport, rollLimit } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
 import { wishRoutes } from "./routes/wishes.js";
@@ -20,10 +20,9 @@ export function createApp(deps: Deps, extra: Router[] = []) {
     c.set("deps", deps);
     await next();
   });
-  app.use(
-    "/api/*",
-    bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, { code: "request.too_large", detail: "The body is larger than 64 KB." }) }),
-  );
+  const jsonLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, { code: "request.too_large", detail: "The body is larger than 64 KB." }) });
+  // A roll of members (10,000 rows) is far larger than any JSON body: it alone gets more room.
+  app.use("/api/*", (c, next) => (rollImport.test(c.req.path) ? rollLimit(c, next) : jsonLimit(c, next)));
 
   const service = router("/api");
   service.route({ method: "get", path: "/health", tag: "service", who: "anyone", auth: false, summary: "Liveness" }, ({ c }) => c.json({ ok: true }));

@@ -1,10 +1,13 @@
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import * as Certificates from "../../core/certificates.js";
+import * as Ledger from "../../core/ledger.js";
+import * as Roster from "../../core/roster.js";
 import { DomainError, fail } from "../../core/errors.js";
 import * as Rankings from "../../core/rankings.js";
 import * as Settings from "../../core/settings.js";
 import * as Stats from "../../core/stats.js";
-import { requireActor, router, type Env } from "../http.js";
+import { problem, requireActor, router, type Env } from "../http.js";
 import * as H from "../hours-schemas.js";
 import { certificatePage, notFoundPage, verificationPage } from "../pages/certificate.js";
 import { Id } from "../schemas.js";
@@ -25,6 +28,25 @@ const links = (c: Context<Env>, number: string) => ({
   printUrl: `${origin(c)}/api/certificates/${number}/print`,
   verifyUrl: `${origin(c)}/api/certificates/${number}/verify`,
 });
+
+/** The members import takes a file of up to 2 MB (10,000 rows of phone, name and branch fit in well under 1 MB). */
+export const rollImport = /^\/api\/communities\/[^/]+\/members\/import$/;
+export const rollLimit = bodyLimit({
+  maxSize: 2 * 1024 * 1024,
+  onError: (c) => problem(c, 413, { code: "request.too_large", detail: "The file is larger than 2 MB: import it in parts." }),
+});
+
+/** Bytes from a spreadsheet as text: UTF-8 (with or without BOM), or GB18030, which Chinese Excel writes by default. */
+function decode(bytes: ArrayBuffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("gb18030").decode(bytes);
+  }
+}
+
+const csv = (c: Context<Env>, text: string, name: string) =>
+  c.body(text, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"` });
 
 /** Hours beyond the lifecycle: the community's rules, its figures, certificates and rolls. */
 export function hoursRoutes() {
@@ -72,6 +94,21 @@ export function hoursRoutes() {
       if (err instanceof DomainError && err.code === "certificate.not_found") return c.html(notFoundPage(number), 404);
       throw err;
     }
+  });
+
+  r.route({ method: "get", path: "/communities/:id/ledger.csv", tag: "hours", who: "staff", auth: true, summary: "The ledger verified between two days, as CSV for Excel (UTF-8 with BOM)", query: H.DateRange }, async ({ c, actor, query }) => {
+    const id = communityId(c);
+    return csv(c, await Ledger.exportCsv(store(c), actor, id, query), `ledger-${id}-${query.from}-${query.to}.csv`);
+  });
+
+  r.route({ method: "get", path: "/communities/:id/members.csv", tag: "hours", who: "staff", auth: true, summary: "The community's people as CSV (phone, name, branch, roles): the import's own format" }, async ({ c, actor }) => {
+    const id = communityId(c);
+    return csv(c, await Roster.exportMembers(store(c), actor, id), `members-${id}.csv`);
+  });
+
+  r.route({ method: "post", path: "/communities/:id/members/import", tag: "hours", who: "staff", auth: true, summary: "Import members and branches from CSV (phone, name, branch; send the file as the body, text/csv); answers with the rows it refused and why" }, async ({ c, actor }) => {
+    const text = decode(await c.req.arrayBuffer());
+    return c.json(await Roster.importMembers(store(c), actor, communityId(c), text));
   });
 
   return r;
