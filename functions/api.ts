@@ -2,6 +2,7 @@ import { handle } from "hono/aws-lambda";
 import { createApp } from "./app/index.js";
 import { getParameter } from "./aws/ssm.js";
 import { snsNotifier } from "./notify/sns.js";
+import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStore } from "./store/client.js";
 
 const need = (name: string) => {
@@ -22,6 +23,12 @@ function loadSecret(): Promise<string> {
   return secret;
 }
 
-const app = createApp({ store: createStore(need("TABLE_NAME")), notifier: snsNotifier(), secret: loadSecret });
+const topicArn = process.env.TOPIC_ARN;
+const app = createApp({
+  store: createStore(need("TABLE_NAME")),
+  notifier: snsNotifier({ topicArn }),
+  secret: loadSecret,
+  subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
+});
 
 export const handler = handle(app);

@@ -19,6 +19,7 @@ import { demoPeople, seedDemo } from "./dev/seed.js";
 import { outboxNotifier } from "./notify/local.js";
 import type { Notifier } from "./notify/notifier.js";
 import { snsNotifier } from "./notify/sns.js";
+import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStreamHandler } from "./notify/stream-handler.js";
 import { createStore } from "./store/client.js";
 import { DynamoLocalError, dynamoClientConfig, startDynamoLocal, type DynamoLocal } from "./store/dynamo-local.js";
@@ -93,9 +94,13 @@ export async function startLocal(opts: LocalOptions) {
     const { seeded } = await seedDemo(store);
 
     const log: Log = opts.quiet ? () => {} : jsonLog;
-    const notifier: Notifier = opts.sns
-      ? snsNotifier({ endpoint: opts.sns.endpoint, topicArn: opts.sns.topicArn, region: "ap-southeast-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } })
-      : outboxNotifier(store, { print: !opts.quiet });
+    const snsConfig = opts.sns && {
+      endpoint: opts.sns.endpoint,
+      topicArn: opts.sns.topicArn,
+      region: "ap-southeast-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    };
+    const notifier: Notifier = snsConfig ? snsNotifier(snsConfig) : outboxNotifier(store, { print: !opts.quiet });
     const poller = streamPoller({
       config,
       table: opts.table,
@@ -107,7 +112,8 @@ export async function startLocal(opts: LocalOptions) {
     stopPoller = () => poller.stop();
     await poller.start();
 
-    const api = createApp({ store, notifier, secret: async () => secret }, [devRoutes()]);
+    const subscriptions = snsConfig ? snsSubscriptions(snsConfig) : undefined;
+    const api = createApp({ store, notifier, secret: async () => secret, subscriptions }, [devRoutes()]);
     const site = new Hono();
     site.route("/", api);
     site.use("/*", serveStatic({ root: opts.webDir }));

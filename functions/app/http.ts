@@ -4,6 +4,7 @@ import * as z from "zod";
 import { DomainError, fail } from "../core/errors.js";
 import { loadActor, readToken, type Actor } from "../core/identity.js";
 import type { Notifier } from "../notify/notifier.js";
+import type { Subscriptions } from "../notify/subscriptions.js";
 import type { Store } from "../store/client.js";
 
 export interface Deps {
@@ -11,6 +12,8 @@ export interface Deps {
   notifier: Notifier;
   /** The token-signing secret; a function so that Lambda can fetch it once, lazily. */
   secret: () => Promise<string>;
+  /** members' subscriptions to the wish-events topic; none locally, where the dev outbox fans out */
+  subscriptions?: Subscriptions;
 }
 
 export type Env = { Variables: { actor: Actor; deps: Deps } };
@@ -22,6 +25,7 @@ export function statusOf(code: string): number {
   if (rule === "forbidden") return 403;
   if (rule === "invalid" || rule === "too_many_volunteers") return 422;
   if (rule === "rate_limited" || rule === "locked") return 429;
+  if (rule === "unavailable") return 503;
   if (code.startsWith("auth.") && (rule === "bad_token" || rule === "token_expired" || rule === "unauthenticated")) return 401;
   if (code.startsWith("auth.") || code.startsWith("request.")) return 400;
   return 409;
@@ -38,6 +42,7 @@ export const titles: Record<number, string> = {
   415: "Unsupported media type",
   422: "Invalid input",
   429: "Too many requests",
+  503: "Service unavailable",
   500: "Something went wrong",
 };
 

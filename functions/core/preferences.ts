@@ -6,9 +6,11 @@
  */
 import { getMany, queryAll, transact, type Item, type Store } from "../store/client.js";
 import { Keys } from "../store/keys.js";
+import { noSubscriptions, type Subscriptions } from "../notify/subscriptions.js";
 import { langOf, type Lang } from "../notify/templates.js";
 import { defaultSmsKinds, type NoticeKind } from "./audience.js";
 import { fail } from "./errors.js";
+import { jsonLog } from "./log.js";
 import type { Actor } from "./identity.js";
 import type { CategoryCode } from "./model.js";
 
@@ -59,15 +61,27 @@ export async function get(store: Store, actor: Actor) {
   return shape(actor, langOf(actor.lang), item);
 }
 
-/** Replaces the person's choices; the language is the user's own and moves with them. */
-export async function put(store: Store, actor: Actor, input: Preferences) {
+/**
+ * Replaces the person's choices; the language is the user's own and moves with them. Their
+ * subscription to new wishes is brought in line first, so what is stored says what SNS does.
+ */
+export async function put(store: Store, actor: Actor, input: Preferences, subscriptions: Subscriptions = noSubscriptions) {
   const at = new Date().toISOString();
+  const [current] = await getMany(store, [Keys.preferences(actor.id)]);
+  const categories = [...new Set(input.categories)];
+  const subscriptionArn = await subscriptions
+    .set({ phone: actor.phone, policy: newWishFilter(memberOf(actor), { lang: input.lang, categories }), current: current?.subscriptionArn })
+    .catch((err) => {
+      jsonLog("error", "subscriptions.failed", { userId: actor.id, error: String(err?.name ?? err), message: String(err?.message ?? "") });
+      return fail("preferences.unavailable", "Your choice of new wishes could not be passed on to the text-message service just now; nothing was changed. Try again in a moment.");
+    });
   const item = {
     ...Keys.preferences(actor.id),
     type: "preferences",
     userId: actor.id,
     sms: [...new Set(input.sms)],
-    categories: [...new Set(input.categories)],
+    categories,
+    subscriptionArn,
     updatedAt: at,
   };
   await transact(

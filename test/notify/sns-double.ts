@@ -2,7 +2,9 @@
  * Amazon SNS on the wire, for tests: a small HTTP server on 127.0.0.1 that speaks the query
  * protocol @aws-sdk/client-sns uses (a form-encoded POST with `Action=Publish&...`, answered in
  * XML). It records every Publish that arrives, and can be told to fail the next ones the way SNS
- * does: a 500 InternalError, a 400 Throttling, or a 400 InvalidParameter.
+ * does (any action): a 500 InternalError, a 400 Throttling, or a 400 InvalidParameter. It also keeps
+ * subscriptions as SNS does (Subscribe, SetSubscriptionAttributes, Unsubscribe): one per topic,
+ * protocol and endpoint; subscribing again with other attributes is refused.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -18,6 +20,14 @@ export interface Publish {
 }
 
 type Failure = "internal" | "throttling" | "invalid";
+
+export interface Subscription {
+  arn: string;
+  topicArn: string;
+  protocol: string;
+  endpoint: string;
+  attributes: Record<string, string>;
+}
 
 const ns = "http://sns.amazonaws.com/doc/2010-03-31/";
 
@@ -43,7 +53,18 @@ function attributesOf(form: URLSearchParams) {
   return out;
 }
 
+/** `Attributes.entry.N.key` / `.value`, the query protocol's form of a string map. */
+function mapOf(form: URLSearchParams, name: string) {
+  const out: Record<string, string> = {};
+  for (let n = 1; form.has(`${name}.entry.${n}.key`); n++) out[form.get(`${name}.entry.${n}.key`)!] = form.get(`${name}.entry.${n}.value`) ?? "";
+  return out;
+}
+
+const done = (action: string, result = "") =>
+  `<${action}Response xmlns="${ns}">${result}<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
+
 export async function startSnsDouble() {
+  const subscriptions = new Map<string, Subscription>();
   const publishes: Publish[] = [];
   const requests: { contentType: string; action: string | null }[] = [];
   let planned: Failure[] = [];
@@ -57,24 +78,51 @@ export async function startSnsDouble() {
       const action = form.get("Action");
       requests.push({ contentType: String(req.headers["content-type"] ?? ""), action });
       res.setHeader("content-type", "text/xml");
-      if (req.method !== "POST" || action !== "Publish") {
-        res.statusCode = 400;
-        res.end(errorXml("Sender", "InvalidAction", `Could not find operation ${action}`));
-        return;
+      const refuse = (status: number, code: string, message: string) => {
+        res.statusCode = status;
+        res.end(errorXml("Sender", code, message));
+      };
+      const known = ["Publish", "Subscribe", "SetSubscriptionAttributes", "Unsubscribe"];
+      if (req.method !== "POST" || !known.includes(action ?? "")) {
+        return refuse(400, "InvalidAction", `Could not find operation ${action}`);
       }
       const failure = planned.shift() ?? failing;
-      const publish: Publish = {
-        phoneNumber: form.get("PhoneNumber") ?? undefined,
-        topicArn: form.get("TopicArn") ?? undefined,
-        message: form.get("Message") ?? "",
-        attributes: attributesOf(form),
-        accepted: !failure,
-      };
-      publishes.push(publish);
+      if (action === "Publish") {
+        publishes.push({
+          phoneNumber: form.get("PhoneNumber") ?? undefined,
+          topicArn: form.get("TopicArn") ?? undefined,
+          message: form.get("Message") ?? "",
+          attributes: attributesOf(form),
+          accepted: !failure,
+        });
+      }
       if (failure) {
         res.statusCode = failures[failure].status;
         res.end(failures[failure].body());
         return;
+      }
+      if (action === "Subscribe") {
+        const wanted = { topicArn: form.get("TopicArn") ?? "", protocol: form.get("Protocol") ?? "", endpoint: form.get("Endpoint") ?? "" };
+        const attributes = mapOf(form, "Attributes");
+        const same = [...subscriptions.values()].find(
+          (x) => x.topicArn === wanted.topicArn && x.protocol === wanted.protocol && x.endpoint === wanted.endpoint,
+        );
+        if (same && Object.entries(attributes).some(([k, v]) => same.attributes[k] !== v)) {
+          return refuse(400, "InvalidParameter", "Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
+        }
+        const sub = same ?? { arn: `${wanted.topicArn}:${randomUUID()}`, ...wanted, attributes };
+        subscriptions.set(sub.arn, sub);
+        return res.end(done("Subscribe", `<SubscribeResult><SubscriptionArn>${sub.arn}</SubscriptionArn></SubscribeResult>`));
+      }
+      if (action === "SetSubscriptionAttributes") {
+        const sub = subscriptions.get(form.get("SubscriptionArn") ?? "");
+        if (!sub) return refuse(404, "NotFound", "Subscription does not exist");
+        sub.attributes[form.get("AttributeName") ?? ""] = form.get("AttributeValue") ?? "";
+        return res.end(done("SetSubscriptionAttributes"));
+      }
+      if (action === "Unsubscribe") {
+        if (!subscriptions.delete(form.get("SubscriptionArn") ?? "")) return refuse(404, "NotFound", "Subscription does not exist");
+        return res.end(done("Unsubscribe"));
       }
       res.end(
         `<PublishResponse xmlns="${ns}"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
@@ -95,6 +143,8 @@ export async function startSnsDouble() {
     }),
     publishes,
     requests,
+    /** the subscriptions SNS holds now */
+    subscriptions,
     /** publishes SNS accepted */
     accepted: () => publishes.filter((p) => p.accepted),
     /** fail the next publishes, one failure each, in order */
@@ -108,6 +158,7 @@ export async function startSnsDouble() {
     reset: () => {
       publishes.length = 0;
       requests.length = 0;
+      subscriptions.clear();
       planned = [];
       failing = undefined;
     },

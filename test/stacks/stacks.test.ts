@@ -191,13 +191,21 @@ describe("Api stack", () => {
     });
 
     it("publishes to the wish-events topic, and to '*' only for direct SMS", () => {
-      const sns = granting("sns:");
+      const sns = granting("sns:Publish");
       for (const s of sns) expect(list(s.Action)).toEqual(["sns:Publish"]);
       const resources = sns.flatMap((s) => list(s.Resource));
       expect(resources).toHaveLength(2);
       expect(resources).toContain("*");
       const topic = resources.find((r) => r !== "*");
       expect(exported(notify, topic)).toEqual({ Ref: only(notify, "AWS::SNS::Topic")[0] });
+    });
+
+    it("subscribes members to the wish-events topic only; changes and removes subscriptions, which IAM cannot name", () => {
+      const sns = granting("sns:").filter((s) => !list(s.Action).includes("sns:Publish"));
+      expect(sns.map((s) => list(s.Action).sort())).toEqual([["sns:Subscribe"], ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"]]);
+      expect(exported(notify, list(sns[0].Resource)[0])).toEqual({ Ref: only(notify, "AWS::SNS::Topic")[0] });
+      expect(list(sns[0].Resource)).toHaveLength(1);
+      expect(list(sns[1].Resource)).toEqual(["*"]);
     });
 
     it("reads only the JWT secret's parameter from SSM", () => {

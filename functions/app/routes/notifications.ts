@@ -26,7 +26,7 @@ export function notificationRoutes() {
   );
 
   r.route({ method: "put", path: "/me/preferences", tag: "notifications", who: "signed in", auth: true, summary: "Set my language, SMS kinds and categories of new wishes", body: S.Preferences }, async ({ c, actor, body }) =>
-    c.json(await Preferences.put(c.get("deps").store, actor, body)),
+    c.json(await Preferences.put(c.get("deps").store, actor, body, c.get("deps").subscriptions)),
   );
 
   return r;
