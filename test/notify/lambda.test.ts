@@ -1,0 +1,75 @@
+/**
+ * The Lambda entries as AWS runs them: configured by the environment the Jobs stack sets
+ * (TABLE_NAME, TOPIC_ARN), with the SDK's own endpoint variables pointing DynamoDB at the run's
+ * DynamoDB Local and SNS at the double.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { DynamoDBStreamEvent, StreamBatchResponse } from "../../functions/notify/stream-handler.js";
+import { community, newWish, startApi, type Api, type TestCommunity } from "../helpers/api.js";
+import { streamFeed } from "./feed.js";
+import { startSnsDouble, type SnsDouble } from "./sns-double.js";
+
+const topicArn = "arn:aws:sns:ap-southeast-1:123456789012:wish-events";
+let api: Api;
+let sns: SnsDouble;
+let c: TestCommunity;
+let stream: (event: DynamoDBStreamEvent) => Promise<StreamBatchResponse>;
+let cron: () => Promise<Record<string, number>>;
+
+beforeAll(async () => {
+  api = await startApi();
+  sns = await startSnsDouble();
+  c = await community(api.store, { members: 1, residents: 1 });
+  // Read when the modules load, as a cold start would.
+  Object.assign(process.env, {
+    TABLE_NAME: api.store.table,
+    TOPIC_ARN: topicArn,
+    AWS_REGION: "ap-southeast-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ENDPOINT_URL_DYNAMODB: inject("dynamoEndpoint"),
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
+  });
+  ({ handler: stream } = await import("../../functions/stream.js"));
+  ({ handler: cron } = (await import("../../functions/cron.js")) as any);
+}, 60_000);
+afterAll(async () => {
+  await sns?.close();
+  await api?.close();
+});
+
+describe("functions/stream.handler", () => {
+  it("texts the volunteer and publishes the new wish to the topic", async () => {
+    const feed = streamFeed(api.store);
+    const id = (await api.call("POST", "/api/wishes", { as: c.residents[0], body: newWish(c.id) })).body.id;
+    expect((await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 60 } })).status).toBe(200);
+    expect((await api.call("POST", `/api/wishes/${id}/claim`, { as: c.members[0] })).status).toBe(200);
+    expect(await stream(await feed.next())).toEqual({ batchItemFailures: [] });
+    feed.close();
+    expect(sns.accepted().filter((p) => p.topicArn === topicArn)).toHaveLength(2);
+    expect(sns.accepted().filter((p) => p.phoneNumber === c.members[0].phone).map((p) => p.message)).toEqual([
+      "【微心愿】您已认领心愿「厨房水龙头漏水」（幸福里3号楼），请按时前往。",
+    ]);
+  });
+
+  it("fails the record SNS refused for now, by its sequence number", async () => {
+    const feed = streamFeed(api.store);
+    const id = (await api.call("POST", "/api/wishes", { as: c.residents[0], body: newWish(c.id, { title: "第二件" }) })).body.id;
+    await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 60 } });
+    await api.call("POST", `/api/wishes/${id}/dispatch`, { as: c.staff, body: { memberIds: [c.members[0].id] } });
+    const batch = await feed.next();
+    feed.close();
+    sns.failAll("throttling");
+    const result = await stream(batch);
+    sns.failAll(undefined);
+    const approve = batch.Records.find((r) => r.dynamodb?.NewImage?.kind?.S === "approve")!;
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: approve.dynamodb!.SequenceNumber }] });
+  });
+});
+
+describe("functions/cron.handler", () => {
+  it("runs every job over the registry of communities and reports what it did", async () => {
+    const report = await cron();
+    expect(report).toMatchObject({ communities: 1, failed: 0 });
+  });
+});
