@@ -5,6 +5,7 @@
  * English, a check-in the phone refuses, two members racing for the last place, offline, and
  * every page checked with axe, at 320 px and for tap targets. Screenshots land in test-results/e2e.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAccessible, expectPhoneFriendly, screenshot, startSite, type Site } from "./browser.js";
 
@@ -322,6 +323,80 @@ describe("the web app on a phone", () => {
     await member.context.close();
   });
 
+  it("gives a member a numbered certificate, and staff the ledger as CSV and an import report", { timeout: 90_000 }, async () => {
+    const member = await site.phoneAt({ as: site.person("李明") });
+    const m = member.page;
+    await m.goto(`${site.url}/hours`);
+    await m.getByRole("heading", { name: "志愿服务证明" }).waitFor();
+    await m.getByRole("button", { name: "开具证明" }).click();
+    await m.getByText("证明已开具。").waitFor();
+    const issued = (await m.getByText(/^编号 MW-/).textContent())!;
+    const number = /MW-\d{8}-[0-9A-Z]{8}/.exec(issued)![0];
+    const popup = m.waitForEvent("popup");
+    await m.getByRole("link", { name: "打开可打印的证明" }).click();
+    const print = await popup;
+    await print.waitForLoadState();
+    expect(await print.locator("body").textContent()).toContain(number);
+    expect(await print.locator("body").textContent()).toContain(title);
+    await expectAccessible(m, "hours with certificate");
+    expect(member.errors).toEqual([]);
+    await member.context.close();
+
+    const staff = await site.phoneAt({ as: site.person("王主任") });
+    const s = staff.page;
+    await s.goto(`${site.url}/stats`);
+    await s.getByRole("heading", { name: "导出与导入" }).waitFor();
+    const month = new Date().toISOString().slice(0, 7);
+    const downloading = s.waitForEvent("download");
+    await s.getByRole("button", { name: `导出 ${month} 的服务台账（CSV）` }).click();
+    const ledger = await downloading;
+    const bytes = readFileSync(await ledger.path());
+    // Excel needs the byte-order mark to read Chinese as UTF-8.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = bytes.toString("utf8");
+    expect(csv).toContain(title);
+    await s.getByText("已下载。").waitFor();
+
+    await s.getByRole("link", { name: "从 CSV 导入志愿者" }).click();
+    await s.getByRole("heading", { name: "导入志愿者" }).waitFor();
+    const rows = "phone,name,branch\n13911112222,周新,第一党支部\nnot-a-phone,无名,第一党支部\n";
+    await s.getByLabel("CSV 文件").setInputFiles({ name: "members.csv", mimeType: "text/csv", buffer: Buffer.from(rows) });
+    await s.getByRole("button", { name: "导入", exact: true }).click();
+    await s.getByRole("heading", { name: "导入结果" }).waitFor();
+    expect(await s.locator(".details").textContent()).toMatch(/新增1/);
+    expect(await s.getByText("1 行没有导入：").isVisible()).toBe(true);
+    expect(await s.locator(".refused li").allTextContents()).toEqual([expect.stringMatching(/^第 3 行（not-a-phone）：/)]);
+    await expectAccessible(s, "import report");
+    await screenshot(s, "staff-import");
+    const people = await site.api("GET", `/api/communities/${site.demo.communityId}/members?limit=100`, site.person("王主任").token);
+    expect(people.items.map((p: { name: string }) => p.name)).toContain("周新");
+    expect(staff.errors).toEqual([]);
+    await staff.context.close();
+  });
+
+  it("lets a volunteer choose what comes by text message, kept for the next visit", { timeout: 60_000 }, async () => {
+    const who = site.person("黄丽");
+    const { context, page, errors } = await site.phoneAt({ as: who });
+    await page.goto(`${site.url}/notifications`);
+    await page.getByRole("link", { name: "短信提醒设置" }).click();
+    await page.getByRole("heading", { name: "提醒设置" }).waitFor();
+    await page.getByRole("checkbox", { name: "任务提醒" }).uncheck();
+    await page.getByRole("checkbox", { name: "关爱老人" }).check();
+    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByText("已保存。").waitFor();
+    const prefs = await site.api("GET", "/api/me/preferences", who.token);
+    expect(prefs.sms).not.toContain("task-reminder");
+    expect(prefs.sms).toContain("task-dispatched");
+    expect(prefs.categories).toEqual(["elderly"]);
+    await page.reload();
+    await page.getByRole("heading", { name: "提醒设置" }).waitFor();
+    expect(await page.getByRole("checkbox", { name: "关爱老人" }).isChecked()).toBe(true);
+    expect(await page.getByRole("checkbox", { name: "任务提醒" }).isChecked()).toBe(false);
+    await expectAccessible(page, "settings");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("tells the slower of two members racing for the last place that it is taken", { timeout: 90_000 }, async () => {
     const id = await openWish("帮忙把轮椅搬下楼", 1);
     const racers = await Promise.all([site.person("张伟"), site.person("刘洋")].map((as) => site.phoneAt({ as })));
@@ -381,8 +456,8 @@ describe("the web app on a phone", () => {
     const open = await openWish("周末陪老人下棋", 2);
     const pages: [string, string[]][] = [
       ["王奶奶", ["/post", "/mine", `/wishes/${wishId}`, "/notifications", "/nowhere"]],
-      ["李明", ["/hall", "/tasks", "/hours", `/wishes/${open}`, "/notifications"]],
-      ["王主任", ["/review", "/board", "/verify", "/stats", `/wishes/${submitted}`, `/wishes/${open}`, "/notifications"]],
+      ["李明", ["/hall", "/tasks", "/hours", `/wishes/${open}`, "/notifications", "/settings"]],
+      ["王主任", ["/review", "/board", "/verify", "/stats", "/import", `/wishes/${submitted}`, `/wishes/${open}`, "/notifications", "/settings"]],
     ];
     for (const lang of ["zh-CN", "en"]) {
       for (const [name, paths] of pages) {

@@ -17,6 +17,8 @@ const Review = lazy(() => import("./pages/review"));
 const Board = lazy(() => import("./pages/board"));
 const VerifyQueue = lazy(() => import("./pages/verify-queue"));
 const Stats = lazy(() => import("./pages/stats"));
+const Import = lazy(() => import("./pages/import"));
+const Settings = lazy(() => import("./pages/settings"));
 const Notifications = lazy(() => import("./pages/notifications"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
@@ -37,6 +39,8 @@ render(
       <Route path="/board" component={Board} />
       <Route path="/verify" component={VerifyQueue} />
       <Route path="/stats" component={Stats} />
+      <Route path="/import" component={Import} />
+      <Route path="/settings" component={Settings} />
       <Route path="/notifications" component={Notifications} />
       <Route path="*" component={NotFound} />
     </Router>

@@ -26,33 +26,54 @@ export interface RequestOptions {
   auth?: boolean;
 }
 
-export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+/** The raw response of a call, or the refusal as an ApiError. A string body goes as it is (CSV), anything else as JSON. */
+export async function fetchApi(path: string, opts: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
   const bearer = token();
   if (bearer && opts.auth !== false) headers.authorization = `Bearer ${bearer}`;
-  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  const raw = typeof opts.body === "string";
+  if (opts.body !== undefined) headers["content-type"] ??= raw ? "text/plain; charset=utf-8" : "application/json";
   let res: Response;
   try {
-    res = await fetch(apiBase + path, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    res = await fetch(apiBase + path, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body) });
   } catch {
     throw new ApiError(0, navigator.onLine ? "network.failed" : "network.offline", "No answer from the server.");
   }
-  const text = await res.text();
+  if (!res.ok) await refusal(res, Boolean(bearer));
+  return res;
+}
+
+async function refusal(res: Response, signedIn: boolean): Promise<never> {
   let json: any;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    json = await res.json();
   } catch {
     json = undefined;
   }
-  if (!res.ok) {
-    const { code, detail, errors, type, title, status, ...data } = json ?? {};
-    const err = new ApiError(res.status, code ?? `http.${res.status}`, detail ?? res.statusText, errors ?? {}, data);
-    if (res.status === 401 && bearer) signOutExpired();
-    throw err;
-  }
-  return json as T;
+  const { code, detail, errors, type, title, status, ...data } = json ?? {};
+  if (res.status === 401 && signedIn) signOutExpired();
+  throw new ApiError(res.status, code ?? `http.${res.status}`, detail ?? res.statusText, errors ?? {}, data);
+}
+
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await fetchApi(path, opts);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 export const get = <T>(path: string) => request<T>(path);
 export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>(path, { method: "POST", body: body ?? {}, headers });
 export const put = <T>(path: string, body: unknown) => request<T>(path, { method: "PUT", body });
+
+/** Fetches a file the API makes for signed-in people (a CSV) and hands it to the browser as a download. */
+export async function download(path: string, fallbackName: string) {
+  const res = await fetchApi(path, { headers: { accept: "text/csv" } });
+  const name = /filename="?([^";]+)"?/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}

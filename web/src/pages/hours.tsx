@@ -1,10 +1,59 @@
-import { createResource, For, Show } from "solid-js";
-import { get } from "../data/api";
+import { createResource, createSignal, For, Show } from "solid-js";
+import { apiBase, get, post } from "../data/api";
 import { me } from "../data/session";
 import type { LedgerEntry } from "../data/types";
 import { explain } from "../i18n/explain";
 import { formatDate, formatMinutes, formatNumber, t } from "../i18n";
+import { Busy, createAction, Outcome } from "../ui/action";
+import { Field } from "../ui/field";
+import { fieldProblem } from "../i18n/explain";
 import { categoryName } from "../ui/wish-card";
+
+interface Certificate {
+  number: string;
+  totalMinutes: number;
+  printUrl: string;
+  verifyUrl: string;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/** A numbered certificate of the verified hours over a range of days, to print or show. */
+function CertificateForm(props: { memberId: string }) {
+  const [from, setFrom] = createSignal(`${today().slice(0, 4)}-01-01`);
+  const [to, setTo] = createSignal(today());
+  const [issued, setIssued] = createSignal<Certificate>();
+  const issue = createAction();
+  const send = async (e: Event) => {
+    e.preventDefault();
+    const c = await issue.run(() => post<Certificate>(`/api/members/${props.memberId}/certificates`, { from: from(), to: to() }), t("cert.issued"));
+    if (c) setIssued(c);
+  };
+  // The API answers with its own address; a deployed site calls the API on another origin.
+  const printLink = (c: Certificate) => (apiBase ? c.printUrl : `/api/certificates/${c.number}/print`);
+  return (
+    <form class="panel" onSubmit={send} aria-labelledby="cert-title">
+      <h2 id="cert-title">{t("cert.title")}</h2>
+      <p class="hint">{t("cert.hint")}</p>
+      <Field label={t("cert.from")} type="date" value={from()} onValue={setFrom} max={today()} problem={fieldProblem(issue.error(), "from")} />
+      <Field label={t("cert.to")} type="date" value={to()} onValue={setTo} max={today()} problem={fieldProblem(issue.error(), "to")} />
+      <button type="submit" class="primary wide" disabled={issue.busy()} aria-busy={issue.busy()}>
+        <Busy when={issue.busy()} working={t("working")} idle={t("cert.issue")} />
+      </button>
+      <Outcome action={issue} />
+      <Show when={issued()}>
+        {(c) => (
+          <p>
+            {t("cert.number", { n: c().number, d: formatMinutes(c().totalMinutes) })}{" "}
+            <a href={printLink(c())} target="_blank" rel="noopener" class="button secondary">
+              {t("cert.open")}
+            </a>
+          </p>
+        )}
+      </Show>
+    </form>
+  );
+}
 
 /** The member's verified hours: the total and one line per wish, as staff verified them. */
 export default function Hours() {
@@ -31,6 +80,8 @@ export default function Hours() {
               <span>{t("hours.totalUnit")}</span>
             </p>
             <p class="hint">{t("hours.totalHint", { n: h().entries.length, d: formatMinutes(h().totalMinutes) })}</p>
+            <CertificateForm memberId={me()!.id} />
+            <h2>{t("hours.entries")}</h2>
             <ul class="cards">
               <For each={h().entries} fallback={<p class="empty">{t("hours.empty")}</p>}>
                 {(e) => (

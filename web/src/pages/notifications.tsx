@@ -53,6 +53,9 @@ export default function Notifications() {
         </For>
       </ul>
       <ListState list={list} empty={t("inbox.empty")} />
+      <A href="/settings" class="button secondary wide">
+        {t("inbox.settings")}
+      </A>
     </section>
   );
 }

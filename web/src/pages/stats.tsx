@@ -1,8 +1,10 @@
 import { createResource, createSignal, lazy, Show, Suspense } from "solid-js";
-import { get } from "../data/api";
+import { A } from "@solidjs/router";
+import { download, get } from "../data/api";
 import { communityId } from "../data/session";
 import { explain } from "../i18n/explain";
 import { formatMinutes, formatNumber, locale, t } from "../i18n";
+import { Busy, createAction, Outcome } from "../ui/action";
 
 const Bars = lazy(() => import("../ui/bars"));
 
@@ -51,6 +53,13 @@ export default function StatsPage() {
       return { label: monthName(key), value: m?.minutes ?? 0, text: t("stats.trendRow", { d: formatMinutes(m?.minutes ?? 0), n: m?.personTimes ?? 0 }) };
     });
   };
+  const exporting = createAction();
+  const exportLedger = () =>
+    exporting.run(async () => {
+      const p = stats.latest!.period;
+      return download(`/api/communities/${communityId()}/ledger.csv?from=${p.from}&to=${p.to}`, `ledger-${p.key}.csv`);
+    }, t("data.downloaded"));
+  const exportMembers = () => exporting.run(() => download(`/api/communities/${communityId()}/members.csv`, "members.csv"), t("data.downloaded"));
   const failed = () => stats.error ?? branches.error ?? year.error ?? members.error;
 
   return (
@@ -142,6 +151,19 @@ export default function StatsPage() {
           <Bars label={t("stats.trend", { y: month().slice(0, 4) })} rows={trend()} />
         </Show>
       </Suspense>
+      <section class="panel" aria-labelledby="data-title">
+        <h2 id="data-title">{t("data.title")}</h2>
+        <button type="button" class="secondary wide" onClick={exportLedger} disabled={exporting.busy() || !stats.latest} aria-busy={exporting.busy()}>
+          <Busy when={exporting.busy()} working={t("working")} idle={t("data.ledger", { m: month() })} />
+        </button>
+        <button type="button" class="secondary wide" onClick={exportMembers} disabled={exporting.busy()}>
+          {t("data.members")}
+        </button>
+        <A href="/import" class="button secondary wide">
+          {t("data.import")}
+        </A>
+        <Outcome action={exporting} />
+      </section>
     </section>
   );
 }
