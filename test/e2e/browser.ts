@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { build } from "vite";
 import { expect } from "vitest";
 import { startLocal } from "../../functions/local.js";
@@ -96,7 +96,7 @@ export async function startSite() {
   }
 
   const person = (name: string) => demo.people.find((p) => p.name === name)!;
-  return { url: local.url, browser, demo, person, api, phoneAt, signInThroughUi, stop, contexts: [] as BrowserContext[] };
+  return { url: local.url, store: local.store, browser, demo, person, api, phoneAt, signInThroughUi, stop };
 }
 
 export type Site = Awaited<ReturnType<typeof startSite>>;

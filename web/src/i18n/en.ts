@@ -245,7 +245,7 @@ const en: Record<Key, string> = {
   "board.title": "Board",
   "board.states": "By state",
   "board.late": "{n} waiting too long",
-  "board.waiting": "Waiting: last change {ago}",
+  "board.waiting": "Waiting too long: last change {ago}",
   "board.empty": "Nothing here.",
 
   "data.title": "Export and import",

@@ -244,7 +244,7 @@ const zh = {
   "board.title": "心愿看板",
   "board.states": "按状态查看",
   "board.late": "{n} 个等太久",
-  "board.waiting": "已等待：上次变化在{ago}",
+  "board.waiting": "等太久了：上次处理是{ago}",
   "board.empty": "这一栏是空的。",
 
   "data.title": "导出与导入",
