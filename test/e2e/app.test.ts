@@ -457,6 +457,84 @@ describe("the web app on a phone", () => {
     await context.close();
   });
 
+  it("works from a keyboard: skip to the content, claim through the dialog, pick a category with the arrows", { timeout: 60_000 }, async () => {
+    const id = await openWish("帮忙调一下电视机顶盒", 1);
+    const { context, page, errors } = await site.phoneAt({ as: site.person("吴敏") });
+    await page.goto(`${site.url}/wishes/${id}`);
+    const claim = page.getByRole("button", { name: "我来帮忙" });
+    await claim.waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("跳到正文");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+
+    await claim.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "确定认领？" });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("确定认领");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("我来帮忙");
+    await page.keyboard.press("Enter");
+    await dialog.waitFor();
+    await page.keyboard.press("Enter");
+    await page.getByText("认领成功，居民会收到通知。").waitFor();
+
+    await page.goto(`${site.url}/post`);
+    const first = page.getByRole("radio", { name: "跑腿代办" });
+    await first.focus();
+    await page.keyboard.press("Space");
+    expect(await first.isChecked()).toBe(true);
+    await page.keyboard.press("ArrowRight");
+    expect(await page.getByRole("radio", { name: "搬运帮扶" }).isChecked()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a person with two roles only what the current one may do, and switches", { timeout: 60_000 }, async () => {
+    const { context, page, errors } = await site.phoneAt({ as: site.person("王主任") });
+    await page.goto(`${site.url}/review`);
+    const roles = page.getByRole("group", { name: "切换身份" });
+    await roles.waitFor();
+    const tabs = page.getByRole("navigation", { name: "主要功能" });
+    expect(await tabs.getByRole("link").allTextContents()).toEqual(["待审核", "看板", "待核验", "统计"]);
+    expect(await roles.getByRole("button", { name: "社区工作人员" }).getAttribute("aria-pressed")).toBe("true");
+    await roles.getByRole("button", { name: "居民" }).click();
+    await page.waitForURL(/\/mine$/);
+    expect(await tabs.getByRole("link").allTextContents()).toEqual(["发心愿", "我的心愿"]);
+    expect(await roles.getByRole("button", { name: "居民" }).getAttribute("aria-pressed")).toBe("true");
+    // The choice holds on the next visit.
+    await page.goto(site.url);
+    await page.waitForURL(/\/mine$/);
+    await roles.getByRole("button", { name: "社区工作人员" }).click();
+    await page.waitForURL(/\/review$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("can be installed: a manifest with name, start page and icons that load", { timeout: 30_000 }, async () => {
+    const { context, page } = await site.phoneAt();
+    await page.goto(`${site.url}/signin`);
+    const href = await page.locator('link[rel="manifest"]').getAttribute("href");
+    const manifest = await (await fetch(new URL(href!, site.url))).json();
+    expect(manifest).toMatchObject({ name: "微心愿 Microwish", short_name: "微心愿", start_url: "/", display: "standalone", lang: "zh-CN" });
+    const sizes: string[] = [];
+    for (const icon of manifest.icons) {
+      const res = await fetch(new URL(icon.src, site.url));
+      expect(res.headers.get("content-type")).toContain("image/png");
+      const png = Buffer.from(await res.arrayBuffer());
+      sizes.push(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`);
+      expect(icon.sizes).toBe(sizes.at(-1));
+    }
+    expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+    expect(manifest.icons.some((i: { purpose?: string }) => i.purpose === "maskable")).toBe(true);
+    const sw = await fetch(`${site.url}/sw.js`);
+    expect(sw.headers.get("content-type")).toContain("javascript");
+    expect(await sw.text()).toMatch(/"\/index.html","\/manifest.webmanifest"/);
+    await context.close();
+  });
+
   it("tells the slower of two members racing for the last place that it is taken", { timeout: 90_000 }, async () => {
     const id = await openWish("帮忙把轮椅搬下楼", 1);
     const racers = await Promise.all([site.person("张伟"), site.person("刘洋")].map((as) => site.phoneAt({ as })));

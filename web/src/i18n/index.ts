@@ -15,6 +15,15 @@ function initialLocale(): Locale {
   }
 }
 
+/** Whether the person picked a language on this phone (then it wins over what their account says). */
+export function localeChosenHere() {
+  try {
+    return localStorage.getItem("mw.lang") !== null;
+  } catch {
+    return false;
+  }
+}
+
 const [localeSignal, setLocaleSignal] = createSignal<Locale>(initialLocale());
 export const locale = localeSignal;
 

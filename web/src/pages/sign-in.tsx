@@ -4,7 +4,7 @@ import { post } from "../data/api";
 import { homeOf, role, sessionExpired, signIn } from "../data/session";
 import type { Me } from "../data/types";
 import { fieldProblem } from "../i18n/explain";
-import { t } from "../i18n";
+import { localeChosenHere, setLocale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 
@@ -42,6 +42,7 @@ export default function SignIn() {
     const out = await verify.run(() => post<{ token: string; user: Me }>("/api/auth/token", { phone: sentTo() ?? phone().trim(), code: code().trim() }));
     if (out) {
       signIn(out.token, out.user);
+      if (!localeChosenHere() && out.user.lang === "en") setLocale("en");
       const next = typeof params.next === "string" && params.next.startsWith("/") && !params.next.startsWith("//") ? params.next : homeOf(role());
       navigate(next, { replace: true });
     }

@@ -77,7 +77,15 @@ export function Shell(props: RouteSectionProps) {
 
   return (
     <>
-      <a class="skip" href="#main">
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          // The router would treat the fragment as a navigation; the point is to move focus past the header.
+          e.preventDefault();
+          document.getElementById("main")?.focus();
+        }}
+      >
         {t("a11y.skip")}
       </a>
       <header class="top">
