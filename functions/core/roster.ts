@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
 import { getMany, queryAll, transact, type Item, type Store, type TransactItem } from "../store/client.js";
 import { Keys } from "../store/keys.js";
@@ -38,9 +38,11 @@ const headers = {
 /**
  * Imports members (and their branches) from a roll in CSV: phone, name, branch, with or
  * without a header row naming them (in English or Chinese, in any order). Each row is applied
- * whole or not at all: a person's account, phone link and membership go in one transaction
- * (several rows share one while all succeed; a transaction that fails is retried row by row,
- * so one bad row costs only itself). Rows it cannot take are reported with the reason.
+ * whole or not at all: a person's phone link and membership go in one transaction (several rows
+ * share one while all succeed; a transaction that fails is retried row by row, so one bad row
+ * costs only itself). A new person's account item is written just before, in bulk: until the
+ * phone link points at it nothing can reach it, so it is not part of the community until its
+ * row commits (and stays unreachable if the row is refused). Rows it cannot take are reported.
  */
 export async function importMembers(store: Store, actor: Actor, communityId: string, text: string): Promise<ImportReport> {
   if (!hasRole(actor, communityId, "staff")) fail("community.forbidden", "Only staff of this community may import its members.");
@@ -98,6 +100,7 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   }
 
   const at = new Date().toISOString();
+  const accounts: Item[] = [];
   type Plan = { row: Row; items: TransactItem[]; outcome: "created" | "updated" };
   const plans: Plan[] = [];
   for (const row of rows) {
@@ -113,17 +116,19 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
       plans.push({ row, outcome: "updated", items: [roleItem(communityId, userId, row.name, next, wantBranch, role)] });
     } else {
       const id = ulid();
+      accounts.push({ ...Keys.user(id), type: "user", id, phone: row.phone, name: row.name, lang: "zh-CN", createdAt: at });
       plans.push({
         row,
         outcome: "created",
         items: [
-          { Put: { Item: { ...Keys.user(id), type: "user", id, phone: row.phone, name: row.name, lang: "zh-CN", createdAt: at }, ConditionExpression: "attribute_not_exists(pk)" } },
           { Put: { Item: { ...Keys.phone(row.phone), type: "phone", userId: id }, ConditionExpression: "attribute_not_exists(pk)" } },
           roleItem(communityId, id, row.name, ["member"], wantBranch),
         ],
       });
     }
   }
+
+  await writeAll(store, accounts);
 
   const groups: Plan[][] = [];
   let group: Plan[] = [];
@@ -164,6 +169,24 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   await Promise.all(Array.from({ length: 4 }, worker));
   report.refused.sort((a, b) => a.row - b.row);
   return report;
+}
+
+/** Items nobody can reach yet, in batches of 25, until DynamoDB has taken every one. */
+async function writeAll(store: Store, items: Item[]) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const start = next;
+      next += 25;
+      let pending: any[] = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+        const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: pending } }));
+        pending = out.UnprocessedItems?.[store.table] ?? [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
 }
 
 function roleItem(communityId: string, userId: string, name: string, roles: Role[], branchId: string | undefined, was?: Item): TransactItem {

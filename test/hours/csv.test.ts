@@ -1,8 +1,9 @@
 /**
  * CSV both ways: a community's roll imported from the kind of file staff keep (BOM, Chinese
- * headers, quotes and commas in names, duplicate and broken phones, 10,000 rows), each row
+ * headers, quotes and commas in names, duplicate and broken phones; 10,000 rows in import-10k.test.ts), each row
  * applied whole or reported; and the ledger exported for Excel and read back field for field.
  */
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import * as Csv from "../../functions/core/csv.js";
@@ -29,6 +30,24 @@ async function upload(tc: TestCommunity, body: string | Uint8Array, as: Person =
   });
   const type = res.headers.get("content-type") ?? "";
   return { status: res.status, type, body: type.includes("json") ? await res.json() : await res.text(), headers: res.headers };
+}
+
+/** A body past the import's 2 MB, on a connection of its own: the server answers 413 and closes it mid-upload. */
+function oversized(tc: TestCommunity): Promise<{ status: number; code: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${api.base}/api/communities/${tc.id}/members/import`, {
+      method: "POST",
+      agent: false,
+      headers: { authorization: `Bearer ${tc.staff.token}`, "content-type": "text/csv" },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode!, code: JSON.parse(text).code }));
+    });
+    req.on("error", reject);
+    req.end("x".repeat(2 * 1024 * 1024 + 1));
+  });
 }
 
 async function roll(tc: TestCommunity) {
@@ -128,36 +147,11 @@ describe("importing members", () => {
     const tooMany = "phone,name\n" + Array.from({ length: 10_001 }, (_, i) => `${phone(100_000 + i)},人${i}`).join("\n");
     const refused = expectProblem(await upload(tc, tooMany), 422, "import.invalid");
     expect(refused.detail).toContain("10001");
-    expectProblem(await upload(tc, "x".repeat(2 * 1024 * 1024 + 1)), 413, "request.too_large");
+    expect(await oversized(tc)).toMatchObject({ status: 413, code: "request.too_large" });
     expect(await snapshot(api.store, [`C#${tc.id}`])).toBe(before);
     const none = await api.store.doc.send(new QueryCommand({ TableName: api.store.table, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": `P#+86${phone(100_000)}` } }));
     expect(none.Items).toEqual([]);
   });
-
-  it("imports 10,000 rows in bounded time, every one of them", async () => {
-    const big = await community(api.store, { members: 0, residents: 0, name: "万人社区" });
-    const branches = ["第一党支部", "第二党支部", "青年志愿服务队", "巾帼志愿服务队"];
-    const file = "\uFEFF手机号,姓名,支部\r\n" + Array.from({ length: 10_000 }, (_, i) => `${phone(200_000 + i)},"队员${i}, 号"," ${branches[i % 4]} "`).join("\r\n");
-    expect(file.length).toBeGreaterThan(64 * 1024);
-    const started = Date.now();
-    const res = await upload(big, file);
-    const seconds = (Date.now() - started) / 1000;
-    expect(res.body).toMatchObject({ rows: 10_000, created: 10_000, refused: [], branchesCreated: expect.arrayContaining(branches) });
-    expect(seconds).toBeLessThan(110);
-    const count = await api.store.doc.send(
-      new QueryCommand({ TableName: api.store.table, IndexName: "byCommunity", KeyConditionExpression: "gsi3pk = :p", ExpressionAttributeValues: { ":p": `C#${big.id}#U` }, Select: "COUNT" }),
-    );
-    let total = count.Count ?? 0;
-    let start = count.LastEvaluatedKey;
-    while (start) {
-      const more = await api.store.doc.send(
-        new QueryCommand({ TableName: api.store.table, IndexName: "byCommunity", KeyConditionExpression: "gsi3pk = :p", ExpressionAttributeValues: { ":p": `C#${big.id}#U` }, Select: "COUNT", ExclusiveStartKey: start }),
-      );
-      total += more.Count ?? 0;
-      start = more.LastEvaluatedKey;
-    }
-    expect(total).toBe(10_001);
-  }, 150_000);
 });
 
 describe("exporting the ledger", () => {
