@@ -59,6 +59,8 @@ const en: Record<Key, string> = {
   "event.verify": "{who} verified the hours and closed it",
   "event.cancel": "{who} cancelled it",
   "event.expire": "{who}: the deadline passed, the wish expired",
+  "event.remind": "{who}: the time came, the volunteer was reminded",
+  "event.alert": "{who}: no volunteer for long, staff were alerted",
   "event.system": "System",
 
   "duration.m": "{m} min",

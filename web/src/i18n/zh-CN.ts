@@ -58,6 +58,8 @@ const zh = {
   "event.verify": "{who} 核验时长，心愿完成",
   "event.cancel": "{who} 取消了心愿",
   "event.expire": "{who}：过了截止时间，心愿过期",
+  "event.remind": "{who}：服务时间已到，已提醒志愿者",
+  "event.alert": "{who}：心愿久无人认领，已提醒社区",
   "event.system": "系统",
 
   "duration.m": "{m} 分钟",
