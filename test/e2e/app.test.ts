@@ -535,6 +535,59 @@ describe("the web app on a phone", () => {
     await context.close();
   });
 
+  it("lets a volunteer give a place back, a resident say the work is not done, and staff confirm for a resident without a phone", { timeout: 90_000 }, async () => {
+    const id = await openWish("帮忙装一下窗帘", 1);
+    const volunteer = await site.phoneAt({ as: site.person("徐刚"), at: place });
+    const v = volunteer.page;
+    await v.goto(`${site.url}/wishes/${id}`);
+    await v.getByRole("button", { name: "我来帮忙" }).click();
+    await v.getByRole("dialog").getByRole("button", { name: "确定认领" }).click();
+    await v.getByText("认领成功，居民会收到通知。").waitFor();
+    // The resident's number is there to call, now that the volunteer holds the place.
+    expect(await v.getByRole("link", { name: "137 0000 0002" }).getAttribute("href")).toBe("tel:+8613700000002");
+    await v.getByRole("button", { name: "去不了，退回认领" }).click();
+    await v.getByRole("button", { name: "确定退回" }).click();
+    await v.getByText("已退回。").waitFor();
+    expect(await v.locator(".page-head .badge").textContent()).toBe("待认领");
+    expect(await v.getByRole("link", { name: /0002/ }).count()).toBe(0);
+
+    await v.getByRole("button", { name: "我来帮忙" }).click();
+    await v.getByRole("dialog").getByRole("button", { name: "确定认领" }).click();
+    await v.getByRole("button", { name: "到达签到" }).click();
+    await v.getByText("签到成功，开始计时。").waitFor();
+    await v.getByLabel("做了些什么").fill("装好了。");
+    await v.getByRole("button", { name: "报告完成" }).click();
+    await v.getByText("已报告完成，等居民确认。").waitFor();
+
+    const resident = await site.phoneAt({ as: site.person("李大爷") });
+    const r = resident.page;
+    await r.goto(`${site.url}/wishes/${id}`);
+    await r.getByRole("button", { name: "还没有帮完" }).click();
+    await r.getByLabel("还差什么？").fill("左边的窗帘还没挂上。");
+    await r.getByRole("button", { name: "告诉志愿者还没完成" }).click();
+    await r.getByText("已告诉志愿者还没有完成。").waitFor();
+    expect(await r.locator(".page-head .badge").textContent()).toBe("服务中");
+
+    await v.reload();
+    await v.getByText("李大爷 表示还没有完成: 左边的窗帘还没挂上。").waitFor();
+    await v.getByLabel("做了些什么").fill("左边的也挂好了。");
+    await v.getByRole("button", { name: "报告完成" }).click();
+    await v.getByText("已报告完成，等居民确认。").waitFor();
+
+    const staff = await site.phoneAt({ as: site.person("王主任") });
+    const s = staff.page;
+    await s.goto(`${site.url}/wishes/${id}`);
+    await s.getByRole("heading", { name: "替居民确认" }).waitFor();
+    await s.getByLabel("为什么替居民确认（必填）").fill("李大爷电话里说装好了，他不会用手机。");
+    await s.getByRole("button", { name: "确认完成" }).click();
+    await s.getByText("已确认，谢谢您的评价。").waitFor();
+    expect(await s.locator(".page-head .badge").textContent()).toBe("待核验");
+    for (const p of [volunteer, resident, staff]) {
+      expect(p.errors).toEqual([]);
+      await p.context.close();
+    }
+  });
+
   it("tells the slower of two members racing for the last place that it is taken", { timeout: 90_000 }, async () => {
     const id = await openWish("帮忙把轮椅搬下楼", 1);
     const racers = await Promise.all([site.person("张伟"), site.person("刘洋")].map((as) => site.phoneAt({ as })));

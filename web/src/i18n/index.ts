@@ -79,3 +79,9 @@ export function formatDistance(meters: number) {
     ? formatNumber(Math.round(meters), { style: "unit", unit: "meter" })
     : formatNumber(meters / 1000, { style: "unit", unit: "kilometer", maximumFractionDigits: 1 });
 }
+
+/** A mainland mobile number as people write it (138 0013 8000); other numbers as they are. */
+export function formatPhone(phone: string) {
+  const m = /^\+86(1\d{2})(\d{4})(\d{4})$/.exec(phone);
+  return m ? `${m[1]} ${m[2]} ${m[3]}` : phone;
+}

@@ -4,7 +4,7 @@ import { get } from "../../data/api";
 import { me, role } from "../../data/session";
 import type { WishView } from "../../data/types";
 import { explain } from "../../i18n/explain";
-import { formatDateTime, formatMinutes, t, type Key } from "../../i18n";
+import { formatDateTime, formatMinutes, formatPhone, t, type Key } from "../../i18n";
 import { StatusBadge } from "../../ui/status-badge";
 import { categoryName } from "../../ui/wish-card";
 import { MemberActions } from "./member-actions";
@@ -91,7 +91,7 @@ export default function WishPage() {
                 <Show when={w().contactPhone}>
                   {" · "}
                   <Show when={!w().contactPhone!.includes("*")} fallback={<span>{w().contactPhone}</span>}>
-                    <a href={`tel:${w().contactPhone}`}>{w().contactPhone}</a>
+                    <a href={`tel:${w().contactPhone}`}>{formatPhone(w().contactPhone!)}</a>
                   </Show>
                 </Show>
               </dd>
