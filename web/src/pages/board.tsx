@@ -64,10 +64,11 @@ export default function Board() {
       </div>
       <h2 id="board-list">{t(`status.${shown()}` as Key)}</h2>
       <ul class="cards" aria-labelledby="board-list">
-        <For each={items()} fallback={<p class="empty">{loading() ? "" : t("board.empty")}</p>}>
-          {(w) => <WishCard wish={w} overdue={waitingTooLong(w)} />}
-        </For>
+        <For each={items()}>{(w) => <WishCard wish={w} overdue={waitingTooLong(w)} />}</For>
       </ul>
+      <Show when={!loading() && items().length === 0}>
+        <p class="empty">{t("board.empty")}</p>
+      </Show>
     </section>
   );
 }

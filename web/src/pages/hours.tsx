@@ -83,7 +83,7 @@ export default function Hours() {
             <CertificateForm memberId={me()!.id} />
             <h2>{t("hours.entries")}</h2>
             <ul class="cards">
-              <For each={h().entries} fallback={<p class="empty">{t("hours.empty")}</p>}>
+              <For each={h().entries}>
                 {(e) => (
                   <li class="card">
                     <div class="card-head">
@@ -104,6 +104,9 @@ export default function Hours() {
                 )}
               </For>
             </ul>
+            <Show when={h().entries.length === 0}>
+              <p class="empty">{t("hours.empty")}</p>
+            </Show>
           </>
         )}
       </Show>
