@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { getItem, queryAll, type Item, type Store } from "../store/client.js";
+import { getItem, queryAll, queryPage, type Item, type Store } from "../store/client.js";
 import { Keys, Prefix } from "../store/keys.js";
 import { fail } from "./errors.js";
 import { mayReadHours } from "./hours.js";
@@ -95,4 +95,24 @@ export async function byNumber(store: Store, raw: string): Promise<Certificate> 
   if (!item) return fail("certificate.not_found", `No certificate has the number ${raw.slice(0, 40)}.`);
   const { pk, sk, gsi2pk, gsi2sk, type, ...certificate } = item;
   return certificate as Certificate;
+}
+
+/** A member's certificates, newest first, from the member index: number, range, hours, community. */
+export async function ofMember(store: Store, actor: Actor, memberId: string, cursor?: string, limit = 20) {
+  await mayReadHours(store, actor, memberId);
+  const page = await queryPage(
+    store,
+    {
+      IndexName: "byUser",
+      KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :ce)",
+      ExpressionAttributeValues: { ":pk": Keys.user(memberId).pk, ":ce": "CE#" },
+      ScanIndexForward: false,
+      Limit: limit,
+    },
+    cursor,
+  );
+  return {
+    items: page.items.map((c) => ({ number: c.number, communityId: c.communityId, communityName: c.communityName, from: c.from, to: c.to, totalMinutes: c.totalMinutes, entries: c.entries.length, issuedAt: c.issuedAt })),
+    cursor: page.cursor,
+  };
 }

@@ -95,6 +95,12 @@ describe("a certificate", () => {
     const fresh = await ok(api.call("POST", `/api/members/${c.members[0].id}/certificates`, { as: c.staff, body: { from: today, to: today } }));
     expect(fresh.number).not.toBe(cert.number);
     expect(fresh.totalMinutes).toBe(195);
+    const listed = await ok(api.call("GET", `/api/members/${c.members[0].id}/certificates`, { as: c.members[0] }));
+    expect(listed.items.map((x: any) => [x.number, x.entries, x.totalMinutes])).toEqual([
+      [fresh.number, 3, 195],
+      [cert.number, 2, 150],
+    ]);
+    expectProblem(await api.call("GET", `/api/members/${c.members[0].id}/certificates`, { as: c.members[1] }), 403, "hours.forbidden");
   });
 });
 

@@ -10,7 +10,7 @@ import * as Stats from "../../core/stats.js";
 import { problem, requireActor, router, type Env } from "../http.js";
 import * as H from "../hours-schemas.js";
 import { certificatePage, notFoundPage, verificationPage } from "../pages/certificate.js";
-import { Id } from "../schemas.js";
+import { Id, PageQuery } from "../schemas.js";
 
 const communityId = (c: Context<Env>) => {
   const id = c.req.param("id")!;
@@ -75,6 +75,10 @@ export function hoursRoutes() {
     const certificate = await Certificates.issue(store(c), actor, memberId(c), body);
     return c.json({ ...certificate, ...links(c, certificate.number) }, 201);
   });
+
+  r.route({ method: "get", path: "/members/:id/certificates", tag: "hours", who: "the member, staff", auth: true, summary: "A member's certificates, newest first", query: PageQuery }, async ({ c, actor, query }) =>
+    c.json(await Certificates.ofMember(store(c), actor, memberId(c), query.cursor, query.limit)),
+  );
 
   r.route({ method: "get", path: "/certificates/:number", tag: "hours", who: "anyone with the number", auth: false, summary: "A certificate as issued (no phone numbers)" }, async ({ c }) => {
     const certificate = await Certificates.byNumber(store(c), c.req.param("number")!);
