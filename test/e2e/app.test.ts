@@ -503,6 +503,9 @@ describe("the web app on a phone", () => {
     await roles.getByRole("button", { name: "居民" }).click();
     await page.waitForURL(/\/mine$/);
     expect(await tabs.getByRole("link").allTextContents()).toEqual(["发心愿", "我的心愿"]);
+    // A screen reader hears the new page: its heading has focus and names the tab.
+    await page.waitForFunction(() => document.activeElement?.tagName === "H1");
+    expect(await page.evaluate(() => [document.activeElement?.textContent, document.title])).toEqual(["我的心愿", "我的心愿 · 微心愿"]);
     expect(await roles.getByRole("button", { name: "居民" }).getAttribute("aria-pressed")).toBe("true");
     // The choice holds on the next visit.
     await page.goto(site.url);

@@ -6,6 +6,7 @@ import { explain } from "../i18n/explain";
 import { t, type Key } from "../i18n";
 import { waitingTooLong } from "../ui/waiting";
 import { WishCard } from "../ui/wish-card";
+import { PageTitle } from "../ui/page-title";
 
 const columns: Status[] = ["submitted", "open", "claimed", "in_progress", "completed", "confirmed"];
 
@@ -40,7 +41,7 @@ export default function Board() {
   return (
     <section class="page" aria-labelledby="board-title">
       <div class="page-head">
-        <h1 id="board-title">{t("board.title")}</h1>
+        <PageTitle id="board-title">{t("board.title")}</PageTitle>
         <button type="button" class="secondary" onClick={() => load(communityId())} disabled={loading()} aria-busy={loading()}>
           {loading() ? t("loading") : t("action.refresh")}
         </button>

@@ -10,6 +10,7 @@ import { Busy, createAction, Outcome } from "../ui/action";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
 import { ClaimButton } from "./wish/member-actions";
+import { PageTitle } from "../ui/page-title";
 
 /** Open wishes of the member's community: nearest first once the phone's position is known, by category on request. */
 export default function Hall() {
@@ -45,7 +46,7 @@ export default function Hall() {
 
   return (
     <section class="page" aria-labelledby="hall-title">
-      <h1 id="hall-title">{t("hall.title")}</h1>
+      <PageTitle id="hall-title">{t("hall.title")}</PageTitle>
       <div class="toolbar">
         <button type="button" class="secondary" onClick={findMe} disabled={locate.busy()} aria-busy={locate.busy()}>
           <Busy when={locate.busy()} working={t("geo.locating")} idle={here() ? t("hall.relocate") : t("hall.nearest")} />

@@ -8,6 +8,7 @@ import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 import { fieldProblem } from "../i18n/explain";
 import { categoryName } from "../ui/wish-card";
+import { PageTitle } from "../ui/page-title";
 
 interface Certificate {
   number: string;
@@ -63,7 +64,7 @@ export default function Hours() {
   );
   return (
     <section class="page" aria-labelledby="hours-title">
-      <h1 id="hours-title">{t("hours.title")}</h1>
+      <PageTitle id="hours-title">{t("hours.title")}</PageTitle>
       <Show when={hours.error}>
         <div class="notice error" role="alert">
           <p>{explain(hours.error)}</p>

@@ -3,6 +3,7 @@ import { request } from "../data/api";
 import { communityId } from "../data/session";
 import { formatNumber, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
+import { PageTitle } from "../ui/page-title";
 
 interface ImportReport {
   rows: number;
@@ -30,7 +31,7 @@ export default function Import() {
   };
   return (
     <section class="page" aria-labelledby="import-title">
-      <h1 id="import-title">{t("import.title")}</h1>
+      <PageTitle id="import-title">{t("import.title")}</PageTitle>
       <p class="hint">{t("import.hint")}</p>
       <form onSubmit={send}>
         <div class="field">

@@ -5,6 +5,7 @@ import type { Wish } from "../data/types";
 import { t } from "../i18n";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
+import { PageTitle } from "../ui/page-title";
 
 /** The resident's wishes, newest first, each with its state. */
 export default function MyWishes() {
@@ -12,7 +13,7 @@ export default function MyWishes() {
   return (
     <section class="page" aria-labelledby="mine-title">
       <div class="page-head">
-        <h1 id="mine-title">{t("mine.title")}</h1>
+        <PageTitle id="mine-title">{t("mine.title")}</PageTitle>
         <A href="/post" class="button primary">
           {t("mine.post")}
         </A>

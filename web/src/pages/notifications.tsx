@@ -6,6 +6,7 @@ import { createPaged } from "../data/paged";
 import { formatAgo, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { ListState } from "../ui/list-state";
+import { PageTitle } from "../ui/page-title";
 
 /** The person's notifications, newest first; opening one marks it read and goes to its wish. */
 export default function Notifications() {
@@ -26,7 +27,7 @@ export default function Notifications() {
   return (
     <section class="page" aria-labelledby="inbox-title">
       <div class="page-head">
-        <h1 id="inbox-title">{t("inbox.title")}</h1>
+        <PageTitle id="inbox-title">{t("inbox.title")}</PageTitle>
         <Show when={list.items().some((n) => !n.read)}>
           <button type="button" class="secondary" onClick={markAll} disabled={readAll.busy()} aria-busy={readAll.busy()}>
             <Busy when={readAll.busy()} working={t("working")} idle={t("inbox.readAll")} />

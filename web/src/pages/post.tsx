@@ -8,6 +8,7 @@ import { fieldProblem } from "../i18n/explain";
 import { formatDistance, locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
+import { PageTitle } from "../ui/page-title";
 
 const draftKey = "mw.draft";
 
@@ -93,7 +94,7 @@ export default function Post() {
 
   return (
     <section class="page" aria-labelledby="post-title">
-      <h1 id="post-title">{t("post.title")}</h1>
+      <PageTitle id="post-title">{t("post.title")}</PageTitle>
       <Show when={communityId()} fallback={<p class="notice">{t("post.noCommunity")}</p>}>
         <form onSubmit={send} onInput={keep} novalidate>
           <fieldset class="chips" id="post-category" tabindex="-1" aria-describedby={missing().includes("category") ? "category-problem" : undefined}>

@@ -6,13 +6,14 @@ import { t } from "../i18n";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
 import { waitingTooLong } from "../ui/waiting";
+import { PageTitle } from "../ui/page-title";
 
 /** Wishes waiting for review, oldest first: each opens on its page with approve and reject. */
 export default function Review() {
   const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=submitted&limit=50` : undefined));
   return (
     <section class="page" aria-labelledby="review-title">
-      <h1 id="review-title">{t("review.title")}</h1>
+      <PageTitle id="review-title">{t("review.title")}</PageTitle>
       <ul class="cards" aria-labelledby="review-title">
         <For each={[...list.items()].reverse()}>{(w) => <WishCard wish={w} overdue={waitingTooLong(w)} />}</For>
       </ul>

@@ -5,6 +5,7 @@ import type { Role } from "../data/types";
 import { explain } from "../i18n/explain";
 import { locale, setLocale, t, type Key } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
+import { PageTitle } from "../ui/page-title";
 
 /** Which notices reach a person by SMS, grouped by the role that receives them. */
 const kindsByRole: Record<Role, string[]> = {
@@ -35,7 +36,7 @@ export default function Settings() {
   };
   return (
     <section class="page" aria-labelledby="settings-title">
-      <h1 id="settings-title">{t("settings.title")}</h1>
+      <PageTitle id="settings-title">{t("settings.title")}</PageTitle>
       <Show when={prefs.error}>
         <p class="notice error" role="alert">
           {explain(prefs.error)}

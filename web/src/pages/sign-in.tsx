@@ -7,6 +7,7 @@ import { fieldProblem } from "../i18n/explain";
 import { localeChosenHere, setLocale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
+import { PageTitle } from "../ui/page-title";
 
 /** Phone and a 6-digit code from a text message; then the page the person came for, or their role's home. */
 export default function SignIn() {
@@ -50,7 +51,7 @@ export default function SignIn() {
 
   return (
     <section class="page narrow" aria-labelledby="signin-title">
-      <h1 id="signin-title">{t("signin.title")}</h1>
+      <PageTitle id="signin-title">{t("signin.title")}</PageTitle>
       <p class="lead">{t("signin.lead")}</p>
       <Show when={sessionExpired()}>
         <p class="notice" role="status">

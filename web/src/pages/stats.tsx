@@ -5,6 +5,7 @@ import { communityId } from "../data/session";
 import { explain } from "../i18n/explain";
 import { formatMinutes, formatNumber, locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
+import { PageTitle } from "../ui/page-title";
 
 const Bars = lazy(() => import("../ui/bars"));
 
@@ -64,7 +65,7 @@ export default function StatsPage() {
 
   return (
     <section class="page" aria-labelledby="stats-title">
-      <h1 id="stats-title">{t("stats.title")}</h1>
+      <PageTitle id="stats-title">{t("stats.title")}</PageTitle>
       <div class="field">
         <label for="stats-month">{t("stats.month")}</label>
         <input id="stats-month" type="month" value={month()} max={thisMonth()} onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />

@@ -5,6 +5,7 @@ import type { Claim, Wish } from "../data/types";
 import { formatDateTime, t } from "../i18n";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
+import { PageTitle } from "../ui/page-title";
 
 /** The member's claims with the wishes they are on, and what comes next on each. */
 export default function Tasks() {
@@ -21,7 +22,7 @@ export default function Tasks() {
             : undefined;
   return (
     <section class="page" aria-labelledby="tasks-title">
-      <h1 id="tasks-title">{t("tasks.title")}</h1>
+      <PageTitle id="tasks-title">{t("tasks.title")}</PageTitle>
       <ul class="cards" aria-labelledby="tasks-title">
         <For each={list.items()}>
           {(item) => (

@@ -5,13 +5,14 @@ import type { Wish } from "../data/types";
 import { t } from "../i18n";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
+import { PageTitle } from "../ui/page-title";
 
 /** Wishes the residents confirmed, waiting for staff to verify the hours and close them. */
 export default function VerifyQueue() {
   const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=confirmed&limit=50` : undefined));
   return (
     <section class="page" aria-labelledby="verify-title">
-      <h1 id="verify-title">{t("verifyQueue.title")}</h1>
+      <PageTitle id="verify-title">{t("verifyQueue.title")}</PageTitle>
       <ul class="cards" aria-labelledby="verify-title">
         <For each={list.items()}>{(w) => <WishCard wish={w} />}</For>
       </ul>

@@ -9,6 +9,7 @@ import { StatusBadge } from "../../ui/status-badge";
 import { categoryName } from "../../ui/wish-card";
 import { MemberActions } from "./member-actions";
 import { OwnerActions } from "./owner-actions";
+import { PageTitle } from "../../ui/page-title";
 
 const StaffActions = lazy(() => import("./staff-actions"));
 
@@ -46,7 +47,7 @@ export default function WishPage() {
               </p>
             </Show>
             <div class="page-head">
-              <h1 id="wish-title">{w().title}</h1>
+              <PageTitle id="wish-title">{w().title}</PageTitle>
               <StatusBadge status={w().status} />
             </div>
             <Show when={role() === "resident" && w().handshakeCode && codeShownIn.includes(w().status)}>
