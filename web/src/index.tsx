@@ -2,7 +2,7 @@ import { Navigate, Route, Router } from "@solidjs/router";
 import { lazy } from "solid-js";
 import { render } from "solid-js/web";
 import { homeOf, role, token } from "./data/session";
-import { locale } from "./i18n";
+import { loadLocale, locale } from "./i18n";
 import { Shell } from "./ui/shell";
 import "./ui/app.css";
 
@@ -24,28 +24,31 @@ const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
 
-render(
-  () => (
-    <Router root={Shell}>
-      <Route path="/signin" component={SignIn} />
-      <Route path="/" component={() => <Navigate href={token() ? homeOf(role()) : "/signin"} />} />
-      <Route path="/post" component={Post} />
-      <Route path="/mine" component={MyWishes} />
-      <Route path="/wishes/:id" component={WishPage} />
-      <Route path="/hall" component={Hall} />
-      <Route path="/tasks" component={Tasks} />
-      <Route path="/hours" component={Hours} />
-      <Route path="/review" component={Review} />
-      <Route path="/board" component={Board} />
-      <Route path="/verify" component={VerifyQueue} />
-      <Route path="/stats" component={Stats} />
-      <Route path="/import" component={Import} />
-      <Route path="/settings" component={Settings} />
-      <Route path="/notifications" component={Notifications} />
-      <Route path="*" component={NotFound} />
-    </Router>
+// English readers get their catalogue before the first paint rather than a flash of Chinese.
+loadLocale(locale()).then(() =>
+  render(
+    () => (
+      <Router root={Shell}>
+        <Route path="/signin" component={SignIn} />
+        <Route path="/" component={() => <Navigate href={token() ? homeOf(role()) : "/signin"} />} />
+        <Route path="/post" component={Post} />
+        <Route path="/mine" component={MyWishes} />
+        <Route path="/wishes/:id" component={WishPage} />
+        <Route path="/hall" component={Hall} />
+        <Route path="/tasks" component={Tasks} />
+        <Route path="/hours" component={Hours} />
+        <Route path="/review" component={Review} />
+        <Route path="/board" component={Board} />
+        <Route path="/verify" component={VerifyQueue} />
+        <Route path="/stats" component={Stats} />
+        <Route path="/import" component={Import} />
+        <Route path="/settings" component={Settings} />
+        <Route path="/notifications" component={Notifications} />
+        <Route path="*" component={NotFound} />
+      </Router>
+    ),
+    document.getElementById("root")!,
   ),
-  document.getElementById("root")!,
 );
 
 // The app shell is cached so that the app opens without a network (and says it is offline).

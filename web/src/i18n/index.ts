@@ -1,11 +1,15 @@
 import { createSignal } from "solid-js";
 import type { Locale } from "../data/types";
-import en from "./en";
 import zh, { type Key } from "./zh-CN";
 
 export type { Key } from "./zh-CN";
 
-const catalogues: Record<Locale, Record<Key, string>> = { "zh-CN": zh, en };
+/** Chinese ships with the app; English is fetched the first time someone asks for it. */
+const catalogues: Partial<Record<Locale, Record<Key, string>>> = { "zh-CN": zh };
+
+export async function loadLocale(l: Locale) {
+  if (!catalogues[l]) catalogues[l] = (await import("./en")).default;
+}
 
 function initialLocale(): Locale {
   try {
@@ -27,7 +31,8 @@ export function localeChosenHere() {
 const [localeSignal, setLocaleSignal] = createSignal<Locale>(initialLocale());
 export const locale = localeSignal;
 
-export function setLocale(l: Locale) {
+export async function setLocale(l: Locale) {
+  await loadLocale(l);
   setLocaleSignal(l);
   document.documentElement.lang = l;
   try {
@@ -39,7 +44,7 @@ export function setLocale(l: Locale) {
 
 /** A message in the user's language; `{name}` placeholders take params, numbers formatted for the locale. */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  const text = catalogues[localeSignal()][key] ?? key;
+  const text = (catalogues[localeSignal()] ?? zh)[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => {
     const v = params[name];
     return v === undefined ? "" : typeof v === "number" ? formatNumber(v) : v;
