@@ -295,7 +295,13 @@ describe("the web app on a phone", () => {
     await s.getByLabel("支部", { exact: true }).selectOption({ label: "青年志愿服务队" });
     const picks = s.locator("fieldset.pick label.check");
     await picks.first().waitFor();
+    // Each says how many tasks the volunteer has in hand; the least busy come first.
+    await picks.filter({ hasText: /空闲|手上 \d+ 个任务/ }).first().waitFor();
     const names = await picks.allTextContents();
+    const inHand = names.map((n) => (n.includes("空闲") ? 0 : Number(/手上 (\d+) 个任务/.exec(n)![1])));
+    expect(inHand).toEqual([...inHand].sort((a, b) => a - b));
+    const busy = await site.api("GET", "/api/me/tasks", site.person(names[names.length - 1].split("·")[0].trim()).token);
+    expect(busy.items.filter((t: any) => ["open", "claimed", "in_progress"].includes(t.wish.status))).toHaveLength(inHand[inHand.length - 1]);
     expect(names.length).toBeGreaterThan(1);
     expect(names.every((n) => n.includes("青年志愿服务队"))).toBe(true);
     const chosen = names.slice(0, 2).map((n) => n.split("·")[0].trim());

@@ -20,7 +20,9 @@ export function ConfirmDialog(props: {
     if (!props.open && ref.open) ref.close();
   });
   return (
-    <dialog ref={ref} aria-labelledby={id} onClose={() => props.onClose()} class="dialog">
+    // Escape fires `cancel` at once and `close` a task later, maybe after the next key press has
+    // opened the dialog again: `cancel` updates the state, and a late `close` of an open dialog is ignored.
+    <dialog ref={ref} aria-labelledby={id} onCancel={() => props.onClose()} onClose={() => !ref.open && props.onClose()} class="dialog">
       <h2 id={id}>{props.title}</h2>
       {props.children}
       <div class="row">

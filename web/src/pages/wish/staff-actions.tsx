@@ -1,7 +1,7 @@
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { get, post } from "../../data/api";
 import { community } from "../../data/session";
-import type { Page, Person, WishView } from "../../data/types";
+import type { Page, Person, Wish, WishView } from "../../data/types";
 import { fieldProblem } from "../../i18n/explain";
 import { formatMinutes, t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
@@ -23,6 +23,24 @@ async function allMembers(communityId: string) {
     cursor = page.cursor;
   } while (cursor);
   return out;
+}
+
+/**
+ * How many active tasks each member holds: the claims on the community's open, claimed and
+ * in-progress wishes (the first hundred of each), read a few wishes at a time. Only wishes with a
+ * claim are opened, so a quiet community costs three requests.
+ */
+async function currentLoads(communityId: string) {
+  const lists = await Promise.all(
+    ["open", "claimed", "in_progress"].map((status) => get<Page<Wish>>(`/api/wishes?communityId=${communityId}&status=${status}&limit=100`)),
+  );
+  const busy = lists.flatMap((l) => l.items).filter((w) => w.claimed > 0);
+  const loads = new Map<string, number>();
+  for (let i = 0; i < busy.length; i += 6) {
+    const views = await Promise.all(busy.slice(i, i + 6).map((w) => get<WishView>(`/api/wishes/${w.id}`)));
+    for (const c of views.flatMap((v) => v.claims)) loads.set(c.memberId, (loads.get(c.memberId) ?? 0) + 1);
+  }
+  return loads;
 }
 
 /** Staff on a wish: review it, dispatch volunteers, confirm for a resident without a phone, verify hours, cancel. */
@@ -47,12 +65,16 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
     () => (props.wish.status === "open" ? props.wish.communityId : undefined),
     allMembers,
   );
+  const [loads] = createResource(() => (props.wish.status === "open" ? props.wish.communityId : undefined), currentLoads);
+  const load = (id: string) => loads()?.get(id) ?? 0;
   const [branch, setBranch] = createSignal("");
   const [picked, setPicked] = createSignal<string[]>([]);
   const free = () => props.wish.slots - props.wish.claimed;
   const branchName = (b?: string) => community()?.branches.find((x) => x.id === b)?.name ?? t("staff.noBranch");
   const candidates = createMemo(() =>
-    (members() ?? []).filter((m) => !props.wish.claims.some((c) => c.memberId === m.id) && (!branch() || m.branchId === branch())),
+    (members() ?? [])
+      .filter((m) => !props.wish.claims.some((c) => c.memberId === m.id) && (!branch() || m.branchId === branch()))
+      .sort((a, b) => load(a.id) - load(b.id)),
   );
 
   // Confirm on behalf, verify, cancel
@@ -132,7 +154,9 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
           }}
         >
           <h2 id="dispatch-title">{t("staff.dispatchTitle")}</h2>
-          <p class="hint">{t("staff.free", { free: free() })}</p>
+          <p class="hint">
+            {t("staff.free", { free: free() })} {t("staff.loadHint")}
+          </p>
           <div class="field">
             <label for="branch-filter">{t("staff.branch")}</label>
             <select id="branch-filter" value={branch()} onChange={(e) => setBranch(e.currentTarget.value)}>
@@ -158,6 +182,9 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
                   />
                   <span>
                     {m.name} <span class="muted">· {branchName(m.branchId)}</span>
+                    <Show when={loads()}>
+                      <span class="muted"> · {load(m.id) ? t("staff.load", { n: load(m.id) }) : t("staff.free0")}</span>
+                    </Show>
                   </span>
                 </label>
               )}
