@@ -291,7 +291,7 @@ describe("the web app on a phone", () => {
     const s = staff.page;
     await s.goto(`${site.url}/wishes/${id}`);
     await s.getByRole("heading", { name: "派单" }).waitFor();
-    await s.getByText("还空 2 个名额。").waitFor();
+    await s.getByText("还空 2 个名额。手上任务少的排在前面。").waitFor();
     await s.getByLabel("支部", { exact: true }).selectOption({ label: "青年志愿服务队" });
     const picks = s.locator("fieldset.pick label.check");
     await picks.first().waitFor();

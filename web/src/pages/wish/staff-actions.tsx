@@ -154,9 +154,7 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
           }}
         >
           <h2 id="dispatch-title">{t("staff.dispatchTitle")}</h2>
-          <p class="hint">
-            {t("staff.free", { free: free() })} {t("staff.loadHint")}
-          </p>
+          <p class="hint">{t("staff.free", { free: free() })}</p>
           <div class="field">
             <label for="branch-filter">{t("staff.branch")}</label>
             <select id="branch-filter" value={branch()} onChange={(e) => setBranch(e.currentTarget.value)}>
