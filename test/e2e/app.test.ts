@@ -597,6 +597,21 @@ describe("the web app on a phone", () => {
     }
   });
 
+  it("shows a wish as it is now when the resident comes back to it, without reloading", { timeout: 60_000 }, async () => {
+    const id = await postWish("帮忙把旧报纸送去回收");
+    const { context, page, errors } = await site.phoneAt({ as: site.person("李大爷") });
+    await page.goto(`${site.url}/wishes/${id}`);
+    expect(await page.locator(".page-head .badge").textContent()).toBe("待审核");
+    await site.api("POST", `/api/wishes/${id}/approve`, site.person("王主任").token, { slots: 1, estimatedMinutes: 30 });
+    // The phone loses its network for a moment and gets it back: the page looks again.
+    await context.setOffline(true);
+    await context.setOffline(false);
+    await page.locator(".page-head .badge", { hasText: "待认领" }).waitFor();
+    await page.locator(".handshake .code").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("tells the slower of two members racing for the last place that it is taken", { timeout: 90_000 }, async () => {
     const id = await openWish("帮忙把轮椅搬下楼", 1);
     const racers = await Promise.all([site.person("张伟"), site.person("刘洋")].map((as) => site.phoneAt({ as })));

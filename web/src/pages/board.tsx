@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { get } from "../data/api";
+import { refreshOnReturn } from "../data/freshness";
 import { communityId } from "../data/session";
 import type { Page, Status, Wish } from "../data/types";
 import { explain } from "../i18n/explain";
@@ -31,6 +32,7 @@ export default function Board() {
     }
   };
   createEffect(on(communityId, load));
+  refreshOnReturn(() => load(communityId()));
 
   const items = () => {
     const all = lists()[shown()] ?? [];

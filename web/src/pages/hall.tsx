@@ -2,6 +2,7 @@ import { useNavigate } from "@solidjs/router";
 import { createMemo, createSignal, For, onMount, Show } from "solid-js";
 import { ApiError } from "../data/api";
 import { currentPosition, distance, GeoError, type Fix } from "../data/geo";
+import { refreshOnReturn } from "../data/freshness";
 import { createPaged } from "../data/paged";
 import { community, communityId } from "../data/session";
 import type { Wish } from "../data/types";
@@ -16,6 +17,7 @@ import { PageTitle } from "../ui/page-title";
 export default function Hall() {
   const navigate = useNavigate();
   const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=open&limit=50` : undefined));
+  refreshOnReturn(() => list.reload());
   const [category, setCategory] = createSignal("");
   const [here, setHere] = createSignal<Fix>();
   const locate = createAction();

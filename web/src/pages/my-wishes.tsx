@@ -1,5 +1,6 @@
 import { A } from "@solidjs/router";
 import { For } from "solid-js";
+import { refreshOnReturn } from "../data/freshness";
 import { createPaged } from "../data/paged";
 import type { Wish } from "../data/types";
 import { t } from "../i18n";
@@ -10,6 +11,7 @@ import { PageTitle } from "../ui/page-title";
 /** The resident's wishes, newest first, each with its state. */
 export default function MyWishes() {
   const list = createPaged<Wish>(() => "/api/wishes?mine=true&limit=20");
+  refreshOnReturn(() => list.reload());
   return (
     <section class="page" aria-labelledby="mine-title">
       <div class="page-head">

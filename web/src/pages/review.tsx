@@ -1,4 +1,5 @@
 import { For } from "solid-js";
+import { refreshOnReturn } from "../data/freshness";
 import { createPaged } from "../data/paged";
 import { communityId } from "../data/session";
 import type { Wish } from "../data/types";
@@ -11,6 +12,7 @@ import { PageTitle } from "../ui/page-title";
 /** Wishes waiting for review, oldest first: each opens on its page with approve and reject. */
 export default function Review() {
   const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=submitted&limit=50` : undefined));
+  refreshOnReturn(() => list.reload());
   return (
     <section class="page" aria-labelledby="review-title">
       <PageTitle id="review-title">{t("review.title")}</PageTitle>

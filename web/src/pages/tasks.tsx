@@ -1,5 +1,6 @@
 import { A } from "@solidjs/router";
 import { For, Show } from "solid-js";
+import { refreshOnReturn } from "../data/freshness";
 import { createPaged } from "../data/paged";
 import type { Claim, Wish } from "../data/types";
 import { formatDateTime, t } from "../i18n";
@@ -10,6 +11,7 @@ import { PageTitle } from "../ui/page-title";
 /** The member's claims with the wishes they are on, and what comes next on each. */
 export default function Tasks() {
   const list = createPaged<{ claim: Claim; wish: Wish }>(() => "/api/me/tasks?limit=20");
+  refreshOnReturn(() => list.reload());
   const next = (c: Claim, w: Wish) =>
     ["cancelled", "closed", "expired"].includes(w.status)
       ? undefined

@@ -1,4 +1,5 @@
 import { For } from "solid-js";
+import { refreshOnReturn } from "../data/freshness";
 import { createPaged } from "../data/paged";
 import { communityId } from "../data/session";
 import type { Wish } from "../data/types";
@@ -10,6 +11,7 @@ import { PageTitle } from "../ui/page-title";
 /** Wishes the residents confirmed, waiting for staff to verify the hours and close them. */
 export default function VerifyQueue() {
   const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=confirmed&limit=50` : undefined));
+  refreshOnReturn(() => list.reload());
   return (
     <section class="page" aria-labelledby="verify-title">
       <PageTitle id="verify-title">{t("verifyQueue.title")}</PageTitle>

@@ -1,6 +1,8 @@
 import { useParams, useSearchParams } from "@solidjs/router";
-import { createResource, For, lazy, Match, Show, Switch } from "solid-js";
+import { createEffect, createResource, For, lazy, Match, on, Show, Switch } from "solid-js";
 import { get } from "../../data/api";
+import { refreshOnReturn } from "../../data/freshness";
+import { unread } from "../../data/notifications";
 import { me, role } from "../../data/session";
 import type { WishView } from "../../data/types";
 import { explain } from "../../i18n/explain";
@@ -22,6 +24,9 @@ export default function WishPage() {
   const [wish, { mutate, refetch }] = createResource(() => params.id, (id) => get<WishView>(`/api/wishes/${encodeURIComponent(id)}`));
   const update = (w: WishView) => mutate(w);
   const reload = () => refetch();
+  refreshOnReturn(reload);
+  // A new notification may well be about this wish: look again.
+  createEffect(on(unread, (now, before) => before !== undefined && now > before && reload()));
 
   return (
     <section class="page" aria-labelledby="wish-title">
