@@ -2,8 +2,12 @@ import { createEffect, createSignal, on } from "solid-js";
 import { get } from "./api";
 import type { Page } from "./types";
 
-/** A paged list from the API: the first page when the path changes, more on request. */
-export function createPaged<T>(path: () => string | undefined) {
+/**
+ * A paged list from the API: the first page when the path changes, more on request. With
+ * `wholeUpTo`, as many pages as that at once: for queues that must be seen whole to be put in
+ * order (the oldest waiting first), which are short in any community that keeps up with them.
+ */
+export function createPaged<T>(path: () => string | undefined, opts: { wholeUpTo?: number } = {}) {
   const [items, setItems] = createSignal<T[]>([]);
   const [cursor, setCursor] = createSignal<string>();
   const [loading, setLoading] = createSignal(false);
@@ -15,7 +19,13 @@ export function createPaged<T>(path: () => string | undefined) {
     setError(undefined);
     try {
       const sep = p.includes("?") ? "&" : "?";
-      const page = await get<Page<T>>(after ? `${p}${sep}cursor=${encodeURIComponent(after)}` : p);
+      const at = (c?: string) => get<Page<T>>(c ? `${p}${sep}cursor=${encodeURIComponent(c)}` : p);
+      const page = await at(after);
+      for (let n = 1; page.cursor && n < (opts.wholeUpTo ?? 1); n++) {
+        const next = await at(page.cursor);
+        page.items.push(...next.items);
+        page.cursor = next.cursor;
+      }
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.cursor);
       setLoaded(true);
@@ -46,3 +56,17 @@ export function createPaged<T>(path: () => string | undefined) {
   };
 }
 export type Paged<T> = ReturnType<typeof createPaged<T>>;
+
+/** Every item of a paged list, up to `maxPages` pages. */
+export async function getAll<T>(path: string, maxPages: number): Promise<T[]> {
+  const sep = path.includes("?") ? "&" : "?";
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let n = 0; n < maxPages; n++) {
+    const page = await get<Page<T>>(cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path);
+    items.push(...page.items);
+    cursor = page.cursor;
+    if (!cursor) break;
+  }
+  return items;
+}

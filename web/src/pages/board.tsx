@@ -1,8 +1,8 @@
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { get } from "../data/api";
 import { refreshOnReturn } from "../data/freshness";
 import { communityId } from "../data/session";
-import type { Page, Status, Wish } from "../data/types";
+import { getAll } from "../data/paged";
+import type { Status, Wish } from "../data/types";
 import { explain } from "../i18n/explain";
 import { t, type Key } from "../i18n";
 import { waitingTooLong } from "../ui/waiting";
@@ -23,8 +23,8 @@ export default function Board() {
     setLoading(true);
     setError(undefined);
     try {
-      const pages = await Promise.all(columns.map((s) => get<Page<Wish>>(`/api/wishes?communityId=${encodeURIComponent(id)}&status=${s}&limit=100`)));
-      setLists(Object.fromEntries(columns.map((s, i) => [s, pages[i].items])));
+      const lists = await Promise.all(columns.map((s) => getAll<Wish>(`/api/wishes?communityId=${encodeURIComponent(id)}&status=${s}&limit=100`, 5)));
+      setLists(Object.fromEntries(columns.map((s, i) => [s, lists[i]])));
     } catch (err) {
       setError(err);
     } finally {
