@@ -78,6 +78,10 @@ describe("the web app on a phone", () => {
     await site.signInThroughUi(s, site.person("王主任"));
     await s.getByRole("heading", { name: "待审核的心愿" }).waitFor();
     await s.getByRole("link", { name: title }).waitFor();
+    // Oldest first: the wish just posted waits at the end of the queue.
+    const queue = await s.locator("li.card .card-title").allTextContents();
+    expect(queue.length).toBeGreaterThan(1);
+    expect(queue.at(-1)).toBe(title);
     await expectAccessible(s, "review queue");
     await screenshot(s, "staff-review");
     await s.getByRole("link", { name: title }).click();
