@@ -353,6 +353,20 @@ describe("the web app on a phone", () => {
     expect(member.errors).toEqual([]);
     await member.context.close();
 
+    // A volunteer with no verified hours is told so, in words, not with a form error.
+    const idle = await (async () => {
+      for (const p of site.demo.people.filter((x) => x.role === "member")) {
+        if ((await site.api("GET", `/api/members/${p.id}/hours`, p.token)).entries.length === 0) return p;
+      }
+      throw new Error("every demo member has hours");
+    })();
+    const newcomer = await site.phoneAt({ as: idle });
+    await newcomer.page.goto(`${site.url}/hours`);
+    await newcomer.page.getByRole("button", { name: "开具证明" }).click();
+    await newcomer.page.getByRole("alert").waitFor();
+    expect(await newcomer.page.getByRole("alert").textContent()).toBe("这段时间里没有核验过的时长，换个日期范围试试。");
+    await newcomer.context.close();
+
     const staff = await site.phoneAt({ as: site.person("王主任") });
     const s = staff.page;
     await s.goto(`${site.url}/stats`);

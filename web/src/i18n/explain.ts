@@ -18,6 +18,13 @@ export function explain(err: unknown): string {
     case "wish.wrong_state":
     case "wish.changed":
       return d.wishStatus ? t("err.wish.now", { status: t(statusKey(d.wishStatus)) }) : t("err.wish.changed");
+    case "certificate.invalid":
+      if (err.errors.from) return t("err.certificate.none");
+      if (err.errors.to) return t("err.certificate.tooMany");
+      break;
+    case "ledger.invalid":
+      if (err.errors.to) return t("err.ledger.tooMany");
+      break;
     case "handshake.wrong_code":
       return typeof d.triesLeft === "number" && d.triesLeft > 0 ? t("err.handshake.wrong", { n: d.triesLeft }) : t("err.handshake.locked");
   }
