@@ -1,4 +1,5 @@
-import QRCode from "qrcode";
+import QRCode from "qrcode/lib/core/qrcode.js";
+import SvgTag from "qrcode/lib/renderer/svg-tag.js";
 import type { Certificate } from "../../core/certificates.js";
 import { categories } from "../../core/model.js";
 
@@ -11,9 +12,20 @@ const hours = (minutes: number) => (Math.round(minutes / 6) / 10).toFixed(1);
 const categoryName = (code: string) => categories.find((c) => c.code === code)?.name["zh-CN"] ?? code;
 const time = (iso?: string) => (iso ? new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(11, 16) : "—");
 
-/** The QR code of the verification address, as inline SVG: prints sharp at any size. */
+/**
+ * The QR code of the verification address, as inline SVG: prints sharp at any size. What
+ * `QRCode.toString(url, { type: "svg" })` does, from the encoder and the SVG renderer alone:
+ * the package's main entry also loads its PNG renderer (pngjs), about 37 KB of the API's bundle.
+ */
 export function qrSvg(url: string): Promise<string> {
-  return QRCode.toString(url, { type: "svg", margin: 0, errorCorrectionLevel: "M" });
+  const opts = { type: "svg", margin: 0, errorCorrectionLevel: "M" } as const;
+  return new Promise((resolve, reject) => {
+    try {
+      SvgTag.render(QRCode.create(url, opts), opts, (err: Error | null, svg: string) => (err ? reject(err) : resolve(svg)));
+    } catch (err) {
+      reject(err);
+    }
+  });
 }
 
 const shell = (title: string, style: string, body: string) => `<!doctype html>
