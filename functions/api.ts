@@ -1,5 +1,6 @@
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app/index.js";
+import { parseOrigins } from "./app/security.js";
 import { getParameter } from "./aws/ssm.js";
 import { snsNotifier } from "./notify/sns.js";
 import { snsSubscriptions } from "./notify/subscriptions.js";
@@ -23,12 +24,43 @@ function loadSecret(): Promise<string> {
   return secret;
 }
 
+/**
+ * The web app's origins, for CORS: SITE_ORIGIN (a custom domain, comma-separated) and the value
+ * of the SITE_ORIGIN_PARAM parameter, which the Web stack writes with the site's CloudFront URL
+ * (the API cannot name the site at deploy time: the site is built with the API's URL). Read at
+ * most every five minutes, so a new site URL takes effect without redeploying the API; a failed
+ * read lets no other origin in and is tried again after 30 s.
+ */
+const fixedOrigins = parseOrigins(process.env.SITE_ORIGIN);
+let origins: { value: readonly string[]; until: number } | undefined;
+let reading: Promise<readonly string[]> | undefined;
+function siteOrigins(): Promise<readonly string[]> | readonly string[] {
+  const param = process.env.SITE_ORIGIN_PARAM;
+  if (!param) return fixedOrigins;
+  if (origins && origins.until > Date.now()) return origins.value;
+  reading ??= getParameter(param)
+    .then((value) => {
+      origins = { value: [...fixedOrigins, ...parseOrigins(value)], until: Date.now() + 300_000 };
+      return origins.value;
+    })
+    .catch((err) => {
+      console.error(JSON.stringify({ level: "error", msg: "site origin unreadable", error: String(err?.message ?? err) }));
+      origins = { value: fixedOrigins, until: Date.now() + 30_000 };
+      return fixedOrigins;
+    })
+    .finally(() => {
+      reading = undefined;
+    });
+  return reading;
+}
+
 const topicArn = process.env.TOPIC_ARN;
 const app = createApp({
   store: createStore(need("TABLE_NAME")),
   notifier: snsNotifier({ topicArn }),
   secret: loadSecret,
   subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
+  siteOrigins,
 });
 
 export const handler = handle(app);

@@ -12,6 +12,7 @@ import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { createApp } from "./app/index.js";
+import { parseOrigins, siteHeaders } from "./app/security.js";
 import { runJobs } from "./core/jobs.js";
 import { jsonLog, type Log } from "./core/log.js";
 import { devRoutes } from "./dev/routes.js";
@@ -113,8 +114,17 @@ export async function startLocal(opts: LocalOptions) {
     await poller.start();
 
     const subscriptions = snsConfig ? snsSubscriptions(snsConfig) : undefined;
-    const api = createApp({ store, notifier, secret: async () => secret, subscriptions }, [devRoutes()]);
+    // Same origin as the web app it serves: CORS lets in only the origins SITE_ORIGIN names (none by default).
+    const siteOrigins = parseOrigins(process.env.SITE_ORIGIN);
+    const api = createApp({ store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins }, [devRoutes()]);
     const site = new Hono();
+    // The web app's files carry the same headers as CloudFront adds on AWS; the API sets its own.
+    const webHeaders = Object.entries(siteHeaders());
+    site.use("*", async (c, next) => {
+      await next();
+      if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return;
+      for (const [name, value] of webHeaders) c.res.headers.set(name, value);
+    });
     site.route("/", api);
     site.use("/*", serveStatic({ root: opts.webDir }));
     // The web app routes on the client: any other page gets the app shell.

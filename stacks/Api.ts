@@ -15,6 +15,14 @@ const tableActions = [
   "dynamodb:UpdateItem",
 ];
 
+/**
+ * The SSM parameter holding the web app's URL, which the Web stack writes and the API reads for
+ * CORS. A name both stacks compute: the site is built with the API's URL, so the API cannot take
+ * the site's URL from the Web stack at deploy time without a cycle.
+ */
+export const siteOriginParameter = (stack: { stage: string }) =>
+  `/microwish/${stack.stage}/site-origin`;
+
 export function Api({ stack }: StackContext) {
   const { table } = use(Data);
   const { wishEvents } = use(Notify);
@@ -34,6 +42,9 @@ export function Api({ stack }: StackContext) {
       TABLE_NAME: table.tableName,
       TOPIC_ARN: wishEvents.topicArn,
       JWT_SECRET_PARAM: jwtSecretParam,
+      SITE_ORIGIN_PARAM: siteOriginParameter(stack),
+      // A custom domain for the web app, known before deploying (comma-separated origins).
+      ...(process.env.SITE_ORIGIN ? { SITE_ORIGIN: process.env.SITE_ORIGIN } : {}),
     },
   });
   handler.attachPermissions([
@@ -70,18 +81,14 @@ export function Api({ stack }: StackContext) {
     new PolicyStatement({
       effect: Effect.ALLOW,
       actions: ["ssm:GetParameter", "ssm:GetParameters"],
-      resources: [jwtSecretArn],
+      resources: [jwtSecretArn, `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${siteOriginParameter(stack)}`],
     }),
   ]);
 
   const api = new HttpApi(stack, "Api", {
-    // Any origin for now: clients send bearer tokens in Authorization, never cookies.
-    // The web hardening work may narrow this to the site's own origin.
-    cors: {
-      allowOrigins: ["*"],
-      allowHeaders: ["authorization", "content-type", "idempotency-key"],
-      allowMethods: ["ANY"],
-    },
+    // No CORS at API Gateway: the handler answers preflights and lets in only the web app's
+    // origin (SITE_ORIGIN_PARAM, SITE_ORIGIN), as it does locally (functions/app/index.ts).
+    cors: false,
     routes: {
       "ANY /api/{proxy+}": handler,
       "GET /api": handler,

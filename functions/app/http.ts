@@ -14,6 +14,8 @@ export interface Deps {
   secret: () => Promise<string>;
   /** members' subscriptions to the wish-events topic; none locally, where the dev outbox fans out */
   subscriptions?: Subscriptions;
+  /** the web app's origins when it is served from elsewhere (on AWS): the only ones CORS lets read the API; none by default */
+  siteOrigins?: () => Promise<readonly string[]> | readonly string[];
 }
 
 export type Env = { Variables: { actor: Actor; deps: Deps } };

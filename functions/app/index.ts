@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { InvalidInput, invalidInputResponse, onError, problem, router, type Deps, type Env, type Router } from "./http.js";
 import { docsPage, openApiDocument } from "./openapi.js";
+import { apiCsp, commonHeaders, pageCsp } from "./security.js";
 import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes, rollImport, rollLimit } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
@@ -14,8 +15,25 @@ export type { Deps } from "./http.js";
 /** The whole HTTP API; Lambda and the local server both serve this app (locally with the dev routes as `extra`). */
 export function createApp(deps: Deps, extra: Router[] = []) {
   const app = new Hono<Env>();
-  // Bearer tokens, no cookies: any origin may call. Narrowed to the site's origin with the hardening work.
-  app.use("/api/*", cors({ origin: "*", allowHeaders: ["authorization", "content-type", "idempotency-key"], maxAge: 600 }));
+  app.use("/api/*", async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(commonHeaders)) c.res.headers.set(name, value);
+    // The API's few HTML pages get a policy naming their own inline style and script; the rest may run nothing.
+    const html = (c.res.headers.get("content-type") ?? "").startsWith("text/html");
+    c.res.headers.set("content-security-policy", html ? pageCsp(await c.res.clone().text()) : apiCsp);
+  });
+  // Only the web app's own origins may read answers from a browser on another origin (on AWS the
+  // site and the API are two origins); locally the app is served from the API's own origin.
+  const siteOrigins = deps.siteOrigins ?? (() => []);
+  app.use(
+    "/api/*",
+    cors({
+      origin: async (origin) => ((await siteOrigins()).includes(origin) ? origin : null),
+      allowHeaders: ["authorization", "content-type", "idempotency-key"],
+      exposeHeaders: ["retry-after"],
+      maxAge: 600,
+    }),
+  );
   app.use("/api/*", async (c, next) => {
     c.set("deps", deps);
     await next();

@@ -68,23 +68,34 @@ function codeHash(secret: string, phone: string, code: string) {
   return createHmac("sha256", secret).update(`${phone}:${code}`).digest("hex");
 }
 
-async function countHit(store: Store, bucket: string, windowSeconds: number, max: number, now: number) {
-  const windowStart = Math.floor(now / 1000 / windowSeconds) * windowSeconds;
-  try {
-    await store.doc.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: Keys.rate(bucket, `${windowSeconds}#${windowStart}`),
+/**
+ * Counts one code asked for in every window at once: one transaction of conditional counters, so
+ * either every window has room and all move, or none moves and the answer says how long to wait
+ * (the longest of the full windows). Each window's item expires with it (TTL).
+ */
+async function countHits(store: Store, phone: string, client: string, now: number) {
+  const nowS = Math.floor(now / 1000);
+  const windows = otpLimits.map((limit) => {
+    const start = Math.floor(nowS / limit.windowSeconds) * limit.windowSeconds;
+    const bucket = limit.scope === "phone" ? `otp#${phone}` : `otp-client#${client}`;
+    return { ...limit, start, key: Keys.rate(bucket, `${limit.windowSeconds}#${start}`) };
+  });
+  await transact(
+    store,
+    windows.map((w) => ({
+      Update: {
+        Key: w.key,
         UpdateExpression: "ADD hits :one SET expiresAt = :exp",
         ConditionExpression: "attribute_not_exists(hits) OR hits < :max",
-        ExpressionAttributeValues: { ":one": 1, ":max": max, ":exp": windowStart + windowSeconds + 60 },
-      }),
-    );
-  } catch (err: any) {
-    if (err?.name !== "ConditionalCheckFailedException") throw err;
-    const retryAfter = windowStart + windowSeconds - Math.floor(now / 1000);
-    fail("auth.rate_limited", `Too many codes asked for; try again in ${retryAfter} s.`, { retryAfter });
-  }
+        ExpressionAttributeValues: { ":one": 1, ":max": w.max, ":exp": w.start + w.windowSeconds + 60 },
+      },
+    })) as TransactItem[],
+    (failed) => {
+      const retryAfter = Math.max(...failed.map(({ index }) => windows[index].start + windows[index].windowSeconds - nowS));
+      const scope = failed.some(({ index }) => windows[index].scope === "phone") ? "this number" : "this device";
+      return fail("auth.rate_limited", `Too many codes asked for ${scope}; try again in ${retryAfter} s.`, { retryAfter });
+    },
+  );
 }
 
 /** Sends a 6-digit sign-in code by SMS; only its hash is stored, for 5 minutes. */
@@ -95,10 +106,7 @@ export async function requestCode(
   input: { phone: string; client: string; now?: number },
 ) {
   const now = input.now ?? Date.now();
-  for (const limit of otpLimits) {
-    const bucket = limit.scope === "phone" ? `otp#${input.phone}` : `otp-client#${input.client}`;
-    await countHit(store, bucket, limit.windowSeconds, limit.max, now);
-  }
+  await countHits(store, input.phone, input.client, now);
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   await store.doc.send(
     new PutCommand({
@@ -121,34 +129,36 @@ export async function requestCode(
   return { expiresInSeconds: codeTtlSeconds };
 }
 
-/** Checks a code; the fifth wrong try locks it. A right code is used up at once. */
+/**
+ * Checks a code. Each try is counted before the code is compared, in one conditional write
+ * (`tries < 5`, not expired): however many guesses arrive at once, at most five are ever
+ * compared, and after the fifth even the right code is refused. A right code is used up at once.
+ */
 export async function redeemCode(store: Store, secret: string, input: { phone: string; code: string; now?: number }) {
-  const now = input.now ?? Date.now();
-  const otp = await getItem(store, Keys.otp(input.phone));
-  if (!otp || otp.expiresAt <= Math.floor(now / 1000)) {
-    fail("auth.code_expired", "This code has expired or was never sent: ask for a new one.");
+  const nowS = Math.floor((input.now ?? Date.now()) / 1000);
+  let otp: Item;
+  try {
+    const res = await store.doc.send(
+      new UpdateCommand({
+        TableName: store.table,
+        Key: Keys.otp(input.phone),
+        UpdateExpression: "SET tries = tries + :one",
+        ConditionExpression: "attribute_exists(pk) AND expiresAt > :now AND tries < :max",
+        ExpressionAttributeValues: { ":one": 1, ":now": nowS, ":max": codeTries },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    otp = res.Attributes!;
+  } catch (err: any) {
+    if (err?.name !== "ConditionalCheckFailedException") throw err;
+    const old = await getItem(store, Keys.otp(input.phone));
+    if (!old || old.expiresAt <= nowS) fail("auth.code_expired", "This code has expired or was never sent: ask for a new one.");
+    return fail("auth.locked", "Too many wrong codes: ask for a new one.");
   }
-  if (otp!.tries >= codeTries) fail("auth.locked", "Too many wrong codes: ask for a new one.");
   const given = Buffer.from(codeHash(secret, input.phone, input.code));
-  if (!timingSafeEqual(given, Buffer.from(otp!.hash))) {
-    try {
-      await store.doc.send(
-        new UpdateCommand({
-          TableName: store.table,
-          Key: Keys.otp(input.phone),
-          UpdateExpression: "SET tries = tries + :one",
-          ConditionExpression: "#h = :h AND tries = :t",
-          ExpressionAttributeNames: { "#h": "hash" },
-          ExpressionAttributeValues: { ":one": 1, ":h": otp!.hash, ":t": otp!.tries },
-        }),
-      );
-    } catch (err: any) {
-      if (err?.name !== "ConditionalCheckFailedException") throw err;
-    }
-    const left = codeTries - otp!.tries - 1;
-    fail("auth.wrong_code", left > 0 ? `Wrong code: ${left} tries left.` : "Wrong code: ask for a new one.", {
-      triesLeft: left,
-    });
+  if (!timingSafeEqual(given, Buffer.from(otp.hash))) {
+    const left = codeTries - otp.tries;
+    fail("auth.wrong_code", left > 0 ? `Wrong code: ${left} tries left.` : "Wrong code: ask for a new one.", { triesLeft: left });
   }
   try {
     await store.doc.send(
@@ -157,7 +167,7 @@ export async function redeemCode(store: Store, secret: string, input: { phone: s
         Key: Keys.otp(input.phone),
         ConditionExpression: "#h = :h",
         ExpressionAttributeNames: { "#h": "hash" },
-        ExpressionAttributeValues: { ":h": otp!.hash },
+        ExpressionAttributeValues: { ":h": otp.hash },
       }),
     );
   } catch (err: any) {

@@ -57,11 +57,12 @@ export async function certificatePage(cert: Certificate, verifyUrl: string) {
 .foot{display:flex;justify-content:space-between;align-items:flex-end;margin-top:8mm;font-size:10.5pt;gap:8mm}
 .qr{width:32mm;height:32mm}.qr svg{width:100%;height:100%}
 .seal{text-align:right;line-height:1.9}
+.sub{text-align:center;margin-bottom:6mm}
 button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
   const body = `
-<div class="noprint"><button onclick="print()">打印 Print</button></div>
+<div class="noprint"><button type="button" id="print">打印 Print</button></div>
 <h1>志愿服务证明</h1>
-<div class="en" style="text-align:center;margin-bottom:6mm">Certificate of Volunteer Service</div>
+<div class="en sub">Certificate of Volunteer Service</div>
 <div class="meta"><span>证书编号 No. <b data-number>${escape(cert.number)}</b></span><span>开具日期 ${escape(cert.issuedAt.slice(0, 10))}</span></div>
 <p class="lead">兹证明 <b>${escape(cert.memberName)}</b> 同志于 ${escape(cert.from)} 至 ${escape(cert.to)} 期间，在 <b>${escape(cert.communityName)}</b> 参加志愿服务 <b>${cert.entries.length}</b> 次，经社区工作人员核实，累计服务时长 <b>${hours(cert.totalMinutes)}</b> 小时。服务记录如下。</p>
 <table><thead><tr><th>#</th><th>日期 Date</th><th>服务内容 Service</th><th>小时 Hours</th><th>核实人 Verified by</th></tr></thead>
@@ -70,7 +71,9 @@ button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
 <div class="foot">
 <div><div class="qr">${await qrSvg(verifyUrl)}</div><div class="en">扫码核验 Scan to verify<br>${escape(verifyUrl)}</div></div>
 <div class="seal">出具单位：${escape(cert.communityName)}<br>核实人：${cert.verifiers.map(escape).join("、")}<br><span class="en">Hours recorded at check-in and check-out and verified by community staff.</span></div>
-</div>`;
+</div>
+<script>document.getElementById("print").addEventListener("click", () => print());</script>`;
+  // No inline style attributes or handlers: the page's CSP allows exactly its <style> and <script> by hash.
   return shell(`志愿服务证明 ${cert.number}`, style, body);
 }
 
