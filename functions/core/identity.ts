@@ -238,7 +238,8 @@ export async function issueToken(secret: string, userId: string, now = Date.now(
 export async function readToken(secret: string, token: string): Promise<string> {
   try {
     const payload = await verify(token, secret, "HS256");
-    if (typeof payload.sub === "string" && payload.sub) return payload.sub;
+    // Every token must expire: one without exp (which the library would accept) is refused.
+    if (typeof payload.sub === "string" && payload.sub && typeof payload.exp === "number") return payload.sub;
   } catch (err: any) {
     if (err?.name === "JwtTokenExpired") fail("auth.token_expired", "Your sign-in has expired: sign in again.");
   }
