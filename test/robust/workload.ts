@@ -14,8 +14,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { audience } from "../../functions/core/audience.js";
-import { defaultSmsKinds } from "../../functions/core/audience.js";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-dynamodb-streams";
+import { audience, defaultSmsKinds } from "../../functions/core/audience.js";
 import { monthOf } from "../../functions/core/period.js";
 import { createStore, getMany, queryAll, type Item, type Store } from "../../functions/store/client.js";
 import { dynamoClientConfig } from "../../functions/store/dynamo-local.js";
@@ -762,4 +763,48 @@ export function dataDir() {
   const dir = tempDir("mw-robust-data-");
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * How many wish events the stream held beyond the poller's checkpoint as it was at the kill: the
+ * events the restarted poller had to pick up. Read with a reader of its own, from the same
+ * positions. `streamChanged` when the table's stream is not the one the checkpoint names.
+ */
+export async function eventsBeyond(dynamoPort: number, checkpoint: { streamArn?: string; shards: Record<string, string>; closed: string[] }, until: string) {
+  const config = dynamoClientConfig(`http://127.0.0.1:${dynamoPort}`);
+  const dynamo = new DynamoDBClient(config);
+  const streams = new DynamoDBStreamsClient(config);
+  try {
+    const arn = (await dynamo.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn;
+    if (arn !== checkpoint.streamArn) return { streamChanged: true, events: 0 };
+    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: arn }))).StreamDescription?.Shards ?? [];
+    let events = 0;
+    for (const shard of shards) {
+      const id = shard.ShardId!;
+      if (checkpoint.closed.includes(id)) continue;
+      const after = checkpoint.shards[id];
+      let iterator = (
+        await streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: arn,
+            ShardId: id,
+            ...(after ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: after } : { ShardIteratorType: "TRIM_HORIZON" }),
+          }),
+        )
+      ).ShardIterator;
+      while (iterator) {
+        const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+        for (const r of out.Records ?? []) {
+          const image = r.dynamodb?.NewImage;
+          if (r.eventName === "INSERT" && image?.type?.S === "event" && (image.at?.S ?? "") <= until) events++;
+        }
+        if (!out.Records?.length) break;
+        iterator = out.NextShardIterator;
+      }
+    }
+    return { streamChanged: false, events };
+  } finally {
+    dynamo.destroy();
+    streams.destroy();
+  }
 }
