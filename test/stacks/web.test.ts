@@ -4,8 +4,9 @@ import { join, resolve } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api } from "../../stacks/Api.js";
+import { siteHeaders } from "../../functions/app/security.js";
 import { Web } from "../../stacks/Web.js";
-import { synth } from "./synth.js";
+import { list, synth, type Statement } from "./synth.js";
 
 // The StaticSite runs its real build command during synth. It runs against a stub site
 // in a scratch directory so that the test neither depends on the web app's state nor
@@ -59,5 +60,64 @@ describe("Web stack", () => {
     web.resourceCountIs("AWS::S3::Bucket", 1);
     web.resourceCountIs("AWS::CloudFront::Distribution", 1);
     expect(Object.keys(web.findOutputs("SiteUrl"))).toHaveLength(1);
+  });
+
+  it("adds the security headers to every answer: the same CSP as locally, with the API's endpoint, HSTS, nosniff, DENY, no referrer", () => {
+    const policies = Object.entries(web.findResources("AWS::CloudFront::ResponseHeadersPolicy"));
+    expect(policies).toHaveLength(1);
+    const [policyId, policy] = policies[0];
+    const [distribution] = Object.values(web.findResources("AWS::CloudFront::Distribution"));
+    const behavior = distribution.Properties.DistributionConfig.DefaultCacheBehavior;
+    expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    expect(distribution.Properties.DistributionConfig.CacheBehaviors ?? []).toEqual([]);
+
+    const config = policy.Properties.ResponseHeadersPolicyConfig;
+    const security = config.SecurityHeadersConfig;
+    const [, parts] = security.ContentSecurityPolicy.ContentSecurityPolicy["Fn::Join"];
+    const apiRef = parts.find((p: unknown) => typeof p !== "string");
+    const [url] = Object.values(api.findOutputs("ApiUrl"));
+    const exported = Object.values(api.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>);
+    expect(exported.find((o) => o.Export?.Name === apiRef["Fn::ImportValue"])?.Value, "the API's own URL").toEqual(url.Value);
+    const expected = siteHeaders("https://api.example");
+    const csp = parts.map((p: unknown) => (typeof p === "string" ? p : "https://api.example")).join("");
+    expect(csp).toBe(expected["content-security-policy"]);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(security.ContentSecurityPolicy.Override).toBe(true);
+    expect(`max-age=${security.StrictTransportSecurity.AccessControlMaxAgeSec}${security.StrictTransportSecurity.IncludeSubdomains ? "; includeSubDomains" : ""}`).toBe(expected["strict-transport-security"]);
+    expect(security.ContentTypeOptions).toEqual({ Override: true });
+    expect(security.FrameOptions).toEqual({ FrameOption: expected["x-frame-options"], Override: true });
+    expect(security.ReferrerPolicy).toEqual({ ReferrerPolicy: expected["referrer-policy"], Override: true });
+    expect(config.CustomHeadersConfig.Items).toEqual([{ Header: "permissions-policy", Value: expected["permissions-policy"], Override: true }]);
+  });
+
+  it("writes the site's CloudFront URL to the parameter the API reads for CORS", () => {
+    const [distributionId] = Object.keys(web.findResources("AWS::CloudFront::Distribution"));
+    const params = Object.values(web.findResources("AWS::SSM::Parameter", { Properties: { Name: "/microwish/test/site-origin" } }));
+    expect(params).toHaveLength(1);
+    expect(params[0].Properties.Value).toEqual({ "Fn::Join": ["", ["https://", { "Fn::GetAtt": [distributionId, "DomainName"] }]] });
+    const [fn] = Object.values(api.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.Environment?.Variables?.TABLE_NAME);
+    expect(fn.Properties.Environment.Variables.SITE_ORIGIN_PARAM).toBe(params[0].Properties.Name);
+  });
+
+  it("grants its deploy-time helpers only this site's bucket, distribution and the CDK assets bucket", () => {
+    const statements = Object.values(web.findResources("AWS::IAM::Policy")).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements.length).toBeGreaterThan(0);
+    const [bucketId] = Object.keys(web.findResources("AWS::S3::Bucket"));
+    const [distributionId] = Object.keys(web.findResources("AWS::CloudFront::Distribution"));
+    const lambdas = Object.keys(web.findResources("AWS::Lambda::Function"));
+    for (const s of statements) {
+      expect(s.Effect).toBe("Allow");
+      for (const a of list(s.Action)) expect(a).not.toMatch(/\*/);
+      for (const r of list(s.Resource)) {
+        const text = JSON.stringify(r);
+        expect(text, JSON.stringify(s)).not.toBe('"*"');
+        const ok =
+          text.includes(`"${bucketId}"`) ||
+          text.includes(`"Ref":"${distributionId}"`) ||
+          lambdas.some((id) => text === JSON.stringify({ "Fn::GetAtt": [id, "Arn"] })) ||
+          /:s3:::cdk-[a-z0-9]+-assets-123456789012-us-east-1\/\*"/.test(text);
+        expect(ok, JSON.stringify(s)).toBe(true);
+      }
+    }
   });
 });
