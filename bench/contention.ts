@@ -12,7 +12,23 @@ import type { Row } from "./rows.js";
 export async function contentionRows(opts: { endpoint: string; claimants?: number; slots?: number }): Promise<{ rows: Row[]; notes: string[] }> {
   const claimants = opts.claimants ?? 200;
   const slots = opts.slots ?? 5;
-  const store = await freshTable(opts.endpoint, "bench-contention");
+  // As many connections to DynamoDB as claimants: on Lambda each claim has its own instance.
+  const store = await freshTable(opts.endpoint, "bench-contention", claimants + 10);
+  const send = store.doc.send.bind(store.doc) as (command: any) => Promise<any>;
+  const calls = new Map<string, number[]>();
+  let counting = false;
+  (store.doc as any).send = async (command: any, ...rest: unknown[]) => {
+    const t = performance.now();
+    let outcome = command.constructor.name.replace(/Command$/, "");
+    try {
+      return await (send as any)(command, ...rest);
+    } catch (err: any) {
+      outcome += ` (${err?.name ?? "error"})`;
+      throw err;
+    } finally {
+      if (counting) calls.set(outcome, [...(calls.get(outcome) ?? []), performance.now() - t]);
+    }
+  };
   const api = await serveApi(store);
   const agent = new Agent({ keepAlive: true, maxSockets: claimants + 10 });
   const post = (path: string, token?: string, method = "POST") =>
@@ -31,6 +47,7 @@ export async function contentionRows(opts: { endpoint: string; claimants?: numbe
     const id = await openWish(api, c, c.residents[0], slots);
     // Every member's connection open before the start, so the claims arrive together.
     await Promise.all(c.members.map(() => post("/api/health", undefined, "GET")));
+    counting = true;
     const start = performance.now();
     const results = await Promise.all(
       c.members.map(async (m) => {
@@ -42,6 +59,7 @@ export async function contentionRows(opts: { endpoint: string; claimants?: numbe
         return { status: res.status, code, took: performance.now() - start };
       }),
     );
+    counting = false;
     const won = results.filter((r) => r.status >= 200 && r.status < 300).length;
     const refused = results.filter((r) => r.status === 409).length;
     const other = results.length - won - refused;
@@ -69,7 +87,11 @@ export async function contentionRows(opts: { endpoint: string; claimants?: numbe
           holds: true,
         },
       ],
-      notes: [`Contention answers: ${[...codes].map(([k, v]) => `${v} × ${k}`).join(", ") || "none refused"}.`],
+      notes: [
+        `Contention: ${claimants} members' claims sent at once over their own kept-alive connections; refusals: ${[...codes].map(([k, v]) => `${v} × ${k}`).join(", ") || "none"}. DynamoDB calls the burst made (count, median and p99 time of each call): ${[...calls]
+          .map(([k, v]) => `${k} ${v.length}, ${ms(percentile(v, 50))} / ${ms(percentile(v, 99))}`)
+          .join("; ")}.`,
+      ],
     };
   } finally {
     agent.destroy();

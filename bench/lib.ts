@@ -4,6 +4,7 @@
  * administrator would make it, with tokens signed by the benchmark's own secret.
  */
 import { randomBytes } from "node:crypto";
+import { Agent } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { serve } from "@hono/node-server";
@@ -29,14 +30,18 @@ export const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 export const ratio = (n: number) => `${n.toFixed(2)} ×`;
 
-/** A new, empty table with the application's schema. */
-export async function freshTable(endpoint: string, prefix: string): Promise<Store> {
+/**
+ * A new, empty table with the application's schema. `sockets`: how many connections the store's
+ * client may open to DynamoDB Local at once (the SDK's default is 50).
+ */
+export async function freshTable(endpoint: string, prefix: string, sockets?: number): Promise<Store> {
   const tableName = `${prefix}-${randomBytes(4).toString("hex")}`;
   const client = new DynamoDBClient(dynamoClientConfig(endpoint));
   await client.send(new CreateTableCommand(createTableInput(tableName)));
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.1 as any, maxDelay: 1 }, { TableName: tableName });
   client.destroy();
-  return createStore(tableName, dynamoClientConfig(endpoint));
+  const requestHandler = sockets ? { requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: sockets }) } } : {};
+  return createStore(tableName, { ...dynamoClientConfig(endpoint), ...requestHandler });
 }
 
 export interface Person {

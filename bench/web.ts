@@ -11,7 +11,7 @@
  * pointing at it, as the Web stack builds it), so the browser makes the same cross-origin calls
  * it makes in production.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -189,6 +189,8 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
       if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
       if (!lhr.finalDisplayedUrl.endsWith("/mine")) throw new Error(`lighthouse ended on ${lhr.finalDisplayedUrl}, not the resident's home`);
       scores.push(Math.round((lhr.categories.performance.score ?? 0) * 100));
+      // The whole report, for a closer look: BENCH_LIGHTHOUSE_REPORT=/tmp/lhr.json npm run bench -- --only=web
+      if (process.env.BENCH_LIGHTHOUSE_REPORT) writeFileSync(process.env.BENCH_LIGHTHOUSE_REPORT, JSON.stringify(lhr));
       const a = lhr.audits;
       metrics.FCP.push(a["first-contentful-paint"].numericValue ?? NaN);
       metrics.LCP.push(a["largest-contentful-paint"].numericValue ?? NaN);
@@ -205,7 +207,7 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
       holds: score >= 95,
     });
     notes.push(
-      `Web: ${url} with the demo resident's token in localStorage (\`mw.token\`), the site's files brotli-compressed as CloudFront sends them to Chromium, the API on another origin (${apiOrigin}) as API Gateway is; Lighthouse 12.2.3, mobile form factor, default simulated throttling, storage not reset between runs (the token must stay), HTTP/1.1 on loopback.`,
+      `Web: ${url} with the demo resident's token in localStorage (\`mw.token\`), the site's files brotli-compressed as CloudFront sends them to Chromium, the API on another origin (${apiOrigin}) as API Gateway is; Lighthouse 12.2.3, mobile form factor, default simulated throttling, before each run the HTTP cache, service worker and cache storage cleared and localStorage holding only the token (Lighthouse's own storage reset would sign the resident out), HTTP/1.1 on loopback.`,
     );
   } finally {
     chrome?.kill();
