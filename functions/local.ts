@@ -125,7 +125,9 @@ export async function startLocal(opts: LocalOptions) {
       if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return;
       for (const [name, value] of webHeaders) c.res.headers.set(name, value);
     });
-    site.route("/", api);
+    // The API answers all of /api itself, its own 404s included, as on Lambda; the app shell never stands in for it.
+    site.all("/api", (c) => api.fetch(c.req.raw, c.env));
+    site.all("/api/*", (c) => api.fetch(c.req.raw, c.env));
     site.use("/*", serveStatic({ root: opts.webDir }));
     // The web app routes on the client: any other page gets the app shell.
     site.get("*", serveStatic({ root: opts.webDir, path: "index.html" }));
