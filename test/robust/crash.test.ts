@@ -4,7 +4,8 @@
  * data directory, as a person would after a power cut of the process. Afterwards every write the
  * server had acknowledged is there (in the state it reported or a later one), no wish is
  * half-moved, the tallies still equal the ledger, and the stream poller resumes: everyone an
- * event concerned gets their notification (and SMS), including for events just before the kill.
+ * event concerned gets their notification (and SMS), including for events just before the kill;
+ * and a post the kill cut off, sent again with its Idempotency-Key, makes one wish, not two.
  * One round in the short setting, three with ROBUST=full.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +21,9 @@ import {
   eventsBeyond,
   full,
   pollerFiles,
+  duplicates,
   readWishes,
+  retryPending,
   startLoad,
   startServer,
   webDir,
@@ -69,16 +72,20 @@ describe("kill -9 in the middle of the load", () => {
       const killAfter = Date.now() - started;
       const killed = { server: server!.pid, jvm: server!.jvmPid };
       const killedAt = new Date().toISOString();
-      await server!.crash();
+      const inFlight = new Set(rec.pending.keys());
+      const dying = server!.crash();
+      load.stop();
+      await dying;
       server = undefined;
       const checkpoint = pollerFiles(dir).checkpoint;
-      load.stop();
       const figures = await load.done;
       const acked = rec.acks.length;
 
       server = await startServer(dir, web);
       const backlog = await eventsBeyond(server.dynamoPort, checkpoint, killedAt);
+      const retried = await retryPending(server.url, rec, inFlight);
       const wishes = await readWishes(server.store, people.communityId, rec.acks);
+      const twice = duplicates(wishes, retried.map((r) => r.title));
       const lost = await checkAcks(server.store, rec.acks, wishes);
       const halfDone = await checkWishes(server.store, wishes);
       const figuresWrong = await checkFigures(server.store, people, wishes);
@@ -88,11 +95,13 @@ describe("kill -9 in the middle of the load", () => {
         [
           `crash round ${round}/${rounds}: kill -9 of server ${killed.server} and DynamoDB Local ${killed.jvm} after ${killAfter} ms of load (${figures.requests} requests, p50 ${figures.p50} ms, p99 ${figures.p99} ms, ${figures.lifecycles} lifecycles so far)`,
           `statuses so far: ${JSON.stringify(rec.byStatus())}`,
+          `posts in flight at the kill, sent again with their Idempotency-Key: ${retried.length} (${retried.filter((r) => r.status === 200).length} had gone in, ${retried.filter((r) => r.status === 201).length} had not), posted twice: ${twice.length}`,
           `after restart: ${acked} acknowledged writes checked over ${wishes.size} wishes; lost ${lost.length}, half-done ${halfDone.length}, figures off ${figuresWrong.length}`,
           `stream: ${backlog.events} events past the checkpoint the poller had saved at the kill (handed again or for the first time after the restart)${backlog.streamChanged ? " (the stream changed!)" : ""}; notifications: ${told.notices} for ${told.events} events since the first start, ${told.missing.length} missing after ${told.waitedMs} ms; dead letters ${poller.deadLetters}`,
         ].join("\n"),
       );
       expect(rec.unexpected).toEqual([]);
+      expect(twice).toEqual([]);
       expect(lost).toEqual([]);
       expect(halfDone).toEqual([]);
       expect(figuresWrong).toEqual([]);

@@ -96,17 +96,6 @@ const gone = (pid: number) => {
   return !s || s.state === "Z" || s.state === "X";
 };
 
-function refuses(port: number) {
-  return new Promise<boolean>((done) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      done(false);
-    });
-    socket.once("error", () => done(true));
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Server {
@@ -118,7 +107,7 @@ export interface Server {
   store: Store;
   /** when the server said it was running */
   readyAt: string;
-  /** kill -9 the server and its JVM at once (the whole process group), and wait until both are gone */
+  /** kill -9 the server and its JVM at once (the whole process group; the signal goes before the first await), and wait until both are gone */
   crash(): Promise<void>;
   /** Ctrl-C, as a person stops npm start */
   stop(): Promise<void>;
@@ -183,7 +172,6 @@ export async function startServer(dataDir: string, web: string): Promise<Server>
       await exited;
       for (let i = 0; i < 200 && !gone(jvmPid); i++) await sleep(50);
       if (!gone(jvmPid)) throw new Error(`DynamoDB Local (pid ${jvmPid}) outlived kill -9 of its process group`);
-      if (!(await refuses(dynamoPort))) throw new Error(`something still answers on DynamoDB Local's port ${dynamoPort}`);
       store.doc.destroy();
     },
     async stop() {
@@ -221,10 +209,10 @@ export interface Demo {
   everyone: DemoPerson[];
 }
 
-export async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
+export async function call(base: string, method: string, path: string, token?: string, body?: unknown, headers: { [name: string]: string } = {}) {
   const res = await fetch(base + path, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -265,6 +253,8 @@ export class Answers {
   unexpected: string[] = [];
   /** requests that got no answer at all (socket errors), by message */
   failures: string[] = [];
+  /** creates sent with an Idempotency-Key and not answered yet: what a client would send again */
+  pending = new Map<string, { token: string; body: ReturnType<typeof wishBody> }>();
   lifecycles = 0;
 
   answer(step: string, status: number, body: any, expected: { status: number; codes: string[] }[] = []) {
@@ -300,6 +290,9 @@ const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 const json = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const categories = ["errand", "carry", "repair", "elderly", "cleaning", "digital"];
+
+/** Every wish the workload posts has a title and an Idempotency-Key of its own, across rounds too. */
+let posted = 0;
 
 function wishBody(communityId: string, n: number) {
   return {
@@ -344,7 +337,6 @@ export function startLoad(base: string, d: Demo, rec: Answers, opts: { seconds: 
   const url = new URL(base);
   const submitted: string[] = [];
   const open: string[] = [];
-  let n = 0;
   const period = monthOf(new Date());
   const ok = () => [] as { status: number; codes: string[] }[];
   const parse = (body: string) => {
@@ -362,10 +354,15 @@ export function startLoad(base: string, d: Demo, rec: Answers, opts: { seconds: 
       path: "/api/wishes",
       setupRequest(req: any, ctx: any) {
         ctx.resident = pick(d.residents);
-        return { ...req, headers: json(ctx.resident.token), body: JSON.stringify(wishBody(d.communityId, n++)) };
+        const n = posted++;
+        const body = wishBody(d.communityId, n);
+        ctx.key = `load-${n}`;
+        rec.pending.set(ctx.key, { token: ctx.resident.token, body });
+        return { ...req, headers: { ...json(ctx.resident.token), "idempotency-key": ctx.key }, body: JSON.stringify(body) };
       },
       onResponse(status: number, body: string, ctx: any) {
         const w = parse(body);
+        rec.pending.delete(ctx.key);
         rec.answer("create", status, w);
         if (status === 201) {
           rec.ack({ step: "create", wishId: w.id, status: w.status });
@@ -511,14 +508,19 @@ async function lifecycle(base: string, d: Demo, rec: Answers, loop: number, roun
   const size = 1 + ((loop + round) % 2);
   const first = (loop * 5 + round * 3) % d.members.length;
   const team = Array.from({ length: size }, (_, i) => d.members[(first + i) % d.members.length]);
-  const step = async (name: Ack["step"], token: string, path: string, body: unknown, ack: Partial<Ack> = {}) => {
-    const res = await call(base, "POST", path, token, body);
+  const step = async (name: Ack["step"], token: string, path: string, body: unknown, ack: Partial<Ack> = {}, key?: string) => {
+    const res = await call(base, "POST", path, token, body, key ? { "idempotency-key": key } : {});
+    if (key) rec.pending.delete(key);
     rec.answer(`lifecycle ${name}`, res.status, res.body);
     if (res.status >= 300) throw new Error(`${name} answered ${res.status} ${res.body?.code}: ${res.body?.detail}`);
     rec.ack({ step: name, wishId: res.body.id, status: res.body.status, ...ack });
     return res.body;
   };
-  const wish = await step("create", resident.token, "/api/wishes", wishBody(d.communityId, 100_000 + loop * 10_000 + round));
+  const n = posted++;
+  const key = `lifecycle-${n}`;
+  const body = wishBody(d.communityId, n);
+  rec.pending.set(key, { token: resident.token, body });
+  const wish = await step("create", resident.token, "/api/wishes", body, {}, key);
   const at = `/api/wishes/${wish.id}`;
   await step("approve", d.staff.token, `${at}/approve`, { slots: size, estimatedMinutes: 60 });
   for (const m of team) await step("claim", m.token, `${at}/claim`, undefined, { memberId: m.id });
@@ -530,6 +532,33 @@ async function lifecycle(base: string, d: Demo, rec: Answers, loop: number, roun
   const minutes = round % 3 === 2 ? undefined : Object.fromEntries(team.map((m, i) => [m.id, 30 + 15 * ((round + i) % 8)]));
   await step("verify", d.staff.token, `${at}/verify`, { minutes, reason: minutes ? "按现场记录核定" : undefined, staffRating: 5 }, { minutes });
   rec.lifecycles++;
+}
+
+/**
+ * Sends again, with the same Idempotency-Key, every post in flight at the kill, as a phone
+ * whose request failed would. Each answer must be 201 (it never got in) or 200 (it did, and this
+ * is the same wish again); the wish is then acknowledged like any other.
+ */
+export async function retryPending(base: string, rec: Answers, inFlight: Set<string>) {
+  const retried: { key: string; status: number; title: string }[] = [];
+  for (const [key, { token, body }] of rec.pending) {
+    // autocannon keeps reconnecting after the kill and builds posts that never leave: not sent, not retried.
+    if (!inFlight.has(key)) continue;
+    const res = await call(base, "POST", "/api/wishes", token, body, { "idempotency-key": key });
+    rec.answer("create again", res.status, res.body);
+    if (res.status === 200 || res.status === 201) rec.ack({ step: "create", wishId: res.body.id, status: "submitted" });
+    retried.push({ key, status: res.status, title: body.title });
+  }
+  rec.pending.clear();
+  return retried;
+}
+
+/** Titles that more than one wish carries: a post that went in twice. */
+export function duplicates(wishes: Map<string, WishRead>, titles: string[]) {
+  const wanted = new Set(titles);
+  const seen = new Map<string, number>();
+  for (const { wish } of wishes.values()) if (wanted.has(wish.title)) seen.set(wish.title, (seen.get(wish.title) ?? 0) + 1);
+  return [...wanted].filter((t) => (seen.get(t) ?? 0) !== 1).map((t) => `${t}: ${seen.get(t) ?? 0} wishes`);
 }
 
 // ---------------------------------------------------------------------------------------------
