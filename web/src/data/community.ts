@@ -34,8 +34,19 @@ export async function resolveCommunity(): Promise<string | undefined> {
   return undefined;
 }
 
-export async function loadCommunity(id: string) {
-  const c = await get<Community>(`/api/communities/${encodeURIComponent(id)}`);
-  rememberCommunity(c);
-  return c;
+const loading = new Map<string, Promise<Community>>();
+
+/** The community's details, remembered; asked for once however many times it is wanted meanwhile. */
+export function loadCommunity(id: string): Promise<Community> {
+  let pending = loading.get(id);
+  if (!pending) {
+    pending = get<Community>(`/api/communities/${encodeURIComponent(id)}`)
+      .then((c) => {
+        rememberCommunity(c);
+        return c;
+      })
+      .finally(() => loading.delete(id));
+    loading.set(id, pending);
+  }
+  return pending;
 }
