@@ -14,6 +14,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { audience, type Notice } from "../core/audience.js";
+import { resumeCrediting } from "../core/hours.js";
 import * as Inbox from "../core/inbox.js";
 import { jsonLog, type Log } from "../core/log.js";
 import { newWishType, recipients, type Recipient } from "../core/preferences.js";
@@ -98,6 +99,10 @@ async function attempt(log: Log, what: Record<string, unknown>, send: () => Prom
 
 export async function handleEvent(deps: Required<StreamDeps>, event: Item) {
   const { store, notifier, log } = deps;
+  // A close too large for one transaction, cut off by a crash after its first, is finished here:
+  // its verify event reaches the stream whatever became of the process that wrote it. Resuming is
+  // safe to repeat (each step names the progress it expects) and does nothing once done.
+  if (event.kind === "verify") await resumeCrediting(store, event.wishId);
   const { notices, topic } = await audience(store, event);
   const people = await recipients(store, notices.map((n) => n.userId));
 
