@@ -31,7 +31,8 @@ export function createApp(deps: Deps, extra: Router[] = []) {
       origin: async (origin) => ((await siteOrigins()).includes(origin) ? origin : null),
       allowHeaders: ["authorization", "content-type", "idempotency-key"],
       exposeHeaders: ["retry-after"],
-      maxAge: 600,
+      // Two hours, the most Chromium keeps a preflight: on AWS each one is a Lambda call and a round trip on a slow phone.
+      maxAge: 7200,
     }),
   );
   app.use("/api/*", async (c, next) => {

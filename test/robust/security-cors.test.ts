@@ -64,13 +64,13 @@ describe("the site's origin is let in", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe("https://second.example.org");
   });
 
-  it("a preflight from the site's origin: 204, the origin, the methods and the headers the app sends, cached 10 minutes", async () => {
+  it("a preflight from the site's origin: 204, the origin, the methods and the headers the app sends, cached two hours", async () => {
     const res = await preflight(configured.base, site);
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe(site);
     expect(res.headers.get("access-control-allow-methods")).toMatch(/POST/);
     expect(res.headers.get("access-control-allow-headers")?.split(",")).toEqual(expect.arrayContaining(["authorization", "content-type", "idempotency-key"]));
-    expect(res.headers.get("access-control-max-age")).toBe("600");
+    expect(res.headers.get("access-control-max-age")).toBe("7200");
   });
 
   it("a refusal's Retry-After is readable from the site (exposed)", async () => {
