@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { createApp } from "./app/index.js";
+import { serveNode } from "./app/node-server.js";
 import { parseOrigins, siteHeaders } from "./app/security.js";
 import { runJobs } from "./core/jobs.js";
 import { jsonLog, type Log } from "./core/log.js";
@@ -132,8 +132,8 @@ export async function startLocal(opts: LocalOptions) {
     // The web app routes on the client: any other page gets the app shell.
     site.get("*", serveStatic({ root: opts.webDir, path: "index.html" }));
 
-    const server = await new Promise<ReturnType<typeof serve>>((ready, failed) => {
-      const s = serve({ fetch: site.fetch, port, hostname: opts.host }, () => ready(s));
+    const server = await new Promise<ReturnType<typeof serveNode>>((ready, failed) => {
+      const s = serveNode({ fetch: site.fetch, port, hostname: opts.host }, () => ready(s));
       s.once("error", failed);
     });
     const address = server.address() as net.AddressInfo;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../functions/app/index.js";
+import { serveNode } from "../../functions/app/node-server.js";
 import * as Community from "../../functions/core/community.js";
 import { findOrCreateUser, issueToken } from "../../functions/core/identity.js";
 import { devRoutes } from "../../functions/dev/routes.js";
@@ -34,7 +34,7 @@ export async function startApi() {
   const { tableName, endpoint } = await freshTable();
   const store = createStore(tableName, dynamoClientConfig(endpoint));
   const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret }, [devRoutes()]);
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  const server = serveNode({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

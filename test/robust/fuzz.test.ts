@@ -463,7 +463,7 @@ function pathValues(template: string, name: string): string[] {
 }
 
 /** Segments that are not ids: written into the path as they are (no encoding). */
-const rawSegments = [".", "..", "%", "%00", "%zz", "%E4%B8", "%ED%A0%80", "%2F", "%2e%2e", "__proto__", "constructor", "null", "undefined", "-", "a".repeat(65), "x".repeat(2_500), "%F0%9F%98%80", ";", "a;b=c", "%20", "+"];
+const rawSegments = ["a\\b", "\\", ".", "..", "%", "%00", "%zz", "%E4%B8", "%ED%A0%80", "%2F", "%2e%2e", "__proto__", "constructor", "null", "undefined", "-", "a".repeat(65), "x".repeat(2_500), "%F0%9F%98%80", ";", "a;b=c", "%20", "+"];
 
 /**
  * Who may call a route, by the document's own words ("Who: staff."): their tokens come up more
@@ -783,11 +783,46 @@ describe(`fuzzing each route (${runsPerRoute} runs each)`, () => {
       await fc.assert(
         fc.asyncProperty(arb, async (request) => {
           const res = await check(request, state);
-          if (!res.reached && res.status !== 404 && res.status !== 413) throw new Error(`${describeRequest(request)} → ${res.status}, not a 404`);
+          // A path the server cannot read (a backslash in it) is a 400 before any route is looked for.
+          const unreadable = res.status === 400 && res.text.includes("request.malformed");
+          if (!res.reached && res.status !== 404 && !unreadable) throw new Error(`${describeRequest(request)} → ${res.status}, not a 404`);
         }),
         { numRuns: runsPerRoute * 2, seed: baseSeed - 1, endOnFailure: !full },
       );
     },
     routeTimeout,
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// What the fuzzer found, kept as plain cases
+// ---------------------------------------------------------------------------------------------
+
+describe("requests the Node server refused before the app saw them (found by fuzzing)", () => {
+  const raw = (path: string, headers: Record<string, string> = {}): FuzzRequest => ({ method: "GET", path, query: "", headers, made: "none" });
+  const expectProblem = (res: { status: number; type: string; text: string }, status: number, code: string) => {
+    expect(res.status).toBe(status);
+    expect(res.type).toMatch(/^application\/problem\+json/);
+    const body = JSON.parse(res.text);
+    expect(body).toMatchObject({ status, code, type: `urn:microwish:problem:${code}` });
+    expect(body.title).toEqual(expect.any(String));
+    expect(body.detail).toEqual(expect.any(String));
+  };
+
+  it("a backslash in the path is a 400 problem document, not a bare 400", async () => {
+    expectProblem(await send(raw(`/api/wishes/${w.open}\\approve`)), 400, "request.malformed");
+    expectProblem(await send(raw("/api/a\\b", { authorization: `Bearer ${c.staff.token}` })), 400, "request.malformed");
+  });
+
+  it("a Host header that names no host is a 400 problem document", async () => {
+    expectProblem(await send(raw("/api/health", { host: "exa mple..com:99999" })), 400, "request.malformed");
+  });
+
+  it("an address and headers past 16 KB are a 431 problem document, and the server still answers after", async () => {
+    const before = await scanTable();
+    expectProblem(await send(raw(`/api/wishes?communityId=${c.id}&cursor=${"x".repeat(20_000)}`, { authorization: `Bearer ${c.staff.token}` })), 431, "request.head_too_large");
+    expectProblem(await send(raw("/api/me", { authorization: `Bearer ${c.staff.token}`, "x-padding": "p".repeat(17_000) })), 431, "request.head_too_large");
+    expect((await send(raw("/api/health"))).status).toBe(200);
+    expect(writesOf(before, await scanTable())).toEqual([]);
+  });
 });
