@@ -14,7 +14,8 @@
  * timing or on something outside the state the walk builds fails as "not deterministic".
  * Counts that grow with the data (paged lists, the inbox, the import, the ledger export) are taken
  * on the fixed state built here: one community of three members and two residents, two
- * notifications in the reader's inbox, three rows imported, one ledger entry.
+ * notifications in the reader's inbox, three rows imported, one ledger entry. The demo community
+ * is not seeded: `GET /api/dev/demo` reads its registry item either way (one GetItem).
  *
  * Regenerate the baseline after a deliberate change:
  *

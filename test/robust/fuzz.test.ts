@@ -26,6 +26,10 @@
  *   The route is the one the request actually reached (its URL after normalisation), not the
  *   one it was generated for: `..` in a path may lead elsewhere.
  *
+ * Requests go out on raw HTTP (node:http), paths as written, each on its own connection. The
+ * address and headers stay under 10 KB, the most API Gateway passes on to the Lambda handler;
+ * longer ones, which only the Node server sees, are cases of their own at the end of this file.
+ *
  * Two settings. By default (in `npm test`) each route gets a short run with fixed seeds, so a
  * failure is reproducible as is. With `ROBUST=full` (`npm run test:robust`) each route gets many
  * more runs and a random base seed, printed at the start; `ROBUST_SEED=<n>` replays a run and
