@@ -2,7 +2,7 @@
  * `npm run bench`: every figure with its budget, measured side by side in one run against its
  * own DynamoDB Local (in memory, stopped at the end). Budgets compare with a floor measured in
  * the same run, since a shared machine's absolute times say little. Exits 1 when any budget
- * fails; a full run also writes the table to bench/latest.md.
+ * fails; the table also goes to bench/latest.md, with the command that made it.
  *
  *   npm run bench                                  everything
  *   npm run bench -- --only=bundles,cold,overhead  some parts (contention, web, scale too)
@@ -126,10 +126,8 @@ async function main() {
     `Node ${process.version}, ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown"}), ${process.platform}/${process.arch}`,
   ];
   printTable(header, rows, ok);
-  if (full) {
-    writeFileSync("bench/latest.md", markdown(header, sections, ok));
-    console.log("\nWritten to bench/latest.md");
-  }
+  writeFileSync("bench/latest.md", markdown(header, sections, ok, full));
+  console.log("\nWritten to bench/latest.md");
   process.exitCode = ok ? 0 : 1;
 }
 
@@ -145,9 +143,9 @@ function printTable(header: string[], rows: (Row & { part: string })[], ok: bool
   console.log(`\n${ok ? "Every budget holds." : `${rows.filter((r) => !r.holds).length} budget(s) do not hold.`}`);
 }
 
-function markdown(header: string[], sections: Section[], ok: boolean) {
+function markdown(header: string[], sections: Section[], ok: boolean, full: boolean) {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
-  const out = ["# Benchmark: latest full run", "", ...header.map((h) => `${h}  `), ""];
+  const out = [`# Benchmark: latest run${full ? "" : ` (parts: ${sections.map((s) => s.part).join(", ")})`}`, "", ...header.map((h) => `${h}  `), ""];
   out.push("| part | measure | figure | budget | holds |", "| --- | --- | --- | --- | --- |");
   for (const s of sections) for (const r of s.rows) out.push(`| ${s.part} | ${esc(r.name)} | ${esc(r.figure)} | ${esc(r.budget)} | ${r.holds ? "yes" : "**no**"} |`);
   out.push("", ok ? "Every budget holds." : "Some budgets do not hold (marked **no**).", "", "## How each part was measured", "");
