@@ -17,7 +17,8 @@ interface Certificate {
   verifyUrl: string;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today as the service counts days: in China time (UTC+8), whatever the phone's clock zone. */
+const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /** A numbered certificate of the verified hours over a range of days, to print or show. */
 function CertificateForm(props: { memberId: string }) {
