@@ -5,7 +5,7 @@
  * fails; the table also goes to bench/latest.md, with the command that made it.
  *
  *   npm run bench                                  everything
- *   npm run bench -- --only=bundles,cold,overhead  some parts (contention, web, scale too)
+ *   npm run bench -- --only=bundles,cold,overhead  some parts (contention, delivery, web, scale too)
  */
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -14,7 +14,7 @@ import { startDynamoLocal, type DynamoLocal } from "../functions/store/dynamo-lo
 import { buildBundles, bundleRows, type Bundle } from "./bundles.js";
 import type { Row } from "./rows.js";
 
-const parts = ["bundles", "cold", "overhead", "contention", "web", "scale"] as const;
+const parts = ["bundles", "cold", "overhead", "contention", "delivery", "web", "scale"] as const;
 type Part = (typeof parts)[number];
 
 function chosen(argv: string[]): Part[] {
@@ -96,6 +96,10 @@ async function main() {
     await run("contention", async () => {
       const { contentionRows } = await import("./contention.js");
       return contentionRows({ endpoint: await endpoint() });
+    });
+    await run("delivery", async () => {
+      const { deliveryRows } = await import("./delivery.js");
+      return deliveryRows();
     });
     await run("web", async () => {
       const { webRows } = await import("./web.js");
