@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import * as z from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { DomainError, fail } from "../core/errors.js";
 import { loadActor, readToken, type Actor } from "../core/identity.js";
 import type { Notifier } from "../notify/notifier.js";
@@ -17,6 +18,9 @@ export interface Deps {
   /** the web app's origins when it is served from elsewhere (on AWS): the only ones CORS lets read the API; none by default */
   siteOrigins?: () => Promise<readonly string[]> | readonly string[];
 }
+
+// zod/mini sets no default messages; English ones, as the full zod sets them, make the field errors.
+z.config(en());
 
 export type Env = { Variables: { actor: Actor; deps: Deps } };
 
@@ -79,7 +83,7 @@ export function onError(err: Error, c: Context) {
   return problem(c, 500, { code: "server.error", detail: "Something went wrong on our side; it has been logged.", requestId });
 }
 
-function fieldErrors(error: z.ZodError, input: unknown): Record<string, string> {
+function fieldErrors(error: z.core.$ZodError, input: unknown): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".") || "(body)";
@@ -104,7 +108,7 @@ export class InvalidInput extends Error {
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidInput(where, fieldErrors(result.error, value));
   return result.data;
@@ -133,8 +137,8 @@ export interface Operation {
   /** who may call it, as the docs say it */
   who: string;
   auth: boolean;
-  body?: z.ZodType;
-  query?: z.ZodType;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   status?: number;
 }
 
@@ -147,9 +151,9 @@ type Handler<B, Q> = (args: { c: Context<Env>; body: B; query: Q; actor: Actor }
 export function router(prefix: string) {
   const app = new Hono<Env>();
   const ops: Operation[] = [];
-  function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+  function route<B extends z.ZodMiniType | undefined = undefined, Q extends z.ZodMiniType | undefined = undefined>(
     op: Omit<Operation, "body" | "query"> & { body?: B; query?: Q },
-    handler: Handler<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : undefined>,
+    handler: Handler<B extends z.ZodMiniType ? z.output<B> : undefined, Q extends z.ZodMiniType ? z.output<Q> : undefined>,
   ) {
     ops.push({ ...op, path: prefix + op.path });
     app.on(op.method.toUpperCase(), op.path, async (c) => {

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { noticeKinds } from "../core/audience.js";
 import { categoryCodes, statuses } from "../core/model.js";
 import { normalizePhone } from "../core/identity.js";
@@ -12,42 +12,50 @@ function text(max: number, opts: { min?: number; multiline?: boolean } = {}) {
   const min = opts.min ?? 1;
   const controls = opts.multiline ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/ : /[\u0000-\u001F\u007F]/;
   return z
-    .string()
-    .max(max * 2, `At most ${max} characters.`)
-    .transform((s) => s.trim())
-    .refine((s) => [...s].length >= min, min === 1 ? "Must not be empty." : `At least ${min} characters.`)
-    .refine((s) => [...s].length <= max, `At most ${max} characters.`)
-    .refine((s) => s.isWellFormed(), "Contains broken characters (an unpaired surrogate).")
-    .refine((s) => !controls.test(s), "Contains control characters.")
-    .meta({ maxLength: max });
+    .pipe(
+      z.string().check(z.maxLength(max * 2, `At most ${max} characters.`)),
+      z.transform((s: string) => s.trim()),
+    )
+    .check(
+      z.refine((s) => [...s].length >= min, min === 1 ? "Must not be empty." : `At least ${min} characters.`),
+      z.refine((s) => [...s].length <= max, `At most ${max} characters.`),
+      z.refine((s) => s.isWellFormed(), "Contains broken characters (an unpaired surrogate)."),
+      z.refine((s) => !controls.test(s), "Contains control characters."),
+      z.meta({ maxLength: max }),
+    );
 }
 
 const isoTime = z.iso.datetime({ offset: true, message: "An ISO 8601 time with a zone, like 2026-11-22T09:00:00+08:00." });
 
-export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an id.");
+export const Id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an id."));
 
 export const Phone = z
-  .string()
-  .max(32, "Not a phone number.")
-  .transform((raw, ctx) => {
-    const phone = normalizePhone(raw);
-    if (!phone) {
-      ctx.addIssue({ code: "custom", message: "A mobile number like 13800138000 or +8613800138000." });
-      return z.NEVER;
-    }
-    return phone;
-  })
-  .meta({ example: "13800138000" });
+  .pipe(
+    z.string().check(z.maxLength(32, "Not a phone number.")),
+    z.transform((raw: string, ctx) => {
+      const phone = normalizePhone(raw);
+      if (!phone) {
+        ctx.issues.push({ code: "custom", message: "A mobile number like 13800138000 or +8613800138000.", input: raw });
+        return z.NEVER;
+      }
+      return phone;
+    }),
+  )
+  .check(z.meta({ example: "13800138000" }));
+
+/** An integer from min to max, as `z.number().int().min(min).max(max)` with the same messages. */
+const int = (min: number, max: number, tooSmall?: string, tooBig?: string) => z.number().check(z.int(), z.gte(min, tooSmall), z.lte(max, tooBig));
+const between = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
 
 export const OtpRequest = z.object({ phone: Phone });
 export const TokenRequest = z.object({
   phone: Phone,
-  code: z.string().regex(/^\d{6}$/, "The 6 digits from the text message."),
+  code: z.string().check(z.regex(/^\d{6}$/, "The 6 digits from the text message.")),
 });
 
 export const LatLng = z.object({
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
+  lat: between(-90, 90),
+  lng: between(-180, 180),
 });
 
 export const NewWish = z.object({
@@ -55,55 +63,58 @@ export const NewWish = z.object({
   category: z.enum(categoryCodes),
   title: text(80),
   description: text(2000, { multiline: true }),
-  address: text(200).optional(),
-  location: LatLng.optional(),
-  window: z.object({ from: isoTime, to: isoTime }).optional(),
+  address: z.optional(text(200)),
+  location: z.optional(LatLng),
+  window: z.optional(z.object({ from: isoTime, to: isoTime })),
 });
 
+const cursor = z.string().check(z.maxLength(2048));
+const limit = z.coerce.number().check(z.int(), z.gte(1), z.lte(100));
+
 export const WishQuery = z.object({
-  communityId: Id.optional(),
-  status: z.enum(statuses).optional(),
-  mine: z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1").optional(),
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  communityId: z.optional(Id),
+  status: z.optional(z.enum(statuses)),
+  mine: z.optional(z.pipe(z.enum(["true", "false", "1", "0"]), z.transform((v) => v === "true" || v === "1"))),
+  cursor: z.optional(cursor),
+  limit: z.optional(limit),
 });
 
 export const PageQuery = z.object({
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.optional(cursor),
+  limit: z.optional(limit),
 });
 
 export const Approve = z.object({
-  slots: z.number().int().min(1).max(500).default(1),
-  estimatedMinutes: z.number().int().min(5).max(24 * 60),
-  deadline: isoTime.optional(),
+  slots: z._default(int(1, 500), 1),
+  estimatedMinutes: int(5, 24 * 60),
+  deadline: z.optional(isoTime),
 });
 export const Reason = z.object({ reason: text(500, { multiline: true }) });
-export const OptionalReason = z.object({ reason: text(500, { multiline: true }).optional() });
+export const OptionalReason = z.object({ reason: z.optional(text(500, { multiline: true })) });
 export const Dispatch = z.object({
-  memberIds: z.array(Id).min(1, "Name at least one member.").max(50, "At most 50 members at a time."),
+  memberIds: z.array(Id).check(z.minLength(1, "Name at least one member."), z.maxLength(50, "At most 50 members at a time.")),
 });
 export const Position = z.object({
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
-  accuracy: z.number().positive().max(100_000),
+  lat: between(-90, 90),
+  lng: between(-180, 180),
+  accuracy: z.number().check(z.positive(), z.lte(100_000)),
 });
-export const CheckOut = Position.extend({ code: z.string().regex(/^\d{4}$/, "The 4-digit code the resident shows.").optional() });
+export const CheckOut = z.extend(Position, { code: z.optional(z.string().check(z.regex(/^\d{4}$/, "The 4-digit code the resident shows."))) });
 export const Complete = z.object({ note: text(1000, { multiline: true }) });
 export const Confirm = z.object({
-  rating: z.number().int().min(1, "From 1 to 5 stars.").max(5, "From 1 to 5 stars."),
-  comment: text(1000, { multiline: true }).optional(),
+  rating: int(1, 5, "From 1 to 5 stars.", "From 1 to 5 stars."),
+  comment: z.optional(text(1000, { multiline: true })),
 });
 export const Verify = z.object({
-  minutes: z.record(Id, z.number().int().min(0).max(24 * 60, "At most 1440 minutes (a day).")).optional(),
-  reason: text(500, { multiline: true }).optional(),
-  staffRating: z.number().int().min(1, "From 1 to 5.").max(5, "From 1 to 5.").optional().meta({ description: "staff's rating of the team's work; counts in the rankings" }),
-  peopleServed: z.number().int().min(1).max(100_000).optional().meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" }),
+  minutes: z.optional(z.record(Id, int(0, 24 * 60, undefined, "At most 1440 minutes (a day)."))),
+  reason: z.optional(text(500, { multiline: true })),
+  staffRating: z.optional(int(1, 5, "From 1 to 5.", "From 1 to 5.")).check(z.meta({ description: "staff's rating of the team's work; counts in the rankings" })),
+  peopleServed: z.optional(int(1, 100_000)).check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
 });
 export const OutboxQuery = z.object({ to: Phone });
 
 export const Preferences = z.object({
   lang: z.enum(["zh-CN", "en"]),
-  sms: z.array(z.enum(noticeKinds)).max(50, "At most 50 entries."),
-  categories: z.array(z.enum(categoryCodes)).max(50, "At most 50 entries."),
+  sms: z.array(z.enum(noticeKinds)).check(z.maxLength(50, "At most 50 entries.")),
+  categories: z.array(z.enum(categoryCodes)).check(z.maxLength(50, "At most 50 entries.")),
 });

@@ -3,7 +3,7 @@ import { fail } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
 import * as Wish from "../../core/wish.js";
 import type { Context } from "hono";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { Actor } from "../../core/identity.js";
 import type { Store } from "../../store/client.js";
 import { router, type Env } from "../http.js";
@@ -33,12 +33,12 @@ export function wishRoutes() {
   });
 
   /** A lifecycle step: run the domain function, answer with the wish as the caller now sees it. */
-  const transition = <B extends z.ZodType | undefined>(
+  const transition = <B extends z.ZodMiniType | undefined>(
     name: string,
     who: string,
     summary: string,
     body: B,
-    run: (store: Store, actor: Actor, id: string, body: B extends z.ZodType ? z.output<B> : undefined) => Promise<unknown>,
+    run: (store: Store, actor: Actor, id: string, body: B extends z.ZodMiniType ? z.output<B> : undefined) => Promise<unknown>,
   ) =>
     r.route({ method: "post", path: `/:id/${name}`, tag: "lifecycle", who, auth: true, summary, body }, async ({ c, body, actor }) => {
       const id = wishId(c.req.param("id")!);
