@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runJobs } from "../../functions/core/jobs.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
+import { formatWindow } from "../../functions/notify/templates.js";
 import { community, newWish, somewhere, startApi, wishIn, type Api, type Person, type TestCommunity } from "../helpers/api.js";
 import { streamFeed } from "./feed.js";
 
@@ -141,7 +142,8 @@ describe("volunteers reminded when the time comes", () => {
     await settle();
     const texts = (await outbox(c.members[0])).slice(0, (await outbox(c.members[0])).length - before);
     expect(texts.map((m) => m.kind)).toEqual(["task-reminder"]);
-    expect(texts[0].text).toMatch(/^【微心愿】提醒：心愿「陪老人散步」的服务时间已到（\d+月\d+日 \d\d:\d\d–\d\d:\d\d，幸福里3号楼），请前往并签到；如不能前往，请释放名额。$/);
+    // The window is read in China time: when it crosses midnight there, it names both days.
+    expect(texts[0].text).toBe(`【微心愿】提醒：心愿「陪老人散步」的服务时间已到（${formatWindow(window, "zh-CN")}，幸福里3号楼），请前往并签到；如不能前往，请释放名额。`);
     expect((await inbox(c.members[1])).some((n) => n.kind === "task-reminder")).toBe(false);
     expect((await inbox(c.members[2])).some((n) => n.kind === "task-reminder")).toBe(false);
   });
