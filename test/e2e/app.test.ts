@@ -540,6 +540,20 @@ describe("the web app on a phone", () => {
     await context.close();
   });
 
+  it("after sign-in goes on only to the app's own pages: an address that leads off-site lands on the home page", { timeout: 60_000 }, async () => {
+    for (const [who, next] of [
+      ["张阿姨", "/\\evil.example"],
+      ["李大爷", "/%09/evil.example"],
+    ] as const) {
+      const { context, page, errors } = await site.phoneAt();
+      await site.signInThroughUi(page, site.person(who), next);
+      await page.getByRole("heading", { name: "我的心愿" }).waitFor();
+      expect(new URL(page.url()).pathname).toBe("/mine");
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
   it("can be installed: a manifest with name, start page and icons that load", { timeout: 30_000 }, async () => {
     const { context, page } = await site.phoneAt();
     await page.goto(`${site.url}/signin`);
