@@ -63,6 +63,8 @@ export async function startSite() {
     const context = await browser.newContext({
       viewport: opts.viewport ?? phone,
       locale: opts.locale ?? "zh-CN",
+      // Phones in the communities keep China time, whatever the zone of the machine running the tests.
+      timezoneId: "Asia/Shanghai",
       ...(opts.at ? { geolocation: { latitude: opts.at.lat, longitude: opts.at.lng, accuracy: 15 }, permissions: ["geolocation"] } : {}),
     });
     if (opts.as) {
