@@ -82,7 +82,7 @@ describe("a close cut off between its transactions", () => {
     await expect(Hours.verify(dyingAfter(api.store, 1), staff, wish.id, { minutes: given, reason: "按签到表核定" })).rejects.toThrow("killed");
     const half = await Wish.load(api.store, wish.id);
     expect({ status: half.status, done: half.crediting?.done, chunks: half.crediting?.chunks?.length }).toEqual({ status: "closed", done: 1, chunks: 2 });
-    const firstChunk = half.crediting.chunks[0];
+    const firstChunk = half.crediting!.chunks[0];
     expect((await getItem(api.store, Keys.communityTally(c.id)))?.entries).toBe(firstChunk);
 
     const verifyEvent = (

@@ -20,6 +20,7 @@ import { audience, defaultSmsKinds } from "../../functions/core/audience.js";
 import { monthOf } from "../../functions/core/period.js";
 import { createStore, getMany, queryAll, type Item, type Store } from "../../functions/store/client.js";
 import { dynamoClientConfig } from "../../functions/store/dynamo-local.js";
+import { events as eventItems } from "../../functions/store/entities/index.js";
 import { Keys } from "../../functions/store/keys.js";
 
 export const full = process.env.ROBUST === "full";
@@ -764,7 +765,7 @@ export async function checkNotifications(store: Store, wishes: Map<string, WishR
   const events = [...wishes.values()].flatMap((w) => w.events).filter((e) => e.at > since);
   const expected: { userId: string; eventId: string; sms: boolean; what: string }[] = [];
   await inBatches(events, 16, async (e) => {
-    const { notices } = await audience(store, e);
+    const { notices } = await audience(store, eventItems.fromItem(e));
     for (const n of notices) expected.push({ userId: n.userId, eventId: e.id, sms: defaultSmsKinds.includes(n.kind), what: `${n.kind} of ${e.kind} on wish ${e.wishId}` });
   });
   const started = Date.now();
