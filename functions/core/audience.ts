@@ -5,7 +5,10 @@
  * volunteer whose claim is confirmed.
  */
 import { getItem, queryAll, type Store } from "../store/client.js";
-import { claims, roles, wishes, type Claim, type WishEvent } from "../store/entities/index.js";
+import * as claims from "../store/entities/claim.js";
+import * as roles from "../store/entities/role.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Claim, WishEvent } from "../store/entities/index.js";
 
 export const noticeKinds = [
   // to the resident who posted the wish

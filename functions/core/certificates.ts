@@ -1,6 +1,8 @@
 import { randomInt } from "node:crypto";
 import { getItem, putItem, queryAll, type Store } from "../store/client.js";
-import { certificates, ledger, type Certificate, type LedgerEntry } from "../store/entities/index.js";
+import * as certificates from "../store/entities/certificate.js";
+import * as ledger from "../store/entities/ledger-entry.js";
+import type { Certificate, LedgerEntry } from "../store/entities/index.js";
 import { fail } from "./errors.js";
 import { mayReadHours } from "./hours.js";
 import { hasRole, type Actor } from "./identity.js";

@@ -1,5 +1,11 @@
 import { getMany, updateItem, type Store, type TransactItem } from "../store/client.js";
-import { branchTallies, claims, memberTallies, monthStats, roles, wishes, type Claim, type Wish } from "../store/entities/index.js";
+import * as branchTallies from "../store/entities/branch-tally.js";
+import * as claims from "../store/entities/claim.js";
+import * as memberTallies from "../store/entities/member-tally.js";
+import * as monthStats from "../store/entities/month-stats.js";
+import * as roles from "../store/entities/role.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Claim, Wish } from "../store/entities/index.js";
 import { checkArrival, checkDeparture, checkPlace, maxHandshakeTries, type Position } from "./attendance.js";
 import { DomainError, fail } from "./errors.js";
 import type { Actor } from "./identity.js";
@@ -14,18 +20,6 @@ export type { Position } from "./attendance.js";
 const maxTries = 50;
 
 type Volunteer = { id: string; name: string; branchId?: string };
-
-function claimOf(wish: Wish, member: Volunteer, at: string, dispatchedBy?: string): Claim {
-  return {
-    wishId: wish.id,
-    communityId: wish.communityId,
-    memberId: member.id,
-    memberName: member.name,
-    branchId: member.branchId,
-    claimedAt: at,
-    dispatchedBy,
-  };
-}
 
 /**
  * Takes `count` places on a wish for the given members in one transaction: the wish's counter
@@ -55,7 +49,10 @@ async function takePlaces(store: Store, actor: Actor, read: Wish, members: Volun
     }
     const at = new Date().toISOString();
     const { item: counter, to } = wishes.takePlaces(wish, members.length, at);
-    const taken = members.map((m) => claims.create(claimOf(wish, m, at, kind === "dispatch" ? actor.id : undefined)));
+    const dispatchedBy = kind === "dispatch" ? actor.id : undefined;
+    const taken = members.map((m) =>
+      claims.create({ wishId: wish.id, communityId: wish.communityId, memberId: m.id, memberName: m.name, branchId: m.branchId, claimedAt: at, dispatchedBy }),
+    );
     const note = kind === "dispatch" ? members.map((m) => m.name).join("、") : undefined;
     const event = eventItem(wish, actor, kind, to, at, { note, data: { memberIds: members.map((m) => m.id) } });
     // The first volunteer ever stops the clock on the wish's time to claim, exactly once.

@@ -1,6 +1,9 @@
 import { ulid } from "ulid";
 import { getItem, putItem, queryAll, type Store } from "../store/client.js";
-import { branches as branchItems, communities, communityList, roles } from "../store/entities/index.js";
+import * as branchItems from "../store/entities/branch.js";
+import * as communities from "../store/entities/community.js";
+import * as communityList from "../store/entities/community-entry.js";
+import * as roles from "../store/entities/role.js";
 import { fail } from "./errors.js";
 import { categories, defaultSettings, type Role } from "./model.js";
 import { page, write } from "./storage.js";

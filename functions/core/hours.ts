@@ -1,21 +1,16 @@
 import { getItem, queryAll, type Store, type TransactItem } from "../store/client.js";
-import {
-  addFigures,
-  branchTallies,
-  claims as claimItems,
-  communityTallies,
-  events,
-  ledger,
-  memberTallies,
-  monthStats,
-  residentsServed,
-  roles,
-  wishes,
-  type Claim,
-  type Figures,
-  type Wish,
-  type WishEvent,
-} from "../store/entities/index.js";
+import { addFigures } from "../store/entities/figures.js";
+import * as branchTallies from "../store/entities/branch-tally.js";
+import * as claimItems from "../store/entities/claim.js";
+import * as communityTallies from "../store/entities/community-tally.js";
+import * as events from "../store/entities/event.js";
+import * as ledger from "../store/entities/ledger-entry.js";
+import * as memberTallies from "../store/entities/member-tally.js";
+import * as monthStats from "../store/entities/month-stats.js";
+import * as residentsServed from "../store/entities/resident-served.js";
+import * as roles from "../store/entities/role.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Claim, Figures, Wish, WishEvent } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { fail } from "./errors.js";
 import { hasRole, type Actor } from "./identity.js";

@@ -3,7 +3,12 @@ import { sign, verify } from "hono/utils/jwt/jwt";
 import { ulid } from "ulid";
 import type { Notifier } from "../notify/notifier.js";
 import { deleteItem, getItem, putItem, queryAll, updateItem, type Store } from "../store/client.js";
-import { otps, phones, rateLimits, roles, users, type UserRecord } from "../store/entities/index.js";
+import * as otps from "../store/entities/otp.js";
+import * as phones from "../store/entities/phone.js";
+import * as rateLimits from "../store/entities/rate-limit.js";
+import * as roles from "../store/entities/role.js";
+import * as users from "../store/entities/user.js";
+import type { UserRecord } from "../store/entities/index.js";
 import { fail } from "./errors.js";
 import type { Role } from "./model.js";
 import { write } from "./storage.js";
@@ -100,7 +105,7 @@ export async function requestCode(
   const now = input.now ?? Date.now();
   await countHits(store, input.phone, input.client, now);
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  await putItem(store, otps.put({ phone: input.phone, hash: codeHash(secret, input.phone, code), tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
+  await putItem(store, otps.put(input.phone, { hash: codeHash(secret, input.phone, code), tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
   await notifier.send({
     to: input.phone,
     channel: "sms",
@@ -149,7 +154,7 @@ export async function findOrCreateUser(store: Store, input: { phone: string; nam
   return user;
 }
 
-const userOf = ({ id, phone, name, lang }: UserRecord): User => ({ id, phone, name, lang });
+const userOf = ({ id, phone, name, lang }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN" });
 
 export async function getUser(store: Store, id: string): Promise<User | undefined> {
   const item = await getItem(store, users.key(id));

@@ -5,7 +5,9 @@
  * in the same way, so the count is exact without reading the inbox.
  */
 import { getItem, queryPage, updateItem, type Store } from "../store/client.js";
-import { notifications, unreadCounters, type Notification } from "../store/entities/index.js";
+import * as notifications from "../store/entities/notification.js";
+import * as unreadCounters from "../store/entities/unread-counter.js";
+import type { Notification } from "../store/entities/index.js";
 import { appText, langOf } from "../notify/templates.js";
 import type { NoticeKind, NoticeParams } from "./audience.js";
 import { fail } from "./errors.js";

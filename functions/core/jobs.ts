@@ -11,7 +11,11 @@
  * run that loses the condition does nothing. Indexes only choose candidates; the writes decide.
  */
 import { getItem, queryAll, type Store } from "../store/client.js";
-import { claims, communities, communityList, wishes, type Claim, type Wish } from "../store/entities/index.js";
+import * as claims from "../store/entities/claim.js";
+import * as communities from "../store/entities/community.js";
+import * as communityList from "../store/entities/community-entry.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Claim, Wish } from "../store/entities/index.js";
 import { DomainError } from "./errors.js";
 import type { Log } from "./log.js";
 import type { Status } from "./model.js";
@@ -54,7 +58,7 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
       }
     };
     const community = await getItem(store, communities.key(id));
-    const alertHours: number = (community && communities.fromItem(community).settings.unclaimedAlertHours) ?? unclaimedAlertHours;
+    const alertHours: number = (community && communities.fromItem(community).settings?.unclaimedAlertHours) ?? unclaimedAlertHours;
 
     const open = await byStatus(store, id, "open");
     for (const wish of open) {

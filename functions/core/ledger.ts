@@ -1,5 +1,6 @@
 import { queryPage, type Store } from "../store/client.js";
-import { ledger, type LedgerEntry } from "../store/entities/index.js";
+import * as ledger from "../store/entities/ledger-entry.js";
+import type { LedgerEntry } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import * as Csv from "./csv.js";
 import { fail } from "./errors.js";

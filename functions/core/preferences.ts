@@ -5,7 +5,10 @@
  * member's categories become the filter policy of their subscription to it.
  */
 import { getMany, queryAll, type Store } from "../store/client.js";
-import { preferences, roles, users, type PreferencesRecord, type UserRecord } from "../store/entities/index.js";
+import * as preferences from "../store/entities/preferences.js";
+import * as roles from "../store/entities/role.js";
+import * as users from "../store/entities/user.js";
+import type { PreferencesRecord, UserRecord } from "../store/entities/index.js";
 import { noSubscriptions, type Subscriptions } from "../notify/subscriptions.js";
 import { langOf, type Lang } from "../notify/templates.js";
 import { defaultSmsKinds, type NoticeKind } from "./audience.js";

@@ -1,5 +1,7 @@
 import { getMany, queryAll, type Store } from "../store/client.js";
-import { branchTallies, memberTallies, roles } from "../store/entities/index.js";
+import * as branchTallies from "../store/entities/branch-tally.js";
+import * as memberTallies from "../store/entities/member-tally.js";
+import * as roles from "../store/entities/role.js";
 import * as Community from "./community.js";
 import { fail } from "./errors.js";
 import { hasRole, type Actor } from "./identity.js";

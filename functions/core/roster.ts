@@ -1,6 +1,10 @@
 import { ulid } from "ulid";
 import { getMany, putItem, putMany, queryAll, type Store, type TransactItem } from "../store/client.js";
-import { branches, phones, roles as roleItems, users, type Role as Membership, type UserRecord } from "../store/entities/index.js";
+import * as branches from "../store/entities/branch.js";
+import * as phones from "../store/entities/phone.js";
+import * as roleItems from "../store/entities/role.js";
+import * as users from "../store/entities/user.js";
+import type { Role as Membership, UserRecord } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import * as Csv from "./csv.js";
 import { fail } from "./errors.js";

@@ -1,5 +1,6 @@
 import { getItem, updateItem, type Store } from "../store/client.js";
-import { communities, type CommunityRecord } from "../store/entities/index.js";
+import * as communities from "../store/entities/community.js";
+import type { CommunityRecord } from "../store/entities/index.js";
 import { fail } from "./errors.js";
 import { hasRole, type Actor } from "./identity.js";
 

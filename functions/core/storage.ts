@@ -18,8 +18,6 @@ import {
 import type { KeyQuery } from "../store/expression.js";
 import { fail } from "./errors.js";
 
-const badCursor = () => fail("request.bad_cursor", "The cursor is not one this API gave out.");
-
 /** A transaction's outcome; one that lost to concurrent writers every time is `wish.busy`. */
 export async function write(store: Store, items: TransactItem[]): Promise<TransactOutcome> {
   try {
@@ -30,24 +28,16 @@ export async function write(store: Store, items: TransactItem[]): Promise<Transa
   }
 }
 
-/** A page of a list a client pages through with a cursor. */
-export async function page<T>(store: Store, query: KeyQuery, cursor: string | undefined, shape: (item: Item) => T): Promise<Page<T>> {
+/**
+ * A page of a list a client pages through with a cursor. With `fill`, a filtered list is read on
+ * until the page holds that many matches or the list ends.
+ */
+export async function page<T>(store: Store, query: KeyQuery, cursor: string | undefined, shape: (item: Item) => T, fill?: number): Promise<Page<T>> {
   try {
-    const out = await queryPage(store, query, cursor);
-    return { items: out.items.map(shape), cursor: out.cursor };
+    const { items, cursor: next } = await (fill ? queryFilled(store, query, fill, cursor) : queryPage(store, query, cursor));
+    return { items: items.map(shape), cursor: next };
   } catch (err) {
-    if (err instanceof BadCursor) badCursor();
-    throw err;
-  }
-}
-
-/** A page of a filtered list, full while matches remain. */
-export async function filledPage<T>(store: Store, query: KeyQuery, limit: number, cursor: string | undefined, shape: (item: Item) => T): Promise<Page<T>> {
-  try {
-    const out = await queryFilled(store, query, limit, cursor);
-    return { items: out.items.map(shape), cursor: out.cursor };
-  } catch (err) {
-    if (err instanceof BadCursor) badCursor();
+    if (err instanceof BadCursor) fail("request.bad_cursor", "The cursor is not one this API gave out.");
     throw err;
   }
 }

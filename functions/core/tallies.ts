@@ -1,8 +1,9 @@
 import type { TransactItem } from "../store/client.js";
-import { monthStats } from "../store/entities/index.js";
+import * as monthStats from "../store/entities/month-stats.js";
 import { monthOf } from "./period.js";
 
-export { addFigures, figureNames, figuresOf, monthField, type Figures, type MonthCounts } from "../store/entities/index.js";
+export { addFigures, figureNames, figuresOf, monthField, type Figures } from "../store/entities/figures.js";
+export type { MonthCounts } from "../store/entities/month-stats.js";
 
 const counted = { submit: "submitted", approve: "approved", reject: "rejected", cancel: "cancelled", expire: "expired" } as const;
 

@@ -1,13 +1,17 @@
 import { createHash, randomInt } from "node:crypto";
 import { ulid } from "ulid";
 import { getItem, getMany, queryAll, type Store, type TransactItem } from "../store/client.js";
-import { claims, events, idempotencyKeys, wishes, type Audience, type Claim, type LatLng, type Wish, type WishFields } from "../store/entities/index.js";
+import * as claims from "../store/entities/claim.js";
+import * as events from "../store/entities/event.js";
+import * as idempotencyKeys from "../store/entities/idempotency.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
 import { hasRole, maskPhone, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
 import { ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
-import { filledPage, page, write } from "./storage.js";
+import { page, write } from "./storage.js";
 
 export type { LatLng, Wish } from "../store/entities/index.js";
 
@@ -206,7 +210,7 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   const items: TransactItem[] = [wishes.create(wish), eventItem(wish, actor, "submit", "submitted", at), ...countStep(input.communityId, "submit", at)];
   if (idempotencyKey) {
     const nowSeconds = Math.floor(Date.parse(at) / 1000);
-    items.push(idempotencyKeys.take({ userId: actor.id, key: idempotencyKey, wishId: id, fingerprint, expiresAt: nowSeconds + idempotencyTtlSeconds }, nowSeconds));
+    items.push(idempotencyKeys.take(actor.id, idempotencyKey, { wishId: id, fingerprint, expiresAt: nowSeconds + idempotencyTtlSeconds }, nowSeconds));
   }
   const outcome = await write(store, items);
   if (!outcome.ok) {
@@ -307,7 +311,7 @@ export type ListQuery = { communityId?: string; status?: Status; mine?: boolean;
 export async function list(store: Store, actor: Actor, q: ListQuery) {
   const limit = q.limit ?? 20;
   if (q.mine) {
-    const own = await filledPage(store, wishes.ofOwner(actor.id, q.status), limit, q.cursor, wishes.fromItem);
+    const own = await page(store, wishes.ofOwner(actor.id, q.status), q.cursor, wishes.fromItem, limit);
     return { items: own.items.map((w) => present(w, ["owner"])), cursor: own.cursor };
   }
   if (!q.communityId) fail("request.invalid_query", "Say which wishes: mine=true, or a communityId.", { field: "communityId" });

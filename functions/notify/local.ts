@@ -1,6 +1,6 @@
 import { ulid } from "ulid";
 import { putItem, queryPage, type Store } from "../store/client.js";
-import { outbox } from "../store/entities/index.js";
+import * as outbox from "../store/entities/outbox.js";
 import { subscribersMatching } from "../core/preferences.js";
 import type { Message, Notifier } from "./notifier.js";
 

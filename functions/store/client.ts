@@ -12,8 +12,8 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { queryInput, type Key, type KeyOp, type KeyQuery, type PutOp, type QueryInput, type TransactItem, type UpdateOp } from "./expression.js";
-import { table, type IndexName } from "./table.js";
+import { queryInput, type Delete, type Key, type KeyQuery, type Put, type QueryInput, type TransactItem, type Update } from "./expression.js";
+import { table } from "./table.js";
 
 export type { Key, TransactItem } from "./expression.js";
 
@@ -28,20 +28,10 @@ export interface Store {
 }
 
 /** A cursor that this API never gave out, or that names no position in the list asked for. */
-export class BadCursor extends Error {
-  constructor() {
-    super("The cursor is not one this API gave out.");
-    this.name = "BadCursor";
-  }
-}
+export class BadCursor extends Error {}
 
 /** A transaction that kept colliding with concurrent ones after every retry. */
-export class Contended extends Error {
-  constructor() {
-    super("Many writes to the same items at the same moment.");
-    this.name = "Contended";
-  }
-}
+export class Contended extends Error {}
 
 export function createStore(table: string, config: DynamoDBClientConfig = {}): Store {
   const client = new DynamoDBClient(config);
@@ -67,39 +57,30 @@ export async function getMany(store: Store, keys: Key[]): Promise<Item[]> {
   return found;
 }
 
-const conditionFailed = (err: any) => err?.name === "ConditionalCheckFailedException";
-
-/** Writes an item; false when its condition did not hold (nothing was written). */
-export async function putItem(store: Store, op: PutOp): Promise<boolean> {
+/** The write's answer, or undefined when its condition did not hold (nothing was written). */
+async function conditional<T>(write: Promise<T>): Promise<T | undefined> {
   try {
-    await store.doc.send(new PutCommand({ ...op, TableName: store.table }));
-    return true;
-  } catch (err) {
-    if (conditionFailed(err)) return false;
+    return await write;
+  } catch (err: any) {
+    if (err?.name === "ConditionalCheckFailedException") return undefined;
     throw err;
   }
+}
+
+/** Writes an item; false when its condition did not hold. */
+export async function putItem(store: Store, { Put }: Put): Promise<boolean> {
+  return Boolean(await conditional(store.doc.send(new PutCommand({ ...Put, TableName: store.table }))));
 }
 
 /** Updates an item; `ok: false` when its condition did not hold, else the item as it now is. */
-export async function updateItem(store: Store, op: UpdateOp): Promise<{ ok: true; item: Item } | { ok: false }> {
-  try {
-    const out = await store.doc.send(new UpdateCommand({ ...op, TableName: store.table, ReturnValues: "ALL_NEW" }));
-    return { ok: true, item: out.Attributes ?? {} };
-  } catch (err) {
-    if (conditionFailed(err)) return { ok: false };
-    throw err;
-  }
+export async function updateItem(store: Store, { Update }: Update): Promise<{ ok: true; item: Item } | { ok: false }> {
+  const out = await conditional(store.doc.send(new UpdateCommand({ ...Update, TableName: store.table, ReturnValues: "ALL_NEW" })));
+  return out ? { ok: true, item: out.Attributes ?? {} } : { ok: false };
 }
 
 /** Deletes an item; false when its condition did not hold. */
-export async function deleteItem(store: Store, op: KeyOp): Promise<boolean> {
-  try {
-    await store.doc.send(new DeleteCommand({ ...op, TableName: store.table }));
-    return true;
-  } catch (err) {
-    if (conditionFailed(err)) return false;
-    throw err;
-  }
+export async function deleteItem(store: Store, { Delete }: Delete): Promise<boolean> {
+  return Boolean(await conditional(store.doc.send(new DeleteCommand({ ...Delete, TableName: store.table }))));
 }
 
 /** Unconditional writes in batches of 25, four at a time, until DynamoDB has taken every one. */
@@ -125,12 +106,9 @@ export interface Page<T> {
   cursor?: string;
 }
 
-type Query = KeyQuery | QueryInput;
-const inputOf = (q: Query): QueryInput => ("pk" in q ? queryInput(q) : q);
-
 /** One page of a query; the cursor is the opaque form of DynamoDB's LastEvaluatedKey. */
-export async function queryPage(store: Store, query: Query, cursor?: string): Promise<Page<Item>> {
-  const out = await send(store, inputOf(query), cursor ? decodeCursor(cursor) : undefined);
+export async function queryPage(store: Store, query: KeyQuery, cursor?: string): Promise<Page<Item>> {
+  const out = await send(store, queryInput(query), cursor ? decodeCursor(cursor) : undefined);
   return { items: out.Items ?? [], cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined };
 }
 
@@ -145,8 +123,8 @@ async function send(store: Store, input: QueryInput, start: Record<string, unkno
 }
 
 /** Every item of a query, following pages. For partitions the application keeps small (one wish). */
-export async function queryAll(store: Store, query: Query): Promise<Item[]> {
-  const input = inputOf(query);
+export async function queryAll(store: Store, query: KeyQuery): Promise<Item[]> {
+  const input = queryInput(query);
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -166,7 +144,9 @@ export async function queryAll(store: Store, query: Query): Promise<Item[]> {
  */
 export async function queryFilled(store: Store, query: KeyQuery, limit: number, cursor?: string, maxReads = 10): Promise<Page<Item>> {
   const input = queryInput({ ...query, limit: undefined });
-  const keyNames = keyAttributes(query.index);
+  const ix = query.index && table.indexes[query.index];
+  // A position in the query: the table's key, and the index's when it reads one.
+  const keyNames = [table.partitionKey, table.sortKey, ...(ix ? [ix.partitionKey, ix.sortKey] : [])];
   const items: Item[] = [];
   let start = cursor ? decodeCursor(cursor) : undefined;
   for (let read = 0; read < maxReads; read++) {
@@ -184,12 +164,6 @@ export async function queryFilled(store: Store, query: KeyQuery, limit: number, 
     if (!start || items.length === limit) break;
   }
   return { items, cursor: start ? encodeCursor(start) : undefined };
-}
-
-/** The attributes of a position in a query: the table's key, and the index's when it reads one. */
-function keyAttributes(index?: IndexName): string[] {
-  const own = [table.partitionKey, table.sortKey];
-  return index ? [...own, table.indexes[index].partitionKey, table.indexes[index].sortKey] : own;
 }
 
 export function encodeCursor(key: Record<string, unknown>): string {
@@ -232,10 +206,9 @@ export async function transact(store: Store, items: TransactItem[]): Promise<Tra
       return { ok: true };
     } catch (err: any) {
       const reasons: any[] = err?.name === "TransactionCanceledException" ? (err.CancellationReasons ?? []) : [];
-      const failed = reasons
-        .map((r, index) => ({ index, code: r?.Code, item: r?.Item ? unmarshall(r.Item) : undefined }))
-        .filter((r) => r.code === "ConditionalCheckFailed")
-        .map(({ index, item }) => ({ index, item }));
+      const failed: FailedCondition[] = reasons.flatMap((r, index) =>
+        r?.Code === "ConditionalCheckFailed" ? [{ index, item: r.Item ? unmarshall(r.Item) : undefined }] : [],
+      );
       if (failed.length) return { ok: false, failed };
       const conflict = reasons.some((r) => r?.Code === "TransactionConflict");
       if (!conflict) throw err;

@@ -57,7 +57,6 @@ const compare =
     `${p.name(path)} ${op} ${p.value(value)}`;
 
 export const eq = compare("=");
-export const ne = compare("<>");
 export const lt = compare("<");
 export const le = compare("<=");
 export const gt = compare(">");
@@ -68,16 +67,17 @@ export const oneOf = (path: string, values: readonly unknown[]): Condition => (p
   `${p.name(path)} IN (${values.map((v) => p.value(v)).join(", ")})`;
 
 type Part = Condition | false | undefined;
-export const and = (...parts: Part[]): Condition => (p) =>
-  parts
-    .filter((c): c is Condition => Boolean(c))
-    .map((c) => `(${c(p)})`)
-    .join(" AND ");
-export const or = (...parts: Part[]): Condition => (p) =>
-  parts
-    .filter((c): c is Condition => Boolean(c))
-    .map((c) => `(${c(p)})`)
-    .join(" OR ");
+const joined =
+  (op: string) =>
+  (...parts: Part[]): Condition =>
+  (p) =>
+    parts
+      .filter((c): c is Condition => Boolean(c))
+      .map((c) => `(${c(p)})`)
+      .join(op);
+/** Parts that are false or undefined are left out: a condition that applies only sometimes reads inline. */
+export const and = joined(" AND ");
+export const or = joined(" OR ");
 
 /**
  * What an update does to an item. `set` skips undefined values (an absent optional field stays
@@ -128,37 +128,34 @@ export interface KeyOp {
   ExpressionAttributeValues?: Record<string, unknown>;
 }
 
-const conditionOf = (when: Condition | undefined, p: Placeholders) => (when ? { ConditionExpression: when(p) } : {});
+export type Put = { Put: PutOp };
+export type Update = { Update: UpdateOp };
+export type Delete = { Delete: KeyOp };
+/** One item of a transaction, in the SDK's shape less the table name (the store adds it); single writes take the same. */
+export type TransactItem = Put | Update | Delete | { ConditionCheck: KeyOp & { ConditionExpression: string } };
 
-export function putOp(item: Attributes, when?: Condition): PutOp {
+/** The condition and the placeholders of one operation; an absent condition stays undefined, which the SDK leaves out. */
+function guarded<T>(when: Condition | undefined, build: (p: Placeholders) => T) {
   const p = new Placeholders();
-  const condition = conditionOf(when, p);
-  return { Item: item, ...condition, ...p.maps() };
+  const op = build(p);
+  return { ...op, ConditionExpression: when?.(p), ...p.maps() };
 }
-
-export function updateOp(key: Key, changes: Changes, when?: Condition): UpdateOp {
-  const p = new Placeholders();
-  const UpdateExpression = updateExpression(changes, p);
-  return { Key: key, UpdateExpression, ...conditionOf(when, p), ...p.maps() };
-}
-
-export function keyOp(key: Key, when?: Condition): KeyOp {
-  const p = new Placeholders();
-  return { Key: key, ...conditionOf(when, p), ...p.maps() };
-}
-
-/** One item of a transaction, in the SDK's shape less the table name (the store adds it). */
-export type TransactItem = { Put: PutOp } | { Update: UpdateOp } | { Delete: KeyOp } | { ConditionCheck: KeyOp & { ConditionExpression: string } };
 
 export const tx = {
-  put: (item: Attributes, when?: Condition): TransactItem => ({ Put: putOp(item, when) }),
-  update: (key: Key, changes: Changes, when?: Condition): TransactItem => ({ Update: updateOp(key, changes, when) }),
-  delete: (key: Key, when?: Condition): TransactItem => ({ Delete: keyOp(key, when) }),
-  check: (key: Key, when: Condition): TransactItem => ({ ConditionCheck: keyOp(key, when) as KeyOp & { ConditionExpression: string } }),
+  put: (item: Attributes, when?: Condition): Put => ({ Put: guarded(when, () => ({ Item: item })) }),
+  update: (key: Key, changes: Changes, when?: Condition): Update => ({
+    Update: guarded(when, (p) => ({ Key: key, UpdateExpression: updateExpression(changes, p) })),
+  }),
+  delete: (key: Key, when?: Condition): Delete => ({ Delete: guarded(when, () => ({ Key: key })) }),
+  check: (key: Key, when: Condition): TransactItem => ({ ConditionCheck: guarded(when, () => ({ Key: key })) as KeyOp & { ConditionExpression: string } }),
 };
 
-/** A sort key range: a prefix, an inclusive range, or everything below a bound. */
-export type SortRange = { beginsWith: string } | { between: readonly [string, string] } | { below: string };
+/** A range of sort keys, rendered with the sort key's placeholder. */
+export type SortRange = (sk: string, p: Placeholders) => string;
+export const beginsWith = (prefix: string): SortRange => (sk, p) => `begins_with(${sk}, ${p.value(prefix)})`;
+/** Both ends included. */
+export const between = (from: string, to: string): SortRange => (sk, p) => `${sk} BETWEEN ${p.value(from)} AND ${p.value(to)}`;
+export const below = (bound: string): SortRange => (sk, p) => `${sk} < ${p.value(bound)}`;
 
 export interface KeyQuery {
   /** the table's own key when absent */
@@ -180,21 +177,16 @@ export type QueryInput = Omit<QueryCommandInput, "TableName" | "ExclusiveStartKe
 export function queryInput(q: KeyQuery): QueryInput {
   const p = new Placeholders();
   const keys = q.index ? table.indexes[q.index] : { partitionKey: table.partitionKey, sortKey: table.sortKey };
-  let key = `${p.name(keys.partitionKey)} = ${p.value(q.pk)}`;
-  const sk = q.sk ? p.name(keys.sortKey) : "";
-  if (q.sk && "beginsWith" in q.sk) key += ` AND begins_with(${sk}, ${p.value(q.sk.beginsWith)})`;
-  if (q.sk && "between" in q.sk) key += ` AND ${sk} BETWEEN ${p.value(q.sk.between[0])} AND ${p.value(q.sk.between[1])}`;
-  if (q.sk && "below" in q.sk) key += ` AND ${sk} < ${p.value(q.sk.below)}`;
-  const filter = q.filter ? { FilterExpression: q.filter(p) } : {};
-  const projection = q.project ? { ProjectionExpression: q.project.map((a) => p.name(a)).join(", ") } : {};
+  const pk = `${p.name(keys.partitionKey)} = ${p.value(q.pk)}`;
+  // Options left undefined are left out of the request by the SDK.
   return {
-    ...(q.index ? { IndexName: q.index } : {}),
-    KeyConditionExpression: key,
-    ...filter,
-    ...projection,
+    IndexName: q.index,
+    KeyConditionExpression: q.sk ? `${pk} AND ${q.sk(p.name(keys.sortKey), p)}` : pk,
+    FilterExpression: q.filter?.(p),
+    ProjectionExpression: q.project?.map((a) => p.name(a)).join(", "),
+    ScanIndexForward: q.forward,
+    Limit: q.limit,
+    ConsistentRead: q.consistent,
     ...p.maps(),
-    ...(q.forward === false ? { ScanIndexForward: false } : {}),
-    ...(q.limit ? { Limit: q.limit } : {}),
-    ...(q.consistent ? { ConsistentRead: true } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * stream hands it to the handler after any restart: the handler finishes the crediting, and
  * nobody has to know to press verify again. Handing the same event twice credits nobody twice.
  */
+import { beginsWith } from "../../functions/store/expression.js";
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,7 +87,7 @@ describe("a close cut off between its transactions", () => {
     expect((await getItem(api.store, Keys.communityTally(c.id)))?.entries).toBe(firstChunk);
 
     const verifyEvent = (
-      await queryAll(api.store, { KeyConditionExpression: "pk = :pk AND begins_with(sk, :e)", ExpressionAttributeValues: { ":pk": Keys.wish(wish.id).pk, ":e": "E#" } })
+      await queryAll(api.store, { pk: Keys.wish(wish.id).pk, sk: beginsWith("E#") })
     ).find((e) => e.kind === "verify")!;
     const handler = createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} });
     // Handed twice, as an at-least-once stream may after a restart.

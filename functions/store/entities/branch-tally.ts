@@ -1,5 +1,5 @@
 import type { Item } from "../client.js";
-import { tx, type KeyQuery, type TransactItem } from "../expression.js";
+import { beginsWith, tx, type KeyQuery, type TransactItem } from "../expression.js";
 import { tallyChanges, type Figures } from "./figures.js";
 import { shapeOf } from "./item.js";
 
@@ -13,10 +13,10 @@ export interface BranchTally {
 }
 
 export const key = (communityId: string, branchId: string) => ({ pk: `CT#${communityId}`, sk: `B#${branchId}` });
-export const fromItem = (item: Item) => shapeOf<BranchTally>(item);
+export const fromItem: (item: Item) => BranchTally = shapeOf;
 
 export const add = (communityId: string, branchId: string, month: string, figures: Figures): TransactItem =>
   tx.update(key(communityId, branchId), tallyChanges(month, figures, { type: "branch-tally", communityId, branchId }));
 
 /** Every branch tally of a community. */
-export const ofCommunity = (communityId: string): KeyQuery => ({ pk: `CT#${communityId}`, sk: { beginsWith: "B#" } });
+export const ofCommunity = (communityId: string): KeyQuery => ({ pk: `CT#${communityId}`, sk: beginsWith("B#") });

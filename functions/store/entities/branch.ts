@@ -1,5 +1,6 @@
 import type { Item } from "../client.js";
-import { notExists, putOp, tx, type PutOp, type TransactItem } from "../expression.js";
+import { notExists, tx, type Put, type TransactItem } from "../expression.js";
+import { shapeOf } from "./item.js";
 
 export interface Branch {
   id: string;
@@ -10,9 +11,9 @@ export interface Branch {
 export const prefix = "B#";
 export const key = (communityId: string, id: string) => ({ pk: `C#${communityId}`, sk: `${prefix}${id}` });
 export const toItem = (b: Branch): Item => ({ ...key(b.communityId, b.id), type: "branch", ...b });
-export const fromItem = (item: Item): Branch => ({ id: item.id, communityId: item.communityId, name: item.name });
-export const isBranch = (item: Item) => typeof item.sk === "string" && item.sk.startsWith(prefix);
+export const fromItem: (item: Item) => Branch = shapeOf;
+export const isBranch = (item: Item) => item.sk.startsWith(prefix);
 
 export const create = (b: Branch): TransactItem => tx.put(toItem(b));
 /** A branch made on the fly (by an import) never replaces one of the same id. */
-export const add = (b: Branch): PutOp => putOp(toItem(b), notExists("pk"));
+export const add = (b: Branch): Put => tx.put(toItem(b), notExists("pk"));

@@ -1,6 +1,6 @@
 import type { Item } from "../client.js";
-import { notExists, putOp, type KeyQuery, type PutOp } from "../expression.js";
-import { pick, shapeOf, type Decided, type Proven } from "./item.js";
+import { beginsWith, notExists, tx, type KeyQuery, type Put } from "../expression.js";
+import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 export interface CertificateEntry {
   wishId: string;
@@ -35,16 +35,18 @@ export interface Certificate {
 
 export const key = (number: string) => ({ pk: `CERT#${number}`, sk: "CERT" });
 export const byMemberKey = (memberId: string, issuedAt: string, number: string) => ({ gsi2pk: `U#${memberId}`, gsi2sk: `CE#${issuedAt}#${number}` });
-export const fromItem = (item: Item) => shapeOf<Certificate>(item);
+export const fromItem: (item: Item) => Certificate = shapeOf;
 
 /** Numbers are random: one that exists already is never overwritten. */
-export const create = (c: Certificate): PutOp =>
-  putOp({ ...key(c.number), ...byMemberKey(c.memberId, c.issuedAt, c.number), type: "certificate", ...c }, notExists("pk"));
+export const create = (c: Certificate): Put => tx.put({ ...key(c.number), ...byMemberKey(c.memberId, c.issuedAt, c.number), type: "certificate", ...c }, notExists("pk"));
 
 /** A member's certificates, newest first. */
-export const ofMember = (memberId: string, limit: number): KeyQuery => ({ index: "byUser", pk: `U#${memberId}`, sk: { beginsWith: "CE#" }, forward: false, limit });
+export const ofMember = (memberId: string, limit: number): KeyQuery => ({ index: "byUser", pk: `U#${memberId}`, sk: beginsWith("CE#"), forward: false, limit });
 
-const shown = ["number", "memberId", "memberName", "communityId", "communityName", "from", "to", "totalMinutes", "entries", "verifiers", "issuedAt", "issuedBy"] as const satisfies readonly (keyof Certificate)[];
+const shown = fields(`
+  number memberId memberName communityId communityName from to totalMinutes entries verifiers issuedAt
+  issuedBy
+`) satisfies (keyof Certificate)[];
 export type PresenterCovers = Proven<Decided<Certificate, (typeof shown)[number]>>;
 
 /** For anyone who holds the number: nothing in it identifies anyone by phone. */

@@ -1,6 +1,6 @@
 import type { Item } from "../client.js";
-import { and, exists, lt, notExists, or, tx, updateOp, type KeyQuery, type TransactItem, type UpdateOp } from "../expression.js";
-import { pick, shapeOf, type Decided, type Proven } from "./item.js";
+import { and, beginsWith, exists, lt, notExists, or, tx, type KeyQuery, type TransactItem, type Update } from "../expression.js";
+import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 export interface Arrival {
   at: string;
@@ -40,8 +40,8 @@ export const toItem = (claim: Claim): Item => ({
   type: "claim",
   ...claim,
 });
-export const fromItem = (item: Item) => shapeOf<Claim>(item);
-export const isClaim = (item: Item) => typeof item.sk === "string" && item.sk.startsWith(prefix);
+export const fromItem: (item: Item) => Claim = shapeOf;
+export const isClaim = (item: Item) => item.sk.startsWith(prefix);
 
 /** A member takes a place: never twice on the same wish. */
 export const create = (claim: Claim): TransactItem => tx.put(toItem(claim), notExists("pk"));
@@ -65,33 +65,23 @@ export const depart = (wishId: string, memberId: string, departure: Departure, s
   );
 
 /** Counts a wrong handshake code, under a condition, so racing tries cannot pass the limit. */
-export const wrongCode = (wishId: string, memberId: string, maxTries: number): UpdateOp =>
-  updateOp(key(wishId, memberId), { add: { codeTries: 1 } }, and(exists("pk"), notExists("checkOut"), codeOpen(maxTries)));
+export const wrongCode = (wishId: string, memberId: string, maxTries: number): Update => tx.update(key(wishId, memberId), { add: { codeTries: 1 } }, and(exists("pk"), notExists("checkOut"), codeOpen(maxTries)));
 
 /** Notes the reminder to a volunteer who has not checked in: once per claim. */
 export const reminded = (wishId: string, memberId: string, at: string): TransactItem =>
   tx.update(key(wishId, memberId), { set: { remindedAt: at } }, and(exists("pk"), notExists("checkIn"), notExists("remindedAt")));
 
 /** The active claims of a wish, read consistently. */
-export const ofWish = (wishId: string): KeyQuery => ({ pk: `W#${wishId}`, sk: { beginsWith: prefix }, consistent: true });
+export const ofWish = (wishId: string): KeyQuery => ({ pk: `W#${wishId}`, sk: beginsWith(prefix), consistent: true });
 /** Claims of a wish whose volunteer has neither checked in nor been reminded. */
 export const absentees = (wishId: string): KeyQuery => ({ ...ofWish(wishId), filter: and(notExists("checkIn"), notExists("remindedAt")) });
 /** A member's active claims, newest first. */
-export const ofMember = (memberId: string, limit: number): KeyQuery => ({ index: "byUser", pk: `U#${memberId}`, sk: { beginsWith: prefix }, forward: false, limit });
+export const ofMember = (memberId: string, limit: number): KeyQuery => ({ index: "byUser", pk: `U#${memberId}`, sk: beginsWith(prefix), forward: false, limit });
 
-const shown = [
-  "wishId",
-  "communityId",
-  "memberId",
-  "memberName",
-  "branchId",
-  "claimedAt",
-  "dispatchedBy",
-  "checkIn",
-  "checkOut",
-  "codeTries",
-  "remindedAt",
-] as const satisfies readonly (keyof Claim)[];
+const shown = fields(`
+  wishId communityId memberId memberName branchId claimedAt dispatchedBy checkIn checkOut codeTries
+  remindedAt
+`) satisfies (keyof Claim)[];
 export type PresenterCovers = Proven<Decided<Claim, (typeof shown)[number]>>;
 
 /** A claim as the wish's readers see it. */

@@ -13,7 +13,7 @@ export interface CommunityTally {
 }
 
 export const key = (communityId: string) => ({ pk: `CT#${communityId}`, sk: "C" });
-export const fromItem = (item: Item) => shapeOf<CommunityTally>(item);
+export const fromItem: (item: Item) => CommunityTally = shapeOf;
 
 export const add = (communityId: string, adds: Record<string, number>): TransactItem =>
   tx.update(key(communityId), { set: { type: "community-tally", communityId }, add: adds });

@@ -1,14 +1,23 @@
 import type { Item } from "../client.js";
 
 /** The attributes that place an item in the table and its indexes, and its kind: never part of its shape. */
-const placement = new Set(["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "type"]);
+const placement = /^(pk|sk|gsi\d(pk|sk)|type)$/;
 
 /** An item read from the table as its entity's shape: the typed form starts here. */
 export function shapeOf<T>(item: Item): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!placement.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(item)) if (!placement.test(k)) out[k] = v;
   return out as T;
 }
+
+/** The names in a list separated by spaces and line breaks, as a union type. */
+type OneLine<S extends string> = S extends `${infer A}\n${infer B}` ? OneLine<`${A} ${B}`> : S;
+type Words<S extends string, Found = never> = S extends `${infer Head} ${infer Tail}`
+  ? Words<Tail, Found | (Head extends "" ? never : Head)>
+  : Found | (S extends "" ? never : S);
+
+/** A presenter's list of fields as one string of names; where it is used, each is checked to be a key of the shape. */
+export const fields = <S extends string>(names: S) => names.trim().split(/\s+/) as Words<OneLine<S>>[];
 
 /** The fields of `value` named in `fields`, in that order; absent ones stay absent. */
 export function pick<T extends object, K extends keyof T>(value: T, fields: readonly K[]): Pick<T, K> {

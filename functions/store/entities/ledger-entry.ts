@@ -1,7 +1,7 @@
 import type { Item } from "../client.js";
-import { notExists, tx, type KeyQuery, type TransactItem } from "../expression.js";
+import { beginsWith, between, notExists, tx, type KeyQuery, type TransactItem } from "../expression.js";
 import type { LatLng } from "./wish.js";
-import { pick, shapeOf, type Decided, type Proven } from "./item.js";
+import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 /** A volunteer's record of one wish, written once by its verification: what a certificate lists. */
 export interface LedgerEntry {
@@ -48,50 +48,28 @@ export const toItem = (e: LedgerEntry): Item => ({
   type: "ledger",
   ...e,
 });
-export const fromItem = (item: Item) => shapeOf<LedgerEntry>(item);
-export const isEntry = (item: Item) => typeof item.sk === "string" && item.sk.startsWith(prefix);
+export const fromItem: (item: Item) => LedgerEntry = shapeOf;
+export const isEntry = (item: Item) => item.sk.startsWith(prefix);
 
 /** Written once: a retried close never credits twice. */
 export const create = (e: LedgerEntry): TransactItem => tx.put(toItem(e), notExists("pk"));
 
 /** A member's entries. */
-export const ofMember = (memberId: string): KeyQuery => ({ pk: `U#${memberId}`, sk: { beginsWith: prefix } });
+export const ofMember = (memberId: string): KeyQuery => ({ pk: `U#${memberId}`, sk: beginsWith(prefix) });
 /** A member's entries and their tallies per community (`HL#…` then `HT#…`): one range of the partition. */
-export const withTallies = (memberId: string): KeyQuery => ({ pk: `U#${memberId}`, sk: { between: [prefix, "HT$"] } });
+export const withTallies = (memberId: string): KeyQuery => ({ pk: `U#${memberId}`, sk: between(prefix, "HT$") });
 /** A community's entries verified between two instants, oldest first. */
 export const ofCommunity = (communityId: string, from: string, to: string): KeyQuery => ({
   index: "byCommunity",
   pk: byCommunityKey(communityId, "", "", "").gsi3pk,
-  sk: { between: [from, `${to}~`] },
+  sk: between(from, `${to}~`),
 });
 
-const shown = [
-  "memberId",
-  "memberName",
-  "communityId",
-  "communityName",
-  "branchId",
-  "branchName",
-  "wishId",
-  "category",
-  "content",
-  "place",
-  "location",
-  "start",
-  "end",
-  "minutes",
-  "measuredMinutes",
-  "reason",
-  "signedByResident",
-  "claimedAt",
-  "onTime",
-  "residentRating",
-  "staffRating",
-  "verifierId",
-  "verifierName",
-  "verifiedAt",
-  "month",
-] as const satisfies readonly (keyof LedgerEntry)[];
+const shown = fields(`
+  memberId memberName communityId communityName branchId branchName wishId category content place
+  location start end minutes measuredMinutes reason signedByResident claimedAt onTime residentRating
+  staffRating verifierId verifierName verifiedAt month
+`) satisfies (keyof LedgerEntry)[];
 export type PresenterCovers = Proven<Decided<LedgerEntry, (typeof shown)[number]>>;
 
 /** An entry as the member and their community's staff see it. */

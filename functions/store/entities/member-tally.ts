@@ -16,8 +16,8 @@ export interface MemberTally {
 
 export const prefix = "HT#";
 export const key = (memberId: string, communityId: string) => ({ pk: `U#${memberId}`, sk: `${prefix}${communityId}` });
-export const fromItem = (item: Item) => shapeOf<MemberTally>(item);
-export const isMemberTally = (item: Item) => typeof item.sk === "string" && item.sk.startsWith(prefix);
+export const fromItem: (item: Item) => MemberTally = shapeOf;
+export const isMemberTally = (item: Item) => item.sk.startsWith(prefix);
 
 /** The member's name and branch as the claim had them, set with every move. */
 export const labels = (claim: { memberId: string; communityId: string; memberName: string; branchId?: string }) => ({

@@ -1,5 +1,5 @@
 import type { Item } from "../client.js";
-import { tx, type KeyQuery, type TransactItem } from "../expression.js";
+import { beginsWith, between, tx, type KeyQuery, type TransactItem } from "../expression.js";
 import type { Figures } from "./figures.js";
 import { shapeOf } from "./item.js";
 
@@ -30,7 +30,7 @@ export interface MonthStats extends MonthCounts {
 
 export const prefix = "S#";
 export const key = (communityId: string, month: string) => ({ pk: `CT#${communityId}`, sk: `${prefix}${month}` });
-export const fromItem = (item: Item) => shapeOf<MonthStats>(item);
+export const fromItem: (item: Item) => MonthStats = shapeOf;
 
 /** Counters added, durations appended for the medians. */
 export function add(communityId: string, month: string, counts: MonthCounts, durations: { toClaim?: number; toClose?: number } = {}): TransactItem {
@@ -44,7 +44,7 @@ export function add(communityId: string, month: string, counts: MonthCounts, dur
 }
 
 /** A community's months from `first` to `last` (both included), or all of them. */
-export const between = (communityId: string, range?: { first: string; last: string }): KeyQuery => ({
+export const months = (communityId: string, range?: { first: string; last: string }): KeyQuery => ({
   pk: `CT#${communityId}`,
-  sk: range ? { between: [key(communityId, range.first).sk, key(communityId, range.last).sk] } : { beginsWith: prefix },
+  sk: range ? between(key(communityId, range.first).sk, key(communityId, range.last).sk) : beginsWith(prefix),
 });

@@ -1,5 +1,6 @@
 import type { Item } from "../client.js";
-import { putOp, type KeyQuery, type PutOp } from "../expression.js";
+import { tx, type KeyQuery, type Put } from "../expression.js";
+import { shapeOf } from "./item.js";
 
 /** A message the local notifier delivered (local runs only), kept a week (TTL). */
 export interface OutboxMessage {
@@ -12,6 +13,6 @@ export interface OutboxMessage {
 }
 
 export const key = (to: string, id: string) => ({ pk: `OUT#${to}`, sk: id });
-export const put = (id: string, m: OutboxMessage): PutOp => putOp({ ...key(m.to, id), type: "outbox", ...m });
-export const fromItem = (item: Item): OutboxMessage => ({ to: item.to, channel: item.channel, kind: item.kind, text: item.text, at: item.at, expiresAt: item.expiresAt });
+export const put = (id: string, m: OutboxMessage): Put => tx.put({ ...key(m.to, id), type: "outbox", ...m });
+export const fromItem: (item: Item) => OutboxMessage = shapeOf;
 export const newest = (to: string, limit: number): KeyQuery => ({ pk: key(to, "").pk, forward: false, limit });

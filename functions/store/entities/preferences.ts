@@ -1,5 +1,6 @@
 import type { Item } from "../client.js";
 import { tx, type TransactItem } from "../expression.js";
+import { shapeOf } from "./item.js";
 
 export interface PreferencesRecord {
   userId: string;
@@ -11,12 +12,6 @@ export interface PreferencesRecord {
 }
 
 export const key = (userId: string) => ({ pk: `U#${userId}`, sk: "PREF" });
-export const fromItem = (item: Item): PreferencesRecord => ({
-  userId: item.userId,
-  sms: item.sms,
-  categories: item.categories,
-  subscriptionArn: item.subscriptionArn,
-  updatedAt: item.updatedAt,
-});
+export const fromItem: (item: Item) => PreferencesRecord = shapeOf;
 export const isPreferences = (item: Item) => item.sk === "PREF";
 export const put = (p: PreferencesRecord): TransactItem => tx.put({ ...key(p.userId), type: "preferences", ...p });

@@ -1,6 +1,6 @@
 import type { Role as RoleName } from "../../core/model.js";
 import type { Item } from "../client.js";
-import { contains, eq, notExists, putOp, tx, type KeyQuery, type PutOp, type TransactItem } from "../expression.js";
+import { contains, eq, notExists, tx, type KeyQuery, type Put, type TransactItem } from "../expression.js";
 import { shapeOf } from "./item.js";
 
 /** A person's roles in one community, with their name and branch so a community's people list from one index query. */
@@ -17,11 +17,11 @@ export const key = (userId: string, communityId: string) => ({ pk: `U#${userId}`
 export const byCommunityKey = (communityId: string, userId: string) => ({ gsi3pk: `C#${communityId}#U`, gsi3sk: userId });
 
 export const toItem = (r: Role): Item => ({ ...key(r.userId, r.communityId), ...byCommunityKey(r.communityId, r.userId), type: "role", ...r });
-export const fromItem = (item: Item) => shapeOf<Role>(item);
-export const isRole = (item: Item) => typeof item.sk === "string" && item.sk.startsWith(prefix);
+export const fromItem: (item: Item) => Role = shapeOf;
+export const isRole = (item: Item) => item.sk.startsWith(prefix);
 
 /** Appoints, replacing whatever roles the person held there. */
-export const put = (r: Role): PutOp => putOp(toItem(r));
+export const put = (r: Role): Put => tx.put(toItem(r));
 
 /**
  * Writes a membership read as `was` (or a new one when absent) only if it has not changed since:

@@ -1,5 +1,6 @@
 import type { Item } from "../client.js";
-import { exists, notExists, tx, type KeyQuery, type TransactItem } from "../expression.js";
+import { between, exists, notExists, tx, type KeyQuery, type TransactItem } from "../expression.js";
+import { shapeOf } from "./item.js";
 
 export interface UserRecord {
   id: string;
@@ -12,9 +13,7 @@ export interface UserRecord {
 
 export const key = (id: string) => ({ pk: `U#${id}`, sk: "U" });
 export const toItem = (u: UserRecord): Item => ({ ...key(u.id), type: "user", ...u });
-export function fromItem(item: Item): UserRecord {
-  return { id: item.id, phone: item.phone, name: item.name, lang: item.lang ?? "zh-CN", ...(item.admin ? { admin: true } : {}) };
-}
+export const fromItem: (item: Item) => UserRecord = shapeOf;
 export const isUser = (item: Item) => item.sk === "U";
 
 export const create = (u: UserRecord): TransactItem => tx.put(toItem(u), notExists("pk"));
@@ -22,4 +21,4 @@ export const create = (u: UserRecord): TransactItem => tx.put(toItem(u), notExis
 export const setLang = (id: string, lang: UserRecord["lang"]): TransactItem => tx.update(key(id), { set: { lang } }, exists("pk"));
 
 /** The user and their roles (`R#…` sorts before `U`): one range of the partition. */
-export const withRoles = (id: string): KeyQuery => ({ pk: key(id).pk, sk: { between: ["R#", "U"] } });
+export const withRoles = (id: string): KeyQuery => ({ pk: key(id).pk, sk: between("R#", "U") });

@@ -1,7 +1,7 @@
 import type { CategoryCode, Status } from "../../core/model.js";
 import type { Item } from "../client.js";
-import { and, eq, exists, le, notExists, oneOf, tx, type Condition, type KeyQuery, type TransactItem } from "../expression.js";
-import { pick, shapeOf, type Decided, type Proven } from "./item.js";
+import { and, beginsWith, below, eq, exists, le, notExists, oneOf, tx, type Condition, type KeyQuery, type TransactItem } from "../expression.js";
+import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 export interface LatLng {
   lat: number;
@@ -78,7 +78,7 @@ export function toItem(wish: Wish): Item {
   };
 }
 
-export const fromItem = (item: Item) => shapeOf<Wish>(item);
+export const fromItem: (item: Item) => Wish = shapeOf;
 export const isWish = (item: Item) => item.sk === "W";
 
 export const create = (wish: Wish): TransactItem => tx.put(toItem(wish), notExists("pk"));
@@ -146,7 +146,7 @@ export const partition = (id: string): KeyQuery => ({ pk: key(id).pk });
 export const ofOwner = (ownerId: string, status?: Status): KeyQuery => ({
   index: "byUser",
   pk: `U#${ownerId}`,
-  sk: { beginsWith: "W#" },
+  sk: beginsWith("W#"),
   forward: false,
   filter: status && eq("status", status),
 });
@@ -154,7 +154,7 @@ export const ofOwner = (ownerId: string, status?: Status): KeyQuery => ({
 export const inStatus = (communityId: string, status: Status, opts: { newestFirst?: boolean; createdBefore?: string } = {}): KeyQuery => ({
   index: "byStatus",
   pk: byStatusKey(communityId, status, "", "").gsi1pk,
-  sk: opts.createdBefore ? { below: opts.createdBefore } : undefined,
+  sk: opts.createdBefore ? below(opts.createdBefore) : undefined,
   forward: !opts.newestFirst,
 });
 /** A community's wishes, newest first. */
@@ -164,49 +164,13 @@ export const ofCommunity = (communityId: string): KeyQuery => ({ index: "byCommu
 export type Audience = "owner" | "staff" | "claimant" | "member" | "system";
 
 /** What everyone who may see the wish at all sees. */
-const shown = [
-  "id",
-  "communityId",
-  "category",
-  "title",
-  "description",
-  "address",
-  "location",
-  "window",
-  "ownerId",
-  "ownerName",
-  "status",
-  "version",
-  "slots",
-  "claimed",
-  "createdAt",
-  "updatedAt",
-  "estimatedMinutes",
-  "deadline",
-  "approvedAt",
-  "approvedBy",
-  "alertedAt",
-  "firstClaimedAt",
-  "rejectReason",
-  "startedAt",
-  "completedAt",
-  "completionNote",
-  "completedBy",
-  "rating",
-  "comment",
-  "confirmedBy",
-  "confirmedAt",
-  "autoConfirmed",
-  "disputeReason",
-  "cancelReason",
-  "cancelledAt",
-  "expiredAt",
-  "closedAt",
-  "verifiedBy",
-  "verifierName",
-  "staffRating",
-  "crediting",
-] as const satisfies readonly (keyof Wish)[];
+const shown = fields(`
+  id communityId category title description address location window ownerId ownerName status version
+  slots claimed createdAt updatedAt estimatedMinutes deadline approvedAt approvedBy alertedAt
+  firstClaimedAt rejectReason startedAt completedAt completionNote completedBy rating comment
+  confirmedBy confirmedAt autoConfirmed disputeReason cancelReason cancelledAt expiredAt closedAt
+  verifiedBy verifierName staffRating crediting
+`) satisfies (keyof Wish)[];
 /** Only the resident and staff see the handshake code; they and the volunteers holding a claim see the full phone. */
 export type PresenterCovers = Proven<Decided<Wish, (typeof shown)[number], "handshakeCode" | "contactPhone">>;
 
