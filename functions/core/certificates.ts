@@ -30,7 +30,12 @@ export const serviceDay = (entry: LedgerEntry) => dayOf(entry.start ?? entry.ver
  * stores it, entries and all, so its number verifies exactly what was printed. The member may
  * ask for their own; staff for any member of their community.
  */
-export async function issue(store: Store, actor: Actor, memberId: string, input: { communityId?: string; from: string; to: string }): Promise<Certificate> {
+export async function issue(
+  store: Store,
+  actor: Actor,
+  memberId: string,
+  input: { communityId?: string; from: string; to: string },
+): Promise<Certificate> {
   await mayReadHours(store, actor, memberId);
   const record = (await queryAll(store, ledger.ofMember(memberId))).map(ledger.fromItem);
   const inRange = record.filter((e) => serviceDay(e) >= input.from && serviceDay(e) <= input.to);

@@ -51,7 +51,15 @@ async function takePlaces(store: Store, actor: Actor, read: Wish, members: Volun
     const { item: counter, to } = wishes.takePlaces(wish, members.length, at);
     const dispatchedBy = kind === "dispatch" ? actor.id : undefined;
     const taken = members.map((m) =>
-      claims.create({ wishId: wish.id, communityId: wish.communityId, memberId: m.id, memberName: m.name, branchId: m.branchId, claimedAt: at, dispatchedBy }),
+      claims.create({
+        wishId: wish.id,
+        communityId: wish.communityId,
+        memberId: m.id,
+        memberName: m.name,
+        branchId: m.branchId,
+        claimedAt: at,
+        dispatchedBy,
+      }),
     );
     const note = kind === "dispatch" ? members.map((m) => m.name).join("、") : undefined;
     const event = eventItem(wish, actor, kind, to, at, { note, data: { memberIds: members.map((m) => m.id) } });

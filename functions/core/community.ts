@@ -67,7 +67,7 @@ export async function appoint(
   store: Store,
   input: { communityId: string; userId: string; name: string; roles: Role[]; branchId?: string },
 ) {
-  await putItem(store, roles.put({ userId: input.userId, communityId: input.communityId, name: input.name, roles: input.roles, branchId: input.branchId }));
+  await putItem(store, roles.put(input));
 }
 
 /** A community's people with their roles and branch, from the community index. */

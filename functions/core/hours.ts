@@ -290,7 +290,9 @@ export async function resumeCrediting(store: Store, id: string) {
     if (!wish.crediting) return;
     const { chunks, done } = wish.crediting;
     const verifyEvent = events.filter((e) => e.kind === "verify").at(-1)!;
-    const decided = new Map<string, { minutes: number; measuredMinutes: number | null }>(verifyEvent.data?.credits.map((c: any) => [c.memberId, c]));
+    const decided = new Map<string, { minutes: number; measuredMinutes: number | null }>(
+      verifyEvent.data?.credits.map((c: any) => [c.memberId, c]),
+    );
     const adjusted = new Set<string>(verifyEvent.data?.adjusted ?? []);
     const credits: Credit[] = claims.map((claim) => {
       const c = decided.get(claim.memberId)!;
@@ -300,7 +302,8 @@ export async function resumeCrediting(store: Store, id: string) {
     const community = await Community.fromId(store, wish.communityId);
     const at = wish.closedAt as string;
     const month = monthOf(at);
-    const ctx = { wish, community, verifier: { id: wish.verifiedBy!, name: wish.verifierName! }, reason: verifyEvent.data?.reason, at, month };
+    const verifier = { id: wish.verifiedBy!, name: wish.verifierName! };
+    const ctx = { wish, community, verifier, reason: verifyEvent.data?.reason, at, month };
     const chunk = chunkItems(ctx, credits.slice(start, start + chunks[done]));
     const last = done + 1 === chunks.length;
     // Not committed means another caller moved on meanwhile: the next round reads where it stopped.

@@ -105,7 +105,8 @@ export async function requestCode(
   const now = input.now ?? Date.now();
   await countHits(store, input.phone, input.client, now);
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  await putItem(store, otps.put(input.phone, { hash: codeHash(secret, input.phone, code), tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
+  const hash = codeHash(secret, input.phone, code);
+  await putItem(store, otps.put(input.phone, { hash, tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
   await notifier.send({
     to: input.phone,
     channel: "sms",
@@ -125,7 +126,9 @@ export async function redeemCode(store: Store, secret: string, input: { phone: s
   const counted = await updateItem(store, otps.countTry(input.phone, nowS, codeTries));
   if (!counted.ok) {
     const old = await getItem(store, otps.key(input.phone));
-    if (!old || otps.fromItem(old).expiresAt <= nowS) fail("auth.code_expired", "This code has expired or was never sent: ask for a new one.");
+    if (!old || otps.fromItem(old).expiresAt <= nowS) {
+      fail("auth.code_expired", "This code has expired or was never sent: ask for a new one.");
+    }
     return fail("auth.locked", "Too many wrong codes: ask for a new one.");
   }
   const otp = otps.fromItem(counted.item);

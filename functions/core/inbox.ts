@@ -63,7 +63,10 @@ function present(n: Notification, lang: ReturnType<typeof langOf>) {
 
 /** My notifications, newest first, in my language, with how many are unread. */
 export async function list(store: Store, actor: Actor, cursor?: string, limit = 20) {
-  const [found, unread] = await Promise.all([page(store, notifications.newest(actor.id, limit), cursor, notifications.fromItem), unreadCount(store, actor.id)]);
+  const [found, unread] = await Promise.all([
+    page(store, notifications.newest(actor.id, limit), cursor, notifications.fromItem),
+    unreadCount(store, actor.id),
+  ]);
   const lang = langOf(actor.lang);
   return { items: found.items.map((n) => present(n, lang)), unread, cursor: found.cursor };
 }

@@ -75,7 +75,11 @@ export async function put(store: Store, actor: Actor, input: Preferences, subscr
   const current = item && preferences.fromItem(item);
   const categories = [...new Set(input.categories)];
   const subscriptionArn = await subscriptions
-    .set({ phone: actor.phone, policy: newWishFilter(memberOf(actor), { lang: input.lang, categories }), current: current?.subscriptionArn ?? undefined })
+    .set({
+      phone: actor.phone,
+      policy: newWishFilter(memberOf(actor), { lang: input.lang, categories }),
+      current: current?.subscriptionArn ?? undefined,
+    })
     .catch((err) => {
       jsonLog("error", "subscriptions.failed", { userId: actor.id, error: String(err?.name ?? err), message: String(err?.message ?? "") });
       return fail("preferences.unavailable", "Your choice of new wishes could not be passed on to the text-message service just now; nothing was changed. Try again in a moment.");

@@ -53,7 +53,8 @@ export async function rank(store: Store, actor: Actor, communityId: string, peri
   } else {
     const tallies = [];
     for (let i = 0; i < roster.length; i += 100) {
-      tallies.push(...(await getMany(store, roster.slice(i, i + 100).map((r) => memberTallies.key(r.userId, communityId)))).map(memberTallies.fromItem));
+      const found = await getMany(store, roster.slice(i, i + 100).map((r) => memberTallies.key(r.userId, communityId)));
+      tallies.push(...found.map(memberTallies.fromItem));
     }
     const byId = new Map(tallies.map((t) => [t.memberId, t]));
     units = roster.map((r) => ({ id: r.userId, name: r.name, branchId: r.branchId, members: 1, figures: inPeriod(byId.get(r.userId)) }));

@@ -123,7 +123,8 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
         report.unchanged++;
         continue;
       }
-      plans.push({ row, outcome: "updated", items: [roleItems.replace({ userId, communityId, name: row.name, roles: next, branchId: wantBranch }, role)] });
+      const membership = { userId, communityId, name: row.name, roles: next, branchId: wantBranch };
+      plans.push({ row, outcome: "updated", items: [roleItems.replace(membership, role)] });
     } else {
       const id = ulid();
       accounts.push({ id, phone: row.phone, name: row.name, lang: "zh-CN", createdAt: at });
@@ -154,9 +155,10 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   }
   if (group.length) groups.push(group);
 
+  const raced = "This person's account changed while importing (they may have just signed up): import the row again.";
   const applyOne = async (p: Plan) => {
     if ((await write(store, p.items)).ok) report[p.outcome]++;
-    else refuse(p.row.line, p.row.given, "This person's account changed while importing (they may have just signed up): import the row again.");
+    else refuse(p.row.line, p.row.given, raced);
   };
   let next = 0;
   const worker = async () => {
@@ -185,7 +187,12 @@ export async function exportMembers(store: Store, actor: Actor, communityId: str
     }
   }
   const rows = people
-    .map((p) => [localPhone(accounts.get(p.userId)?.phone ?? ""), p.name, p.branchId ? (branchName.get(p.branchId) ?? "") : "", (p.roles ?? []).join(" ")])
+    .map((p) => [
+      localPhone(accounts.get(p.userId)?.phone ?? ""),
+      p.name,
+      p.branchId ? (branchName.get(p.branchId) ?? "") : "",
+      (p.roles ?? []).join(" "),
+    ])
     .sort((a, b) => String(a[2]).localeCompare(String(b[2]), "zh-CN") || String(a[1]).localeCompare(String(b[1]), "zh-CN"));
   return Csv.format([["phone", "name", "branch", "roles"], ...rows]);
 }

@@ -31,7 +31,8 @@ export function hoursSettingsOf(community: Pick<CommunityRecord, "settings"> | u
 }
 
 async function community(store: Store, communityId: string): Promise<CommunityRecord> {
-  const item = (await getItem(store, communities.key(communityId))) ?? fail("community.not_found", `No community has the id ${communityId}.`);
+  const item = await getItem(store, communities.key(communityId));
+  if (!item) return fail("community.not_found", `No community has the id ${communityId}.`);
   return communities.fromItem(item);
 }
 

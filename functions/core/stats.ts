@@ -17,7 +17,10 @@ export async function forPeriod(store: Store, actor: Actor | undefined, communit
   const period = parsePeriod(periodKey);
   const community = await Community.fromId(store, communityId);
   const range = period.kind === "all" ? undefined : { first: period.months[0], last: period.months.at(-1)! };
-  const [items, tallyItem] = await Promise.all([queryAll(store, monthStats.months(communityId, range)), getItem(store, communityTallies.key(communityId))]);
+  const [items, tallyItem] = await Promise.all([
+    queryAll(store, monthStats.months(communityId, range)),
+    getItem(store, communityTallies.key(communityId)),
+  ]);
   const months = items.map(monthStats.fromItem);
   const tally = tallyItem && communityTallies.fromItem(tallyItem);
   const sum = Object.fromEntries(counters.map((k) => [k, months.reduce((s, m) => s + (m[k] ?? 0), 0)])) as Record<(typeof counters)[number], number>;

@@ -32,7 +32,13 @@ export async function write(store: Store, items: TransactItem[]): Promise<Transa
  * A page of a list a client pages through with a cursor. With `fill`, a filtered list is read on
  * until the page holds that many matches or the list ends.
  */
-export async function page<T>(store: Store, query: KeyQuery, cursor: string | undefined, shape: (item: Item) => T, fill?: number): Promise<Page<T>> {
+export async function page<T>(
+  store: Store,
+  query: KeyQuery,
+  cursor: string | undefined,
+  shape: (item: Item) => T,
+  fill?: number,
+): Promise<Page<T>> {
   try {
     const { items, cursor: next } = await (fill ? queryFilled(store, query, fill, cursor) : queryPage(store, query, cursor));
     return { items: items.map(shape), cursor: next };

@@ -162,7 +162,16 @@ export async function commit(store: Store, wish: Wish, items: TransactItem[], on
 }
 
 /** A simple move: the wish, its event and its community's month counter. Answers with the wish as it now is. */
-async function move(store: Store, wish: Wish, who: Who, kind: Transition, to: Status, fields: WishFields, note?: string, data?: Record<string, unknown>): Promise<Wish> {
+async function move(
+  store: Store,
+  wish: Wish,
+  who: Who,
+  kind: Transition,
+  to: Status,
+  fields: WishFields,
+  note?: string,
+  data?: Record<string, unknown>,
+): Promise<Wish> {
   const at = new Date().toISOString();
   await commit(store, wish, [
     wishUpdate(wish, to, at, fields),
@@ -207,10 +216,15 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
     createdAt: at,
     updatedAt: at,
   };
-  const items: TransactItem[] = [wishes.create(wish), eventItem(wish, actor, "submit", "submitted", at), ...countStep(input.communityId, "submit", at)];
+  const items: TransactItem[] = [
+    wishes.create(wish),
+    eventItem(wish, actor, "submit", "submitted", at),
+    ...countStep(input.communityId, "submit", at),
+  ];
   if (idempotencyKey) {
     const nowSeconds = Math.floor(Date.parse(at) / 1000);
-    items.push(idempotencyKeys.take(actor.id, idempotencyKey, { wishId: id, fingerprint, expiresAt: nowSeconds + idempotencyTtlSeconds }, nowSeconds));
+    const record = { wishId: id, fingerprint, expiresAt: nowSeconds + idempotencyTtlSeconds };
+    items.push(idempotencyKeys.take(actor.id, idempotencyKey, record, nowSeconds));
   }
   const outcome = await write(store, items);
   if (!outcome.ok) {

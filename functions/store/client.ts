@@ -12,7 +12,16 @@ import {
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { queryInput, type Delete, type Key, type KeyQuery, type Put, type QueryInput, type TransactItem, type Update } from "./expression.js";
+import {
+  queryInput,
+  type Delete,
+  type Key,
+  type KeyQuery,
+  type Put,
+  type QueryInput,
+  type TransactItem,
+  type Update,
+} from "./expression.js";
 import { table } from "./table.js";
 
 export type { Key, TransactItem } from "./expression.js";
@@ -152,7 +161,7 @@ export async function queryFilled(store: Store, query: KeyQuery, limit: number, 
   for (let read = 0; read < maxReads; read++) {
     const want = limit - items.length;
     // Without a filter every item read counts; with one, read ahead for the matches.
-    const out = await send(store, { ...input, Limit: query.filter ? Math.min(1000, Math.max(25, want * 4)) : want }, start);
+    const out = await send(store, { ...input, Limit: query.filter ? Math.max(25, want * 4) : want }, start);
     const found = out.Items ?? [];
     if (found.length > want) {
       items.push(...found.slice(0, want));

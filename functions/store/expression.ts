@@ -60,11 +60,22 @@ export const eq = compare("=");
 export const lt = compare("<");
 export const le = compare("<=");
 export const gt = compare(">");
-export const exists = (path: string): Condition => (p) => `attribute_exists(${p.name(path)})`;
-export const notExists = (path: string): Condition => (p) => `attribute_not_exists(${p.name(path)})`;
-export const contains = (path: string, value: unknown): Condition => (p) => `contains(${p.name(path)}, ${p.value(value)})`;
-export const oneOf = (path: string, values: readonly unknown[]): Condition => (p) =>
-  `${p.name(path)} IN (${values.map((v) => p.value(v)).join(", ")})`;
+export const exists =
+  (path: string): Condition =>
+  (p) =>
+    `attribute_exists(${p.name(path)})`;
+export const notExists =
+  (path: string): Condition =>
+  (p) =>
+    `attribute_not_exists(${p.name(path)})`;
+export const contains =
+  (path: string, value: unknown): Condition =>
+  (p) =>
+    `contains(${p.name(path)}, ${p.value(value)})`;
+export const oneOf =
+  (path: string, values: readonly unknown[]): Condition =>
+  (p) =>
+    `${p.name(path)} IN (${values.map((v) => p.value(v)).join(", ")})`;
 
 type Part = Condition | false | undefined;
 const joined =
@@ -103,7 +114,11 @@ function updateExpression(changes: Changes, p: Placeholders): string {
     .filter(([, n]) => n)
     .map(([k, n]) => `${p.name(k)} ${p.value(n)}`);
   const removes = (changes.remove ?? []).map((k) => p.name(k));
-  return [sets.length && `SET ${sets.join(", ")}`, adds.length && `ADD ${adds.join(", ")}`, removes.length && `REMOVE ${removes.join(", ")}`]
+  return [
+    sets.length && `SET ${sets.join(", ")}`,
+    adds.length && `ADD ${adds.join(", ")}`,
+    removes.length && `REMOVE ${removes.join(", ")}`,
+  ]
     .filter(Boolean)
     .join(" ");
 }
@@ -147,15 +162,26 @@ export const tx = {
     Update: guarded(when, (p) => ({ Key: key, UpdateExpression: updateExpression(changes, p) })),
   }),
   delete: (key: Key, when?: Condition): Delete => ({ Delete: guarded(when, () => ({ Key: key })) }),
-  check: (key: Key, when: Condition): TransactItem => ({ ConditionCheck: guarded(when, () => ({ Key: key })) as KeyOp & { ConditionExpression: string } }),
+  check: (key: Key, when: Condition): TransactItem => ({
+    ConditionCheck: guarded(when, () => ({ Key: key })) as KeyOp & { ConditionExpression: string },
+  }),
 };
 
 /** A range of sort keys, rendered with the sort key's placeholder. */
 export type SortRange = (sk: string, p: Placeholders) => string;
-export const beginsWith = (prefix: string): SortRange => (sk, p) => `begins_with(${sk}, ${p.value(prefix)})`;
+export const beginsWith =
+  (prefix: string): SortRange =>
+  (sk, p) =>
+    `begins_with(${sk}, ${p.value(prefix)})`;
 /** Both ends included. */
-export const between = (from: string, to: string): SortRange => (sk, p) => `${sk} BETWEEN ${p.value(from)} AND ${p.value(to)}`;
-export const below = (bound: string): SortRange => (sk, p) => `${sk} < ${p.value(bound)}`;
+export const between =
+  (from: string, to: string): SortRange =>
+  (sk, p) =>
+    `${sk} BETWEEN ${p.value(from)} AND ${p.value(to)}`;
+export const below =
+  (bound: string): SortRange =>
+  (sk, p) =>
+    `${sk} < ${p.value(bound)}`;
 
 export interface KeyQuery {
   /** the table's own key when absent */

@@ -40,4 +40,5 @@ export const Keys = {
 
   idempotency: E.idempotencyKeys.key,
   outbox: E.outbox.key,
+  demo: E.demoRegistry.key,
 } as const;

@@ -27,7 +27,8 @@ beforeAll(async () => {
   for (let i = 0; i < 30; i++) {
     const status = i % 3 === 0 ? "open" : cycle[i % cycle.length];
     const id = (await ok(api.call("POST", "/api/wishes", { as: resident, body: newWish(c.id, { title: `心愿 ${i}` }) }), 201)).id;
-    if (status === "open") await ok(api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 30 } }));
+    if (status === "open")
+      await ok(api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 30 } }));
     if (status === "rejected") await ok(api.call("POST", `/api/wishes/${id}/reject`, { as: c.staff, body: { reason: "不在服务范围" } }));
     if (status === "cancelled") await ok(api.call("POST", `/api/wishes/${id}/cancel`, { as: resident, body: { reason: "不需要了" } }));
     made.push({ id, status });
@@ -40,7 +41,9 @@ async function pages(query: string) {
   const out: { ids: string[]; statuses: string[]; cursor?: string }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await ok(api.call("GET", `/api/wishes?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { as: resident }));
+    const page = await ok(
+      api.call("GET", `/api/wishes?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { as: resident }),
+    );
     out.push({ ids: page.items.map((w: any) => w.id), statuses: page.items.map((w: any) => w.status), cursor: page.cursor });
     cursor = page.cursor;
   } while (cursor && out.length < 20);

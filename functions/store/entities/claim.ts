@@ -32,7 +32,10 @@ export interface Claim {
 
 export const prefix = "CL#";
 export const key = (wishId: string, memberId: string) => ({ pk: `W#${wishId}`, sk: `${prefix}${memberId}` });
-export const byMemberKey = (memberId: string, claimedAt: string, wishId: string) => ({ gsi2pk: `U#${memberId}`, gsi2sk: `${prefix}${claimedAt}#${wishId}` });
+export const byMemberKey = (memberId: string, claimedAt: string, wishId: string) => ({
+  gsi2pk: `U#${memberId}`,
+  gsi2sk: `${prefix}${claimedAt}#${wishId}`,
+});
 
 export const toItem = (claim: Claim): Item => ({
   ...key(claim.wishId, claim.memberId),
@@ -47,7 +50,8 @@ export const isClaim = (item: Item) => item.sk.startsWith(prefix);
 export const create = (claim: Claim): TransactItem => tx.put(toItem(claim), notExists("pk"));
 
 /** Gives the place back, as long as its holder has not checked in. */
-export const release = (wishId: string, memberId: string): TransactItem => tx.delete(key(wishId, memberId), and(exists("pk"), notExists("checkIn")));
+export const release = (wishId: string, memberId: string): TransactItem =>
+  tx.delete(key(wishId, memberId), and(exists("pk"), notExists("checkIn")));
 
 /** The resident's code has not locked: fewer wrong tries than allowed. */
 const codeOpen = (maxTries: number) => or(notExists("codeTries"), lt("codeTries", maxTries));
@@ -65,7 +69,8 @@ export const depart = (wishId: string, memberId: string, departure: Departure, s
   );
 
 /** Counts a wrong handshake code, under a condition, so racing tries cannot pass the limit. */
-export const wrongCode = (wishId: string, memberId: string, maxTries: number): Update => tx.update(key(wishId, memberId), { add: { codeTries: 1 } }, and(exists("pk"), notExists("checkOut"), codeOpen(maxTries)));
+export const wrongCode = (wishId: string, memberId: string, maxTries: number): Update =>
+  tx.update(key(wishId, memberId), { add: { codeTries: 1 } }, and(exists("pk"), notExists("checkOut"), codeOpen(maxTries)));
 
 /** Notes the reminder to a volunteer who has not checked in: once per claim. */
 export const reminded = (wishId: string, memberId: string, at: string): TransactItem =>
@@ -76,7 +81,13 @@ export const ofWish = (wishId: string): KeyQuery => ({ pk: `W#${wishId}`, sk: be
 /** Claims of a wish whose volunteer has neither checked in nor been reminded. */
 export const absentees = (wishId: string): KeyQuery => ({ ...ofWish(wishId), filter: and(notExists("checkIn"), notExists("remindedAt")) });
 /** A member's active claims, newest first. */
-export const ofMember = (memberId: string, limit: number): KeyQuery => ({ index: "byUser", pk: `U#${memberId}`, sk: beginsWith(prefix), forward: false, limit });
+export const ofMember = (memberId: string, limit: number): KeyQuery => ({
+  index: "byUser",
+  pk: `U#${memberId}`,
+  sk: beginsWith(prefix),
+  forward: false,
+  limit,
+});
 
 const shown = fields(`
   wishId communityId memberId memberName branchId claimedAt dispatchedBy checkIn checkOut codeTries

@@ -16,7 +16,8 @@ export const isCommunity = (item: Item) => item.sk === "C";
 
 export const create = (c: CommunityRecord): TransactItem => tx.put({ ...key(c.id), type: "community", ...c }, notExists("pk"));
 /** The whole settings map is written back: the community item always has one. */
-export const setSettings = (id: string, settings: Record<string, unknown>): Update => tx.update(key(id), { set: { settings } }, exists("pk"));
+export const setSettings = (id: string, settings: Record<string, unknown>): Update =>
+  tx.update(key(id), { set: { settings } }, exists("pk"));
 
 /** The community and its branches: one query on its partition. */
 export const partition = (id: string): KeyQuery => ({ pk: key(id).pk });

@@ -17,7 +17,16 @@ export interface Figures {
   staffRatings?: number;
   unfinished?: number;
 }
-export const figureNames = ["minutes", "entries", "onTime", "residentRatingSum", "residentRatings", "staffRatingSum", "staffRatings", "unfinished"] as const;
+export const figureNames = [
+  "minutes",
+  "entries",
+  "onTime",
+  "residentRatingSum",
+  "residentRatings",
+  "staffRatingSum",
+  "staffRatings",
+  "unfinished",
+] as const;
 
 /** The attribute a month's figure lives in on a member or branch tally: `2026-11#minutes`. */
 export const monthField = (month: string, figure: string) => `${month}#${figure}`;

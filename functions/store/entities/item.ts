@@ -30,5 +30,7 @@ export function pick<T extends object, K extends keyof T>(value: T, fields: read
  * With `Proven`, compile-time proof that a presenter decided about every field of its shape: each is shown, or
  * named as withheld. A field added to the shape and to neither list fails the type check here.
  */
-export type Decided<T, Shown extends keyof T, Withheld extends keyof T = never> = [Exclude<keyof T, Shown | Withheld>] extends [never] ? true : false;
+export type Decided<T, Shown extends keyof T, Withheld extends keyof T = never> = [Exclude<keyof T, Shown | Withheld>] extends [never]
+  ? true
+  : false;
 export type Proven<T extends true> = T;

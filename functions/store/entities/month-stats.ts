@@ -33,7 +33,12 @@ export const key = (communityId: string, month: string) => ({ pk: `CT#${communit
 export const fromItem: (item: Item) => MonthStats = shapeOf;
 
 /** Counters added, durations appended for the medians. */
-export function add(communityId: string, month: string, counts: MonthCounts, durations: { toClaim?: number; toClose?: number } = {}): TransactItem {
+export function add(
+  communityId: string,
+  month: string,
+  counts: MonthCounts,
+  durations: { toClaim?: number; toClose?: number } = {},
+): TransactItem {
   const append: Record<string, number[]> = {};
   for (const [k, v] of Object.entries(durations)) if (v !== undefined) append[k] = [v];
   return tx.update(key(communityId, month), {

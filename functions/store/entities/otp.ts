@@ -17,7 +17,8 @@ export const fromItem: (item: Item) => Otp = shapeOf;
 export const put = (phone: string, o: Otp): Put => tx.put({ ...key(phone), type: "otp", ...o });
 
 /** Counts a try before the code is compared: only on a code that exists, has not expired and has tries left. */
-export const countTry = (phone: string, nowSeconds: number, maxTries: number): Update => tx.update(key(phone), { increment: { tries: 1 } }, and(exists("pk"), gt("expiresAt", nowSeconds), lt("tries", maxTries)));
+export const countTry = (phone: string, nowSeconds: number, maxTries: number): Update =>
+  tx.update(key(phone), { increment: { tries: 1 } }, and(exists("pk"), gt("expiresAt", nowSeconds), lt("tries", maxTries)));
 
 /** Uses the code up: only the code that was compared, so a new one sent meanwhile survives. */
 export const useUp = (phone: string, hash: string): Delete => tx.delete(key(phone), eq("hash", hash));

@@ -9,4 +9,5 @@ export interface PhoneLink {
 
 export const key = (phone: string) => ({ pk: `P#${phone}`, sk: "P" });
 export const fromItem = (item: Item): PhoneLink => ({ phone: String(item.pk).slice(2), userId: item.userId });
-export const create = (link: PhoneLink): TransactItem => tx.put({ ...key(link.phone), type: "phone", userId: link.userId }, notExists("pk"));
+export const create = (link: PhoneLink): TransactItem =>
+  tx.put({ ...key(link.phone), type: "phone", userId: link.userId }, notExists("pk"));

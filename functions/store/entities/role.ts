@@ -16,7 +16,12 @@ export const prefix = "R#";
 export const key = (userId: string, communityId: string) => ({ pk: `U#${userId}`, sk: `${prefix}${communityId}` });
 export const byCommunityKey = (communityId: string, userId: string) => ({ gsi3pk: `C#${communityId}#U`, gsi3sk: userId });
 
-export const toItem = (r: Role): Item => ({ ...key(r.userId, r.communityId), ...byCommunityKey(r.communityId, r.userId), type: "role", ...r });
+export const toItem = (r: Role): Item => ({
+  ...key(r.userId, r.communityId),
+  ...byCommunityKey(r.communityId, r.userId),
+  type: "role",
+  ...r,
+});
 export const fromItem: (item: Item) => Role = shapeOf;
 export const isRole = (item: Item) => item.sk.startsWith(prefix);
 

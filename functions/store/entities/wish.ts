@@ -1,6 +1,19 @@
 import type { CategoryCode, Status } from "../../core/model.js";
 import type { Item } from "../client.js";
-import { and, beginsWith, below, eq, exists, le, notExists, oneOf, tx, type Condition, type KeyQuery, type TransactItem } from "../expression.js";
+import {
+  and,
+  beginsWith,
+  below,
+  eq,
+  exists,
+  le,
+  notExists,
+  oneOf,
+  tx,
+  type Condition,
+  type KeyQuery,
+  type TransactItem,
+} from "../expression.js";
 import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 export interface LatLng {
@@ -57,7 +70,9 @@ export interface Wish {
 }
 
 /** Fields a step may set on the wish besides its status. */
-export type WishFields = Partial<Omit<Wish, "id" | "communityId" | "ownerId" | "status" | "version" | "createdAt" | "updatedAt" | "claimed">>;
+export type WishFields = Partial<
+  Omit<Wish, "id" | "communityId" | "ownerId" | "status" | "version" | "createdAt" | "updatedAt" | "claimed">
+>;
 
 export const key = (id: string) => ({ pk: `W#${id}`, sk: "W" });
 export const byStatusKey = (communityId: string, status: string, createdAt: string, id: string) => ({
@@ -65,7 +80,10 @@ export const byStatusKey = (communityId: string, status: string, createdAt: stri
   gsi1sk: `${createdAt}#${id}`,
 });
 export const byOwnerKey = (ownerId: string, createdAt: string, id: string) => ({ gsi2pk: `U#${ownerId}`, gsi2sk: `W#${createdAt}#${id}` });
-export const byCommunityKey = (communityId: string, createdAt: string, id: string) => ({ gsi3pk: `C#${communityId}#W`, gsi3sk: `${createdAt}#${id}` });
+export const byCommunityKey = (communityId: string, createdAt: string, id: string) => ({
+  gsi3pk: `C#${communityId}#W`,
+  gsi3sk: `${createdAt}#${id}`,
+});
 
 export function toItem(wish: Wish): Item {
   return {
@@ -120,7 +138,12 @@ export function takePlaces(wish: Wish, count: number, at: string): { item: Trans
   const item = tx.update(
     key(wish.id),
     {
-      set: { status: to, gsi1pk: byStatusKey(wish.communityId, to, wish.createdAt, wish.id).gsi1pk, updatedAt: at, firstClaimedAt: first ? at : undefined },
+      set: {
+        status: to,
+        gsi1pk: byStatusKey(wish.communityId, to, wish.createdAt, wish.id).gsi1pk,
+        updatedAt: at,
+        firstClaimedAt: first ? at : undefined,
+      },
       increment: { claimed: count, version: 1 },
     },
     and(eq("status", "open"), room, first && notExists("firstClaimedAt")),
@@ -158,7 +181,11 @@ export const inStatus = (communityId: string, status: Status, opts: { newestFirs
   forward: !opts.newestFirst,
 });
 /** A community's wishes, newest first. */
-export const ofCommunity = (communityId: string): KeyQuery => ({ index: "byCommunity", pk: byCommunityKey(communityId, "", "").gsi3pk, forward: false });
+export const ofCommunity = (communityId: string): KeyQuery => ({
+  index: "byCommunity",
+  pk: byCommunityKey(communityId, "", "").gsi3pk,
+  forward: false,
+});
 
 /** The capacity in which someone sees a wish. */
 export type Audience = "owner" | "staff" | "claimant" | "member" | "system";
