@@ -74,6 +74,15 @@ describe("a resident's own wishes by status", () => {
     expect(got).toEqual([{ ids: [], statuses: [], cursor: undefined }]);
   });
 
+  it("a cursor this list never gave out is a 400 naming the cursor, not a server error", async () => {
+    const forged = Buffer.from(JSON.stringify({ pk: "W#nothing", sk: "W" })).toString("base64url");
+    for (const cursor of [forged, "not-a-cursor"]) {
+      const res = await api.call("GET", `/api/wishes?mine=true&status=open&limit=5&cursor=${cursor}`, { as: resident });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe("request.bad_cursor");
+    }
+  });
+
   it("without a status, every wish comes once, newest first, in full pages", async () => {
     const got = await pages("mine=true&limit=7");
     const all = got.flatMap((p) => p.ids);
