@@ -9,7 +9,7 @@ import type { Claim, Wish } from "../store/entities/index.js";
 import { checkArrival, checkDeparture, checkPlace, maxHandshakeTries, type Position } from "./attendance.js";
 import { DomainError, fail } from "./errors.js";
 import type { Actor } from "./identity.js";
-import { transitions, type Status } from "./model.js";
+import { transitions } from "./model.js";
 import { monthOf } from "./period.js";
 import * as Settings from "./settings.js";
 import { write } from "./storage.js";

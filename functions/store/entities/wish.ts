@@ -5,7 +5,6 @@ import {
   beginsWith,
   below,
   eq,
-  exists,
   le,
   notExists,
   oneOf,
