@@ -1,8 +1,7 @@
-import type { Item } from "../store/client.js";
 import { fail } from "./errors.js";
 import { distanceMeters } from "./geo.js";
 import type { HoursSettings } from "./settings.js";
-import type { LatLng } from "./wish.js";
+import type { LatLng, Wish } from "./wish.js";
 
 export interface Position extends LatLng {
   accuracy: number;
@@ -19,7 +18,7 @@ const verb = { checkin: "check in", checkout: "check out" } as const;
  * fix at least as accurate as the radius (a 2 km fix cannot show that someone is within
  * 300 m). A wish without a location has no fence. Returns the distance for the record.
  */
-export function checkPlace(step: Step, wish: Item, position: Position, settings: HoursSettings): number | undefined {
+export function checkPlace(step: Step, wish: Wish, position: Position, settings: HoursSettings): number | undefined {
   if (!wish.location) return undefined;
   const radiusMeters = settings.fenceRadiusMeters;
   if (position.accuracy > radiusMeters) {
@@ -41,7 +40,7 @@ export function checkPlace(step: Step, wish: Item, position: Position, settings:
 const minutes = (n: number) => n * 60_000;
 
 /** No check-in long before the window opens, nor later than its start plus the grace: no late arrival. */
-export function checkArrival(wish: Item, now: Date, settings: HoursSettings) {
+export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
   if (!wish.window) return;
   const from = Date.parse(wish.window.from);
   const earliest = from - minutes(settings.checkInEarlyMinutes);
@@ -63,7 +62,7 @@ export function checkArrival(wish: Item, now: Date, settings: HoursSettings) {
 }
 
 /** No check-out earlier than the window's end minus the grace: no early departure. */
-export function checkDeparture(wish: Item, now: Date, settings: HoursSettings) {
+export function checkDeparture(wish: Wish, now: Date, settings: HoursSettings) {
   if (!wish.window) return;
   const earliest = Date.parse(wish.window.to) - minutes(settings.checkOutGraceMinutes);
   if (now.getTime() < earliest) {

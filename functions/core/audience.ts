@@ -4,8 +4,11 @@
  * of the tasks they hold, staff hear what needs them. Nobody hears of their own step, except the
  * volunteer whose claim is confirmed.
  */
-import { getItem, queryAll, type Item, type Store } from "../store/client.js";
-import { Keys, Prefix } from "../store/keys.js";
+import { getItem, queryAll, type Store } from "../store/client.js";
+import * as claims from "../store/entities/claim.js";
+import * as roles from "../store/entities/role.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Claim, WishEvent } from "../store/entities/index.js";
 
 export const noticeKinds = [
   // to the resident who posted the wish
@@ -63,27 +66,17 @@ export interface Audience {
 
 /** The staff of a community, from the role items on the community index. */
 export async function staffOf(store: Store, communityId: string): Promise<string[]> {
-  const roles = await queryAll(store, {
-    IndexName: "byCommunity",
-    KeyConditionExpression: "gsi3pk = :pk",
-    FilterExpression: "contains(#roles, :staff)",
-    ExpressionAttributeNames: { "#roles": "roles" },
-    ExpressionAttributeValues: { ":pk": Keys.rolePeople(communityId, "").gsi3pk, ":staff": "staff" },
-  });
-  return roles.map((r) => r.userId);
+  return (await queryAll(store, roles.ofCommunity(communityId, { role: "staff" }))).map((r) => roles.fromItem(r).userId);
 }
 
-async function claimsOf(store: Store, wishId: string): Promise<Item[]> {
-  return queryAll(store, {
-    KeyConditionExpression: "pk = :pk AND begins_with(sk, :cl)",
-    ExpressionAttributeValues: { ":pk": Keys.wish(wishId).pk, ":cl": Prefix.claim },
-    ConsistentRead: true,
-  });
+async function claimsOf(store: Store, wishId: string): Promise<Claim[]> {
+  return (await queryAll(store, claims.ofWish(wishId))).map(claims.fromItem);
 }
 
-export async function audience(store: Store, event: Item): Promise<Audience> {
-  const wish = await getItem(store, Keys.wish(event.wishId));
-  if (!wish) return { notices: [] };
+export async function audience(store: Store, event: WishEvent): Promise<Audience> {
+  const item = await getItem(store, wishes.key(event.wishId));
+  if (!item) return { notices: [] };
+  const wish = wishes.fromItem(item);
   const params: NoticeParams = {
     title: wish.title,
     actor: event.actorName,
@@ -101,10 +94,10 @@ export async function audience(store: Store, event: Item): Promise<Audience> {
       notices.push({ userId, kind, params: { ...params, ...extra } });
     }
   };
-  const owner = [wish.ownerId as string];
+  const owner = [wish.ownerId];
   const memberIds = (event.data?.memberIds ?? []) as string[];
-  const claimants = async () => (await claimsOf(store, wish.id)).map((c) => c.memberId as string);
-  const claimedBy = async () => (await claimsOf(store, wish.id)).map((c) => c.memberName as string);
+  const claimants = async () => (await claimsOf(store, wish.id)).map((c) => c.memberId);
+  const claimedBy = async () => (await claimsOf(store, wish.id)).map((c) => c.memberName);
 
   let topic: Audience["topic"];
   switch (event.kind) {

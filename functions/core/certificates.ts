@@ -1,11 +1,15 @@
 import { randomInt } from "node:crypto";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { getItem, queryAll, queryPage, type Item, type Store } from "../store/client.js";
-import { Keys, Prefix } from "../store/keys.js";
+import { getItem, putItem, queryAll, type Store } from "../store/client.js";
+import * as certificates from "../store/entities/certificate.js";
+import * as ledger from "../store/entities/ledger-entry.js";
+import type { Certificate, LedgerEntry } from "../store/entities/index.js";
 import { fail } from "./errors.js";
 import { mayReadHours } from "./hours.js";
 import { hasRole, type Actor } from "./identity.js";
 import { dayOf } from "./period.js";
+import { page } from "./storage.js";
+
+export type { Certificate } from "../store/entities/index.js";
 
 /** The most entries one certificate lists; a longer record is certified over shorter ranges. */
 export const maxEntries = 300;
@@ -19,20 +23,22 @@ function newNumber(at: string) {
 export const numberPattern = /^MW-\d{8}-[0-9A-HJKMNP-TV-Z]{8}$/;
 
 /** The day a service counts on for a certificate's range: the day it started, China time (or was certified, without a check-in). */
-export const serviceDay = (entry: Item) => dayOf(entry.start ?? entry.verifiedAt);
+export const serviceDay = (entry: LedgerEntry) => dayOf(entry.start ?? entry.verifiedAt);
 
 /**
  * Issues a certificate of a member's verified hours in one community over a range of days, and
  * stores it, entries and all, so its number verifies exactly what was printed. The member may
  * ask for their own; staff for any member of their community.
  */
-export async function issue(store: Store, actor: Actor, memberId: string, input: { communityId?: string; from: string; to: string }) {
+export async function issue(
+  store: Store,
+  actor: Actor,
+  memberId: string,
+  input: { communityId?: string; from: string; to: string },
+): Promise<Certificate> {
   await mayReadHours(store, actor, memberId);
-  const ledger = await queryAll(store, {
-    KeyConditionExpression: "pk = :pk AND begins_with(sk, :hl)",
-    ExpressionAttributeValues: { ":pk": Keys.user(memberId).pk, ":hl": Prefix.ledger },
-  });
-  const inRange = ledger.filter((e) => serviceDay(e) >= input.from && serviceDay(e) <= input.to);
+  const record = (await queryAll(store, ledger.ofMember(memberId))).map(ledger.fromItem);
+  const inRange = record.filter((e) => serviceDay(e) >= input.from && serviceDay(e) <= input.to);
   const communities = [...new Set(inRange.map((e) => e.communityId))];
   const communityId = input.communityId ?? (communities.length === 1 ? communities[0] : undefined);
   if (!communityId) {
@@ -49,11 +55,11 @@ export async function issue(store: Store, actor: Actor, memberId: string, input:
   }
   const at = new Date().toISOString();
   const number = newNumber(at);
-  const certificate = {
+  const certificate: Certificate = {
     number,
     memberId,
     memberName: entries.at(-1)!.memberName,
-    communityId,
+    communityId: communityId!,
     communityName: entries.at(-1)!.communityName,
     from: input.from,
     to: input.to,
@@ -76,43 +82,22 @@ export async function issue(store: Store, actor: Actor, memberId: string, input:
     issuedAt: at,
     issuedBy: { id: actor.id, name: actor.name },
   };
-  await store.doc.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: { ...Keys.certificate(number), ...Keys.certificateByMember(memberId, at, number), type: "certificate", ...certificate },
-      ConditionExpression: "attribute_not_exists(pk)",
-    }),
-  );
+  // 40 random bits: a number met twice is a fault worth a 500, never a certificate overwritten.
+  if (!(await putItem(store, certificates.create(certificate)))) throw new Error(`Certificate number ${number} exists already.`);
   return certificate;
 }
-
-export type Certificate = Awaited<ReturnType<typeof issue>>;
 
 /** A certificate by its number, for anyone who holds it: nothing in it identifies anyone by phone. */
 export async function byNumber(store: Store, raw: string): Promise<Certificate> {
   const number = raw.trim().toUpperCase();
-  const item = numberPattern.test(number) ? await getItem(store, Keys.certificate(number)) : undefined;
+  const item = numberPattern.test(number) ? await getItem(store, certificates.key(number)) : undefined;
   if (!item) return fail("certificate.not_found", `No certificate has the number ${raw.slice(0, 40)}.`);
-  const { pk, sk, gsi2pk, gsi2sk, type, ...certificate } = item;
-  return certificate as Certificate;
+  return certificates.present(certificates.fromItem(item));
 }
 
 /** A member's certificates, newest first, from the member index: number, range, hours, community. */
 export async function ofMember(store: Store, actor: Actor, memberId: string, cursor?: string, limit = 20) {
   await mayReadHours(store, actor, memberId);
-  const page = await queryPage(
-    store,
-    {
-      IndexName: "byUser",
-      KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :ce)",
-      ExpressionAttributeValues: { ":pk": Keys.user(memberId).pk, ":ce": "CE#" },
-      ScanIndexForward: false,
-      Limit: limit,
-    },
-    cursor,
-  );
-  return {
-    items: page.items.map((c) => ({ number: c.number, communityId: c.communityId, communityName: c.communityName, from: c.from, to: c.to, totalMinutes: c.totalMinutes, entries: c.entries.length, issuedAt: c.issuedAt })),
-    cursor: page.cursor,
-  };
+  const found = await page(store, certificates.ofMember(memberId, limit), cursor, certificates.fromItem);
+  return { items: found.items.map(certificates.summary), cursor: found.cursor };
 }

@@ -1,33 +1,25 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { getMany, transact, type Item, type Store, type TransactItem } from "../store/client.js";
-import { Keys } from "../store/keys.js";
+import { getMany, updateItem, type Store, type TransactItem } from "../store/client.js";
+import * as branchTallies from "../store/entities/branch-tally.js";
+import * as claims from "../store/entities/claim.js";
+import * as memberTallies from "../store/entities/member-tally.js";
+import * as monthStats from "../store/entities/month-stats.js";
+import * as roles from "../store/entities/role.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Claim, Wish } from "../store/entities/index.js";
 import { checkArrival, checkDeparture, checkPlace, maxHandshakeTries, type Position } from "./attendance.js";
 import { DomainError, fail } from "./errors.js";
 import type { Actor } from "./identity.js";
-import { transitions, type Status } from "./model.js";
+import { transitions } from "./model.js";
 import { monthOf } from "./period.js";
 import * as Settings from "./settings.js";
-import { monthStatsUpdate, tallyUpdate } from "./tallies.js";
+import { write } from "./storage.js";
 import { authorize, commit, eventItem, load, loadWithClaim, wishUpdate } from "./wish.js";
 
 export type { Position } from "./attendance.js";
 
 const maxTries = 50;
 
-function claimItem(wish: Item, member: { id: string; name: string; branchId?: string }, at: string, dispatchedBy?: string) {
-  return {
-    ...Keys.claim(wish.id, member.id),
-    ...Keys.claimByMember(member.id, at, wish.id),
-    type: "claim",
-    wishId: wish.id,
-    communityId: wish.communityId,
-    memberId: member.id,
-    memberName: member.name,
-    branchId: member.branchId,
-    claimedAt: at,
-    dispatchedBy,
-  };
-}
+type Volunteer = { id: string; name: string; branchId?: string };
 
 /**
  * Takes `count` places on a wish for the given members in one transaction: the wish's counter
@@ -36,15 +28,11 @@ function claimItem(wish: Item, member: { id: string; name: string; branchId?: st
  * same write) and a bound that leaves a place free otherwise (so concurrent claims on a large wish
  * do not all collide, and a claim that would fill it after all is retried on the exact path).
  */
-async function takePlaces(
-  store: Store,
-  actor: Actor,
-  id: string,
-  members: { id: string; name: string; branchId?: string }[],
-  kind: "claim" | "dispatch",
-) {
+async function takePlaces(store: Store, actor: Actor, read: Wish, members: Volunteer[], kind: "claim" | "dispatch"): Promise<Wish> {
+  let wish = read;
   for (let attempt = 0; attempt < maxTries; attempt++) {
-    const wish = await load(store, id);
+    // The caller's read serves the first try; a lost race reads the wish afresh.
+    if (attempt > 0) wish = await load(store, wish.id);
     try {
       authorize(actor, wish, kind);
     } catch (err) {
@@ -59,69 +47,46 @@ async function takePlaces(
         free,
       });
     }
-    const after = wish.claimed + members.length;
-    const to: Status = after === wish.slots ? "claimed" : "open";
     const at = new Date().toISOString();
-    // The first volunteer ever stops the clock on the wish's time to claim, exactly once.
-    const first = !wish.firstClaimedAt;
-    const counter = {
-      Update: {
-        Key: Keys.wish(id),
-        UpdateExpression: `SET #status = :to, gsi1pk = :g, updatedAt = :at, claimed = claimed + :n, #version = #version + :one${first ? ", firstClaimedAt = :at" : ""}`,
-        ConditionExpression: `#status = :open AND ${to === "claimed" ? "claimed = :c" : "claimed <= :c"}${first ? " AND attribute_not_exists(firstClaimedAt)" : ""}`,
-        ExpressionAttributeNames: { "#status": "status", "#version": "version" },
-        ExpressionAttributeValues: {
-          ":to": to,
-          ":g": Keys.wishByStatus(wish.communityId, to, wish.createdAt, id).gsi1pk,
-          ":at": at,
-          ":n": members.length,
-          ":one": 1,
-          ":open": "open",
-          ":c": to === "claimed" ? wish.claimed : wish.slots - members.length - 1,
-        },
-      },
-    } as TransactItem;
-    const claims = members.map(
-      (m) =>
-        ({
-          Put: { Item: claimItem(wish, m, at, kind === "dispatch" ? actor.id : undefined), ConditionExpression: "attribute_not_exists(pk)" },
-        }) as TransactItem,
+    const { item: counter, to } = wishes.takePlaces(wish, members.length, at);
+    const dispatchedBy = kind === "dispatch" ? actor.id : undefined;
+    const taken = members.map((m) =>
+      claims.create({
+        wishId: wish.id,
+        communityId: wish.communityId,
+        memberId: m.id,
+        memberName: m.name,
+        branchId: m.branchId,
+        claimedAt: at,
+        dispatchedBy,
+      }),
     );
     const note = kind === "dispatch" ? members.map((m) => m.name).join("、") : undefined;
-    const event = { Put: { Item: eventItem(wish, actor, kind, to, at, { note, data: { memberIds: members.map((m) => m.id) } }) } } as TransactItem;
-    const stats = first
-      ? [monthStatsUpdate(wish.communityId, monthOf(at), { claimed: 1 }, { toClaim: minutesBetween(wish.approvedAt ?? wish.createdAt, at) })]
-      : [];
-    let retry = false;
-    try {
-      await transact(store, [counter, ...claims, event, ...stats], (failed) => {
-        const claimFailed = failed.find((f) => f.index > 0 && f.index <= claims.length);
-        if (claimFailed) {
-          const who = members[claimFailed.index - 1];
-          fail(
-            "claim.exists",
-            kind === "claim" ? "You have already claimed this wish." : `${who.name} already holds a claim on this wish.`,
-            { memberId: who.id },
-          );
-        }
-        retry = true;
-        throw new DomainError("wish.changed", "retry");
+    const event = eventItem(wish, actor, kind, to, at, { note, data: { memberIds: members.map((m) => m.id) } });
+    // The first volunteer ever stops the clock on the wish's time to claim, exactly once.
+    const stats = wish.firstClaimedAt
+      ? []
+      : [monthStats.add(wish.communityId, monthOf(at), { claimed: 1 }, { toClaim: minutesBetween(wish.approvedAt ?? wish.createdAt, at) })];
+    const outcome = await write(store, [counter, ...taken, event, ...stats]);
+    if (outcome.ok) return { ...wish, status: to, claimed: wish.claimed + members.length, version: wish.version + 1, updatedAt: at };
+    const claimFailed = outcome.failed.find((f) => f.index > 0 && f.index <= taken.length);
+    if (claimFailed) {
+      const who = members[claimFailed.index - 1];
+      fail("claim.exists", kind === "claim" ? "You have already claimed this wish." : `${who.name} already holds a claim on this wish.`, {
+        memberId: who.id,
       });
-    } catch (err) {
-      if (retry) continue;
-      throw err;
     }
-    return { ...wish, status: to, claimed: after, version: wish.version + 1, updatedAt: at };
   }
   return fail("wish.busy", "Many people are claiming this wish at once; try again.");
 }
 
 const minutesBetween = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
 
+/** A member takes a place. The one read of the wish serves both the member's branch and the first try. */
 export async function claim(store: Store, actor: Actor, id: string) {
   const wish = await load(store, id);
   const membership = actor.communities.find((m) => m.communityId === wish.communityId);
-  return takePlaces(store, actor, id, [{ id: actor.id, name: actor.name, branchId: membership?.branchId }], "claim");
+  return takePlaces(store, actor, wish, [{ id: actor.id, name: actor.name, branchId: membership?.branchId }], "claim");
 }
 
 /** Staff claims on members' behalf; each must be a member of the wish's community. */
@@ -129,14 +94,14 @@ export async function dispatch(store: Store, actor: Actor, id: string, input: { 
   const wish = await load(store, id);
   authorize(actor, wish, "dispatch");
   const memberIds = [...new Set(input.memberIds)];
-  const roles = await getMany(store, memberIds.map((m) => Keys.role(m, wish.communityId)));
-  const byId = new Map(roles.filter((r) => r.roles?.includes("member")).map((r) => [r.userId, r]));
+  const held = (await getMany(store, memberIds.map((m) => roles.key(m, wish.communityId)))).map(roles.fromItem);
+  const byId = new Map(held.filter((r) => r.roles?.includes("member")).map((r) => [r.userId, r]));
   const strangers = memberIds.filter((m) => !byId.has(m));
   if (strangers.length) {
     fail("wish.invalid", `Not members of this community: ${strangers.join(", ")}.`, { field: "memberIds", memberIds: strangers });
   }
   const members = memberIds.map((m) => ({ id: m, name: byId.get(m)!.name, branchId: byId.get(m)!.branchId }));
-  return takePlaces(store, actor, id, members, "dispatch");
+  return takePlaces(store, actor, wish, members, "dispatch");
 }
 
 /**
@@ -154,47 +119,22 @@ export async function release(store: Store, actor: Actor, id: string, input: { r
     store,
     wish,
     [
-      wishUpdate(wish, "open", at, {}, { whenStatus: transitions[kind].from, add: { claimed: -1 } }),
-      {
-        Delete: {
-          Key: Keys.claim(id, actor.id),
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(checkIn)",
-        },
-      } as TransactItem,
-      { Put: { Item: eventItem(wish, actor, kind, "open", at, { note: input.reason }) } },
+      wishUpdate(wish, "open", at, {}, { whenStatus: transitions[kind].from, increment: { claimed: -1 } }),
+      claims.release(id, actor.id),
+      eventItem(wish, actor, kind, "open", at, { note: input.reason }),
       ...unfinished(wish, claim, at),
     ],
     () => fail("claim.checked_in", "You have checked in already: ask staff to change the team."),
   );
-  return { ...wish, status: "open", claimed: wish.claimed - 1, version: wish.version + 1, updatedAt: at };
+  return { ...wish, status: "open" as const, claimed: wish.claimed - 1, version: wish.version + 1, updatedAt: at };
 }
 
 /** A claim given back counts against its holder's and branch's completion rate, in the month it ends. */
-export function unfinished(wish: Item, claim: Item, at: string): TransactItem[] {
+export function unfinished(wish: Wish, claim: Claim, at: string): TransactItem[] {
   const month = monthOf(at);
-  const items = [
-    tallyUpdate(Keys.memberTally(claim.memberId, wish.communityId), month, { unfinished: 1 }, memberLabels(claim)),
-  ];
-  if (claim.branchId) items.push(tallyUpdate(Keys.branchTally(wish.communityId, claim.branchId), month, { unfinished: 1 }, branchLabels(wish.communityId, claim.branchId)));
+  const items = [memberTallies.add(claim, month, { unfinished: 1 })];
+  if (claim.branchId) items.push(branchTallies.add(wish.communityId, claim.branchId, month, { unfinished: 1 }));
   return items;
-}
-
-export const memberLabels = (claim: Item) => ({ type: "member-tally", memberId: claim.memberId, communityId: claim.communityId, name: claim.memberName, branchId: claim.branchId });
-export const branchLabels = (communityId: string, branchId: string) => ({ type: "branch-tally", communityId, branchId });
-
-function claimUpdate(id: string, memberId: string, field: "checkIn" | "checkOut", value: Record<string, unknown>, signed = false) {
-  const base =
-    field === "checkIn" ? "attribute_exists(pk) AND attribute_not_exists(checkIn)" : "attribute_exists(checkIn) AND attribute_not_exists(checkOut)";
-  return {
-    Update: {
-      Key: Keys.claim(id, memberId),
-      UpdateExpression: "SET #f = :v",
-      // A code that locked meanwhile no longer signs.
-      ConditionExpression: signed ? `${base} AND (attribute_not_exists(codeTries) OR codeTries < :max)` : base,
-      ExpressionAttributeNames: { "#f": field },
-      ExpressionAttributeValues: { ":v": value, ...(signed ? { ":max": maxHandshakeTries } : {}) },
-    },
-  } as TransactItem;
 }
 
 /**
@@ -216,12 +156,12 @@ export async function checkIn(store: Store, actor: Actor, id: string, position: 
     wish,
     [
       wishUpdate(wish, "in_progress", at, fields, { whenStatus: transitions["check-in"].from }),
-      claimUpdate(id, actor.id, "checkIn", record),
-      { Put: { Item: eventItem(wish, actor, "check-in", "in_progress", at, { data: record }) } },
+      claims.arrive(id, actor.id, record),
+      eventItem(wish, actor, "check-in", "in_progress", at, { data: { ...record } }),
     ],
     () => fail("claim.checked_in", "You checked in already."),
   );
-  return { ...wish, ...fields, status: "in_progress", version: wish.version + 1, updatedAt: at };
+  return { ...wish, ...fields, status: "in_progress" as const, version: wish.version + 1, updatedAt: at };
 }
 
 /**
@@ -252,8 +192,8 @@ export async function checkOut(store: Store, actor: Actor, id: string, position:
     wish,
     [
       wishUpdate(wish, "in_progress", at, {}, { whenStatus: transitions["check-out"].from }),
-      claimUpdate(id, actor.id, "checkOut", record, signed),
-      { Put: { Item: eventItem(wish, actor, "check-out", "in_progress", at, { data: record }) } },
+      claims.depart(id, actor.id, record, signed ? maxHandshakeTries : undefined),
+      eventItem(wish, actor, "check-out", "in_progress", at, { data: { ...record } }),
     ],
     () => fail("claim.checked_out", signed ? "You checked out already, or the resident's code locked meanwhile." : "You checked out already."),
   );
@@ -261,7 +201,7 @@ export async function checkOut(store: Store, actor: Actor, id: string, position:
 }
 
 /** True for the resident's code; a wrong one is counted on the claim (under a condition, so racing tries cannot exceed the limit) and refused. */
-async function checkCode(store: Store, wish: Item, claim: Item, code: string): Promise<true> {
+async function checkCode(store: Store, wish: Wish, claim: Claim, code: string): Promise<true> {
   const tries = claim.codeTries ?? 0;
   const locked = () =>
     fail("handshake.locked", `The resident's code was entered wrongly ${maxHandshakeTries} times and is locked: check out without it; staff will see the resident did not sign.`, {
@@ -269,20 +209,7 @@ async function checkCode(store: Store, wish: Item, claim: Item, code: string): P
     });
   if (tries >= maxHandshakeTries) locked();
   if (code === wish.handshakeCode) return true;
-  try {
-    await store.doc.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: Keys.claim(wish.id, claim.memberId),
-        UpdateExpression: "ADD codeTries :one",
-        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(checkOut) AND (attribute_not_exists(codeTries) OR codeTries < :max)",
-        ExpressionAttributeValues: { ":one": 1, ":max": maxHandshakeTries },
-      }),
-    );
-  } catch (err: any) {
-    if (err?.name === "ConditionalCheckFailedException") locked();
-    throw err;
-  }
+  if (!(await updateItem(store, claims.wrongCode(wish.id, claim.memberId, maxHandshakeTries))).ok) locked();
   const left = maxHandshakeTries - tries - 1;
   return fail(
     "handshake.wrong_code",
@@ -299,7 +226,7 @@ export async function complete(store: Store, actor: Actor, id: string, input: { 
   const fields = { completedAt: at, completionNote: input.note, completedBy: actor.id };
   await commit(store, wish, [
     wishUpdate(wish, "completed", at, fields),
-    { Put: { Item: eventItem(wish, actor, "complete", "completed", at, { note: input.note }) } },
+    eventItem(wish, actor, "complete", "completed", at, { note: input.note }),
   ]);
-  return { ...wish, ...fields, status: "completed", version: wish.version + 1, updatedAt: at };
+  return { ...wish, ...fields, status: "completed" as const, version: wish.version + 1, updatedAt: at };
 }

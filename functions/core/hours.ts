@@ -1,12 +1,22 @@
-import { getItem, queryAll, transact, type Item, type Store, type TransactItem } from "../store/client.js";
-import { Keys, Prefix } from "../store/keys.js";
-import { branchLabels, memberLabels } from "./claims.js";
+import { getItem, queryAll, type Store, type TransactItem } from "../store/client.js";
+import { addFigures } from "../store/entities/figures.js";
+import * as branchTallies from "../store/entities/branch-tally.js";
+import * as claimItems from "../store/entities/claim.js";
+import * as communityTallies from "../store/entities/community-tally.js";
+import * as events from "../store/entities/event.js";
+import * as ledger from "../store/entities/ledger-entry.js";
+import * as memberTallies from "../store/entities/member-tally.js";
+import * as monthStats from "../store/entities/month-stats.js";
+import * as residentsServed from "../store/entities/resident-served.js";
+import * as roles from "../store/entities/role.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Claim, Figures, Wish, WishEvent } from "../store/entities/index.js";
 import * as Community from "./community.js";
-import { DomainError, fail } from "./errors.js";
+import { fail } from "./errors.js";
 import { hasRole, type Actor } from "./identity.js";
 import { monthOf, periodsOf } from "./period.js";
 import { hoursSettingsOf } from "./settings.js";
-import { addFigures, monthStatsUpdate, tallyUpdate, type Figures } from "./tallies.js";
+import { write } from "./storage.js";
 import { authorize, changedMeanwhile, eventItem, wishUpdate } from "./wish.js";
 
 /** DynamoDB's limit on the items of one transaction. */
@@ -21,7 +31,7 @@ export const maxMinutes = 24 * 60;
 const firstOverhead = 5;
 const laterOverhead = 3;
 
-export function measuredMinutes(claim: Item): number | undefined {
+export function measuredMinutes(claim: Claim): number | undefined {
   if (!claim.checkIn?.at || !claim.checkOut?.at) return undefined;
   return Math.max(0, Math.floor((Date.parse(claim.checkOut.at) - Date.parse(claim.checkIn.at)) / 60_000));
 }
@@ -36,7 +46,7 @@ export interface VerifyInput {
 }
 
 interface Credit {
-  claim: Item;
+  claim: Claim;
   minutes: number;
   measured?: number;
   given: boolean;
@@ -52,7 +62,7 @@ interface Credit {
  * entries and their tallies together and advancing the wish's `crediting` marker under a
  * condition, so that a retry or a second caller can neither skip nor repeat one.
  */
-export async function verify(store: Store, actor: Actor, id: string, input: VerifyInput, now = new Date()): Promise<Item> {
+export async function verify(store: Store, actor: Actor, id: string, input: VerifyInput, now = new Date()): Promise<Wish> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const { wish, claims } = await loadForVerify(store, id);
     if (wish.status === "closed" && wish.crediting) {
@@ -66,8 +76,9 @@ export async function verify(store: Store, actor: Actor, id: string, input: Veri
     const at = now.toISOString();
     const month = monthOf(at);
     const sizes = plan(credits);
-    const resident = await getItem(store, Keys.residentServed(wish.communityId, wish.ownerId));
-    const newPeriods = servedPeriods(at).filter((p) => !resident?.[p]);
+    const resident = await getItem(store, residentsServed.key(wish.communityId, wish.ownerId));
+    const seen = residentsServed.periodsOf(resident, servedPeriods(at));
+    const newPeriods = servedPeriods(at).filter((p) => !seen.includes(p));
     const rating = typeof wish.rating === "number" ? wish.rating : undefined;
 
     const fields = {
@@ -84,13 +95,13 @@ export async function verify(store: Store, actor: Actor, id: string, input: Veri
       staffRating: input.staffRating,
       peopleServed: input.peopleServed,
     };
-    const closed = { ...wish, ...fields, status: "closed" };
+    const closed: Wish = { ...wish, ...fields, status: "closed" };
     const context = { wish: closed, community, verifier: { id: actor.id, name: actor.name }, reason: input.reason, at, month };
     const first = chunkItems(context, credits.slice(0, sizes[0]));
     const items: TransactItem[] = [
       wishUpdate(wish, "closed", at, fields),
-      { Put: { Item: eventItem(wish, actor, "verify", "closed", at, { note: input.reason, data }) } },
-      monthStatsUpdate(
+      eventItem(wish, actor, "verify", "closed", at, { note: input.reason, data }),
+      monthStats.add(
         wish.communityId,
         month,
         {
@@ -105,7 +116,7 @@ export async function verify(store: Store, actor: Actor, id: string, input: Veri
         },
         { toClose: Math.max(0, Math.round((Date.parse(at) - Date.parse(wish.createdAt)) / 60_000)) },
       ),
-      communityTotals(wish.communityId, {
+      communityTallies.add(wish.communityId, {
         closed: 1,
         residentsServed: input.peopleServed ?? 1,
         totalMinutes: first.totals.minutes ?? 0,
@@ -114,19 +125,14 @@ export async function verify(store: Store, actor: Actor, id: string, input: Veri
       }),
     ];
     const markerAt = items.length;
-    if (newPeriods.length) items.push(markResident(wish.communityId, wish.ownerId, newPeriods, at));
+    if (newPeriods.length) items.push(residentsServed.mark(wish.communityId, wish.ownerId, newPeriods, at));
     items.push(...first.items);
 
-    let raced = false;
-    try {
-      await transact(store, items, (failed) => {
-        if (failed.some((f) => f.index === markerAt && newPeriods.length)) raced = true;
-        throw new DomainError("wish.changed", "changed");
-      });
-    } catch (err) {
-      if (raced) continue;
-      if (err instanceof DomainError && err.code === "wish.changed") await changedMeanwhile(store, id);
-      throw err;
+    const outcome = await write(store, items);
+    if (!outcome.ok) {
+      // Another close counted this resident meanwhile: read again and count them no more.
+      if (newPeriods.length && outcome.failed.some((f) => f.index === markerAt)) continue;
+      await changedMeanwhile(store, id);
     }
     if (sizes.length > 1) await resumeCrediting(store, id);
     return { ...closed, crediting: undefined, version: wish.version + 1, updatedAt: at };
@@ -134,19 +140,19 @@ export async function verify(store: Store, actor: Actor, id: string, input: Veri
   return fail("wish.busy", "Many wishes of this resident closed at the same moment; try again.");
 }
 
-async function loadForVerify(store: Store, id: string) {
-  const items = await queryAll(store, {
-    KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-    ExpressionAttributeValues: { ":pk": Keys.wish(id).pk, ":from": Prefix.claim, ":to": "W" },
-  });
-  const wish = items.find((i) => i.sk === "W") ?? fail("wish.not_found", `No wish ${id} that you can see.`);
-  const claims = items.filter((i) => i.sk.startsWith(Prefix.claim)).sort((a, b) => a.memberId.localeCompare(b.memberId));
-  const events = items.filter((i) => i.sk.startsWith(Prefix.event));
-  return { wish, claims, events };
+/** The wish, its claims (in member id order) and its timeline, for a close and for its resumption. */
+async function loadForVerify(store: Store, id: string): Promise<{ wish: Wish; claims: Claim[]; events: WishEvent[] }> {
+  const items = await queryAll(store, wishes.partition(id));
+  const head = items.find(wishes.isWish) ?? fail("wish.not_found", `No wish ${id} that you can see.`);
+  const claims = items
+    .filter(claimItems.isClaim)
+    .map(claimItems.fromItem)
+    .sort((a, b) => a.memberId.localeCompare(b.memberId));
+  return { wish: wishes.fromItem(head), claims, events: items.filter(events.isEvent).map(events.fromItem) };
 }
 
 /** Who gets what: staff's figure where given, else the measured minutes, else nothing. */
-function decide(claims: Item[], input: VerifyInput): Credit[] {
+function decide(claims: Claim[], input: VerifyInput): Credit[] {
   const given = input.minutes ?? {};
   const strangers = Object.keys(given).filter((m) => !claims.some((c) => c.memberId === m));
   if (strangers.length) fail("hours.invalid", `No claim on this wish for: ${strangers.join(", ")}.`, { field: "minutes", memberIds: strangers });
@@ -171,38 +177,6 @@ function decide(claims: Item[], input: VerifyInput): Credit[] {
 function servedPeriods(at: string) {
   const { month, quarter, year } = periodsOf(at);
   return [month, quarter, year, "all"];
-}
-
-function markResident(communityId: string, residentId: string, periods: string[], at: string): TransactItem {
-  const names = Object.fromEntries(periods.map((p, i) => [`#p${i}`, p]));
-  return {
-    Update: {
-      Key: Keys.residentServed(communityId, residentId),
-      UpdateExpression: `SET #type = :type, ${periods.map((_, i) => `#p${i} = :at`).join(", ")}`,
-      // Two closes for the same resident at once: one counts them, the other retries and sees it.
-      ConditionExpression: periods.map((_, i) => `attribute_not_exists(#p${i})`).join(" AND "),
-      ExpressionAttributeNames: { ...names, "#type": "type" },
-      ExpressionAttributeValues: { ":at": at, ":type": "resident-served" },
-    },
-  } as TransactItem;
-}
-
-function communityTotals(communityId: string, adds: Record<string, number>): TransactItem {
-  const entries = Object.entries(adds).filter(([, v]) => v);
-  const names: Record<string, string> = { "#type": "type" };
-  const values: Record<string, unknown> = { ":type": "community-tally", ":c": communityId };
-  entries.forEach(([k, v], i) => {
-    names[`#a${i}`] = k;
-    values[`:a${i}`] = v;
-  });
-  return {
-    Update: {
-      Key: Keys.communityTally(communityId),
-      UpdateExpression: `SET #type = :type, communityId = :c${entries.length ? ` ADD ${entries.map((_, i) => `#a${i} :a${i}`).join(", ")}` : ""}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  } as TransactItem;
 }
 
 /**
@@ -233,7 +207,7 @@ export function plan(credits: Credit[]): number[] {
 }
 
 interface CloseContext {
-  wish: Item;
+  wish: Wish;
   community: Community.Community;
   verifier: { id: string; name: string };
   reason?: string;
@@ -264,50 +238,44 @@ function chunkItems(ctx: CloseContext, credits: Credit[]) {
         staffRatingSum: wish.staffRating ?? 0,
         staffRatings: wish.staffRating === undefined ? 0 : 1,
       };
-      items.push({
-        Put: {
-          Item: {
-            ...Keys.ledger(claim.memberId, wish.id),
-            ...Keys.ledgerByCommunity(wish.communityId, at, wish.id, claim.memberId),
-            type: "ledger",
-            memberId: claim.memberId,
-            memberName: claim.memberName,
-            communityId: wish.communityId,
-            communityName: community.name,
-            branchId: claim.branchId,
-            branchName: claim.branchId ? branchName.get(claim.branchId) : undefined,
-            wishId: wish.id,
-            category: wish.category,
-            content: wish.title,
-            place: wish.address,
-            location: wish.location,
-            start: claim.checkIn?.at,
-            end: claim.checkOut?.at,
-            minutes,
-            measuredMinutes: measured,
-            reason: given ? ctx.reason : undefined,
-            signedByResident: Boolean(claim.checkOut?.signedByResident),
-            claimedAt: claim.claimedAt,
-            onTime,
-            residentRating: rating,
-            staffRating: wish.staffRating,
-            verifierId: ctx.verifier.id,
-            verifierName: ctx.verifier.name,
-            verifiedAt: at,
-            month,
-          },
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      });
+      items.push(
+        ledger.create({
+          memberId: claim.memberId,
+          memberName: claim.memberName,
+          communityId: wish.communityId,
+          communityName: community.name,
+          branchId: claim.branchId,
+          branchName: claim.branchId ? branchName.get(claim.branchId) : undefined,
+          wishId: wish.id,
+          category: wish.category,
+          content: wish.title,
+          place: wish.address,
+          location: wish.location,
+          start: claim.checkIn?.at,
+          end: claim.checkOut?.at,
+          minutes,
+          measuredMinutes: measured,
+          reason: given ? ctx.reason : undefined,
+          signedByResident: Boolean(claim.checkOut?.signedByResident),
+          claimedAt: claim.claimedAt,
+          onTime,
+          residentRating: rating,
+          staffRating: wish.staffRating,
+          verifierId: ctx.verifier.id,
+          verifierName: ctx.verifier.name,
+          verifiedAt: at,
+          month,
+        }),
+      );
       totals = addFigures(totals, { minutes, entries: 1 });
     } else {
       figures = { unfinished: 1 };
     }
-    items.push(tallyUpdate(Keys.memberTally(claim.memberId, wish.communityId), month, figures, memberLabels(claim)));
+    items.push(memberTallies.add(claim, month, figures));
     if (claim.branchId) byBranch.set(claim.branchId, addFigures(byBranch.get(claim.branchId) ?? {}, figures));
   }
   for (const [branchId, figures] of byBranch) {
-    items.push(tallyUpdate(Keys.branchTally(wish.communityId, branchId), month, figures, branchLabels(wish.communityId, branchId)));
+    items.push(branchTallies.add(wish.communityId, branchId, month, figures));
   }
   return { items, totals };
 }
@@ -320,10 +288,12 @@ export async function resumeCrediting(store: Store, id: string) {
   for (let guard = 0; guard < 1000; guard++) {
     const { wish, claims, events } = await loadForVerify(store, id);
     if (!wish.crediting) return;
-    const { chunks, done } = wish.crediting as { chunks: number[]; done: number };
+    const { chunks, done } = wish.crediting;
     const verifyEvent = events.filter((e) => e.kind === "verify").at(-1)!;
-    const decided = new Map<string, { minutes: number; measuredMinutes: number | null }>(verifyEvent.data.credits.map((c: any) => [c.memberId, c]));
-    const adjusted = new Set<string>(verifyEvent.data.adjusted ?? []);
+    const decided = new Map<string, { minutes: number; measuredMinutes: number | null }>(
+      verifyEvent.data?.credits.map((c: any) => [c.memberId, c]),
+    );
+    const adjusted = new Set<string>(verifyEvent.data?.adjusted ?? []);
     const credits: Credit[] = claims.map((claim) => {
       const c = decided.get(claim.memberId)!;
       return { claim, minutes: c.minutes, measured: c.measuredMinutes ?? undefined, given: adjusted.has(claim.memberId) };
@@ -332,33 +302,17 @@ export async function resumeCrediting(store: Store, id: string) {
     const community = await Community.fromId(store, wish.communityId);
     const at = wish.closedAt as string;
     const month = monthOf(at);
-    const ctx = { wish, community, verifier: { id: wish.verifiedBy, name: wish.verifierName }, reason: verifyEvent.data.reason, at, month };
+    const verifier = { id: wish.verifiedBy!, name: wish.verifierName! };
+    const ctx = { wish, community, verifier, reason: verifyEvent.data?.reason, at, month };
     const chunk = chunkItems(ctx, credits.slice(start, start + chunks[done]));
     const last = done + 1 === chunks.length;
-    const progress = {
-      Update: {
-        Key: Keys.wish(id),
-        UpdateExpression: last ? "REMOVE crediting" : "SET crediting.done = :next",
-        ConditionExpression: "crediting.done = :done",
-        ExpressionAttributeValues: { ":done": done, ...(last ? {} : { ":next": done + 1 }) },
-      },
-    } as TransactItem;
-    try {
-      await transact(
-        store,
-        [
-          progress,
-          monthStatsUpdate(wish.communityId, month, chunk.totals),
-          communityTotals(wish.communityId, { totalMinutes: chunk.totals.minutes ?? 0, entries: chunk.totals.entries ?? 0 }),
-          ...chunk.items,
-        ],
-        () => {
-          throw new DomainError("hours.progressed", "another caller moved on");
-        },
-      );
-    } catch (err) {
-      if (!(err instanceof DomainError && err.code === "hours.progressed")) throw err;
-    }
+    // Not committed means another caller moved on meanwhile: the next round reads where it stopped.
+    await write(store, [
+      wishes.creditingStep(id, done, last),
+      monthStats.add(wish.communityId, month, chunk.totals),
+      communityTallies.add(wish.communityId, { totalMinutes: chunk.totals.minutes ?? 0, entries: chunk.totals.entries ?? 0 }),
+      ...chunk.items,
+    ]);
   }
 }
 
@@ -368,14 +322,11 @@ export async function resumeCrediting(store: Store, id: string) {
  */
 export async function memberHours(store: Store, actor: Actor, memberId: string) {
   await mayReadHours(store, actor, memberId);
-  const items = await queryAll(store, {
-    KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-    ExpressionAttributeValues: { ":pk": Keys.user(memberId).pk, ":from": Prefix.ledger, ":to": "HT$" },
-  });
-  const tallies = items.filter((i) => i.sk.startsWith("HT#"));
+  const items = await queryAll(store, ledger.withTallies(memberId));
+  const tallies = items.filter(memberTallies.isMemberTally).map(memberTallies.fromItem);
   const entries = items
-    .filter((i) => i.sk.startsWith(Prefix.ledger))
-    .map(presentEntry)
+    .filter(ledger.isEntry)
+    .map((e) => ledger.present(ledger.fromItem(e)))
     .sort((a, b) => b.verifiedAt.localeCompare(a.verifiedAt));
   return {
     memberId,
@@ -385,16 +336,13 @@ export async function memberHours(store: Store, actor: Actor, memberId: string) 
   };
 }
 
-export function presentEntry(item: Item) {
-  const { pk, sk, type, gsi3pk, gsi3sk, ...entry } = item;
-  return entry;
-}
+export const presentEntry = ledger.present;
 
 export async function mayReadHours(store: Store, actor: Actor, memberId: string) {
   if (actor.id === memberId || actor.admin) return;
   const communities = actor.communities.filter((m) => m.roles.includes("staff")).map((m) => m.communityId);
-  const roles = communities.length ? await Promise.all(communities.map((c) => getItem(store, Keys.role(memberId, c)))) : [];
-  if (!roles.some((r) => r?.roles?.includes("member"))) {
+  const held = await Promise.all(communities.map((c) => getItem(store, roles.key(memberId, c))));
+  if (!held.some((r) => r && roles.fromItem(r).roles?.includes("member"))) {
     fail("hours.forbidden", "Only the member and staff of their community may see these hours.");
   }
 }

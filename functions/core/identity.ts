@@ -1,12 +1,17 @@
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
-import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { sign, verify } from "hono/utils/jwt/jwt";
 import { ulid } from "ulid";
 import type { Notifier } from "../notify/notifier.js";
-import { getItem, queryAll, transact, type Item, type Store, type TransactItem } from "../store/client.js";
-import { Keys } from "../store/keys.js";
-import { DomainError, fail } from "./errors.js";
+import { deleteItem, getItem, putItem, queryAll, updateItem, type Store } from "../store/client.js";
+import * as otps from "../store/entities/otp.js";
+import * as phones from "../store/entities/phone.js";
+import * as rateLimits from "../store/entities/rate-limit.js";
+import * as roles from "../store/entities/role.js";
+import * as users from "../store/entities/user.js";
+import type { UserRecord } from "../store/entities/index.js";
+import { fail } from "./errors.js";
 import type { Role } from "./model.js";
+import { write } from "./storage.js";
 
 export const codeTtlSeconds = 5 * 60;
 export const codeTries = 5;
@@ -78,24 +83,16 @@ async function countHits(store: Store, phone: string, client: string, now: numbe
   const windows = otpLimits.map((limit) => {
     const start = Math.floor(nowS / limit.windowSeconds) * limit.windowSeconds;
     const bucket = limit.scope === "phone" ? `otp#${phone}` : `otp-client#${client}`;
-    return { ...limit, start, key: Keys.rate(bucket, `${limit.windowSeconds}#${start}`) };
+    return { ...limit, start, key: rateLimits.key(bucket, `${limit.windowSeconds}#${start}`) };
   });
-  await transact(
+  const outcome = await write(
     store,
-    windows.map((w) => ({
-      Update: {
-        Key: w.key,
-        UpdateExpression: "ADD hits :one SET expiresAt = :exp",
-        ConditionExpression: "attribute_not_exists(hits) OR hits < :max",
-        ExpressionAttributeValues: { ":one": 1, ":max": w.max, ":exp": w.start + w.windowSeconds + 60 },
-      },
-    })) as TransactItem[],
-    (failed) => {
-      const retryAfter = Math.max(...failed.map(({ index }) => windows[index].start + windows[index].windowSeconds - nowS));
-      const scope = failed.some(({ index }) => windows[index].scope === "phone") ? "this number" : "this device";
-      return fail("auth.rate_limited", `Too many codes asked for ${scope}; try again in ${retryAfter} s.`, { retryAfter });
-    },
+    windows.map((w) => rateLimits.hit(w.key, w.max, w.start + w.windowSeconds + 60)),
   );
+  if (outcome.ok) return;
+  const retryAfter = Math.max(...outcome.failed.map(({ index }) => windows[index].start + windows[index].windowSeconds - nowS));
+  const scope = outcome.failed.some(({ index }) => windows[index].scope === "phone") ? "this number" : "this device";
+  fail("auth.rate_limited", `Too many codes asked for ${scope}; try again in ${retryAfter} s.`, { retryAfter });
 }
 
 /** Sends a 6-digit sign-in code by SMS; only its hash is stored, for 5 minutes. */
@@ -108,18 +105,8 @@ export async function requestCode(
   const now = input.now ?? Date.now();
   await countHits(store, input.phone, input.client, now);
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  await store.doc.send(
-    new PutCommand({
-      TableName: store.table,
-      Item: {
-        ...Keys.otp(input.phone),
-        type: "otp",
-        hash: codeHash(secret, input.phone, code),
-        tries: 0,
-        expiresAt: Math.floor(now / 1000) + codeTtlSeconds,
-      },
-    }),
-  );
+  const hash = codeHash(secret, input.phone, code);
+  await putItem(store, otps.put(input.phone, { hash, tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
   await notifier.send({
     to: input.phone,
     channel: "sms",
@@ -136,50 +123,27 @@ export async function requestCode(
  */
 export async function redeemCode(store: Store, secret: string, input: { phone: string; code: string; now?: number }) {
   const nowS = Math.floor((input.now ?? Date.now()) / 1000);
-  let otp: Item;
-  try {
-    const res = await store.doc.send(
-      new UpdateCommand({
-        TableName: store.table,
-        Key: Keys.otp(input.phone),
-        UpdateExpression: "SET tries = tries + :one",
-        ConditionExpression: "attribute_exists(pk) AND expiresAt > :now AND tries < :max",
-        ExpressionAttributeValues: { ":one": 1, ":now": nowS, ":max": codeTries },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    otp = res.Attributes!;
-  } catch (err: any) {
-    if (err?.name !== "ConditionalCheckFailedException") throw err;
-    const old = await getItem(store, Keys.otp(input.phone));
-    if (!old || old.expiresAt <= nowS) fail("auth.code_expired", "This code has expired or was never sent: ask for a new one.");
+  const counted = await updateItem(store, otps.countTry(input.phone, nowS, codeTries));
+  if (!counted.ok) {
+    const old = await getItem(store, otps.key(input.phone));
+    if (!old || otps.fromItem(old).expiresAt <= nowS) {
+      fail("auth.code_expired", "This code has expired or was never sent: ask for a new one.");
+    }
     return fail("auth.locked", "Too many wrong codes: ask for a new one.");
   }
+  const otp = otps.fromItem(counted.item);
   const given = Buffer.from(codeHash(secret, input.phone, input.code));
   if (!timingSafeEqual(given, Buffer.from(otp.hash))) {
     const left = codeTries - otp.tries;
     fail("auth.wrong_code", left > 0 ? `Wrong code: ${left} tries left.` : "Wrong code: ask for a new one.", { triesLeft: left });
   }
-  try {
-    await store.doc.send(
-      new DeleteCommand({
-        TableName: store.table,
-        Key: Keys.otp(input.phone),
-        ConditionExpression: "#h = :h",
-        ExpressionAttributeNames: { "#h": "hash" },
-        ExpressionAttributeValues: { ":h": otp.hash },
-      }),
-    );
-  } catch (err: any) {
-    if (err?.name === "ConditionalCheckFailedException") fail("auth.code_expired", "This code was used already.");
-    throw err;
-  }
+  if (!(await deleteItem(store, otps.useUp(input.phone, otp.hash)))) fail("auth.code_expired", "This code was used already.");
   return findOrCreateUser(store, { phone: input.phone });
 }
 
 export async function findOrCreateUser(store: Store, input: { phone: string; name?: string; id?: string }): Promise<User> {
-  const link = await getItem(store, Keys.phone(input.phone));
-  if (link) return fromItem((await getItem(store, Keys.user(link.userId)))!);
+  const link = await getItem(store, phones.key(input.phone));
+  if (link) return userOf(users.fromItem((await getItem(store, users.key(phones.fromItem(link).userId)))!));
   const user: User = {
     id: input.id ?? ulid(),
     phone: input.phone,
@@ -187,44 +151,31 @@ export async function findOrCreateUser(store: Store, input: { phone: string; nam
     lang: "zh-CN",
   };
   const at = new Date().toISOString();
-  try {
-    await transact(
-      store,
-      [
-        { Put: { Item: { ...Keys.user(user.id), type: "user", ...user, createdAt: at }, ConditionExpression: "attribute_not_exists(pk)" } },
-        { Put: { Item: { ...Keys.phone(user.phone), type: "phone", userId: user.id }, ConditionExpression: "attribute_not_exists(pk)" } },
-      ] as TransactItem[],
-      () => fail("user.exists", "This phone number signed up at the same moment."),
-    );
-  } catch (err) {
-    if (err instanceof DomainError && err.code === "user.exists") return findOrCreateUser(store, { phone: input.phone });
-    throw err;
-  }
+  const outcome = await write(store, [users.create({ ...user, createdAt: at }), phones.create({ phone: user.phone, userId: user.id })]);
+  // The same phone signed up at the same moment: the account that won is theirs.
+  if (!outcome.ok) return findOrCreateUser(store, { phone: input.phone });
   return user;
 }
 
-function fromItem(item: Item): User {
-  return { id: item.id, phone: item.phone, name: item.name, lang: item.lang ?? "zh-CN" };
-}
+const userOf = ({ id, phone, name, lang }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN" });
 
 export async function getUser(store: Store, id: string): Promise<User | undefined> {
-  const item = await getItem(store, Keys.user(id));
-  return item ? fromItem(item) : undefined;
+  const item = await getItem(store, users.key(id));
+  return item ? userOf(users.fromItem(item)) : undefined;
 }
 
 /** The user and their roles per community: one query on the user's partition. */
 export async function loadActor(store: Store, userId: string): Promise<Actor | undefined> {
-  const items = await queryAll(store, {
-    KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
-    ExpressionAttributeValues: { ":pk": Keys.user(userId).pk, ":from": "R#", ":to": "U" },
-  });
-  const user = items.find((i) => i.sk === "U");
-  if (!user) return undefined;
+  const items = await queryAll(store, users.withRoles(userId));
+  const head = items.find(users.isUser);
+  if (!head) return undefined;
+  const user = users.fromItem(head);
   return {
-    ...fromItem(user),
+    ...userOf(user),
     admin: Boolean(user.admin),
     communities: items
-      .filter((i) => i.sk.startsWith("R#"))
+      .filter(roles.isRole)
+      .map(roles.fromItem)
       .map((r) => ({ communityId: r.communityId, roles: r.roles, branchId: r.branchId })),
   };
 }

@@ -4,13 +4,15 @@
  * a replayed event neither adds an item nor moves the count. Marking read moves the counter back
  * in the same way, so the count is exact without reading the inbox.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { getItem, queryPage, transact, type Item, type Store, type TransactItem } from "../store/client.js";
-import { Keys, Prefix } from "../store/keys.js";
+import { getItem, queryPage, updateItem, type Store } from "../store/client.js";
+import * as notifications from "../store/entities/notification.js";
+import * as unreadCounters from "../store/entities/unread-counter.js";
+import type { Notification } from "../store/entities/index.js";
 import { appText, langOf } from "../notify/templates.js";
 import type { NoticeKind, NoticeParams } from "./audience.js";
 import { fail } from "./errors.js";
 import type { Actor } from "./identity.js";
+import { page, write } from "./storage.js";
 
 export interface Delivery {
   userId: string;
@@ -25,115 +27,56 @@ export interface Delivery {
 /** Transactions hold 100 items: the counter and up to 99 notifications marked read at once. */
 const readBatch = 99;
 
-class Exists extends Error {
-  constructor(readonly item?: Item) {
-    super("exists");
-  }
-}
-
 /**
  * Writes the notification once. `created` is false when it was there already (a replay), and
  * `smsSentAt` tells whether its SMS went out on an earlier try.
  */
 export async function deliver(store: Store, d: Delivery): Promise<{ created: boolean; smsSentAt?: string }> {
-  const item = {
-    ...Keys.notification(d.userId, d.eventId),
-    type: "notification",
-    id: d.eventId,
-    ...d,
-    createdAt: new Date().toISOString(),
-  };
-  try {
-    await transact(
-      store,
-      [
-        { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
-        { Update: { Key: Keys.unread(d.userId), UpdateExpression: "ADD unread :one", ExpressionAttributeValues: { ":one": 1 } } },
-      ],
-      (failed) => {
-        throw new Exists(failed[0]?.item);
-      },
-    );
-    return { created: true };
-  } catch (err) {
-    if (!(err instanceof Exists)) throw err;
-    const existing = err.item ?? (await getItem(store, Keys.notification(d.userId, d.eventId)));
-    return { created: false, smsSentAt: existing?.smsSentAt };
-  }
+  const notification: Notification = { id: d.eventId, ...d, createdAt: new Date().toISOString() };
+  const outcome = await write(store, [notifications.create(notification), unreadCounters.add(d.userId, 1)]);
+  if (outcome.ok) return { created: true };
+  const existing = outcome.failed[0]?.item ?? (await getItem(store, notifications.key(d.userId, d.eventId)));
+  return { created: false, smsSentAt: existing && notifications.fromItem(existing).smsSentAt };
 }
 
 /** Notes that the notification's SMS went out, so a retried event does not send it again. */
 export async function markSmsSent(store: Store, userId: string, eventId: string, at = new Date().toISOString()) {
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.table,
-      Key: Keys.notification(userId, eventId),
-      UpdateExpression: "SET smsSentAt = :at",
-      ExpressionAttributeValues: { ":at": at },
-    }),
-  );
+  await updateItem(store, notifications.smsSent(userId, eventId, at));
 }
 
 async function unreadCount(store: Store, userId: string): Promise<number> {
-  const counter = await getItem(store, Keys.unread(userId));
-  return Math.max(0, counter?.unread ?? 0);
+  return unreadCounters.countOf(await getItem(store, unreadCounters.key(userId)));
 }
 
-function present(item: Item, lang: ReturnType<typeof langOf>) {
+/** What the reader sees: the notice in their language, and whether they read it. */
+function present(n: Notification, lang: ReturnType<typeof langOf>) {
   return {
-    id: item.id as string,
-    kind: item.kind as NoticeKind,
-    wishId: item.wishId as string,
-    communityId: item.communityId as string,
-    at: item.at as string,
-    read: Boolean(item.readAt),
-    text: appText(item.kind, lang, item.params),
+    id: n.id,
+    kind: n.kind as NoticeKind,
+    wishId: n.wishId,
+    communityId: n.communityId,
+    at: n.at,
+    read: Boolean(n.readAt),
+    text: appText(n.kind as NoticeKind, lang, n.params as NoticeParams),
   };
 }
 
 /** My notifications, newest first, in my language, with how many are unread. */
 export async function list(store: Store, actor: Actor, cursor?: string, limit = 20) {
-  const [page, unread] = await Promise.all([
-    queryPage(
-      store,
-      {
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :n)",
-        ExpressionAttributeValues: { ":pk": Keys.user(actor.id).pk, ":n": Prefix.notification },
-        ScanIndexForward: false,
-        Limit: limit,
-      },
-      cursor,
-    ),
+  const [found, unread] = await Promise.all([
+    page(store, notifications.newest(actor.id, limit), cursor, notifications.fromItem),
     unreadCount(store, actor.id),
   ]);
   const lang = langOf(actor.lang);
-  return { items: page.items.map((n) => present(n, lang)), unread, cursor: page.cursor };
+  return { items: found.items.map((n) => present(n, lang)), unread, cursor: found.cursor };
 }
-
-const readUpdate = (userId: string, id: string, at: string): TransactItem => ({
-  Update: {
-    Key: Keys.notification(userId, id),
-    UpdateExpression: "SET readAt = :at",
-    ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(readAt)",
-    ExpressionAttributeValues: { ":at": at },
-  },
-});
-
-const countDown = (userId: string, n: number): TransactItem => ({
-  Update: { Key: Keys.unread(userId), UpdateExpression: "ADD unread :n", ExpressionAttributeValues: { ":n": -n } },
-});
 
 /** Marks one notification read; marking it again changes nothing. */
 export async function markRead(store: Store, actor: Actor, id: string) {
   const at = new Date().toISOString();
-  try {
-    await transact(store, [readUpdate(actor.id, id, at), countDown(actor.id, 1)], (failed) => {
-      if (!failed[0]?.item) fail("notification.not_found", `You have no notification ${id}.`);
-      throw new Exists(failed[0].item);
-    });
-  } catch (err) {
-    if (!(err instanceof Exists)) throw err;
-  }
+  const outcome = await write(store, [notifications.read(actor.id, id, at), unreadCounters.add(actor.id, -1)]);
+  // Failed with the item there: read already, and the count moved then.
+  if (!outcome.ok && !outcome.failed[0]?.item) fail("notification.not_found", `You have no notification ${id}.`);
   return { unread: await unreadCount(store, actor.id) };
 }
 
@@ -143,36 +86,20 @@ export async function markAllRead(store: Store, actor: Actor) {
     const unread = await unreadIds(store, actor.id);
     if (unread.length === 0) break;
     const at = new Date().toISOString();
-    try {
-      await transact(store, [...unread.map((id) => readUpdate(actor.id, id, at)), countDown(actor.id, unread.length)], () => {
-        // Read meanwhile (by another tab): look again.
-        throw new Exists();
-      });
-    } catch (err) {
-      if (!(err instanceof Exists)) throw err;
-    }
+    // Not committed: some were read meanwhile (in another tab); the next round looks again.
+    await write(store, [...unread.map((id) => notifications.read(actor.id, id, at)), unreadCounters.add(actor.id, -unread.length)]);
   }
   return { unread: await unreadCount(store, actor.id) };
 }
 
+/** Up to a transaction's worth of unread ids, oldest first, reading no further than it takes. */
 async function unreadIds(store: Store, userId: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await queryPage(
-      store,
-      {
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :n)",
-        FilterExpression: "attribute_not_exists(readAt)",
-        ExpressionAttributeValues: { ":pk": Keys.user(userId).pk, ":n": Prefix.notification },
-        ProjectionExpression: "#id",
-        ExpressionAttributeNames: { "#id": "id" },
-        ConsistentRead: true,
-      },
-      cursor,
-    );
-    ids.push(...page.items.map((i) => i.id as string));
-    cursor = page.cursor;
+    const found = await queryPage(store, notifications.unread(userId), cursor);
+    ids.push(...found.items.map((i) => notifications.fromItem(i).id));
+    cursor = found.cursor;
   } while (cursor && ids.length < readBatch);
   return ids.slice(0, readBatch);
 }

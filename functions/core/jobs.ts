@@ -10,10 +10,16 @@
  * Each step is a conditional write, so the jobs may run twice at once or again at any time: the
  * run that loses the condition does nothing. Indexes only choose candidates; the writes decide.
  */
-import { getItem, queryAll, transact, type Item, type Store } from "../store/client.js";
-import { Keys, Prefix } from "../store/keys.js";
+import { getItem, queryAll, type Store } from "../store/client.js";
+import * as claims from "../store/entities/claim.js";
+import * as communities from "../store/entities/community.js";
+import * as communityList from "../store/entities/community-entry.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Claim, Wish } from "../store/entities/index.js";
 import { DomainError } from "./errors.js";
 import type { Log } from "./log.js";
+import type { Status } from "./model.js";
+import { write } from "./storage.js";
 import { authorize, commit, eventItem, expire, load, system, wishUpdate } from "./wish.js";
 
 export const autoConfirmAfterHours = 72;
@@ -38,13 +44,10 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
   const report: JobReport = { communities: 0, expired: 0, alerted: 0, reminded: 0, confirmed: 0, failed: 0 };
-  const communities = await queryAll(store, {
-    KeyConditionExpression: "pk = :pk",
-    ExpressionAttributeValues: { ":pk": Keys.communityList("").pk },
-  });
-  for (const { id } of communities) {
+  const entries = await queryAll(store, communityList.all());
+  for (const { id } of entries) {
     report.communities++;
-    const step = async (what: keyof JobReport, wish: Item, run: () => Promise<unknown>) => {
+    const step = async (what: keyof JobReport, wish: Wish, run: () => Promise<unknown>) => {
       try {
         await run();
         report[what]++;
@@ -54,14 +57,14 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
         log("error", "job.failed", { job: what, wishId: wish.id, error: String((err as Error)?.message ?? err) });
       }
     };
-    const community = await getItem(store, Keys.community(id));
-    const alertHours = community?.settings?.unclaimedAlertHours ?? unclaimedAlertHours;
+    const community = await getItem(store, communities.key(id));
+    const alertHours: number = (community && communities.fromItem(community).settings?.unclaimedAlertHours) ?? unclaimedAlertHours;
 
     const open = await byStatus(store, id, "open");
     for (const wish of open) {
       if (wish.deadline && Date.parse(wish.deadline) <= now.getTime()) {
         await step("expired", wish, () => expire(store, wish.id, now));
-      } else if (wish.claimed === 0 && !wish.alertedAt && Date.parse(wish.approvedAt) <= now.getTime() - alertHours * hour) {
+      } else if (wish.claimed === 0 && !wish.alertedAt && Date.parse(wish.approvedAt!) <= now.getTime() - alertHours * hour) {
         await step("alerted", wish, () => alert(store, wish, alertHours, now));
       }
     }
@@ -80,92 +83,47 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
     const cutoff = new Date(now.getTime() - autoConfirmAfterHours * hour).toISOString();
     // A wish is created before it is completed: the index's creation-time order bounds the query.
     const completed = await byStatus(store, id, "completed", cutoff);
-    for (const wish of completed.filter((w) => w.completedAt <= cutoff)) {
+    for (const wish of completed.filter((w) => w.completedAt! <= cutoff)) {
       await step("confirmed", wish, () => autoConfirm(store, wish.id, now));
     }
   }
   return report;
 }
 
-async function byStatus(store: Store, communityId: string, status: string, createdBefore?: string) {
-  const pk = Keys.wishByStatus(communityId, status, "", "").gsi1pk;
-  return queryAll(store, {
-    IndexName: "byStatus",
-    KeyConditionExpression: createdBefore ? "gsi1pk = :pk AND gsi1sk < :before" : "gsi1pk = :pk",
-    ExpressionAttributeValues: { ":pk": pk, ...(createdBefore ? { ":before": createdBefore } : {}) },
-  });
+async function byStatus(store: Store, communityId: string, status: Status, createdBefore?: string): Promise<Wish[]> {
+  return (await queryAll(store, wishes.inStatus(communityId, status, { createdBefore }))).map(wishes.fromItem);
 }
 
 /** Claims on the wish whose volunteer has neither checked in nor been reminded. */
-async function absentees(store: Store, wishId: string) {
-  return queryAll(store, {
-    KeyConditionExpression: "pk = :pk AND begins_with(sk, :cl)",
-    FilterExpression: "attribute_not_exists(checkIn) AND attribute_not_exists(remindedAt)",
-    ExpressionAttributeValues: { ":pk": Keys.wish(wishId).pk, ":cl": Prefix.claim },
-    ConsistentRead: true,
-  });
+async function absentees(store: Store, wishId: string): Promise<Claim[]> {
+  return (await queryAll(store, claims.absentees(wishId))).map(claims.fromItem);
 }
 
-async function alert(store: Store, wish: Item, hours: number, now: Date) {
+async function alert(store: Store, wish: Wish, hours: number, now: Date) {
   const at = now.toISOString();
-  await transact(
-    store,
-    [
-      {
-        Update: {
-          Key: Keys.wish(wish.id),
-          UpdateExpression: "SET alertedAt = :at",
-          ConditionExpression: "#status = :open AND claimed = :none AND attribute_not_exists(alertedAt)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":at": at, ":open": "open", ":none": 0 },
-        },
-      },
-      { Put: { Item: eventItem(wish, system, "alert", "open", at, { data: { hours } }) } },
-    ],
-    () => {
-      throw new Lost();
-    },
-  );
+  const outcome = await write(store, [wishes.alerted(wish, at), eventItem(wish, system, "alert", "open", at, { data: { hours } })]);
+  if (!outcome.ok) throw new Lost();
 }
 
-async function remind(store: Store, wish: Item, claim: Item, now: Date) {
+async function remind(store: Store, wish: Wish, claim: Claim, now: Date) {
   const at = now.toISOString();
-  await transact(
-    store,
-    [
-      {
-        ConditionCheck: {
-          Key: Keys.wish(wish.id),
-          ConditionExpression: "#status IN (:open, :claimed, :working)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: { ":open": "open", ":claimed": "claimed", ":working": "in_progress" },
-        },
-      },
-      {
-        Update: {
-          Key: Keys.claim(wish.id, claim.memberId),
-          UpdateExpression: "SET remindedAt = :at",
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(checkIn) AND attribute_not_exists(remindedAt)",
-          ExpressionAttributeValues: { ":at": at },
-        },
-      },
-      { Put: { Item: eventItem(wish, system, "remind", wish.status, at, { data: { memberIds: [claim.memberId] } }) } },
-    ],
-    () => {
-      throw new Lost();
-    },
-  );
+  const outcome = await write(store, [
+    wishes.stillIn(wish, ["open", "claimed", "in_progress"]),
+    claims.reminded(wish.id, claim.memberId, at),
+    eventItem(wish, system, "remind", wish.status, at, { data: { memberIds: [claim.memberId] } }),
+  ]);
+  if (!outcome.ok) throw new Lost();
 }
 
 /** The system confirms a wish its resident left unconfirmed; the version guards against a late confirm or dispute. */
 async function autoConfirm(store: Store, id: string, now: Date) {
   const wish = await load(store, id);
   authorize(system, wish, "confirm");
-  if (Date.parse(wish.completedAt) > now.getTime() - autoConfirmAfterHours * hour) throw new Lost();
+  if (Date.parse(wish.completedAt!) > now.getTime() - autoConfirmAfterHours * hour) throw new Lost();
   const at = now.toISOString();
   const fields = { confirmedBy: system.id, confirmedAt: at, autoConfirmed: true };
   await commit(store, wish, [
     wishUpdate(wish, "confirmed", at, fields),
-    { Put: { Item: eventItem(wish, system, "confirm", "confirmed", at, { data: { automatic: true, afterHours: autoConfirmAfterHours } }) } },
+    eventItem(wish, system, "confirm", "confirmed", at, { data: { automatic: true, afterHours: autoConfirmAfterHours } }),
   ]);
 }

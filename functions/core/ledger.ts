@@ -1,5 +1,6 @@
-import { queryPage, type Item, type Store } from "../store/client.js";
-import { Keys } from "../store/keys.js";
+import { queryPage, type Store } from "../store/client.js";
+import * as ledger from "../store/entities/ledger-entry.js";
+import type { LedgerEntry } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import * as Csv from "./csv.js";
 import { fail } from "./errors.js";
@@ -37,7 +38,7 @@ export function chinaTime(iso?: string) {
 
 const categoryName = (code: string) => categories.find((c) => c.code === code)?.name["zh-CN"] ?? code;
 
-export function row(e: Item): Csv.Cell[] {
+export function row(e: LedgerEntry): Csv.Cell[] {
   return [
     e.memberName,
     e.memberId,
@@ -67,19 +68,11 @@ export async function exportCsv(store: Store, actor: Actor, communityId: string,
   await Community.fromId(store, communityId);
   const start = dayStart(range.from).toISOString();
   const end = new Date(dayStart(range.to).getTime() + 86_400_000 - 1).toISOString();
-  const entries: Item[] = [];
+  const entries: LedgerEntry[] = [];
   let cursor: string | undefined;
   do {
-    const page = await queryPage(
-      store,
-      {
-        IndexName: "byCommunity",
-        KeyConditionExpression: "gsi3pk = :pk AND gsi3sk BETWEEN :a AND :b",
-        ExpressionAttributeValues: { ":pk": Keys.ledgerByCommunity(communityId, "", "", "").gsi3pk, ":a": start, ":b": `${end}~` },
-      },
-      cursor,
-    );
-    entries.push(...page.items);
+    const page = await queryPage(store, ledger.ofCommunity(communityId, start, end), cursor);
+    entries.push(...page.items.map(ledger.fromItem));
     cursor = page.cursor;
     if (entries.length > maxExportRows) {
       fail("ledger.invalid", `More than ${maxExportRows} entries between ${range.from} and ${range.to}: export a shorter range.`, { field: "to" });

@@ -4,8 +4,11 @@
  * (by default what a volunteer must not miss). New open wishes go to the wish-events topic; a
  * member's categories become the filter policy of their subscription to it.
  */
-import { getMany, queryAll, transact, type Item, type Store } from "../store/client.js";
-import { Keys } from "../store/keys.js";
+import { getMany, queryAll, type Store } from "../store/client.js";
+import * as preferences from "../store/entities/preferences.js";
+import * as roles from "../store/entities/role.js";
+import * as users from "../store/entities/user.js";
+import type { PreferencesRecord, UserRecord } from "../store/entities/index.js";
 import { noSubscriptions, type Subscriptions } from "../notify/subscriptions.js";
 import { langOf, type Lang } from "../notify/templates.js";
 import { defaultSmsKinds, type NoticeKind } from "./audience.js";
@@ -13,6 +16,7 @@ import { fail } from "./errors.js";
 import { jsonLog } from "./log.js";
 import type { Actor } from "./identity.js";
 import type { CategoryCode } from "./model.js";
+import { write } from "./storage.js";
 
 export interface Preferences {
   lang: Lang;
@@ -27,8 +31,8 @@ export type FilterPolicy = Record<string, string[]>;
 /** The message type of a new open wish on the topic. */
 export const newWishType = "wish.open";
 
-export function smsKinds(prefs: Item | undefined): readonly NoticeKind[] {
-  return prefs?.sms ?? defaultSmsKinds;
+export function smsKinds(prefs: PreferencesRecord | undefined): readonly NoticeKind[] {
+  return (prefs?.sms as NoticeKind[] | undefined) ?? defaultSmsKinds;
 }
 
 /**
@@ -51,14 +55,14 @@ function memberOf(actor: Actor) {
   return actor.communities.filter((m) => m.roles.includes("member")).map((m) => m.communityId);
 }
 
-function shape(actor: Actor, lang: Lang, item: Item | undefined) {
-  const prefs = { lang, sms: [...smsKinds(item)], categories: (item?.categories ?? []) as CategoryCode[] };
+function shape(actor: Actor, lang: Lang, stored: PreferencesRecord | undefined) {
+  const prefs = { lang, sms: [...smsKinds(stored)], categories: (stored?.categories ?? []) as CategoryCode[] };
   return { ...prefs, newWishFilter: newWishFilter(memberOf(actor), prefs) };
 }
 
 export async function get(store: Store, actor: Actor) {
-  const [item] = await getMany(store, [Keys.preferences(actor.id)]);
-  return shape(actor, langOf(actor.lang), item);
+  const [item] = await getMany(store, [preferences.key(actor.id)]);
+  return shape(actor, langOf(actor.lang), item && preferences.fromItem(item));
 }
 
 /**
@@ -67,39 +71,23 @@ export async function get(store: Store, actor: Actor) {
  */
 export async function put(store: Store, actor: Actor, input: Preferences, subscriptions: Subscriptions = noSubscriptions) {
   const at = new Date().toISOString();
-  const [current] = await getMany(store, [Keys.preferences(actor.id)]);
+  const [item] = await getMany(store, [preferences.key(actor.id)]);
+  const current = item && preferences.fromItem(item);
   const categories = [...new Set(input.categories)];
   const subscriptionArn = await subscriptions
-    .set({ phone: actor.phone, policy: newWishFilter(memberOf(actor), { lang: input.lang, categories }), current: current?.subscriptionArn })
+    .set({
+      phone: actor.phone,
+      policy: newWishFilter(memberOf(actor), { lang: input.lang, categories }),
+      current: current?.subscriptionArn ?? undefined,
+    })
     .catch((err) => {
       jsonLog("error", "subscriptions.failed", { userId: actor.id, error: String(err?.name ?? err), message: String(err?.message ?? "") });
       return fail("preferences.unavailable", "Your choice of new wishes could not be passed on to the text-message service just now; nothing was changed. Try again in a moment.");
     });
-  const item = {
-    ...Keys.preferences(actor.id),
-    type: "preferences",
-    userId: actor.id,
-    sms: [...new Set(input.sms)],
-    categories,
-    subscriptionArn,
-    updatedAt: at,
-  };
-  await transact(
-    store,
-    [
-      { Put: { Item: item } },
-      {
-        Update: {
-          Key: Keys.user(actor.id),
-          UpdateExpression: "SET lang = :lang",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeValues: { ":lang": input.lang },
-        },
-      },
-    ],
-    () => fail("user.not_found", "This account no longer exists."),
-  );
-  return shape(actor, input.lang, item);
+  const chosen: PreferencesRecord = { userId: actor.id, sms: [...new Set(input.sms)], categories, subscriptionArn, updatedAt: at };
+  const outcome = await write(store, [preferences.put(chosen), users.setLang(actor.id, input.lang)]);
+  if (!outcome.ok) fail("user.not_found", "This account no longer exists.");
+  return shape(actor, input.lang, chosen);
 }
 
 export interface Recipient {
@@ -112,20 +100,28 @@ export interface Recipient {
 /** The people notices go to: phone, language and SMS choices, in one batch read. */
 export async function recipients(store: Store, userIds: string[]): Promise<Map<string, Recipient | undefined>> {
   const ids = [...new Set(userIds)];
-  const items: Item[] = [];
+  const people = new Map<string, { user?: UserRecord; prefs?: PreferencesRecord }>(ids.map((id) => [id, {}]));
   // Two items a person, and BatchGetItem takes 100 keys.
   for (let i = 0; i < ids.length; i += 50) {
-    items.push(...(await getMany(store, ids.slice(i, i + 50).flatMap((id) => [Keys.user(id), Keys.preferences(id)]))));
+    await readPeople(store, ids.slice(i, i + 50), people);
   }
-  const byKey = new Map(items.map((i) => [`${i.pk}|${i.sk}`, i]));
-  const key = (k: { pk: string; sk: string }) => `${k.pk}|${k.sk}`;
   return new Map(
     ids.map((id) => {
-      const user = byKey.get(key(Keys.user(id)));
-      const prefs = byKey.get(key(Keys.preferences(id)));
+      const { user, prefs } = people.get(id)!;
       return [id, user ? { userId: id, phone: user.phone, lang: langOf(user.lang), sms: smsKinds(prefs) } : undefined];
     }),
   );
+}
+
+/** Users and their preferences in one batch read, filed by user id. */
+async function readPeople(store: Store, ids: string[], into: Map<string, { user?: UserRecord; prefs?: PreferencesRecord }>) {
+  for (const item of await getMany(store, ids.flatMap((id) => [users.key(id), preferences.key(id)]))) {
+    const userId = String(item.pk).slice(2);
+    const entry = into.get(userId) ?? {};
+    if (users.isUser(item)) entry.user = users.fromItem(item);
+    if (preferences.isPreferences(item)) entry.prefs = preferences.fromItem(item);
+    into.set(userId, entry);
+  }
 }
 
 /**
@@ -135,22 +131,16 @@ export async function recipients(store: Store, userIds: string[]): Promise<Map<s
 export async function subscribersMatching(store: Store, attributes: Record<string, string>) {
   const communityId = attributes.community;
   if (!communityId) return [];
-  const roles = await queryAll(store, {
-    IndexName: "byCommunity",
-    KeyConditionExpression: "gsi3pk = :pk",
-    FilterExpression: "contains(#roles, :member)",
-    ExpressionAttributeNames: { "#roles": "roles" },
-    ExpressionAttributeValues: { ":pk": Keys.rolePeople(communityId, "").gsi3pk, ":member": "member" },
-  });
+  const members = (await queryAll(store, roles.ofCommunity(communityId, { role: "member" }))).map(roles.fromItem);
   const out: { userId: string; phone: string }[] = [];
-  for (let i = 0; i < roles.length; i += 50) {
-    const ids = roles.slice(i, i + 50).map((r) => r.userId as string);
-    const items = await getMany(store, ids.flatMap((id) => [Keys.user(id), Keys.preferences(id)]));
+  for (let i = 0; i < members.length; i += 50) {
+    const ids = members.slice(i, i + 50).map((r) => r.userId);
+    const people = new Map<string, { user?: UserRecord; prefs?: PreferencesRecord }>();
+    await readPeople(store, ids, people);
     for (const id of ids) {
-      const user = items.find((x) => x.pk === Keys.user(id).pk && x.sk === Keys.user(id).sk);
-      const prefs = items.find((x) => x.pk === Keys.user(id).pk && x.sk === Keys.preferences(id).sk);
+      const { user, prefs } = people.get(id) ?? {};
       if (!user?.phone || !prefs) continue;
-      const policy = newWishFilter([communityId], { lang: langOf(user.lang), categories: prefs.categories ?? [] });
+      const policy = newWishFilter([communityId], { lang: langOf(user.lang), categories: (prefs.categories ?? []) as CategoryCode[] });
       if (matches(policy, attributes)) out.push({ userId: id, phone: user.phone });
     }
   }

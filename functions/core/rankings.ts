@@ -1,5 +1,7 @@
-import { getMany, queryAll, type Item, type Store } from "../store/client.js";
-import { Keys } from "../store/keys.js";
+import { getMany, queryAll, type Store } from "../store/client.js";
+import * as branchTallies from "../store/entities/branch-tally.js";
+import * as memberTallies from "../store/entities/member-tally.js";
+import * as roles from "../store/entities/role.js";
 import * as Community from "./community.js";
 import { fail } from "./errors.js";
 import { hasRole, type Actor } from "./identity.js";
@@ -35,21 +37,12 @@ export async function rank(store: Store, actor: Actor, communityId: string, peri
   if (period.kind === "all") fail("period.invalid", "Rank a month, a quarter or a year.", { field: "period" });
   const community = await Community.fromId(store, communityId);
   const weights = hoursSettingsOf(community).rankingWeights;
-  const roster = (
-    await queryAll(store, {
-      IndexName: "byCommunity",
-      KeyConditionExpression: "gsi3pk = :pk",
-      ExpressionAttributeValues: { ":pk": Keys.rolePeople(communityId, "").gsi3pk },
-    })
-  ).filter((r) => r.roles?.includes("member"));
-  const inPeriod = (tally: Item | undefined) => period.months.reduce<Figures>((f, m) => addFigures(f, figuresOf(tally, m)), {});
+  const roster = (await queryAll(store, roles.ofCommunity(communityId))).map(roles.fromItem).filter((r) => r.roles?.includes("member"));
+  const inPeriod = (tally: object | undefined) => period.months.reduce<Figures>((f, m) => addFigures(f, figuresOf(tally, m)), {});
 
   let units: Unit[];
   if (by === "branch") {
-    const tallies = await queryAll(store, {
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :b)",
-      ExpressionAttributeValues: { ":pk": Keys.communityTally(communityId).pk, ":b": "B#" },
-    });
+    const tallies = (await queryAll(store, branchTallies.ofCommunity(communityId))).map(branchTallies.fromItem);
     const byId = new Map(tallies.map((t) => [t.branchId, t]));
     units = community.branches.map((b) => ({
       id: b.id,
@@ -58,9 +51,10 @@ export async function rank(store: Store, actor: Actor, communityId: string, peri
       figures: inPeriod(byId.get(b.id)),
     }));
   } else {
-    const tallies: Item[] = [];
+    const tallies = [];
     for (let i = 0; i < roster.length; i += 100) {
-      tallies.push(...(await getMany(store, roster.slice(i, i + 100).map((r) => Keys.memberTally(r.userId, communityId)))));
+      const found = await getMany(store, roster.slice(i, i + 100).map((r) => memberTallies.key(r.userId, communityId)));
+      tallies.push(...found.map(memberTallies.fromItem));
     }
     const byId = new Map(tallies.map((t) => [t.memberId, t]));
     units = roster.map((r) => ({ id: r.userId, name: r.name, branchId: r.branchId, members: 1, figures: inPeriod(byId.get(r.userId)) }));

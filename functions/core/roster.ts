@@ -1,12 +1,16 @@
-import { BatchWriteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
-import { getMany, queryAll, transact, type Item, type Store, type TransactItem } from "../store/client.js";
-import { Keys } from "../store/keys.js";
+import { getMany, putItem, putMany, queryAll, type Store, type TransactItem } from "../store/client.js";
+import * as branches from "../store/entities/branch.js";
+import * as phones from "../store/entities/phone.js";
+import * as roleItems from "../store/entities/role.js";
+import * as users from "../store/entities/user.js";
+import type { Role as Membership, UserRecord } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import * as Csv from "./csv.js";
-import { DomainError, fail } from "./errors.js";
+import { fail } from "./errors.js";
 import { hasRole, normalizePhone, type Actor } from "./identity.js";
 import type { Role } from "./model.js";
+import { write } from "./storage.js";
 
 /** The most data rows one import takes; a bigger roll is imported in parts. */
 export const maxImportRows = 10_000;
@@ -84,23 +88,29 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   for (const name of new Set(rows.map((r) => r.branch).filter((b): b is string => Boolean(b)))) {
     if (branchId.has(name)) continue;
     const id = ulid();
-    await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...Keys.branch(communityId, id), type: "branch", communityId, id, name }, ConditionExpression: "attribute_not_exists(pk)" }));
+    await putItem(store, branches.add({ id, communityId, name }));
     branchId.set(name, id);
     report.branchesCreated.push(name);
   }
 
   const links = new Map<string, string>();
   for (let i = 0; i < rows.length; i += 100) {
-    for (const link of await getMany(store, rows.slice(i, i + 100).map((r) => Keys.phone(r.phone)))) links.set(link.pk.slice(2), link.userId);
+    for (const item of await getMany(store, rows.slice(i, i + 100).map((r) => phones.key(r.phone)))) {
+      const link = phones.fromItem(item);
+      links.set(link.phone, link.userId);
+    }
   }
   const known = rows.filter((r) => links.has(r.phone));
-  const roles = new Map<string, Item>();
+  const roles = new Map<string, Membership>();
   for (let i = 0; i < known.length; i += 100) {
-    for (const role of await getMany(store, known.slice(i, i + 100).map((r) => Keys.role(links.get(r.phone)!, communityId)))) roles.set(role.userId, role);
+    for (const item of await getMany(store, known.slice(i, i + 100).map((r) => roleItems.key(links.get(r.phone)!, communityId)))) {
+      const role = roleItems.fromItem(item);
+      roles.set(role.userId, role);
+    }
   }
 
   const at = new Date().toISOString();
-  const accounts: Item[] = [];
+  const accounts: UserRecord[] = [];
   type Plan = { row: Row; items: TransactItem[]; outcome: "created" | "updated" };
   const plans: Plan[] = [];
   for (const row of rows) {
@@ -113,22 +123,23 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
         report.unchanged++;
         continue;
       }
-      plans.push({ row, outcome: "updated", items: [roleItem(communityId, userId, row.name, next, wantBranch, role)] });
+      const membership = { userId, communityId, name: row.name, roles: next, branchId: wantBranch };
+      plans.push({ row, outcome: "updated", items: [roleItems.replace(membership, role)] });
     } else {
       const id = ulid();
-      accounts.push({ ...Keys.user(id), type: "user", id, phone: row.phone, name: row.name, lang: "zh-CN", createdAt: at });
+      accounts.push({ id, phone: row.phone, name: row.name, lang: "zh-CN", createdAt: at });
       plans.push({
         row,
         outcome: "created",
         items: [
-          { Put: { Item: { ...Keys.phone(row.phone), type: "phone", userId: id }, ConditionExpression: "attribute_not_exists(pk)" } },
-          roleItem(communityId, id, row.name, ["member"], wantBranch),
+          phones.create({ phone: row.phone, userId: id }),
+          roleItems.replace({ userId: id, communityId, name: row.name, roles: ["member"], branchId: wantBranch }),
         ],
       });
     }
   }
 
-  await writeAll(store, accounts);
+  await putMany(store, accounts.map(users.toItem));
 
   const groups: Plan[][] = [];
   let group: Plan[] = [];
@@ -144,26 +155,17 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   }
   if (group.length) groups.push(group);
 
+  const raced = "This person's account changed while importing (they may have just signed up): import the row again.";
   const applyOne = async (p: Plan) => {
-    try {
-      await transact(store, p.items, () => fail("import.raced", "changed"));
-      report[p.outcome]++;
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      refuse(p.row.line, p.row.given, "This person's account changed while importing (they may have just signed up): import the row again.");
-    }
+    if ((await write(store, p.items)).ok) report[p.outcome]++;
+    else refuse(p.row.line, p.row.given, raced);
   };
   let next = 0;
   const worker = async () => {
     while (next < groups.length) {
       const g = groups[next++];
-      try {
-        await transact(store, g.flatMap((p) => p.items), () => fail("import.raced", "changed"));
-        for (const p of g) report[p.outcome]++;
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        for (const p of g) await applyOne(p);
-      }
+      if ((await write(store, g.flatMap((p) => p.items))).ok) for (const p of g) report[p.outcome]++;
+      else for (const p of g) await applyOne(p);
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
@@ -171,51 +173,26 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   return report;
 }
 
-/** Items nobody can reach yet, in batches of 25, until DynamoDB has taken every one. */
-async function writeAll(store: Store, items: Item[]) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const start = next;
-      next += 25;
-      let pending: any[] = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-        const out = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: pending } }));
-        pending = out.UnprocessedItems?.[store.table] ?? [];
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-}
-
-function roleItem(communityId: string, userId: string, name: string, roles: Role[], branchId: string | undefined, was?: Item): TransactItem {
-  return {
-    Put: {
-      Item: { ...Keys.role(userId, communityId), ...Keys.rolePeople(communityId, userId), type: "role", userId, communityId, name, roles, branchId },
-      // A membership that changed since it was read is not overwritten: the row is reported instead.
-      ConditionExpression: was ? "#v = :v" : "attribute_not_exists(pk)",
-      ...(was ? { ExpressionAttributeNames: { "#v": "roles" }, ExpressionAttributeValues: { ":v": was.roles } } : {}),
-    },
-  } as TransactItem;
-}
-
 /** The community's people as a CSV roll in the import's own format (phone, name, branch), plus their roles. */
 export async function exportMembers(store: Store, actor: Actor, communityId: string): Promise<string> {
   if (!hasRole(actor, communityId, "staff")) fail("community.forbidden", "Only staff of this community may export its members.");
   const community = await Community.fromId(store, communityId);
   const branchName = new Map(community.branches.map((b) => [b.id, b.name]));
-  const people = await queryAll(store, {
-    IndexName: "byCommunity",
-    KeyConditionExpression: "gsi3pk = :pk",
-    ExpressionAttributeValues: { ":pk": Keys.rolePeople(communityId, "").gsi3pk },
-  });
-  const users = new Map<string, Item>();
+  const people = (await queryAll(store, roleItems.ofCommunity(communityId))).map(roleItems.fromItem);
+  const accounts = new Map<string, UserRecord>();
   for (let i = 0; i < people.length; i += 100) {
-    for (const u of await getMany(store, people.slice(i, i + 100).map((p) => Keys.user(p.userId)))) users.set(u.id, u);
+    for (const item of await getMany(store, people.slice(i, i + 100).map((p) => users.key(p.userId)))) {
+      const user = users.fromItem(item);
+      accounts.set(user.id, user);
+    }
   }
   const rows = people
-    .map((p) => [localPhone(users.get(p.userId)?.phone ?? ""), p.name, p.branchId ? (branchName.get(p.branchId) ?? "") : "", (p.roles ?? []).join(" ")])
+    .map((p) => [
+      localPhone(accounts.get(p.userId)?.phone ?? ""),
+      p.name,
+      p.branchId ? (branchName.get(p.branchId) ?? "") : "",
+      (p.roles ?? []).join(" "),
+    ])
     .sort((a, b) => String(a[2]).localeCompare(String(b[2]), "zh-CN") || String(a[1]).localeCompare(String(b[1]), "zh-CN"));
   return Csv.format([["phone", "name", "branch", "roles"], ...rows]);
 }

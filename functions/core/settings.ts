@@ -1,6 +1,6 @@
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { getItem, type Item, type Store } from "../store/client.js";
-import { Keys } from "../store/keys.js";
+import { getItem, updateItem, type Store } from "../store/client.js";
+import * as communities from "../store/entities/community.js";
+import type { CommunityRecord } from "../store/entities/index.js";
 import { fail } from "./errors.js";
 import { hasRole, type Actor } from "./identity.js";
 
@@ -25,14 +25,19 @@ export type HoursSettings = typeof hoursDefaults;
 export type Weights = HoursSettings["rankingWeights"];
 
 /** The community's settings over the defaults; weights merge key by key. */
-export function hoursSettingsOf(community: Item | undefined): HoursSettings {
+export function hoursSettingsOf(community: Pick<CommunityRecord, "settings"> | undefined): HoursSettings {
   const stored = (community?.settings ?? {}) as Partial<HoursSettings>;
   return { ...hoursDefaults, ...stored, rankingWeights: { ...hoursDefaults.rankingWeights, ...stored.rankingWeights } };
 }
 
+async function community(store: Store, communityId: string): Promise<CommunityRecord> {
+  const item = await getItem(store, communities.key(communityId));
+  if (!item) return fail("community.not_found", `No community has the id ${communityId}.`);
+  return communities.fromItem(item);
+}
+
 export async function read(store: Store, communityId: string): Promise<HoursSettings> {
-  const community = (await getItem(store, Keys.community(communityId))) ?? fail("community.not_found", `No community has the id ${communityId}.`);
-  return hoursSettingsOf(community);
+  return hoursSettingsOf(await community(store, communityId));
 }
 
 export type SettingsChange = Partial<Omit<HoursSettings, "rankingWeights">> & { rankingWeights?: Partial<Weights> };
@@ -40,21 +45,15 @@ export type SettingsChange = Partial<Omit<HoursSettings, "rankingWeights">> & { 
 /** Staff change their community's rules; the weights given replace those keys only. */
 export async function update(store: Store, actor: Actor, communityId: string, change: SettingsChange): Promise<HoursSettings> {
   if (!hasRole(actor, communityId, "staff")) fail("community.forbidden", "Only staff of this community may change its settings.");
-  const community = (await getItem(store, Keys.community(communityId))) ?? fail("community.not_found", `No community has the id ${communityId}.`);
-  const current = hoursSettingsOf(community);
+  const stored = await community(store, communityId);
+  const current = hoursSettingsOf(stored);
   const next: HoursSettings = { ...current, ...change, rankingWeights: { ...current.rankingWeights, ...change.rankingWeights } };
   if (Object.values(next.rankingWeights).every((w) => w === 0)) {
     fail("settings.invalid", "At least one ranking weight must be above 0.", { field: "rankingWeights" });
   }
   // The whole map is written back, other settings as read: the community item always has one.
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.table,
-      Key: Keys.community(communityId),
-      UpdateExpression: "SET settings = :s",
-      ConditionExpression: "attribute_exists(pk)",
-      ExpressionAttributeValues: { ":s": { ...community.settings, ...next } },
-    }),
-  );
+  if (!(await updateItem(store, communities.setSettings(communityId, { ...stored.settings, ...next }))).ok) {
+    fail("community.not_found", `No community has the id ${communityId}.`);
+  }
   return next;
 }

@@ -1,5 +1,7 @@
-import { getItem, queryAll, type Item, type Store } from "../store/client.js";
-import { Keys } from "../store/keys.js";
+import { getItem, queryAll, type Store } from "../store/client.js";
+import * as communityTallies from "../store/entities/community-tally.js";
+import * as monthStats from "../store/entities/month-stats.js";
+import type { MonthStats } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { hasRole, type Actor } from "./identity.js";
 import { parsePeriod } from "./period.js";
@@ -14,15 +16,13 @@ const counters = ["submitted", "approved", "claimed", "closed", "rejected", "can
 export async function forPeriod(store: Store, actor: Actor | undefined, communityId: string, periodKey: string) {
   const period = parsePeriod(periodKey);
   const community = await Community.fromId(store, communityId);
-  const pk = Keys.communityTally(communityId).pk;
-  const range =
-    period.kind === "all"
-      ? { KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)", ExpressionAttributeValues: { ":pk": pk, ":s": "S#" } }
-      : {
-          KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-          ExpressionAttributeValues: { ":pk": pk, ":a": Keys.monthStats(communityId, period.months[0]).sk, ":b": Keys.monthStats(communityId, period.months.at(-1)!).sk },
-        };
-  const [months, tally] = await Promise.all([queryAll(store, range), getItem(store, Keys.communityTally(communityId))]);
+  const range = period.kind === "all" ? undefined : { first: period.months[0], last: period.months.at(-1)! };
+  const [items, tallyItem] = await Promise.all([
+    queryAll(store, monthStats.months(communityId, range)),
+    getItem(store, communityTallies.key(communityId)),
+  ]);
+  const months = items.map(monthStats.fromItem);
+  const tally = tallyItem && communityTallies.fromItem(tallyItem);
   const sum = Object.fromEntries(counters.map((k) => [k, months.reduce((s, m) => s + (m[k] ?? 0), 0)])) as Record<(typeof counters)[number], number>;
   const distinctResidents = period.kind === "month" ? (months[0]?.distinctResidents ?? 0) : (tally?.[`${period.key}#distinctResidents`] ?? 0);
   const hours = Math.round(sum.minutes / 6) / 10;
@@ -56,7 +56,7 @@ export async function forPeriod(store: Store, actor: Actor | undefined, communit
   };
 }
 
-function monthLine(m: Item) {
+function monthLine(m: MonthStats) {
   return { month: m.month, submitted: m.submitted ?? 0, closed: m.closed ?? 0, personTimes: m.entries ?? 0, minutes: m.minutes ?? 0 };
 }
 

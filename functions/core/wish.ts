@@ -1,17 +1,19 @@
 import { createHash, randomInt } from "node:crypto";
 import { ulid } from "ulid";
-import { getItem, getMany, queryAll, queryPage, transact, type Item, type Store, type TransactItem } from "../store/client.js";
-import { Keys, Prefix } from "../store/keys.js";
+import { getItem, getMany, queryAll, type Store, type TransactItem } from "../store/client.js";
+import * as claims from "../store/entities/claim.js";
+import * as events from "../store/entities/event.js";
+import * as idempotencyKeys from "../store/entities/idempotency.js";
+import * as wishes from "../store/entities/wish.js";
+import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
 import { hasRole, maskPhone, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
 import { ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
+import { page, write } from "./storage.js";
 
-export interface LatLng {
-  lat: number;
-  lng: number;
-}
+export type { LatLng, Wish } from "../store/entities/index.js";
 
 export interface NewWish {
   communityId: string;
@@ -30,9 +32,9 @@ type Who = Actor | typeof system;
 const idempotencyTtlSeconds = 24 * 3600;
 
 /** The capacity in which someone acts on a wish: decides both permission and what they see. */
-export type Capacity = "owner" | "staff" | "claimant" | "member" | "system";
+export type Capacity = Audience;
 
-export function capacities(who: Who, wish: Item, claim?: Item): Capacity[] {
+export function capacities(who: Who, wish: Wish, claim?: Claim): Capacity[] {
   if (who === system) return ["system"];
   const actor = who as Actor;
   const out: Capacity[] = [];
@@ -44,7 +46,7 @@ export function capacities(who: Who, wish: Item, claim?: Item): Capacity[] {
 }
 
 /** Whether someone may see the wish at all; those who may not are told it does not exist. */
-function canSee(caps: Capacity[], wish: Item) {
+function canSee(caps: Capacity[], wish: Wish) {
   if (caps.some((c) => c === "owner" || c === "staff" || c === "claimant" || c === "system")) return true;
   return caps.includes("member") && wish.status !== "submitted" && wish.status !== "rejected";
 }
@@ -58,7 +60,7 @@ const missing = (id: string): never => {
  * The checks every transition makes, in the order a person would want to hear them:
  * whether the wish is there for them, whether they may do this, whether its state allows it.
  */
-export function authorize(who: Who, wish: Item, transition: Transition, claim?: Item): Capacity {
+export function authorize(who: Who, wish: Wish, transition: Transition, claim?: Claim): Capacity {
   const caps = capacities(who, wish, claim);
   if (!canSee(caps, wish)) throw notFound(wish.id);
   const rule = transitions[transition];
@@ -96,29 +98,31 @@ const pastTense: Record<Transition, string> = {
   expire: "expired",
 };
 
-export async function load(store: Store, id: string): Promise<Item> {
-  return (await getItem(store, Keys.wish(id))) ?? missing(id);
+export async function load(store: Store, id: string): Promise<Wish> {
+  const item = await getItem(store, wishes.key(id));
+  return item ? wishes.fromItem(item) : missing(id);
 }
 
 /** The wish and the acting member's claim, in one consistent round trip. */
-export async function loadWithClaim(store: Store, id: string, memberId: string) {
-  const items = await getMany(store, [Keys.wish(id), Keys.claim(id, memberId)]);
-  const wish = items.find((i) => i.sk === "W") ?? missing(id);
-  return { wish, claim: items.find((i) => i.sk !== "W") };
+export async function loadWithClaim(store: Store, id: string, memberId: string): Promise<{ wish: Wish; claim?: Claim }> {
+  const items = await getMany(store, [wishes.key(id), claims.key(id, memberId)]);
+  const wish = items.find(wishes.isWish);
+  if (!wish) return missing(id);
+  const claim = items.find(claims.isClaim);
+  return { wish: wishes.fromItem(wish), claim: claim && claims.fromItem(claim) };
 }
 
+/** The event a step appends to the wish's timeline, to go in the step's own transaction. */
 export function eventItem(
-  wish: Item,
+  wish: Wish,
   who: Who,
   kind: Transition | "submit" | Notice,
   to: Status,
   at: string,
   extra: { note?: string; data?: Record<string, unknown> } = {},
-) {
+): TransactItem {
   const id = ulid(Date.parse(at));
-  return {
-    ...Keys.event(wish.id, id),
-    type: "event",
+  return events.create({
     id,
     wishId: wish.id,
     communityId: wish.communityId,
@@ -131,60 +135,11 @@ export function eventItem(
     to,
     note: extra.note,
     data: extra.data,
-  };
+  });
 }
 
-/**
- * The update that moves a wish: status, index key, version, and the fields given.
- * By default the condition names the version it read, so a wish that changed meanwhile is
- * never clobbered. Steps that many volunteers take side by side (check-in, check-out, release)
- * guard on the states they may leave instead, and move counters with `add`, so that two
- * volunteers arriving at once do not turn each other away.
- */
-export function wishUpdate(
-  wish: Item,
-  to: Status,
-  at: string,
-  fields: Record<string, unknown> = {},
-  guard: { whenStatus?: readonly Status[]; add?: Record<string, number> } = {},
-) {
-  const names: Record<string, string> = { "#status": "status", "#version": "version" };
-  const values: Record<string, unknown> = {
-    ":to": to,
-    ":one": 1,
-    ":at": at,
-    ":g": Keys.wishByStatus(wish.communityId, to, wish.createdAt, wish.id).gsi1pk,
-  };
-  const sets = ["#status = :to", "#version = #version + :one", "updatedAt = :at", "gsi1pk = :g"];
-  Object.entries(fields)
-    .filter(([, v]) => v !== undefined)
-    .forEach(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:f${i}`] = v;
-      sets.push(`#f${i} = :f${i}`);
-    });
-  Object.entries(guard.add ?? {}).forEach(([k, n], i) => {
-    names[`#a${i}`] = k;
-    values[`:a${i}`] = n;
-    sets.push(`#a${i} = #a${i} + :a${i}`);
-  });
-  let condition = "#version = :v";
-  if (guard.whenStatus) {
-    guard.whenStatus.forEach((st, i) => (values[`:s${i}`] = st));
-    condition = `#status IN (${guard.whenStatus.map((_, i) => `:s${i}`).join(", ")})`;
-  } else {
-    values[":v"] = wish.version;
-  }
-  return {
-    Update: {
-      Key: Keys.wish(wish.id),
-      UpdateExpression: `SET ${sets.join(", ")}`,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  } as TransactItem;
-}
+/** The update that moves a wish (see `wishes.move` for the conditions it writes under). */
+export const wishUpdate = wishes.move;
 
 /** Reports a lost race on the wish item as what it is now, not as a generic failure. */
 export async function changedMeanwhile(store: Store, id: string): Promise<never> {
@@ -194,28 +149,33 @@ export async function changedMeanwhile(store: Store, id: string): Promise<never>
   });
 }
 
-/** Runs a transition's transaction; a failed condition on the wish (index 0) becomes `wish.changed`. */
-export async function commit(store: Store, wish: Item, items: TransactItem[], onOther?: (index: number) => never) {
-  let lostRace = false;
-  try {
-    await transact(store, items, (failed) => {
-      const other = failed.find((f) => f.index !== 0);
-      if (other && onOther) onOther(other.index);
-      lostRace = true;
-      throw new DomainError("wish.changed", "changed");
-    });
-  } catch (err) {
-    if (lostRace) await changedMeanwhile(store, wish.id);
-    throw err;
-  }
+/**
+ * Runs a transition's transaction. A failed condition on another item than the wish goes to
+ * `onOther` (which names the rule); a failed condition on the wish (index 0) is `wish.changed`.
+ */
+export async function commit(store: Store, wish: Wish, items: TransactItem[], onOther?: (index: number) => never) {
+  const outcome = await write(store, items);
+  if (outcome.ok) return;
+  const other = outcome.failed.find((f) => f.index !== 0);
+  if (other && onOther) onOther(other.index);
+  await changedMeanwhile(store, wish.id);
 }
 
 /** A simple move: the wish, its event and its community's month counter. Answers with the wish as it now is. */
-async function move(store: Store, wish: Item, who: Who, kind: Transition, to: Status, fields: Record<string, unknown>, note?: string, data?: Record<string, unknown>) {
+async function move(
+  store: Store,
+  wish: Wish,
+  who: Who,
+  kind: Transition,
+  to: Status,
+  fields: WishFields,
+  note?: string,
+  data?: Record<string, unknown>,
+): Promise<Wish> {
   const at = new Date().toISOString();
   await commit(store, wish, [
     wishUpdate(wish, to, at, fields),
-    { Put: { Item: eventItem(wish, who, kind, to, at, { note, data }) } },
+    eventItem(wish, who, kind, to, at, { note, data }),
     ...countStep(wish.communityId, kind, at),
   ]);
   return { ...wish, ...fields, status: to, version: wish.version + 1, updatedAt: at };
@@ -242,18 +202,13 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
     if (earlier) return { wish: earlier, replayed: true };
   }
   const id = ulid(Date.parse(at));
-  const wish = {
-    ...Keys.wish(id),
-    ...Keys.wishByStatus(input.communityId, "submitted", at, id),
-    ...Keys.wishByOwner(actor.id, at, id),
-    ...Keys.wishByCommunity(input.communityId, at, id),
-    type: "wish",
+  const wish: Wish = {
     id,
     ...input,
     ownerId: actor.id,
     ownerName: actor.name,
     contactPhone: actor.phone,
-    status: "submitted" as Status,
+    status: "submitted",
     version: 1,
     slots: 1,
     claimed: 0,
@@ -262,39 +217,28 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
     updatedAt: at,
   };
   const items: TransactItem[] = [
-    { Put: { Item: wish, ConditionExpression: "attribute_not_exists(pk)" } },
-    { Put: { Item: eventItem(wish, actor, "submit", "submitted", at) } },
+    wishes.create(wish),
+    eventItem(wish, actor, "submit", "submitted", at),
     ...countStep(input.communityId, "submit", at),
   ];
   if (idempotencyKey) {
-    items.push({
-      Put: {
-        Item: {
-          ...Keys.idempotency(actor.id, idempotencyKey),
-          type: "idempotency",
-          wishId: id,
-          fingerprint,
-          expiresAt: Math.floor(Date.parse(at) / 1000) + idempotencyTtlSeconds,
-        },
-        ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
-        ExpressionAttributeValues: { ":now": Math.floor(Date.parse(at) / 1000) },
-      },
-    });
+    const nowSeconds = Math.floor(Date.parse(at) / 1000);
+    const record = { wishId: id, fingerprint, expiresAt: nowSeconds + idempotencyTtlSeconds };
+    items.push(idempotencyKeys.take(actor.id, idempotencyKey, record, nowSeconds));
   }
-  try {
-    await transact(store, items, () => fail("wish.idempotency_race", "raced"));
-  } catch (err) {
-    if (err instanceof DomainError && err.code === "wish.idempotency_race" && idempotencyKey) {
-      const earlier = await replay(store, actor, idempotencyKey, fingerprint);
-      if (earlier) return { wish: earlier, replayed: true };
-    }
-    throw err;
+  const outcome = await write(store, items);
+  if (!outcome.ok) {
+    // Only the key can fail (the wish's id is new): the same key raced in from another request.
+    const earlier = idempotencyKey ? await replay(store, actor, idempotencyKey, fingerprint) : undefined;
+    if (earlier) return { wish: earlier, replayed: true };
+    fail("wish.idempotency_race", "raced");
   }
   return { wish, replayed: false };
 }
 
 async function replay(store: Store, actor: Actor, key: string, fingerprint: string) {
-  const seen = await getItem(store, Keys.idempotency(actor.id, key));
+  const item = await getItem(store, idempotencyKeys.key(actor.id, key));
+  const seen = item && idempotencyKeys.fromItem(item);
   if (!seen || seen.expiresAt < Math.floor(Date.now() / 1000)) return undefined;
   if (seen.fingerprint !== fingerprint) {
     fail("request.idempotency_mismatch", "This Idempotency-Key was used with a different wish; use a new key.");
@@ -351,66 +295,38 @@ export async function expire(store: Store, id: string, now = new Date()) {
 }
 
 /** The wish as a given person may see it: the handshake code and the resident's full phone only for those entitled. */
-export function present(wish: Item, caps: Capacity[]) {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, type, handshakeCode, contactPhone, ...rest } = wish;
-  const privileged = caps.includes("owner") || caps.includes("staff");
-  return {
-    ...rest,
-    ...(privileged ? { handshakeCode } : {}),
-    contactPhone: privileged || caps.includes("claimant") ? contactPhone : maskPhone(contactPhone ?? ""),
-  };
-}
-
-function presentClaim(claim: Item) {
-  const { pk, sk, gsi2pk, gsi2sk, type, ...rest } = claim;
-  return rest;
-}
-
-function presentEvent(event: Item) {
-  const { pk, sk, type, ownerId, communityId, wishId, ...rest } = event;
-  return rest;
+export function present(wish: Wish, caps: Capacity[]) {
+  return wishes.present(wish, caps, maskPhone);
 }
 
 /** The wish, its active claims and its whole timeline: one query on the wish's partition. */
 export async function view(store: Store, actor: Actor, id: string) {
-  const items = await queryAll(store, {
-    KeyConditionExpression: "pk = :pk",
-    ExpressionAttributeValues: { ":pk": Keys.wish(id).pk },
-  });
-  const wish = items.find((i) => i.sk === "W");
-  if (!wish) throw notFound(id);
-  const claims = items.filter((i) => i.sk.startsWith(Prefix.claim));
-  const caps = capacities(actor, wish, claims.find((c) => c.memberId === actor.id));
+  const items = await queryAll(store, wishes.partition(id));
+  const head = items.find(wishes.isWish);
+  if (!head) throw notFound(id);
+  const wish = wishes.fromItem(head);
+  const active = items.filter(claims.isClaim).map(claims.fromItem);
+  const caps = capacities(actor, wish, active.find((c) => c.memberId === actor.id));
   if (!canSee(caps, wish)) throw notFound(id);
   return {
     ...present(wish, caps),
-    claims: claims.map(presentClaim),
-    timeline: items.filter((i) => i.sk.startsWith(Prefix.event)).map(presentEvent),
+    claims: active.map(claims.present),
+    timeline: items.filter(events.isEvent).map((e) => events.present(events.fromItem(e))),
   };
 }
 
 export type ListQuery = { communityId?: string; status?: Status; mine?: boolean; cursor?: string; limit?: number };
 
 /**
- * Lists by index: a resident's own wishes, a community's wishes in one status (members see
- * those past review), or all of a community's wishes newest first (staff).
+ * Lists by index: a resident's own wishes (in one status, filtered on the index and read on
+ * until the page is full), a community's wishes in one status (members see those past review),
+ * or all of a community's wishes newest first (staff).
  */
 export async function list(store: Store, actor: Actor, q: ListQuery) {
   const limit = q.limit ?? 20;
   if (q.mine) {
-    const page = await queryPage(
-      store,
-      {
-        IndexName: "byUser",
-        KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :w)",
-        ExpressionAttributeValues: { ":pk": `U#${actor.id}`, ":w": Prefix.ownWish },
-        ScanIndexForward: false,
-        Limit: limit,
-      },
-      q.cursor,
-    );
-    const items = q.status ? page.items.filter((w) => w.status === q.status) : page.items;
-    return { items: items.map((w) => present(w, ["owner"])), cursor: page.cursor };
+    const own = await page(store, wishes.ofOwner(actor.id, q.status), q.cursor, wishes.fromItem, limit);
+    return { items: own.items.map((w) => present(w, ["owner"])), cursor: own.cursor };
   }
   if (!q.communityId) fail("request.invalid_query", "Say which wishes: mine=true, or a communityId.", { field: "communityId" });
   const communityId = q.communityId!;
@@ -421,44 +337,20 @@ export async function list(store: Store, actor: Actor, q: ListQuery) {
     fail("wish.forbidden", "Members may list wishes once staff have approved them: give a status such as open.");
   }
   const caps: Capacity[] = staff ? ["staff"] : ["member"];
-  const input = q.status
-    ? {
-        IndexName: "byStatus",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": Keys.wishByStatus(communityId, q.status, "", "").gsi1pk },
-        ScanIndexForward: q.status !== "open" ? false : true,
-        Limit: limit,
-      }
-    : {
-        IndexName: "byCommunity",
-        KeyConditionExpression: "gsi3pk = :pk",
-        ExpressionAttributeValues: { ":pk": Keys.wishByCommunity(communityId, "", "").gsi3pk },
-        ScanIndexForward: false,
-        Limit: limit,
-      };
-  const page = await queryPage(store, input, q.cursor);
-  return { items: page.items.map((w) => present(w, caps)), cursor: page.cursor };
+  const query = q.status ? wishes.inStatus(communityId, q.status, { newestFirst: q.status !== "open" }) : wishes.ofCommunity(communityId);
+  const found = await page(store, { ...query, limit }, q.cursor, wishes.fromItem);
+  return { items: found.items.map((w) => present(w, caps)), cursor: found.cursor };
 }
 
 /** A member's active claims with the wishes they are on, newest first. */
 export async function tasks(store: Store, actor: Actor, cursor?: string, limit = 20) {
-  const page = await queryPage(
-    store,
-    {
-      IndexName: "byUser",
-      KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :cl)",
-      ExpressionAttributeValues: { ":pk": `U#${actor.id}`, ":cl": Prefix.claim },
-      ScanIndexForward: false,
-      Limit: limit,
-    },
-    cursor,
-  );
-  const wishes = await getMany(store, page.items.map((c) => Keys.wish(c.wishId)));
-  const byId = new Map(wishes.map((w) => [w.id, w]));
+  const held = await page(store, claims.ofMember(actor.id, limit), cursor, claims.fromItem);
+  const found = await getMany(store, held.items.map((c) => wishes.key(c.wishId)));
+  const byId = new Map(found.map((w) => [w.id as string, wishes.fromItem(w)]));
   return {
-    items: page.items
+    items: held.items
       .filter((c) => byId.has(c.wishId))
-      .map((c) => ({ claim: presentClaim(c), wish: present(byId.get(c.wishId)!, ["claimant"]) })),
-    cursor: page.cursor,
+      .map((c) => ({ claim: claims.present(c), wish: present(byId.get(c.wishId)!, ["claimant"]) })),
+    cursor: held.cursor,
   };
 }

@@ -1,4 +1,3 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as Claims from "../core/claims.js";
 import * as Community from "../core/community.js";
 import * as Hours from "../core/hours.js";
@@ -6,10 +5,10 @@ import { findOrCreateUser, loadActor, type Actor } from "../core/identity.js";
 import type { Role } from "../core/model.js";
 import * as Wish from "../core/wish.js";
 import { dayOf } from "../core/period.js";
-import { getItem, type Store } from "../store/client.js";
+import { getItem, putItem, type Store } from "../store/client.js";
+import * as demo from "../store/entities/demo-registry.js";
 
 export const demoCommunityId = "demo-xingfuli";
-const registry = { pk: "DEMO", sk: "DEMO" };
 
 export interface DemoPerson {
   id: string;
@@ -20,8 +19,8 @@ export interface DemoPerson {
 }
 
 export async function demoPeople(store: Store): Promise<{ communityId: string; people: DemoPerson[] }> {
-  const item = await getItem(store, registry);
-  return item ? { communityId: item.communityId, people: item.people } : { communityId: demoCommunityId, people: [] };
+  const item = await getItem(store, demo.key());
+  return item ? demo.fromItem<DemoPerson>(item) : { communityId: demoCommunityId, people: [] };
 }
 
 const members = ["李明", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏", "徐刚", "孙悦", "马超"];
@@ -45,7 +44,7 @@ const now = () => ({ from: new Date(Date.now() - 15 * 60_000).toISOString(), to:
  * timelines, claims and hours are what real use would leave behind.
  */
 export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
-  if (await getItem(store, registry)) return { seeded: false };
+  if (await getItem(store, demo.key())) return { seeded: false };
   if (!(await Community.exists(store, demoCommunityId))) {
     await Community.create(store, { id: demoCommunityId, name: "幸福里社区", branches: ["第一党支部", "第二党支部", "青年志愿服务队"] });
   }
@@ -139,6 +138,6 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   await Wish.approve(store, staff, late, { slots: 3, estimatedMinutes: 120, deadline: inDays(0.0001) });
   await Wish.expire(store, late, new Date(Date.now() + 86_400_000));
 
-  await store.doc.send(new PutCommand({ TableName: store.table, Item: { ...registry, communityId: demoCommunityId, people } }));
+  await putItem(store, demo.put({ communityId: demoCommunityId, people }));
   return { seeded: true };
 }

@@ -1,7 +1,6 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { ulid } from "ulid";
-import { queryPage, type Store } from "../store/client.js";
-import { Keys } from "../store/keys.js";
+import { putItem, queryPage, type Store } from "../store/client.js";
+import * as outbox from "../store/entities/outbox.js";
 import { subscribersMatching } from "../core/preferences.js";
 import type { Message, Notifier } from "./notifier.js";
 
@@ -16,17 +15,9 @@ const keepSeconds = 7 * 24 * 3600;
 export function outboxNotifier(store: Store, opts: { print?: boolean } = {}): Notifier {
   const send = async (message: Message) => {
     const at = new Date();
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.table,
-        Item: {
-          ...Keys.outbox(message.to, ulid(at.getTime())),
-          type: "outbox",
-          ...message,
-          at: at.toISOString(),
-          expiresAt: Math.floor(at.getTime() / 1000) + keepSeconds,
-        },
-      }),
+    await putItem(
+      store,
+      outbox.put(ulid(at.getTime()), { ...message, at: at.toISOString(), expiresAt: Math.floor(at.getTime() / 1000) + keepSeconds }),
     );
     if (opts.print) console.log(`[outbox] ${message.channel} → ${message.to}: ${message.text}`);
   };
@@ -43,13 +34,9 @@ export function outboxNotifier(store: Store, opts: { print?: boolean } = {}): No
 
 export async function readOutbox(store: Store, to: string, limit = 50) {
   const now = Math.floor(Date.now() / 1000);
-  const page = await queryPage(store, {
-    KeyConditionExpression: "pk = :pk",
-    ExpressionAttributeValues: { ":pk": Keys.outbox(to, "").pk },
-    ScanIndexForward: false,
-    Limit: limit,
-  });
+  const page = await queryPage(store, outbox.newest(to, limit));
   return page.items
+    .map(outbox.fromItem)
     .filter((m) => m.expiresAt > now)
-    .map((m) => ({ to: m.to as string, channel: m.channel as string, kind: m.kind as string, text: m.text as string, at: m.at as string }));
+    .map(({ to, channel, kind, text, at }) => ({ to, channel, kind, text, at }));
 }

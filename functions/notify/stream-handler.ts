@@ -18,7 +18,9 @@ import { resumeCrediting } from "../core/hours.js";
 import * as Inbox from "../core/inbox.js";
 import { jsonLog, type Log } from "../core/log.js";
 import { newWishType, recipients, type Recipient } from "../core/preferences.js";
-import type { Item, Store } from "../store/client.js";
+import type { Store } from "../store/client.js";
+import * as events from "../store/entities/event.js";
+import type { WishEvent } from "../store/entities/index.js";
 import type { Notifier } from "./notifier.js";
 import { retryable } from "./sns.js";
 import { langs, newWishText, smsText } from "./templates.js";
@@ -62,10 +64,10 @@ async function inBatches<T>(items: T[], each: (item: T) => Promise<void>) {
 }
 
 /** The event item a record inserts, or nothing for any other write to the table. */
-export function eventOf(record: StreamRecord): Item | undefined {
+export function eventOf(record: StreamRecord): WishEvent | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== "INSERT" || !image || image.type?.S !== "event") return undefined;
-  return unmarshall(image as Record<string, any>);
+  return events.fromItem(unmarshall(image as Record<string, any>));
 }
 
 export function createStreamHandler(deps: StreamDeps) {
@@ -97,7 +99,7 @@ async function attempt(log: Log, what: Record<string, unknown>, send: () => Prom
   }
 }
 
-export async function handleEvent(deps: Required<StreamDeps>, event: Item) {
+export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) {
   const { store, notifier, log } = deps;
   // A close too large for one transaction, cut off by a crash after its first, is finished here:
   // its verify event reaches the stream whatever became of the process that wrote it. Resuming is

@@ -44,7 +44,7 @@ describe("stats for a period", () => {
     const created2 = (await ok(api.call("GET", `/api/wishes/${two}`, { as: c.staff }))).createdAt;
     await Hours.verify(api.store, staff, two, { minutes: { [d.id]: 45 }, reason: "按签到记录" }, new Date(Date.parse(created2) + 300 * 60_000));
     closes.push(120, 300);
-    month = monthOf(w1.closedAt);
+    month = monthOf(w1.closedAt!);
     const other = c.residents[1];
     const three = await wishIn(api, c, "confirmed", { owner: other, members: [a] });
     await ok(api.call("POST", `/api/wishes/${three}/verify`, { as: c.staff, body: { minutes: { [a.id]: 30 }, reason: "补录" } }));

@@ -5,6 +5,7 @@
  * and both equal what the lifecycles should have earned. Drives the domain functions directly
  * against DynamoDB Local for speed.
  */
+import { between } from "../../functions/store/expression.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Claims from "../../functions/core/claims.js";
@@ -96,11 +97,7 @@ async function run(l: Lifecycle) {
 async function expectTalliesMatchLedger() {
   const all: any[] = [];
   for (const m of members) {
-    const items = await queryAll(api.store, {
-      KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-      ExpressionAttributeValues: { ":pk": `U#${m.id}`, ":a": "HL#", ":b": "HT$" },
-      ConsistentRead: true,
-    });
+    const items = await queryAll(api.store, { pk: `U#${m.id}`, sk: between("HL#", "HT$"), consistent: true });
     const entries = items.filter((i) => i.sk.startsWith("HL#"));
     all.push(...entries);
     const tally = items.find((i) => i.sk === `HT#${c.id}`);
@@ -117,7 +114,7 @@ async function expectTalliesMatchLedger() {
     const unfinished = Object.entries(tally ?? {}).filter(([k]) => k.endsWith("#unfinished")).reduce((s, [, v]) => s + (v as number), 0);
     expect({ member: m.name, unfinished }).toEqual({ member: m.name, unfinished: model.unfinished });
   }
-  const figures = await queryAll(api.store, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `CT#${c.id}` }, ConsistentRead: true });
+  const figures = await queryAll(api.store, { pk: `CT#${c.id}`, consistent: true });
   for (const b of c.branches) {
     const tally = figures.find((i) => i.sk === `B#${b.id}`);
     const inBranch = all.filter((e) => e.branchId === b.id);

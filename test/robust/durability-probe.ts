@@ -36,7 +36,7 @@ for (let round = 0; round < Number(process.argv[3] ?? 3); round++) {
       const id = `r${round}-l${l}-${i}`;
       try {
         if (mode === "put") await store.doc.send(new PutCommand({ TableName: "tbl", Item: { pk: id, sk: "W", n: i } }));
-        else await transact(store, [{ Put: { Item: { pk: id, sk: "W", n: i }, ConditionExpression: "attribute_not_exists(pk)" } }, { Put: { Item: { pk: id, sk: "E", n: i } } }, { Update: { Key: { pk: "COUNT", sk: `l${l}` }, UpdateExpression: "ADD c :one", ExpressionAttributeValues: { ":one": 1 } } }] as any, () => { throw new Error("cond"); });
+        else await transact(store, [{ Put: { Item: { pk: id, sk: "W", n: i }, ConditionExpression: "attribute_not_exists(pk)" } }, { Put: { Item: { pk: id, sk: "E", n: i } } }, { Update: { Key: { pk: "COUNT", sk: `l${l}` }, UpdateExpression: "ADD c :one", ExpressionAttributeValues: { ":one": 1 } } }] as any).then((o) => { if (!o.ok) throw new Error("cond"); });
         acked.push(id); ackAt.set(id, Date.now());
       } catch { if (stop) return; }
     }

@@ -7,6 +7,7 @@
  *
  * `ROBUST=full` (npm run test:robust) runs the long setting; npm test runs a short one.
  */
+import { between } from "../../functions/store/expression.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -20,6 +21,7 @@ import { audience, defaultSmsKinds } from "../../functions/core/audience.js";
 import { monthOf } from "../../functions/core/period.js";
 import { createStore, getMany, queryAll, type Item, type Store } from "../../functions/store/client.js";
 import { dynamoClientConfig } from "../../functions/store/dynamo-local.js";
+import * as eventItems from "../../functions/store/entities/event.js";
 import { Keys } from "../../functions/store/keys.js";
 
 export const full = process.env.ROBUST === "full";
@@ -583,14 +585,10 @@ async function inBatches<T, R>(xs: T[], size: number, each: (x: T) => Promise<R>
 
 /** Every wish of the community (the index, and every id the server acknowledged), each read whole and consistently. */
 export async function readWishes(store: Store, communityId: string, acks: Ack[]): Promise<Map<string, WishRead>> {
-  const listed = await queryAll(store, {
-    IndexName: "byCommunity",
-    KeyConditionExpression: "gsi3pk = :pk",
-    ExpressionAttributeValues: { ":pk": Keys.wishByCommunity(communityId, "", "").gsi3pk },
-  });
+  const listed = await queryAll(store, { index: "byCommunity", pk: Keys.wishByCommunity(communityId, "", "").gsi3pk });
   const ids = [...new Set([...listed.map((w) => w.id as string), ...acks.map((a) => a.wishId)])];
   const reads = await inBatches(ids, 16, async (id) => {
-    const items = await queryAll(store, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": Keys.wish(id).pk }, ConsistentRead: true });
+    const items = await queryAll(store, { pk: Keys.wish(id).pk, consistent: true });
     return [id, items] as const;
   });
   const out = new Map<string, WishRead>();
@@ -699,11 +697,7 @@ export async function checkFigures(store: Store, d: Demo, wishes: Map<string, Wi
   const c = d.communityId;
   const all: Item[] = [];
   for (const m of d.members) {
-    const items = await queryAll(store, {
-      KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-      ExpressionAttributeValues: { ":pk": `U#${m.id}`, ":a": "HL#", ":b": "HT$" },
-      ConsistentRead: true,
-    });
+    const items = await queryAll(store, { pk: `U#${m.id}`, sk: between("HL#", "HT$"), consistent: true });
     const entries = items.filter((i) => i.sk.startsWith("HL#"));
     all.push(...entries);
     const tally = items.find((i) => i.sk === `HT#${c}`);
@@ -721,7 +715,7 @@ export async function checkFigures(store: Store, d: Demo, wishes: Map<string, Wi
       if (w?.status !== "closed") problems.push(`${m.name} has a ledger entry for wish ${e.wishId}, which is ${w?.status ?? "missing"}`);
     }
   }
-  const figures = await queryAll(store, { KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `CT#${c}` }, ConsistentRead: true });
+  const figures = await queryAll(store, { pk: `CT#${c}`, consistent: true });
   for (const branchId of new Set(d.members.map((m) => m.branchId!))) {
     const tally = figures.find((i) => i.sk === `B#${branchId}`);
     const inBranch = all.filter((e) => e.branchId === branchId);
@@ -764,7 +758,7 @@ export async function checkNotifications(store: Store, wishes: Map<string, WishR
   const events = [...wishes.values()].flatMap((w) => w.events).filter((e) => e.at > since);
   const expected: { userId: string; eventId: string; sms: boolean; what: string }[] = [];
   await inBatches(events, 16, async (e) => {
-    const { notices } = await audience(store, e);
+    const { notices } = await audience(store, eventItems.fromItem(e));
     for (const n of notices) expected.push({ userId: n.userId, eventId: e.id, sms: defaultSmsKinds.includes(n.kind), what: `${n.kind} of ${e.kind} on wish ${e.wishId}` });
   });
   const started = Date.now();

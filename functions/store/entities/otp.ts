@@ -1,0 +1,24 @@
+import type { Item } from "../client.js";
+import { and, eq, exists, gt, lt, tx, type Delete, type Put, type Update } from "../expression.js";
+import { shapeOf } from "./item.js";
+
+/** A sign-in code, stored hashed, with its tries and its expiry (also DynamoDB's TTL). */
+export interface Otp {
+  hash: string;
+  tries: number;
+  /** epoch seconds */
+  expiresAt: number;
+}
+
+export const key = (phone: string) => ({ pk: `P#${phone}`, sk: "OTP" });
+export const fromItem: (item: Item) => Otp = shapeOf;
+
+/** A new code replaces any earlier one. */
+export const put = (phone: string, o: Otp): Put => tx.put({ ...key(phone), type: "otp", ...o });
+
+/** Counts a try before the code is compared: only on a code that exists, has not expired and has tries left. */
+export const countTry = (phone: string, nowSeconds: number, maxTries: number): Update =>
+  tx.update(key(phone), { increment: { tries: 1 } }, and(exists("pk"), gt("expiresAt", nowSeconds), lt("tries", maxTries)));
+
+/** Uses the code up: only the code that was compared, so a new one sent meanwhile survives. */
+export const useUp = (phone: string, hash: string): Delete => tx.delete(key(phone), eq("hash", hash));
