@@ -39,7 +39,7 @@ const outside = (a: Answer, pathname: string) =>
 
 export function check(answer: Answer): Checked {
   const pathname = new URL(answer.path, "http://api.test").pathname;
-  const found = patterns.find((p) => p.method === answer.method && p.pattern.test(pathname))?.op;
+  const found = patterns.find((p) => p.method === answer.method.toUpperCase() && p.pattern.test(pathname))?.op;
   const route = found && `${found.method.toUpperCase()} ${found.path}`;
   const violation = (what: string): Checked => ({ ...answer, route, violation: `${answer.method} ${answer.path} → ${answer.status}: ${what}` });
   if (!found) {
