@@ -45,7 +45,17 @@ export const Phone = z
 
 /** An integer from min to max, as `z.number().int().min(min).max(max)` with the same messages. */
 const int = (min: number, max: number, tooSmall?: string, tooBig?: string) => z.number().check(z.int(), z.gte(min, tooSmall), z.lte(max, tooBig));
-const between = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+
+/**
+ * DynamoDB stores 0 and numbers from 1e-130 to just under 1e126 in size, and refuses the whole
+ * write for any other: a number with a fraction (an integer's bounds already keep it in range)
+ * is checked here, so a client's 1e-200 is its mistake, named by field, and not our 500.
+ */
+export const storable = z.refine<number>(
+  (n) => n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126),
+  "Too small or too large to store: use 0, or a number from 1e-130 to 1e125 in size.",
+);
+const between = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max), storable);
 
 export const OtpRequest = z.object({ phone: Phone });
 export const TokenRequest = z.object({
@@ -97,7 +107,7 @@ export const Dispatch = z.object({
 export const Position = z.object({
   lat: between(-90, 90),
   lng: between(-180, 180),
-  accuracy: z.number().check(z.positive(), z.lte(100_000)),
+  accuracy: z.number().check(z.positive(), z.lte(100_000), storable),
 });
 export const CheckOut = z.extend(Position, { code: z.optional(z.string().check(z.regex(/^\d{4}$/, "The 4-digit code the resident shows."))) });
 export const Complete = z.object({ note: text(1000, { multiline: true }) });

@@ -1,7 +1,7 @@
 /**
  * Bad input on every route that takes any, through real HTTP: wrong types, missing fields,
  * nesting where a value belongs, oversized text, non-JSON, broken JSON, bodies that are not
- * objects, out-of-range numbers, broken text, bad phones, sign-in abuse, bad tokens and other
+ * objects, out-of-range numbers and numbers DynamoDB cannot store, broken text, bad phones, sign-in abuse, bad tokens and other
  * communities' wishes. Each refusal is a 4xx problem document that names the field at fault,
  * and leaves the table as it was.
  */
@@ -294,6 +294,37 @@ describe("oversized text", () => {
   it.each(stringCases.map((x) => ({ ...x, name: x.route.name })))("$name: 100 KB of $field → 413", async ({ route, field }) => {
     const res = await refusedWithoutWriting(route, { body: setPath(route.valid(), realPath(field), "x".repeat(100 * 1024)) });
     expectProblem(res, 413, { code: "request.too_large" });
+  });
+});
+
+// DynamoDB stores 0 and magnitudes from 1e-130 to just under 1e126, and refuses the whole write
+// for any other number: every numeric field must turn such a number away itself, naming it.
+const unstorable: [string, number][] = [
+  ["1e-200", 1e-200],
+  ["-1e-131", -1e-131],
+  ["the smallest double, 5e-324", 5e-324],
+  ["1e126", 1e126],
+  ["-1e200", -1e200],
+];
+const numberCases = bodyRoutes.flatMap((r) =>
+  routeFields(r)
+    .filter((fd) => fd.kind === "number")
+    .flatMap((fd) => unstorable.map(([what, value]) => ({ route: r, field: fd.path, what, value }))),
+);
+
+describe("numbers DynamoDB cannot store", () => {
+  it.each(numberCases.map((x) => ({ ...x, name: x.route.name })))("$name: $field = $what → 422 naming it", async ({ route, field, value }) => {
+    const res = await refusedWithoutWriting(route, { body: setPath(route.valid(), realPath(field), value) });
+    expectProblem(res, 422, { code: "request.invalid_body", field: realPath(field), only: true });
+  });
+
+  it("a wish placed at the smallest storable latitude is posted and reads back as sent", async () => {
+    const r = bodyRoutes.find((x) => x.name === "POST /api/wishes")!;
+    const body = setPath(r.valid(), "location", { lat: 1e-130, lng: -1e-130 });
+    const res = await api.call("POST", r.path(), { as: r.as(), body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const read = await api.call("GET", `/api/wishes/${res.body.id}`, { as: r.as() });
+    expect(read.body.location).toEqual({ lat: 1e-130, lng: -1e-130 });
   });
 });
 
