@@ -176,3 +176,31 @@ describe("completed wishes nobody confirms", () => {
     expect((await view(disputed)).status).toBe("in_progress");
   });
 });
+
+describe("a community's own wait before staff hear of an unclaimed wish", () => {
+  it("staff set it in the settings, and the job alerts after that many hours instead of 24", async () => {
+    const own = await community(api.store, { members: 1, residents: 1, name: "六小时社区" });
+    for (const hours of [0, 721, 2.5]) {
+      const refused = await api.call("POST", `/api/communities/${own.id}/settings`, { as: own.staff, body: { unclaimedAlertHours: hours } });
+      expect(refused.status, `${hours} hours`).toBe(422);
+      expect(Object.keys(refused.body.errors)).toEqual(["unclaimedAlertHours"]);
+    }
+    expect((await ok(api.call("GET", `/api/communities/${own.id}/settings`))).unclaimedAlertHours).toBe(24);
+    const set = await ok(api.call("POST", `/api/communities/${own.id}/settings`, { as: own.staff, body: { unclaimedAlertHours: 6 } }));
+    expect(set.unclaimedAlertHours).toBe(6);
+    expect((await ok(api.call("GET", `/api/communities/${own.id}/settings`))).unclaimedAlertHours).toBe(6);
+
+    const id = (await ok(api.call("POST", "/api/wishes", { as: own.residents[0], body: newWish(own.id, { title: "帮忙搬花盆" }) }))).id as string;
+    await ok(api.call("POST", `/api/wishes/${id}/approve`, { as: own.staff, body: { slots: 1, estimatedMinutes: 30 } }));
+    const kinds = async () => (await ok(api.call("GET", `/api/wishes/${id}`, { as: own.staff }))).timeline.map((e: any) => e.kind);
+
+    await run(at(5 * hour));
+    expect(await kinds()).not.toContain("alert");
+    await run(at(7 * hour));
+    expect((await kinds()).filter((k: string) => k === "alert")).toHaveLength(1);
+
+    await settle();
+    const alerts = (await inbox(own.staff)).filter((n) => n.kind === "wish-waiting");
+    expect(alerts.map((n) => [n.wishId, n.text])).toEqual([[id, "心愿「帮忙搬花盆」已等待6小时，仍无人认领。"]]);
+  });
+});
