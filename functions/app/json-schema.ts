@@ -48,7 +48,7 @@ function convert(def: Def, opts: Conversion): Json {
         type: "object",
         properties: Object.fromEntries(Object.entries(shape).map(([k, s]) => [k, inner(s)])),
         ...(required.length ? { required } : {}),
-        ...(def.catchall?._zod.def.type === "never" ? { additionalProperties: false } : {}),
+        ...(def.catchall ? { additionalProperties: def.catchall._zod.def.type === "never" ? false : inner(def.catchall) } : {}),
       };
     }
     case "record":

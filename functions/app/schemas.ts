@@ -51,7 +51,7 @@ const int = (min: number, max: number, tooSmall?: string, tooBig?: string) => z.
  * write for any other: a number with a fraction (an integer's bounds already keep it in range)
  * is checked here, so a client's 1e-200 is its mistake, named by field, and not our 500.
  */
-export const storable = z.refine<number>(
+const storable = z.refine<number>(
   (n) => n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126),
   "Too small or too large to store: use 0, or a number from 1e-130 to 1e125 in size.",
 );
