@@ -89,7 +89,8 @@ const routes: RouteInfo[] = Object.entries(doc.paths).flatMap(([template, ops]) 
     template,
     pathParams: (op.parameters ?? []).filter((p: any) => p.in === "path").map((p: any) => p.name as string),
     query: (op.parameters ?? []).filter((p: any) => p.in === "query").map((p: any) => ({ name: p.name as string, required: Boolean(p.required) })),
-    hasBody: Boolean(op.requestBody),
+    // A JSON body; the roll import's CSV file has arbitraries of its own (csvBodies).
+    hasBody: Boolean(op.requestBody?.content?.["application/json"]),
     auth: Boolean(op.security),
     pattern: new RegExp(`^${template.replace(/[.]/g, "\\.").replace(/\{\w+\}/g, "[^/]+")}$`),
   })),
@@ -433,7 +434,11 @@ function validBodies(): Record<string, unknown[]> {
     "POST /api/wishes/{id}/dispute": [{ reason: "还在滴水" }],
     "POST /api/wishes/{id}/verify": [{}, { minutes: { [m0.id]: 30 }, reason: "按预估计", staffRating: 4, peopleServed: 2 }],
     "POST /api/wishes/{id}/cancel": [{ reason: "不需要了" }],
-    "POST /api/communities/{id}/settings": [{ fenceRadiusMeters: 300 }, { rankingWeights: { hours: 70, onTime: 10 }, checkInGraceMinutes: 30 }],
+    "POST /api/communities/{id}/settings": [
+      { fenceRadiusMeters: 300 },
+      { rankingWeights: { hours: 70, onTime: 10 }, checkInGraceMinutes: 30 },
+      { unclaimedAlertHours: 48 },
+    ],
     "POST /api/members/{id}/certificates": [{ from: day(-1), to: day(1) }, { from: day(-30), to: day(0), communityId: c.id }],
     "PUT /api/me/preferences": [{ lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] }, { lang: "en", sms: [], categories: [] }],
   };
