@@ -42,6 +42,11 @@ export const transitions = {
 } as const satisfies Record<string, { from: readonly Status[]; by: readonly string[] }>;
 export type Transition = keyof typeof transitions;
 
+/** Whether a transition may leave `status`: the web app asks this too, instead of keeping its own lists. */
+export function allows(transition: Transition, status: Status): boolean {
+  return (transitions[transition].from as readonly Status[]).includes(status);
+}
+
 /** Events the scheduled jobs append without changing the wish: a member reminded, staff alerted. */
 export type Notice = "remind" | "alert";
 

@@ -5,10 +5,13 @@
  * `DynamoLocalError` instead of a hang or a stack trace from deep inside the SDK.
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { DynamoDBClient, ListTablesCommand, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 
 const MIN_JAVA = 17;
@@ -44,7 +47,7 @@ export interface DynamoLocalOptions {
   port?: number;
   /** Directory for the database file; omitted: in memory, gone at stop. */
   dbPath?: string;
-  /** Host name put in the endpoint; the JVM itself listens on every interface. */
+  /** The address the JVM listens on and the endpoint names: loopback unless told otherwise. */
   host?: string;
   /** The Java command, looked up through PATH unless it is a path. */
   java?: string;
@@ -71,11 +74,12 @@ export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<D
   await checkJava(java);
   const jarDir = findJarDir();
   const storage = opts.dbPath ? ["-dbPath", makeDir(opts.dbPath)] : ["-inMemory"];
+  const main = await loopbackMain(java, jarDir, host);
   const wanted = opts.port ?? 0;
   for (let attempt = 1; ; attempt++) {
     const port = await claimPort(wanted);
     try {
-      return await launch({ java, jarDir, storage, host, port });
+      return await launch({ java, jarDir, main, storage, host, port });
     } catch (err) {
       // A free port picked for us can be taken by someone else before the JVM binds it.
       const raced = err instanceof DynamoLocalError && err.code === "port_taken";
@@ -84,15 +88,14 @@ export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<D
   }
 }
 
-async function launch(o: { java: string; jarDir: string; storage: string[]; host: string; port: number }) {
+async function launch(o: { java: string; jarDir: string; main: string[]; storage: string[]; host: string; port: number }) {
   const child = spawn(
     o.java,
     [
       // C1 only: starts about a third faster, and a local emulator never runs long enough to miss C2.
       "-XX:TieredStopAtLevel=1",
       `-Djava.library.path=${join(o.jarDir, "DynamoDBLocal_lib")}`,
-      "-jar",
-      join(o.jarDir, "DynamoDBLocal.jar"),
+      ...o.main,
       "-port",
       String(o.port),
       ...o.storage,
@@ -117,6 +120,45 @@ async function launch(o: { java: string; jarDir: string; storage: string[]; host
     throw err;
   }
   return { endpoint, port: o.port, stop };
+}
+
+const launcherSource = fileURLToPath(new URL("./LoopbackDynamoDBLocal.java", import.meta.url));
+let warnedAllInterfaces = false;
+
+/**
+ * How to start the JVM so that it listens on `host` only: DynamoDB Local's own server started by a
+ * small launcher (compiled once with the JVM's own compiler module and kept in the temp directory).
+ * A Java without the compiler module gets the plain jar, which listens on every interface, and one
+ * warning says so.
+ */
+async function loopbackMain(java: string, jarDir: string, host: string): Promise<string[]> {
+  const jar = ["-jar", join(jarDir, "DynamoDBLocal.jar")];
+  if (!existsSync(launcherSource)) return jar;
+  const source = readFileSync(launcherSource);
+  const hash = createHash("sha256").update(source).update(jarDir).digest("hex").slice(0, 16);
+  const classes = join(tmpdir(), `microwish-dynamo-launcher-${hash}`);
+  const classPath = [join(jarDir, "DynamoDBLocal.jar"), join(jarDir, "DynamoDBLocal_lib", "*")].join(delimiter);
+  if (!existsSync(join(classes, "LoopbackDynamoDBLocal.class"))) {
+    const scratch = `${classes}.${process.pid}.${Date.now()}`;
+    const compiled = await new Promise<boolean>((done) => {
+      execFile(java, ["-m", "jdk.compiler/com.sun.tools.javac.Main", "-nowarn", "-cp", classPath, "-d", scratch, launcherSource], { timeout: 60_000 }, (err) =>
+        done(!err),
+      );
+    });
+    try {
+      if (compiled) renameSync(scratch, classes);
+    } catch {
+      // Another start compiled it at the same moment: theirs is as good.
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    if (!existsSync(join(classes, "LoopbackDynamoDBLocal.class"))) {
+      if (!warnedAllInterfaces) console.warn("DynamoDB Local listens on every interface: this Java cannot compile its loopback launcher");
+      warnedAllInterfaces = true;
+      return jar;
+    }
+  }
+  return [`-Dmicrowish.host=${host}`, "-cp", [classes, classPath].join(delimiter), "LoopbackDynamoDBLocal"];
 }
 
 async function checkJava(java: string): Promise<void> {

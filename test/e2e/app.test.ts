@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monthOf } from "../../functions/core/period.js";
 import { expectAccessible, expectPhoneFriendly, screenshot, startSite, type Site } from "./browser.js";
 
 let site: Site;
@@ -201,7 +202,7 @@ describe("the web app on a phone", () => {
     const ranked = await branches.locator("li").allTextContents();
     expect(ranked.length).toBeGreaterThan(0);
     expect(ranked[0]).toMatch(/^1\. .+ · .*(小时|分钟)/);
-    const stats = await site.api("GET", `/api/communities/${site.demo.communityId}/stats?period=${new Date().toISOString().slice(0, 7)}`);
+    const stats = await site.api("GET", `/api/communities/${site.demo.communityId}/stats?period=${monthOf(new Date())}`);
     const figures = await s.locator(".figures dd").allTextContents();
     expect(figures.slice(0, 3)).toEqual([stats.activities, stats.personTimes, stats.residentsServed].map((n: number) => n.toLocaleString("zh-CN")));
     await s.getByRole("list", { name: /年每月志愿时长/ }).waitFor();
@@ -371,7 +372,7 @@ describe("the web app on a phone", () => {
     const s = staff.page;
     await s.goto(`${site.url}/stats`);
     await s.getByRole("heading", { name: "导出与导入" }).waitFor();
-    const month = new Date().toISOString().slice(0, 7);
+    const month = monthOf(new Date());
     const downloading = s.waitForEvent("download");
     await s.getByRole("button", { name: `导出 ${month} 的服务台账（CSV）` }).click();
     const ledger = await downloading;
@@ -538,6 +539,20 @@ describe("the web app on a phone", () => {
     await page.waitForURL(/\/review$/);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it("after sign-in goes on only to the app's own pages: an address that leads off-site lands on the home page", { timeout: 60_000 }, async () => {
+    for (const [who, next] of [
+      ["张阿姨", "/\\evil.example"],
+      ["李大爷", "/%09/evil.example"],
+    ] as const) {
+      const { context, page, errors } = await site.phoneAt();
+      await site.signInThroughUi(page, site.person(who), next);
+      await page.getByRole("heading", { name: "我的心愿" }).waitFor();
+      expect(new URL(page.url()).pathname).toBe("/mine");
+      expect(errors).toEqual([]);
+      await context.close();
+    }
   });
 
   it("can be installed: a manifest with name, start page and icons that load", { timeout: 30_000 }, async () => {

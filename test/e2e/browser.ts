@@ -63,6 +63,8 @@ export async function startSite() {
     const context = await browser.newContext({
       viewport: opts.viewport ?? phone,
       locale: opts.locale ?? "zh-CN",
+      // Phones in the communities keep China time, whatever the zone of the machine running the tests.
+      timezoneId: "Asia/Shanghai",
       ...(opts.at ? { geolocation: { latitude: opts.at.lat, longitude: opts.at.lng, accuracy: 15 }, permissions: ["geolocation"] } : {}),
     });
     if (opts.as) {
@@ -77,8 +79,8 @@ export async function startSite() {
   }
 
   /** Signs in through the sign-in page: the phone number, then the code from the dev outbox. */
-  async function signInThroughUi(page: Page, who: DemoPerson) {
-    await page.goto(`${local.url}/signin`);
+  async function signInThroughUi(page: Page, who: DemoPerson, next?: string) {
+    await page.goto(`${local.url}/signin${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`);
     await page.getByLabel("手机号").fill(who.phone.replace("+86", ""));
     await page.getByRole("button", { name: "获取验证码" }).click();
     await page.getByText("验证码已发送").waitFor();

@@ -3,7 +3,7 @@
  * (the headline figures the county reports, and staff's detail), and the rankings of branches
  * and members by the documented weighted score.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as Hours from "../../functions/core/hours.js";
 import { monthOf, quarterOf } from "../../functions/core/period.js";
 import { community, somewhere, startApi, wishIn, type Api, type Person, type TestCommunity } from "../helpers/api.js";
@@ -31,6 +31,8 @@ describe("stats for a period", () => {
   let month: string;
   const closes: number[] = [];
   beforeAll(async () => {
+    // Closes five hours after posting stay in the month they were posted in only away from a month's end in China time.
+    vi.useFakeTimers({ now: new Date("2026-11-16T02:00:00Z"), toFake: ["Date"], shouldAdvanceTime: true });
     c = await community(api.store, { members: 3, residents: 2 });
     const [a, b, d] = c.members;
     const staff = await actor(api, c.staff);
@@ -48,6 +50,9 @@ describe("stats for a period", () => {
     await ok(api.call("POST", `/api/wishes/${three}/verify`, { as: c.staff, body: { minutes: { [a.id]: 30 }, reason: "补录" } }));
     await wishIn(api, c, "rejected", { owner: other });
     await wishIn(api, c, "cancelled", { owner: other });
+  });
+  afterAll(() => {
+    vi.useRealTimers();
   });
 
   it("gives anyone the headline figures: activities, person-times, residents served, hours", async () => {

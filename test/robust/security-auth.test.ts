@@ -5,7 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Identity from "../../functions/core/identity.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { community, newPhone, secret, startApi, type Api, type Response, type TestCommunity } from "../helpers/api.js";
@@ -170,6 +170,15 @@ describe("sign-in codes", () => {
 });
 
 describe("sending codes is rate-limited", () => {
+  // The limits count in fixed windows (the minute, the hour): requests that straddle the top of
+  // an hour would land in two. Each test starts at the top of the next hour, its clock running on.
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Math.ceil(Date.now() / 3_600_000) * 3_600_000, toFake: ["Date"], shouldAdvanceTime: true });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("per phone: a second code within the minute → 429 with Retry-After, and no second text", async () => {
     const phone = newPhone();
     await askCode(phone);

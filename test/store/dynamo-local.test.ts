@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -81,6 +81,26 @@ describe("startDynamoLocal", () => {
       expect(listed.TableNames).toEqual(["wishes"]);
       c.destroy();
       other.destroy();
+    } finally {
+      await dynamo.stop();
+    }
+  });
+
+  test("listens on loopback only: the machine's other addresses get no answer", async () => {
+    const outward = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
+    expect(outward, "this machine has no address but loopback to try from").toBeDefined();
+    const dynamo = await startDynamoLocal({});
+    try {
+      expect(await answers(dynamo.endpoint)).toBe(true);
+      expect(await answers(`http://${outward}:${dynamo.port}`)).toBe(false);
+      // The port is still free on that address: nothing of ours listens there.
+      const other = await new Promise<net.Server>((done, fail) => {
+        const server = net.createServer().once("error", fail);
+        server.listen(dynamo.port, outward, () => done(server));
+      });
+      other.close();
     } finally {
       await dynamo.stop();
     }

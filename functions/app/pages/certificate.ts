@@ -2,6 +2,7 @@ import QRCode from "qrcode/lib/core/qrcode.js";
 import SvgTag from "qrcode/lib/renderer/svg-tag.js";
 import type { Certificate } from "../../core/certificates.js";
 import { categories } from "../../core/model.js";
+import { dayOf } from "../../core/period.js";
 
 /** Everything a person typed reaches the page through this. */
 export function escape(s: unknown): string {
@@ -63,7 +64,7 @@ button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
 <div class="noprint"><button type="button" id="print">打印 Print</button></div>
 <h1>志愿服务证明</h1>
 <div class="en sub">Certificate of Volunteer Service</div>
-<div class="meta"><span>证书编号 No. <b data-number>${escape(cert.number)}</b></span><span>开具日期 ${escape(cert.issuedAt.slice(0, 10))}</span></div>
+<div class="meta"><span>证书编号 No. <b data-number>${escape(cert.number)}</b></span><span>开具日期 ${escape(dayOf(cert.issuedAt))}</span></div>
 <p class="lead">兹证明 <b>${escape(cert.memberName)}</b> 同志于 ${escape(cert.from)} 至 ${escape(cert.to)} 期间，在 <b>${escape(cert.communityName)}</b> 参加志愿服务 <b>${cert.entries.length}</b> 次，经社区工作人员核实，累计服务时长 <b>${hours(cert.totalMinutes)}</b> 小时。服务记录如下。</p>
 <table><thead><tr><th>#</th><th>日期 Date</th><th>服务内容 Service</th><th>小时 Hours</th><th>核实人 Verified by</th></tr></thead>
 <tbody>${rows}</tbody>
@@ -89,7 +90,7 @@ export function verificationPage(cert: Certificate) {
 <tr><th>服务期间 Period</th><td>${escape(cert.from)} — ${escape(cert.to)}</td></tr>
 <tr><th>服务次数 Services</th><td>${cert.entries.length}</td></tr>
 <tr><th>累计时长 Hours</th><td>${hours(cert.totalMinutes)}</td></tr>
-<tr><th>开具日期 Issued</th><td>${escape(cert.issuedAt.slice(0, 10))}</td></tr>
+<tr><th>开具日期 Issued</th><td>${escape(dayOf(cert.issuedAt))}</td></tr>
 </tbody></table>
 <h2>服务记录 Services</h2>
 <table><thead><tr><th>日期</th><th>内容</th><th>小时</th><th>核实人</th></tr></thead><tbody>${rows}</tbody></table>`;

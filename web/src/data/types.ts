@@ -1,5 +1,8 @@
-export type Status = "submitted" | "open" | "claimed" | "in_progress" | "completed" | "confirmed" | "closed" | "rejected" | "cancelled" | "expired";
-export type Role = "resident" | "member" | "staff";
+import type { Role as AnyRole, Status } from "../../../functions/core/model";
+
+export type { Status };
+/** The roles a person switches between in the app (admin is a flag on the account). */
+export type Role = Exclude<AnyRole, "admin">;
 export type Locale = "zh-CN" | "en";
 
 export interface LatLng {

@@ -1,6 +1,7 @@
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, onCleanup, Show } from "solid-js";
 import { post } from "../data/api";
+import { safeNext } from "../data/routes";
 import { homeOf, role, sessionExpired, signIn } from "../data/session";
 import type { Me } from "../data/types";
 import { fieldProblem } from "../i18n/explain";
@@ -44,8 +45,7 @@ export default function SignIn() {
     if (out) {
       signIn(out.token, out.user);
       if (!localeChosenHere() && out.user.lang === "en") setLocale("en");
-      const next = typeof params.next === "string" && params.next.startsWith("/") && !params.next.startsWith("//") ? params.next : homeOf(role());
-      navigate(next, { replace: true });
+      navigate(safeNext(params.next, homeOf(role())), { replace: true });
     }
   };
 

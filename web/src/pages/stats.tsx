@@ -31,7 +31,8 @@ interface Ranking {
   weights: Record<string, number>;
 }
 
-const thisMonth = () => new Date().toISOString().slice(0, 7);
+/** This month as the service counts months: in China time (UTC+8), whatever the phone's clock zone. */
+const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
 
 /** The community's figures for a month: the headline numbers, branches ranked, and the year's trend by month. */
 export default function StatsPage() {

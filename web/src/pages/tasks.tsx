@@ -1,5 +1,6 @@
 import { A } from "@solidjs/router";
 import { For, Show } from "solid-js";
+import { finalStatuses } from "../../../functions/core/model";
 import { refreshOnReturn } from "../data/freshness";
 import { createPaged } from "../data/paged";
 import type { Claim, Wish } from "../data/types";
@@ -13,7 +14,7 @@ export default function Tasks() {
   const list = createPaged<{ claim: Claim; wish: Wish }>(() => "/api/me/tasks?limit=20");
   refreshOnReturn(() => list.reload());
   const next = (c: Claim, w: Wish) =>
-    ["cancelled", "closed", "expired"].includes(w.status)
+    finalStatuses.includes(w.status)
       ? undefined
       : !c.checkIn
         ? t("tasks.nextCheckIn")

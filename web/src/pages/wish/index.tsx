@@ -1,5 +1,6 @@
 import { useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createResource, For, lazy, Match, on, Show, Switch } from "solid-js";
+import { allows } from "../../../../functions/core/model";
 import { get } from "../../data/api";
 import { refreshOnReturn } from "../../data/freshness";
 import { unread } from "../../data/notifications";
@@ -15,7 +16,6 @@ import { PageTitle } from "../../ui/page-title";
 
 const StaffActions = lazy(() => import("./staff-actions"));
 
-const codeShownIn = ["open", "claimed", "in_progress"];
 
 /** One wish: what, where and when, what the person may do now in their role, and its timeline. */
 export default function WishPage() {
@@ -55,7 +55,8 @@ export default function WishPage() {
               <PageTitle id="wish-title">{w().title}</PageTitle>
               <StatusBadge status={w().status} />
             </div>
-            <Show when={role() === "resident" && w().handshakeCode && codeShownIn.includes(w().status)}>
+            {/* The code is shown while volunteers may still come: the states a check-in may leave. */}
+            <Show when={role() === "resident" && w().handshakeCode && allows("check-in", w().status)}>
               <div class="handshake" aria-labelledby="code-label">
                 <p id="code-label">{t("wish.code")}</p>
                 <p class="code" aria-label={w().handshakeCode!.split("").join(" ")}>

@@ -1,4 +1,5 @@
 import { createSignal, Show } from "solid-js";
+import { allows } from "../../../../functions/core/model";
 import { ApiError, post } from "../../data/api";
 import { currentPosition, distance, GeoError } from "../../data/geo";
 import { me } from "../../data/session";
@@ -86,7 +87,7 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
       <Outcome action={checkOut} />
       <Outcome action={complete} />
       <Outcome action={release} />
-      <Show when={!mine() && props.wish.status === "open"}>
+      <Show when={!mine() && allows("claim", props.wish.status)}>
         <ClaimButton wish={props.wish} action={claim} onClaimed={props.onChange} onRefused={props.onStale} />
       </Show>
       <Show when={mine()}>
@@ -111,7 +112,7 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
                 </p>
               )}
             </Show>
-            <Show when={!c().checkIn && ["open", "claimed", "in_progress"].includes(props.wish.status)}>
+            <Show when={!c().checkIn && allows("check-in", props.wish.status)}>
               <div class="panel">
                 <h2>{t("member.arriveTitle")}</h2>
                 <p class="hint">{t("member.arriveHint")}</p>
@@ -171,7 +172,7 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
           </>
         )}
       </Show>
-      <Show when={!mine() && props.wish.status !== "open"}>
+      <Show when={!mine() && !allows("claim", props.wish.status)}>
         <p class="muted">{t("member.notOpen")}</p>
       </Show>
     </div>

@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from "solid-js";
+import { ownerMayCancelFrom } from "../../../../functions/core/model";
 import { post } from "../../data/api";
 import type { WishView } from "../../data/types";
 import { fieldProblem } from "../../i18n/explain";
@@ -6,7 +7,6 @@ import { t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
 
-const cancellable = ["submitted", "open", "claimed"];
 
 /** Stars 1–5 as a radio group: one tab stop, arrows move, each star says its number. */
 export function Stars(props: { value: number; onValue: (n: number) => void; legend: string }) {
@@ -88,7 +88,7 @@ export function OwnerActions(props: { wish: WishView; onChange: (w: WishView) =>
           </form>
         </Show>
       </Show>
-      <Show when={cancellable.includes(props.wish.status)}>
+      <Show when={ownerMayCancelFrom.includes(props.wish.status)}>
         <Show
           when={cancelling()}
           fallback={

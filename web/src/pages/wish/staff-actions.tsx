@@ -1,4 +1,5 @@
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
+import { finalStatuses } from "../../../../functions/core/model";
 import { get, post } from "../../data/api";
 import { community } from "../../data/session";
 import type { Page, Person, Wish, WishView } from "../../data/types";
@@ -8,7 +9,6 @@ import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
 import { Stars } from "./owner-actions";
 
-const finals = ["closed", "rejected", "cancelled", "expired"];
 
 const measured = (c: WishView["claims"][number]) =>
   c.checkIn && c.checkOut ? Math.max(0, Math.floor((Date.parse(c.checkOut.at) - Date.parse(c.checkIn.at)) / 60_000)) : undefined;
@@ -258,7 +258,7 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
         </form>
       </Show>
 
-      <Show when={!finals.includes(props.wish.status)}>
+      <Show when={!finalStatuses.includes(props.wish.status)}>
         <Show
           when={cancelling()}
           fallback={
