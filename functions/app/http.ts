@@ -69,7 +69,11 @@ export class InvalidInput extends Error {
     readonly where: "query" | "body",
     readonly errors: Record<string, string>,
   ) {
-    super(`Invalid ${where}: ${Object.entries(errors).map(([f, m]) => `${f}: ${m}`).join("; ")}`);
+    super(
+      `Invalid ${where}: ${Object.entries(errors)
+        .map(([f, m]) => `${f}: ${m}`)
+        .join("; ")}`,
+    );
   }
 }
 
@@ -77,10 +81,14 @@ function fieldErrors(error: z.core.$ZodError, input: unknown): Record<string, st
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".") || "(body)";
-    const value = issue.path.reduce<any>((v, k) => (v == null ? undefined : v[k as any]), input);
+    const value = issue.path.reduce<unknown>((v, k) => (v == null ? undefined : (v as Record<PropertyKey, unknown>)[k]), input);
     // An absent enum field is reported as a bad value by zod; to a client it is simply missing.
     const missing = value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value");
-    errors[path] ??= missing ? "Required." : issue.code === "invalid_type" ? `Expected ${issue.expected}, got ${typeOf(value)}.` : issue.message;
+    errors[path] ??= missing
+      ? "Required."
+      : issue.code === "invalid_type"
+        ? `Expected ${issue.expected}, got ${typeOf(value)}.`
+        : issue.message;
   }
   return errors;
 }

@@ -43,7 +43,8 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   app.get("/api/health", doc({ operationId: "health", tag: "service", who: "anyone", summary: "Liveness", ok: { 200: R.Health } }), (c) =>
     c.json({ ok: true }),
   );
-  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), ...extra]) app.route("/api", routes);
+  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), ...extra])
+    app.route("/api", routes);
 
   let document: unknown;
   app.get("/api/openapi.json", (c) => c.json((document ??= openApiDocument(operationsOf(app.routes)))));

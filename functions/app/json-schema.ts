@@ -9,7 +9,29 @@
 import * as z from "zod/mini";
 
 type Json = Record<string, unknown>;
-type Def = Record<string, any>;
+type Schema = z.ZodMiniType;
+/** The parts of a definition read here: each kind of schema (or check) has those of its kind. */
+interface Def {
+  type: string;
+  checks?: z.core.$ZodCheck[];
+  entries: Record<string, string>;
+  element: Schema;
+  shape: Record<string, Schema>;
+  catchall?: Schema;
+  keyType: Schema;
+  valueType: Schema;
+  innerType: Schema;
+  defaultValue: unknown;
+  in: Schema;
+  out: Schema;
+  check?: string;
+  format: string;
+  minimum: number;
+  maximum: number;
+  value: number;
+  inclusive: boolean;
+  pattern: RegExp;
+}
 
 export interface Conversion {
   /** requests are described as they are sent (before defaults and transforms), answers as they are sent back */
@@ -21,10 +43,10 @@ export interface Conversion {
 export function jsonSchema(schema: z.ZodMiniType, opts: Conversion, root = true): Json {
   const ref = root ? undefined : opts.ref?.(schema);
   if (ref) return { $ref: ref };
-  const def = schema._zod.def as Def;
+  const def = schema._zod.def as unknown as Def;
   const out = convert(def, opts);
   // A string or number format (z.int(), z.iso.date()) is a check on itself.
-  for (const check of [def, ...(def.checks ?? []).map((c: z.core.$ZodCheck) => c._zod.def)]) bound(out, check);
+  for (const check of [def, ...(def.checks ?? []).map((c) => c._zod.def as unknown as Def)]) bound(out, check);
   const { id, ...meta } = z.globalRegistry.get(schema) ?? {};
   return Object.assign(out, meta);
 }

@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import type * as z from "zod/mini";
 import { errors } from "../core/errors.js";
 import { jsonSchema } from "./json-schema.js";
 import { factsOf, type Media, type RouteDoc, type RouteFacts } from "./http.js";
@@ -76,6 +76,7 @@ const names = new Map<z.ZodMiniType, string>(
     .filter(([, value]) => typeof value === "object" && value !== null && "_zod" in value)
     .map(([name, schema]) => [schema as z.ZodMiniType, name]),
 );
+const byName = new Map([...names].map(([schema, name]) => [name, schema]));
 const uri = (name: string) => `#/components/schemas/${name}`;
 const ref = (schema: z.ZodMiniType) => {
   const name = names.get(schema);
@@ -89,7 +90,12 @@ export function openApiDocument(operations: Operation[]) {
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
-    const parameters = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const parameters = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
     if (op.query) {
       const schema = input(op.query) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(schema.properties ?? {})) {
@@ -101,7 +107,11 @@ export function openApiDocument(operations: Operation[]) {
       const schema = answer.schema ? output(answer.schema) : { type: "string" };
       responses[status] = { description: successes[status] ?? titles.get(status) ?? "Error", content: { [answer.media]: { schema } } };
     }
-    const body = op.body && (isMedia(op.body) ? { [op.body.type]: { schema: { type: "string", description: op.body.description } } } : { "application/json": { schema: input(op.body) } });
+    const body =
+      op.body &&
+      (isMedia(op.body)
+        ? { [op.body.type]: { schema: { type: "string", description: op.body.description } } }
+        : { "application/json": { schema: input(op.body) } });
     (paths[op.path] ??= {})[op.method] = {
       operationId: op.doc.operationId,
       summary: op.doc.summary,
@@ -119,9 +129,10 @@ export function openApiDocument(operations: Operation[]) {
     const name = names.get(schema)!;
     if (schemas[name]) return;
     schemas[name] = jsonSchema(schema, { io: "output", ref });
-    for (const m of JSON.stringify(schemas[name]).matchAll(/#\/components\/schemas\/(\w+)/g)) visit(Responses[m[1] as keyof typeof Responses]);
+    for (const m of JSON.stringify(schemas[name]).matchAll(/#\/components\/schemas\/(\w+)/g)) visit(byName.get(m[1])!);
   };
-  for (const op of operations) for (const answer of op.answers.values()) if (answer.schema && names.has(answer.schema)) visit(answer.schema);
+  for (const op of operations)
+    for (const answer of op.answers.values()) if (answer.schema && names.has(answer.schema)) visit(answer.schema);
   const usedTags = new Set(operations.map((op) => op.doc.tag));
   return {
     openapi: "3.1.0",
@@ -148,13 +159,18 @@ export const docsPage = `<!doctype html>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}h2{border-bottom:1px solid #ddd}
 .op{margin:.8rem 0;padding:.6rem;border:1px solid #e3e3e3;border-radius:6px}.m{font-weight:700;text-transform:uppercase;margin-right:.5rem}
 .get{color:#0a6}.post{color:#c60}pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:13px}</style></head>
-<body><h1>Microwish API</h1><p>The machine-readable document: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1). Errors are <code>application/problem+json</code>.</p>
+<body><h1>Microwish API</h1>
+<p>The machine-readable document: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).
+Errors are <code>application/problem+json</code>.</p>
 <main id="ops">Loading…</main>
 <script>
 fetch("/api/openapi.json").then(r=>r.json()).then(doc=>{const main=document.getElementById("ops");main.textContent="";const byTag={};
 for(const [p,ms] of Object.entries(doc.paths))for(const [m,op] of Object.entries(ms))(byTag[op.tags[0]]??=[]).push([m,p,op]);
 for(const [tag,ops] of Object.entries(byTag)){const h=document.createElement("h2");h.textContent=tag;main.append(h);
 for(const [m,p,op] of ops){const d=document.createElement("details");d.className="op";const s=document.createElement("summary");
-s.innerHTML='<span class="m '+m+'"></span><code></code> — <span></span>';s.children[0].textContent=m;s.children[1].textContent=p;s.children[2].textContent=op.summary+" ("+op.description+")";
-const pre=document.createElement("pre");pre.textContent=JSON.stringify({parameters:op.parameters,requestBody:op.requestBody?.content},null,2);d.append(s,pre);main.append(d);}}});
+s.innerHTML='<span class="m '+m+'"></span><code></code> — <span></span>';
+s.children[0].textContent=m;s.children[1].textContent=p;s.children[2].textContent=op.summary+" ("+op.description+")";
+const pre=document.createElement("pre");
+pre.textContent=JSON.stringify({parameters:op.parameters,requestBody:op.requestBody?.content,responses:op.responses},null,2);
+d.append(s,pre);main.append(d);}}});
 </script></body></html>`;

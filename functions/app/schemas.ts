@@ -44,7 +44,8 @@ export const Phone = z
   .check(z.meta({ example: "13800138000" }));
 
 /** An integer from min to max, as `z.number().int().min(min).max(max)` with the same messages. */
-const int = (min: number, max: number, tooSmall?: string, tooBig?: string) => z.number().check(z.int(), z.gte(min, tooSmall), z.lte(max, tooBig));
+const int = (min: number, max: number, tooSmall?: string, tooBig?: string) =>
+  z.number().check(z.int(), z.gte(min, tooSmall), z.lte(max, tooBig));
 
 /**
  * DynamoDB stores 0 and numbers from 1e-130 to just under 1e126 in size, and refuses the whole
@@ -84,7 +85,12 @@ const limit = z.coerce.number().check(z.int(), z.gte(1), z.lte(100));
 export const WishQuery = z.object({
   communityId: z.optional(Id),
   status: z.optional(z.enum(statuses)),
-  mine: z.optional(z.pipe(z.enum(["true", "false", "1", "0"]), z.transform((v) => v === "true" || v === "1"))),
+  mine: z.optional(
+    z.pipe(
+      z.enum(["true", "false", "1", "0"]),
+      z.transform((v) => v === "true" || v === "1"),
+    ),
+  ),
   cursor: z.optional(cursor),
   limit: z.optional(limit),
 });
@@ -109,7 +115,9 @@ export const Position = z.object({
   lng: between(-180, 180),
   accuracy: z.number().check(z.positive(), z.lte(100_000), storable),
 });
-export const CheckOut = z.extend(Position, { code: z.optional(z.string().check(z.regex(/^\d{4}$/, "The 4-digit code the resident shows."))) });
+export const CheckOut = z.extend(Position, {
+  code: z.optional(z.string().check(z.regex(/^\d{4}$/, "The 4-digit code the resident shows."))),
+});
 export const Complete = z.object({ note: text(1000, { multiline: true }) });
 export const Confirm = z.object({
   rating: int(1, 5, "From 1 to 5 stars.", "From 1 to 5 stars."),
@@ -118,8 +126,12 @@ export const Confirm = z.object({
 export const Verify = z.object({
   minutes: z.optional(z.record(Id, int(0, 24 * 60, undefined, "At most 1440 minutes (a day)."))),
   reason: z.optional(text(500, { multiline: true })),
-  staffRating: z.optional(int(1, 5, "From 1 to 5.", "From 1 to 5.")).check(z.meta({ description: "staff's rating of the team's work; counts in the rankings" })),
-  peopleServed: z.optional(int(1, 100_000)).check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
+  staffRating: z
+    .optional(int(1, 5, "From 1 to 5.", "From 1 to 5."))
+    .check(z.meta({ description: "staff's rating of the team's work; counts in the rankings" })),
+  peopleServed: z
+    .optional(int(1, 100_000))
+    .check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
 });
 export const OutboxQuery = z.object({ to: Phone });
 

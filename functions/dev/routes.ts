@@ -11,7 +11,14 @@ const Outbox = z.array(z.strictObject({ to: z.string(), channel: z.string(), kin
 const Demo = z.strictObject({
   communityId: z.string(),
   people: z.array(
-    z.strictObject({ id: z.string(), phone: z.string(), name: z.string(), role: z.enum(roles), branchId: z.optional(z.string()), token: z.string() }),
+    z.strictObject({
+      id: z.string(),
+      phone: z.string(),
+      name: z.string(),
+      role: z.enum(roles),
+      branchId: z.optional(z.string()),
+      token: z.string(),
+    }),
   ),
 });
 

@@ -59,7 +59,9 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/wishes/${id}/dispute`, { as: resident, body: { reason: "还在漏" } }));
     await ok(api.call("POST", `/api/wishes/${id}/complete`, { as: m0, body: { note: "这次修好了" } }));
     await ok(api.call("POST", `/api/wishes/${id}/confirm`, { as: resident, body: { rating: 5 } }));
-    await ok(api.call("POST", `/api/wishes/${id}/verify`, { as: staff, body: { minutes: { [m0.id]: 60 }, reason: "按约定时长", staffRating: 4 } }));
+    await ok(
+      api.call("POST", `/api/wishes/${id}/verify`, { as: staff, body: { minutes: { [m0.id]: 60 }, reason: "按约定时长", staffRating: 4 } }),
+    );
     await ok(api.call("GET", `/api/wishes/${id}`, { as: resident }));
     const rejected = await wishIn(api, c, "submitted");
     await ok(api.call("POST", `/api/wishes/${rejected}/reject`, { as: staff, body: { reason: "不在服务范围" } }));
@@ -75,7 +77,10 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("GET", `/api/communities/${c.id}/stats?period=all`));
     await ok(api.call("GET", `/api/communities/${c.id}/stats?period=all`, { as: staff }));
     await ok(api.call("GET", `/api/communities/${c.id}/rankings?period=${day(0).slice(0, 7)}&by=member`, { as: staff }));
-    const certificate = await ok(api.call("POST", `/api/members/${m0.id}/certificates`, { as: m0, body: { from: day(-1), to: day(1) } }), 201);
+    const certificate = await ok(
+      api.call("POST", `/api/members/${m0.id}/certificates`, { as: m0, body: { from: day(-1), to: day(1) } }),
+      201,
+    );
     await ok(api.call("GET", `/api/members/${m0.id}/certificates`, { as: m0 }));
     await ok(api.call("GET", `/api/certificates/${certificate.number}`));
     await ok(api.call("GET", `/api/certificates/${certificate.number}/print`));
@@ -84,7 +89,9 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("GET", `/api/communities/${c.id}/ledger.csv?from=${day(-1)}&to=${day(1)}`, { as: staff }));
     await ok(api.call("GET", `/api/communities/${c.id}/members.csv`, { as: staff }));
     const roll = "phone,name,branch\n13912340001,新志愿者,第一支部\n";
-    await ok(api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: roll, headers: { "content-type": "text/csv" } }));
+    await ok(
+      api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: roll, headers: { "content-type": "text/csv" } }),
+    );
 
     const feed = streamFeed(api.store);
     await createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} })(await feed.next());
@@ -140,18 +147,30 @@ describe("the check itself", () => {
   });
 
   it("accepts a documented answer", () => {
-    expect(check({ method: "GET", path: "/api/wishes/01J", status: 200, type: "application/json", body: aWish() }).violation).toBeUndefined();
-    expect(check({ method: "GET", path: "/api/me", status: 401, type: "application/problem+json", body: problem(401, "auth.unauthenticated") }).violation).toBeUndefined();
+    expect(
+      check({ method: "GET", path: "/api/wishes/01J", status: 200, type: "application/json", body: aWish() }).violation,
+    ).toBeUndefined();
+    expect(
+      check({ method: "GET", path: "/api/me", status: 401, type: "application/problem+json", body: problem(401, "auth.unauthenticated") })
+        .violation,
+    ).toBeUndefined();
   });
 
   it("refuses a status the route does not document", () => {
-    expect(check({ method: "GET", path: "/api/me", status: 409, type: "application/problem+json", body: problem(409, "wish.full") }).violation).toMatch(/documents no 409/);
-    expect(check({ method: "GET", path: "/api/health", status: 500, type: "application/problem+json", body: problem(500, "server.error") }).violation).toMatch(/documents no 500/);
+    expect(
+      check({ method: "GET", path: "/api/me", status: 409, type: "application/problem+json", body: problem(409, "wish.full") }).violation,
+    ).toMatch(/documents no 409/);
+    expect(
+      check({ method: "GET", path: "/api/health", status: 500, type: "application/problem+json", body: problem(500, "server.error") })
+        .violation,
+    ).toMatch(/documents no 500/);
   });
 
   it("refuses a body without a field the schema requires, or with one it does not list", () => {
     const { status, ...statusless } = aWish();
-    expect(check({ method: "GET", path: "/api/wishes/01J", status: 200, type: "application/json", body: statusless }).violation).toMatch(/status/);
+    expect(check({ method: "GET", path: "/api/wishes/01J", status: 200, type: "application/json", body: statusless }).violation).toMatch(
+      /status/,
+    );
     const leaky = { ...aWish(), pk: "W#01J" };
     expect(check({ method: "GET", path: "/api/wishes/01J", status: 200, type: "application/json", body: leaky }).violation).toMatch(/pk/);
   });
@@ -162,7 +181,12 @@ describe("the check itself", () => {
   });
 
   it("refuses an answer from a path no route documents, unless it is route.not_found", () => {
-    expect(check({ method: "GET", path: "/api/secret", status: 200, type: "application/json", body: {} }).violation).toMatch(/no documented route/);
-    expect(check({ method: "GET", path: "/api/secret", status: 404, type: "application/problem+json", body: problem(404, "route.not_found") }).violation).toBeUndefined();
+    expect(check({ method: "GET", path: "/api/secret", status: 200, type: "application/json", body: {} }).violation).toMatch(
+      /no documented route/,
+    );
+    expect(
+      check({ method: "GET", path: "/api/secret", status: 404, type: "application/problem+json", body: problem(404, "route.not_found") })
+        .violation,
+    ).toBeUndefined();
   });
 });

@@ -123,7 +123,12 @@ export async function snapshot(store: Store, partitions: string[]) {
   const out: Record<string, unknown>[] = [];
   for (const pk of partitions) {
     const res = await store.doc.send(
-      new QueryCommand({ TableName: store.table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: store.table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": pk },
+        ConsistentRead: true,
+      }),
     );
     out.push(...(res.Items ?? []));
   }

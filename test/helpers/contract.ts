@@ -41,7 +41,11 @@ export function check(answer: Answer): Checked {
   const pathname = new URL(answer.path, "http://api.test").pathname;
   const found = patterns.find((p) => p.method === answer.method.toUpperCase() && p.pattern.test(pathname))?.op;
   const route = found && `${found.method.toUpperCase()} ${found.path}`;
-  const violation = (what: string): Checked => ({ ...answer, route, violation: `${answer.method} ${answer.path} → ${answer.status}: ${what}` });
+  const violation = (what: string): Checked => ({
+    ...answer,
+    route,
+    violation: `${answer.method} ${answer.path} → ${answer.status}: ${what}`,
+  });
   if (!found) {
     if (outside(answer, pathname)) return { ...answer };
     const notFound = answer.status === 404 && (answer.body as { code?: string } | undefined)?.code === "route.not_found";
@@ -49,7 +53,8 @@ export function check(answer: Answer): Checked {
   }
   const documented = found.answers.get(answer.status);
   if (!documented) return violation(`${route} documents no ${answer.status} (it documents ${[...found.answers.keys()].join(", ")})`);
-  if (!answer.type.toLowerCase().startsWith(documented.media)) return violation(`${route} documents ${documented.media} for ${answer.status}, not ${answer.type}`);
+  if (!answer.type.toLowerCase().startsWith(documented.media))
+    return violation(`${route} documents ${documented.media} for ${answer.status}, not ${answer.type}`);
   if (documented.schema) {
     const result = documented.schema.safeParse(answer.body);
     if (!result.success) {

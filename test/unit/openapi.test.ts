@@ -21,12 +21,18 @@ const deps = { store: {} as never, notifier: {} as never, secret: async () => "u
 const served = async (extra: Parameters<typeof createApp>[1] = []) => {
   const res = await createApp(deps, extra).request("/api/openapi.json");
   expect(res.status).toBe(200);
-  return (await res.json()) as { tags: { name: string; description: string }[]; paths: Record<string, Record<string, any>>; components: any };
+  return (await res.json()) as {
+    tags: { name: string; description: string }[];
+    paths: Record<string, Record<string, any>>;
+    components: any;
+  };
 };
 const lambda = await served();
 const local = await served([devRoutes()]);
 const operations = (doc: typeof lambda) =>
-  Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, path, op })));
+  Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, path, op })),
+  );
 
 describe("Spectral, with the spectral:oas rules", () => {
   it("is the ruleset of the repository", () => {
@@ -86,9 +92,11 @@ describe("the operations", () => {
     for (const o of operations(lambda)) {
       if (o.path.includes("{")) expect(statuses(o), o.key).toContain("404");
       if (o.op.security) expect(statuses(o), o.key).toContain("401");
-      if (o.op.requestBody?.content["application/json"]) expect(statuses(o), o.key).toEqual(expect.arrayContaining(["400", "413", "415", "422"]));
+      if (o.op.requestBody?.content["application/json"])
+        expect(statuses(o), o.key).toEqual(expect.arrayContaining(["400", "413", "415", "422"]));
     }
-    for (const key of ["POST /api/auth/otp", "POST /api/auth/token"]) expect(statuses(operations(lambda).find((o) => o.key === key)!)).toContain("429");
+    for (const key of ["POST /api/auth/otp", "POST /api/auth/token"])
+      expect(statuses(operations(lambda).find((o) => o.key === key)!)).toContain("429");
     const health = operations(lambda).find((o) => o.key === "GET /api/health")!;
     expect(statuses(health)).toEqual(["200"]);
   });
@@ -97,7 +105,7 @@ describe("the operations", () => {
 describe("the JSON Schema of each schema", () => {
   /** zod's converter, with what it adds that says nothing more: the dialect, patterns beside a format, the bounds of a safe integer. */
   const zods = (schema: z.ZodMiniType, io: "input" | "output") =>
-    JSON.parse(JSON.stringify(z.toJSONSchema(schema, { io, unrepresentable: "any" })), (key, value) => {
+    JSON.parse(JSON.stringify(z.toJSONSchema(schema, { io, unrepresentable: "any" })), (_key, value) => {
       if (value && typeof value === "object" && !Array.isArray(value)) {
         const { $schema, ...rest } = value;
         if (rest.format) delete rest.pattern;
@@ -115,10 +123,16 @@ describe("the JSON Schema of each schema", () => {
     Array.isArray(value)
       ? value.map(sorted)
       : value && typeof value === "object"
-        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]))
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, v]) => [k, sorted(v)]),
+          )
         : value;
   const schemas = (module: Record<string, unknown>) =>
-    Object.entries(module).filter((entry): entry is [string, z.ZodMiniType] => typeof (entry[1] as z.ZodMiniType)?.safeParse === "function");
+    Object.entries(module).filter(
+      (entry): entry is [string, z.ZodMiniType] => typeof (entry[1] as z.ZodMiniType)?.safeParse === "function",
+    );
 
   it.each([...schemas(S), ...schemas(H)])("request %s: as zod's converter has it", (_, schema) => {
     expect(sorted(jsonSchema(schema, { io: "input" }))).toEqual(sorted(zods(schema, "input")));

@@ -6,7 +6,9 @@ import { OtpRequest, TokenRequest } from "../schemas.js";
 
 /** The client's address for rate limits: API Gateway's source IP on Lambda, the socket's locally. */
 function clientOf(c: Context<Env>): string {
-  const env = c.env as any;
+  const env = c.env as
+    | { requestContext?: { http?: { sourceIp?: string } }; incoming?: { socket?: { remoteAddress?: string } } }
+    | undefined;
   return env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? "unknown";
 }
 

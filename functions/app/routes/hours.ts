@@ -242,7 +242,8 @@ export function hoursRoutes() {
       operationId: "importMembers",
       tag: "hours",
       who: "staff",
-      summary: "Import members and branches from CSV (phone, name, branch; send the file as the body, text/csv); answers with the rows it refused and why",
+      summary:
+        "Import members and branches from a CSV file (phone, name, branch) sent as the body; answers with the rows it refused and why",
       ok: { 200: R.ImportReport },
       refuses: [403, 409, 422],
     }),

@@ -33,14 +33,26 @@ export function notificationRoutes() {
 
   app.post(
     "/notifications/read-all",
-    doc({ operationId: "readAllNotifications", tag: "notifications", who: "signed in", summary: "Mark all my notifications read", ok: { 200: R.Unread } }),
+    doc({
+      operationId: "readAllNotifications",
+      tag: "notifications",
+      who: "signed in",
+      summary: "Mark all my notifications read",
+      ok: { 200: R.Unread },
+    }),
     signedIn,
     async (c) => c.json(await Inbox.markAllRead(c.var.deps.store, c.var.actor)),
   );
 
   app.post(
     "/notifications/:id/read",
-    doc({ operationId: "readNotification", tag: "notifications", who: "signed in", summary: "Mark one notification read", ok: { 200: R.Unread } }),
+    doc({
+      operationId: "readNotification",
+      tag: "notifications",
+      who: "signed in",
+      summary: "Mark one notification read",
+      ok: { 200: R.Unread },
+    }),
     signedIn,
     async (c) => c.json(await Inbox.markRead(c.var.deps.store, c.var.actor, notificationId(c))),
   );

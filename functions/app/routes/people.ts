@@ -29,7 +29,13 @@ export function peopleRoutes() {
 
   app.get(
     "/me/tasks",
-    doc({ operationId: "listMyTasks", tag: "people", who: "member", summary: "My active claims with their wishes", ok: { 200: R.TaskPage } }),
+    doc({
+      operationId: "listMyTasks",
+      tag: "people",
+      who: "member",
+      summary: "My active claims with their wishes",
+      ok: { 200: R.TaskPage },
+    }),
     signedIn,
     query(S.PageQuery),
     async (c) => {

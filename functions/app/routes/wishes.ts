@@ -56,7 +56,13 @@ export function wishRoutes() {
 
   app.get(
     "/wishes/:id",
-    doc({ operationId: "getWish", tag: "wishes", who: "owner, member, staff", summary: "A wish with its claims and timeline", ok: { 200: R.WishView } }),
+    doc({
+      operationId: "getWish",
+      tag: "wishes",
+      who: "owner, member, staff",
+      summary: "A wish with its claims and timeline",
+      ok: { 200: R.WishView },
+    }),
     signedIn,
     async (c) => c.json(await Wish.view(c.var.deps.store, c.var.actor, wishId(c))),
   );
@@ -107,9 +113,19 @@ export function wishRoutes() {
   step("release", "releaseClaim", "member with a claim", "Give a place back before checking in", S.OptionalReason, (s, a, id, b) =>
     Claims.release(s, a, id, b, "release"),
   );
-  step("decline", "declineDispatch", "dispatched member", "Decline a dispatch", S.OptionalReason, (s, a, id, b) => Claims.release(s, a, id, b, "decline"));
+  step("decline", "declineDispatch", "dispatched member", "Decline a dispatch", S.OptionalReason, (s, a, id, b) =>
+    Claims.release(s, a, id, b, "decline"),
+  );
   step("check-in", "checkIn", "member with a claim", "Arrive: time and position", S.Position, Claims.checkIn);
-  step("check-out", "checkOut", "member with a claim", "Leave: time, position and the resident's code", S.CheckOut, Claims.checkOut, [403, 409, 429]);
+  step(
+    "check-out",
+    "checkOut",
+    "member with a claim",
+    "Leave: time, position and the resident's code",
+    S.CheckOut,
+    Claims.checkOut,
+    [403, 409, 429],
+  );
   step("complete", "completeWish", "member with a claim", "Mark the work done: in_progress → completed", S.Complete, Claims.complete);
   step("confirm", "confirmWish", "owner, or staff on their behalf", "Confirm and rate: completed → confirmed", S.Confirm, Wish.confirm);
   step("dispute", "disputeWish", "owner, or staff", "Not done: completed → in_progress", S.Reason, Wish.dispute);
