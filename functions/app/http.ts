@@ -8,6 +8,7 @@ import { loadActor, readToken, type Actor } from "../core/identity.js";
 import type { Notifier } from "../notify/notifier.js";
 import type { Subscriptions } from "../notify/subscriptions.js";
 import type { Store } from "../store/client.js";
+import type { Tag } from "./openapi.js";
 
 export interface Deps {
   store: Store;
@@ -132,7 +133,7 @@ export type Reply = z.ZodMiniType | Media;
 
 export interface RouteDoc {
   operationId: string;
-  tag: string;
+  tag: Tag;
   summary: string;
   /** who may call it, as the docs say it */
   who: string;
