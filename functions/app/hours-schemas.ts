@@ -1,8 +1,12 @@
 import * as z from "zod/mini";
 import { periodPattern } from "../core/period.js";
 
-/** Inputs of the hours routes: settings, stats and rankings, certificates, the ledger export and the roster import. */
-const int = (min: number, max: number, tooSmall?: string, tooBig?: string) => z.number().check(z.int(), z.gte(min, tooSmall), z.lte(max, tooBig));
+/**
+ * Inputs of the hours routes: settings (with the unclaimed-wish alert the jobs read), stats and
+ * rankings, certificates, the ledger export and the roster import.
+ */
+const int = (min: number, max: number, tooSmall?: string, tooBig?: string) =>
+  z.number().check(z.int(), z.gte(min, tooSmall), z.lte(max, tooBig));
 const weight = int(0, 100, "From 0 to 100.", "From 0 to 100.");
 export const SettingsChange = z.partial(
   z.strictObject({
@@ -11,7 +15,11 @@ export const SettingsChange = z.partial(
     checkInGraceMinutes: int(0, 24 * 60),
     checkOutGraceMinutes: int(0, 24 * 60),
     onTimeClaimHours: int(1, 24 * 30),
-    rankingWeights: z.partial(z.strictObject({ hours: weight, onTime: weight, completion: weight, residentRating: weight, staffRating: weight })),
+    // How long an approved wish may wait for a volunteer before its staff hear of it (the jobs read it).
+    unclaimedAlertHours: int(1, 24 * 30, "At least 1 hour.", "At most 720 hours (30 days)."),
+    rankingWeights: z.partial(
+      z.strictObject({ hours: weight, onTime: weight, completion: weight, residentRating: weight, staffRating: weight }),
+    ),
   }),
 );
 

@@ -1,12 +1,14 @@
-import { Hono, type Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
-import { DomainError, fail } from "../core/errors.js";
+import { DomainError, errors, fail, type ErrorCode, type ErrorStatus } from "../core/errors.js";
 import { loadActor, readToken, type Actor } from "../core/identity.js";
 import type { Notifier } from "../notify/notifier.js";
 import type { Subscriptions } from "../notify/subscriptions.js";
 import type { Store } from "../store/client.js";
+import type { Tag } from "./openapi.js";
 
 export interface Deps {
   store: Store;
@@ -22,75 +24,72 @@ export interface Deps {
 // zod/mini sets no default messages; English ones, as the full zod sets them, make the field errors.
 z.config(en());
 
-export type Env = { Variables: { actor: Actor; deps: Deps } };
+export type Env = { Variables: { deps: Deps } };
 
-/** The status a domain error answers with, from the last part of its dotted code. */
-export function statusOf(code: string): number {
-  const [, rule = code] = code.split(".");
-  if (rule === "not_found") return 404;
-  if (rule === "forbidden") return 403;
-  if (rule === "invalid" || rule === "too_many_volunteers") return 422;
-  if (rule === "rate_limited" || rule === "locked") return 429;
-  if (rule === "unavailable") return 503;
-  if (code.startsWith("auth.") && (rule === "bad_token" || rule === "token_expired" || rule === "unauthenticated")) return 401;
-  if (code.startsWith("auth.") || code.startsWith("request.")) return 400;
-  return 409;
-}
+type ProblemBody = { detail: string; errors?: Record<string, string>; [member: string]: unknown };
 
-export const titles: Record<number, string> = {
-  400: "Bad request",
-  401: "Not signed in",
-  403: "Not allowed",
-  404: "Not found",
-  405: "Method not allowed",
-  409: "Conflict",
-  413: "Request too large",
-  415: "Unsupported media type",
-  422: "Invalid input",
-  429: "Too many requests",
-  503: "Service unavailable",
-  500: "Something went wrong",
-};
-
-export function problem(
-  c: Context,
-  status: number,
-  body: { code: string; detail: string; errors?: Record<string, string>; [k: string]: unknown },
-) {
-  const { code, ...rest } = body;
+function problemResponse(c: Context, code: string, status: number, title: string, body: ProblemBody) {
   // The RFC 9457 members come last: a detail that happens to share a name must not overwrite them.
-  return c.body(
-    JSON.stringify({ ...rest, type: `urn:microwish:problem:${code}`, title: titles[status] ?? "Error", status, code }),
-    status as any,
-    { "content-type": "application/problem+json; charset=utf-8" },
-  );
+  return c.body(JSON.stringify({ ...body, type: `urn:microwish:problem:${code}`, title, status, code }), status as ErrorStatus, {
+    "content-type": "application/problem+json; charset=utf-8",
+  });
 }
 
-/** The one error mapper: domain errors by code, HTTP errors by status, anything else a plain 500. */
+/** The problem document (RFC 9457) of a code, with the status and title the errors table gives it. */
+export function problem(c: Context, code: ErrorCode, body: ProblemBody) {
+  const { status, title } = errors[code];
+  return problemResponse(c, code, status, title, body);
+}
+
+/** The one error mapper: input by field, domain errors by code, HTTP errors by status, anything else a plain 500. */
 export function onError(err: Error, c: Context) {
+  if (err instanceof InvalidInput) {
+    const detail = Object.entries(err.errors)
+      .map(([f, m]) => `${f}: ${m}`)
+      .join("; ");
+    return problem(c, err.where === "query" ? "request.invalid_query" : "request.invalid_body", { detail, errors: err.errors });
+  }
   if (err instanceof DomainError) {
     const { field, ...details } = err.details ?? {};
     const errors = typeof field === "string" ? { [field]: err.message } : undefined;
     if (typeof details.retryAfter === "number") c.header("retry-after", String(details.retryAfter));
-    return problem(c, statusOf(err.code), { code: err.code, detail: err.message, errors, ...details });
+    return problem(c, err.code, { detail: err.message, errors, ...details });
   }
   if (err instanceof HTTPException) {
-    const status = err.status;
-    return problem(c, status, { code: `request.http_${status}`, detail: err.message || titles[status] || "Bad request." });
+    const code = `request.http_${err.status}`;
+    if (code in errors) return problem(c, code as ErrorCode, { detail: err.message || `${errors[code as ErrorCode].title}.` });
+    return problemResponse(c, code, err.status, "Error", { detail: err.message || "The request was refused." });
   }
   const requestId = c.req.header("x-amzn-trace-id") ?? crypto.randomUUID();
   console.error(JSON.stringify({ level: "error", requestId, path: c.req.path, error: String(err?.stack ?? err) }));
-  return problem(c, 500, { code: "server.error", detail: "Something went wrong on our side; it has been logged.", requestId });
+  return problem(c, "server.error", { detail: "Something went wrong on our side; it has been logged.", requestId });
+}
+
+export class InvalidInput extends Error {
+  constructor(
+    readonly where: "query" | "body",
+    readonly errors: Record<string, string>,
+  ) {
+    super(
+      `Invalid ${where}: ${Object.entries(errors)
+        .map(([f, m]) => `${f}: ${m}`)
+        .join("; ")}`,
+    );
+  }
 }
 
 function fieldErrors(error: z.core.$ZodError, input: unknown): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".") || "(body)";
-    const value = issue.path.reduce<any>((v, k) => (v == null ? undefined : v[k as any]), input);
+    const value = issue.path.reduce<unknown>((v, k) => (v == null ? undefined : (v as Record<PropertyKey, unknown>)[k]), input);
     // An absent enum field is reported as a bad value by zod; to a client it is simply missing.
     const missing = value === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value");
-    errors[path] ??= missing ? "Required." : issue.code === "invalid_type" ? `Expected ${issue.expected}, got ${typeOf(value)}.` : issue.message;
+    errors[path] ??= missing
+      ? "Required."
+      : issue.code === "invalid_type"
+        ? `Expected ${issue.expected}, got ${typeOf(value)}.`
+        : issue.message;
   }
   return errors;
 }
@@ -99,16 +98,7 @@ function typeOf(value: unknown) {
   return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
 
-export class InvalidInput extends Error {
-  constructor(
-    readonly where: string,
-    readonly errors: Record<string, string>,
-  ) {
-    super(`Invalid ${where}: ${Object.entries(errors).map(([f, m]) => `${f}: ${m}`).join("; ")}`);
-  }
-}
-
-function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.output<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: "query" | "body"): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidInput(where, fieldErrors(result.error, value));
   return result.data;
@@ -129,59 +119,120 @@ async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-export interface Operation {
-  method: "get" | "post" | "put";
-  path: string;
+// ---------------------------------------------------------------------------------------------
+// Route middleware. Each carries what it means for the OpenAPI document, so a route declared
+// once with its middleware is described by the same declaration (functions/app/openapi.ts).
+// ---------------------------------------------------------------------------------------------
+
+/** A media type other than JSON, for bodies and answers. */
+export interface Media {
+  type: "text/csv" | "text/html";
+  description: string;
+}
+export type Reply = z.ZodMiniType | Media;
+
+export interface RouteDoc {
+  operationId: string;
+  tag: Tag;
   summary: string;
-  tag: string;
   /** who may call it, as the docs say it */
   who: string;
-  auth: boolean;
-  body?: z.ZodMiniType;
+  /** the answers it gives when all is well, by status */
+  ok: Partial<Record<200 | 201 | 202, Reply>>;
+  /** refusals it can answer besides those its sign-in, input and path parameters bring */
+  refuses?: ErrorStatus[];
+  /** refusals answered as a page (a person scanned a QR code) rather than a problem document */
+  pages?: Partial<Record<ErrorStatus, Media>>;
+}
+
+/** What the middleware of one route tells the document. */
+export interface RouteFacts {
+  doc?: RouteDoc;
+  auth?: "required" | "optional";
   query?: z.ZodMiniType;
-  status?: number;
+  body?: z.ZodMiniType | Media;
 }
 
-type Handler<B, Q> = (args: { c: Context<Env>; body: B; query: Q; actor: Actor }) => Promise<Response> | Response;
+const facts = Symbol("route facts");
+type WithFacts = { [facts]?: RouteFacts };
 
-/**
- * A group of routes under one prefix. Each route is declared once: Hono gets the handler,
- * the OpenAPI document gets the description, and the same schemas validate the input.
- */
-export function router(prefix: string) {
-  const app = new Hono<Env>();
-  const ops: Operation[] = [];
-  function route<B extends z.ZodMiniType | undefined = undefined, Q extends z.ZodMiniType | undefined = undefined>(
-    op: Omit<Operation, "body" | "query"> & { body?: B; query?: Q },
-    handler: Handler<B extends z.ZodMiniType ? z.output<B> : undefined, Q extends z.ZodMiniType ? z.output<Q> : undefined>,
-  ) {
-    ops.push({ ...op, path: prefix + op.path });
-    app.on(op.method.toUpperCase(), op.path, async (c) => {
-      const actor = op.auth ? await requireActor(c) : (undefined as unknown as Actor);
-      const query = op.query ? parse(op.query, c.req.query(), "query") : undefined;
-      const body = op.body ? parse(op.body, await readJson(c), "body") : undefined;
-      return handler({ c, body: body as any, query: query as any, actor });
-    });
-  }
-  return { app, ops, prefix, route };
+function declaring<H>(handler: H, told: RouteFacts): H {
+  (handler as WithFacts)[facts] = told;
+  return handler;
 }
-export type Router = ReturnType<typeof router>;
 
-export function invalidInputResponse(err: InvalidInput, c: Context) {
-  const detail = Object.entries(err.errors)
-    .map(([f, m]) => `${f}: ${m}`)
-    .join("; ");
-  return problem(c, err.where === "query" ? 400 : 422, { code: `request.invalid_${err.where}`, detail, errors: err.errors });
+export function factsOf(handler: unknown): RouteFacts | undefined {
+  return (handler as WithFacts | undefined)?.[facts];
+}
+
+/** The route's entry in the OpenAPI document; it does nothing to the request. */
+export function doc(route: RouteDoc): MiddlewareHandler<Env> {
+  return declaring<MiddlewareHandler<Env>>((_c, next) => next(), { doc: route });
 }
 
 /** The signed-in person, from the bearer token; roles are read from the table on every request. */
-export async function requireActor(c: Context<Env>): Promise<Actor> {
+async function actorOf(c: Context): Promise<Actor> {
   const header = c.req.header("authorization") ?? "";
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
   if (!token) return fail("auth.unauthenticated", "Sign in first: send Authorization: Bearer <token>.");
-  const deps = c.get("deps");
+  const deps: Deps = c.get("deps");
   const userId = await readToken(await deps.secret(), token);
-  const actor = (await loadActor(deps.store, userId)) ?? fail("auth.bad_token", "This account no longer exists: sign in again.");
-  c.set("actor", actor);
-  return actor;
+  return (await loadActor(deps.store, userId)) ?? fail("auth.bad_token", "This account no longer exists: sign in again.");
+}
+
+/** Only for the signed in: `c.var.actor` is who they are. */
+export const signedIn = declaring<MiddlewareHandler<{ Variables: { deps: Deps; actor: Actor } }>>(
+  async (c, next) => {
+    c.set("actor", await actorOf(c));
+    await next();
+  },
+  { auth: "required" },
+);
+
+/** Open to anyone; a caller who sends a token must send a good one, and is then `c.var.actor`. */
+export const maybeSignedIn = declaring<MiddlewareHandler<{ Variables: { deps: Deps; actor: Actor | undefined } }>>(
+  async (c, next) => {
+    c.set("actor", c.req.header("authorization") ? await actorOf(c) : undefined);
+    await next();
+  },
+  { auth: "optional" },
+);
+
+/** The query string, checked by the schema: `c.req.valid("query")`. */
+export function query<S extends z.ZodMiniType>(schema: S) {
+  return declaring<MiddlewareHandler<Env, string, { in: { query: Record<string, string> }; out: { query: z.output<S> } }>>(
+    async (c, next) => {
+      c.req.addValidatedData("query", parse(schema, c.req.query(), "query") as object);
+      await next();
+    },
+    { query: schema },
+  );
+}
+
+const jsonLimit = bodyLimit({
+  maxSize: 64 * 1024,
+  onError: (c) => problem(c, "request.too_large", { detail: "The body is larger than 64 KB." }),
+});
+
+/** A JSON body of at most 64 KB, checked by the schema: `c.req.valid("json")`. */
+export function json<S extends z.ZodMiniType>(schema: S) {
+  return declaring<MiddlewareHandler<Env, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }>>(
+    (c, next) =>
+      jsonLimit(c, async () => {
+        c.req.addValidatedData("json", parse(schema, await readJson(c), "body") as object);
+        await next();
+      }),
+    { body: schema },
+  );
+}
+
+/** A file of up to 2 MB, in the body as it is (the handler reads it); for the roll of members. */
+export function upload(media: Media) {
+  return declaring<MiddlewareHandler<Env>>(
+    bodyLimit({
+      maxSize: 2 * 1024 * 1024,
+      onError: (c) => problem(c, "request.too_large", { detail: "The file is larger than 2 MB: import it in parts." }),
+    }),
+    { body: media },
+  );
 }

@@ -1,19 +1,19 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { InvalidInput, invalidInputResponse, onError, problem, router, type Deps, type Env, type Router } from "./http.js";
-import { docsPage, openApiDocument } from "./openapi.js";
+import { doc, onError, problem, type Deps, type Env } from "./http.js";
+import { docsPage, openApiDocument, operationsOf } from "./openapi.js";
+import * as R from "./responses.js";
 import { apiCsp, commonHeaders, pageCsp } from "./security.js";
 import { authRoutes } from "./routes/auth.js";
-import { hoursRoutes, rollImport, rollLimit } from "./routes/hours.js";
+import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
 import { wishRoutes } from "./routes/wishes.js";
 
-export type { Deps } from "./http.js";
+export type { Deps, Env } from "./http.js";
 
-/** The whole HTTP API; Lambda and the local server both serve this app (locally with the dev routes as `extra`). */
-export function createApp(deps: Deps, extra: Router[] = []) {
+/** The whole HTTP API; Lambda and the local server both serve this app (locally with the dev routes as `extra`, mounted under /api). */
+export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   const app = new Hono<Env>();
   app.use("/api/*", async (c, next) => {
     await next();
@@ -39,21 +39,18 @@ export function createApp(deps: Deps, extra: Router[] = []) {
     c.set("deps", deps);
     await next();
   });
-  const jsonLimit = bodyLimit({ maxSize: 64 * 1024, onError: (c) => problem(c, 413, { code: "request.too_large", detail: "The body is larger than 64 KB." }) });
-  // A roll of members (10,000 rows) is far larger than any JSON body: it alone gets more room.
-  app.use("/api/*", (c, next) => (rollImport.test(c.req.path) ? rollLimit(c, next) : jsonLimit(c, next)));
 
-  const service = router("/api");
-  service.route({ method: "get", path: "/health", tag: "service", who: "anyone", auth: false, summary: "Liveness" }, ({ c }) => c.json({ ok: true }));
-  const routers = [service, authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), ...extra];
-  for (const r of routers) app.route(r.prefix, r.app);
+  app.get("/api/health", doc({ operationId: "health", tag: "service", who: "anyone", summary: "Liveness", ok: { 200: R.Health } }), (c) =>
+    c.json({ ok: true }),
+  );
+  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), ...extra])
+    app.route("/api", routes);
 
-  const ops = routers.flatMap((r) => r.ops);
-  let doc: unknown;
-  app.get("/api/openapi.json", (c) => c.json((doc ??= openApiDocument(ops))));
+  let document: unknown;
+  app.get("/api/openapi.json", (c) => c.json((document ??= openApiDocument(operationsOf(app.routes)))));
   app.get("/api/docs", (c) => c.html(docsPage));
 
-  app.notFound((c) => problem(c, 404, { code: "route.not_found", detail: `No route ${c.req.method} ${c.req.path}.` }));
-  app.onError((err, c) => (err instanceof InvalidInput ? invalidInputResponse(err, c) : onError(err, c)));
+  app.notFound((c) => problem(c, "route.not_found", { detail: `No route ${c.req.method} ${c.req.path}.` }));
+  app.onError(onError);
   return app;
 }

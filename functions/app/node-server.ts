@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { getRequestListener, RequestError } from "@hono/node-server";
 
 /**
@@ -44,14 +44,33 @@ export function answerClientErrors(server: Pick<Server, "on">) {
 }
 
 /**
- * `serve` from `@hono/node-server`, with both of the above: the adapter's own `serve` takes no
+ * An answer given while the request's body is still arriving (a 413 for a body past its limit, a
+ * 401 before an upload is read) closes the connection: the rest of the body would otherwise be
+ * read as the next request, or the adapter gives up draining it and drops the connection under a
+ * request the client sent after it, which then never gets an answer. `Connection: close` tells
+ * the client to send that one on a new connection.
+ */
+export function closeWhenBodyUnread(req: IncomingMessage, res: ServerResponse) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
+    if (!req.complete) this.setHeader("connection", "close");
+    return writeHead.apply(this, args);
+  } as ServerResponse["writeHead"];
+}
+
+/**
+ * `serve` from `@hono/node-server`, with all of the above: the adapter's own `serve` takes no
  * error handler, so the listener is made here. Listens on `port` (0: any free one).
  */
 export function serveNode(
   options: { fetch: Parameters<typeof getRequestListener>[0]; port: number; hostname: string },
   listening?: () => void,
 ): Server {
-  const server = createServer(getRequestListener(options.fetch, { hostname: options.hostname, errorHandler: requestErrorResponse }));
+  const listener = getRequestListener(options.fetch, { hostname: options.hostname, errorHandler: requestErrorResponse });
+  const server = createServer((req, res) => {
+    closeWhenBodyUnread(req, res);
+    return listener(req, res);
+  });
   answerClientErrors(server);
   server.listen(options.port, options.hostname, listening);
   return server;

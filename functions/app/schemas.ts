@@ -44,8 +44,19 @@ export const Phone = z
   .check(z.meta({ example: "13800138000" }));
 
 /** An integer from min to max, as `z.number().int().min(min).max(max)` with the same messages. */
-const int = (min: number, max: number, tooSmall?: string, tooBig?: string) => z.number().check(z.int(), z.gte(min, tooSmall), z.lte(max, tooBig));
-const between = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
+const int = (min: number, max: number, tooSmall?: string, tooBig?: string) =>
+  z.number().check(z.int(), z.gte(min, tooSmall), z.lte(max, tooBig));
+
+/**
+ * DynamoDB stores 0 and numbers from 1e-130 to just under 1e126 in size, and refuses the whole
+ * write for any other: a number with a fraction (an integer's bounds already keep it in range)
+ * is checked here, so a client's 1e-200 is its mistake, named by field, and not our 500.
+ */
+const storable = z.refine<number>(
+  (n) => n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126),
+  "Too small or too large to store: use 0, or a number from 1e-130 to 1e125 in size.",
+);
+const between = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max), storable);
 
 export const OtpRequest = z.object({ phone: Phone });
 export const TokenRequest = z.object({
@@ -74,7 +85,12 @@ const limit = z.coerce.number().check(z.int(), z.gte(1), z.lte(100));
 export const WishQuery = z.object({
   communityId: z.optional(Id),
   status: z.optional(z.enum(statuses)),
-  mine: z.optional(z.pipe(z.enum(["true", "false", "1", "0"]), z.transform((v) => v === "true" || v === "1"))),
+  mine: z.optional(
+    z.pipe(
+      z.enum(["true", "false", "1", "0"]),
+      z.transform((v) => v === "true" || v === "1"),
+    ),
+  ),
   cursor: z.optional(cursor),
   limit: z.optional(limit),
 });
@@ -97,9 +113,11 @@ export const Dispatch = z.object({
 export const Position = z.object({
   lat: between(-90, 90),
   lng: between(-180, 180),
-  accuracy: z.number().check(z.positive(), z.lte(100_000)),
+  accuracy: z.number().check(z.positive(), z.lte(100_000), storable),
 });
-export const CheckOut = z.extend(Position, { code: z.optional(z.string().check(z.regex(/^\d{4}$/, "The 4-digit code the resident shows."))) });
+export const CheckOut = z.extend(Position, {
+  code: z.optional(z.string().check(z.regex(/^\d{4}$/, "The 4-digit code the resident shows."))),
+});
 export const Complete = z.object({ note: text(1000, { multiline: true }) });
 export const Confirm = z.object({
   rating: int(1, 5, "From 1 to 5 stars.", "From 1 to 5 stars."),
@@ -108,8 +126,12 @@ export const Confirm = z.object({
 export const Verify = z.object({
   minutes: z.optional(z.record(Id, int(0, 24 * 60, undefined, "At most 1440 minutes (a day)."))),
   reason: z.optional(text(500, { multiline: true })),
-  staffRating: z.optional(int(1, 5, "From 1 to 5.", "From 1 to 5.")).check(z.meta({ description: "staff's rating of the team's work; counts in the rankings" })),
-  peopleServed: z.optional(int(1, 100_000)).check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
+  staffRating: z
+    .optional(int(1, 5, "From 1 to 5.", "From 1 to 5."))
+    .check(z.meta({ description: "staff's rating of the team's work; counts in the rankings" })),
+  peopleServed: z
+    .optional(int(1, 100_000))
+    .check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
 });
 export const OutboxQuery = z.object({ to: Phone });
 

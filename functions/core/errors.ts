@@ -1,10 +1,101 @@
 /**
- * A rule of the domain said no. `code` is dotted (`wish.full`, `wish.wrong_state`);
- * the HTTP layer maps the code's last part to a status, so domain code never speaks HTTP.
+ * Every rule the domain (or the HTTP layer) can refuse with, by dotted code, and how the API
+ * answers it: the status and the title of its problem document. Domain code names the code
+ * only; the table is the one place that decides what the client sees, and a code without an
+ * entry here does not compile.
  */
+const badRequest = { status: 400, title: "Bad request" } as const;
+const notSignedIn = { status: 401, title: "Not signed in" } as const;
+const notAllowed = { status: 403, title: "Not allowed" } as const;
+const notFound = { status: 404, title: "Not found" } as const;
+const conflict = { status: 409, title: "Conflict" } as const;
+const tooLarge = { status: 413, title: "Request too large" } as const;
+const unsupportedType = { status: 415, title: "Unsupported media type" } as const;
+const invalid = { status: 422, title: "Invalid input" } as const;
+const tooMany = { status: 429, title: "Too many requests" } as const;
+const ours = { status: 500, title: "Something went wrong" } as const;
+const unavailable = { status: 503, title: "Service unavailable" } as const;
+
+export const errors = {
+  "auth.unauthenticated": notSignedIn,
+  "auth.bad_token": notSignedIn,
+  "auth.token_expired": notSignedIn,
+  "auth.wrong_code": badRequest,
+  "auth.code_expired": badRequest,
+  "auth.locked": tooMany,
+  "auth.rate_limited": tooMany,
+
+  "request.invalid_query": badRequest,
+  "request.invalid_body": invalid,
+  "request.bad_cursor": badRequest,
+  "request.bad_idempotency_key": badRequest,
+  "request.idempotency_mismatch": badRequest,
+  "request.too_large": tooLarge,
+  // Raised as HTTP errors while the body is read: broken JSON, and a body that is not JSON.
+  "request.http_400": badRequest,
+  "request.http_415": unsupportedType,
+  "route.not_found": notFound,
+  "server.error": ours,
+
+  "wish.not_found": notFound,
+  "wish.forbidden": notAllowed,
+  "wish.invalid": invalid,
+  "wish.wrong_state": conflict,
+  "wish.full": conflict,
+  "wish.changed": conflict,
+  "wish.busy": conflict,
+  "wish.not_due": conflict,
+  // Two requests with one Idempotency-Key at once; the loser replays the winner's wish.
+  "wish.idempotency_race": conflict,
+  "claim.exists": conflict,
+  "claim.not_dispatched": conflict,
+  "claim.checked_in": conflict,
+  "claim.not_checked_in": conflict,
+  "claim.checked_out": conflict,
+  "checkin.too_early": conflict,
+  "checkin.too_late": conflict,
+  "checkin.inaccurate": conflict,
+  "checkin.too_far": conflict,
+  "checkout.too_early": conflict,
+  "checkout.inaccurate": conflict,
+  "checkout.too_far": conflict,
+  "handshake.wrong_code": conflict,
+  "handshake.locked": tooMany,
+
+  "hours.invalid": invalid,
+  "hours.forbidden": notAllowed,
+  // Another caller moved a close's crediting on first: the step is done, nothing to retry.
+  "hours.progressed": conflict,
+  "ledger.invalid": invalid,
+  "ledger.forbidden": notAllowed,
+  "period.invalid": invalid,
+  "rankings.forbidden": notAllowed,
+  "certificate.invalid": invalid,
+  "certificate.forbidden": notAllowed,
+  "certificate.not_found": notFound,
+
+  "community.not_found": notFound,
+  "community.forbidden": notAllowed,
+  "community.exists": conflict,
+  "member.not_found": notFound,
+  "settings.invalid": invalid,
+  "import.invalid": invalid,
+  "import.raced": conflict,
+  "csv.invalid": invalid,
+
+  "user.exists": conflict,
+  "user.not_found": notFound,
+  "notification.not_found": notFound,
+  "preferences.unavailable": unavailable,
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errors;
+export type ErrorStatus = (typeof errors)[ErrorCode]["status"];
+
+/** A rule of the domain said no. `code` is dotted (`wish.full`, `wish.wrong_state`); the table above gives its status. */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -13,6 +104,6 @@ export class DomainError extends Error {
   }
 }
 
-export const fail = (code: string, message: string, details?: Record<string, unknown>): never => {
+export const fail = (code: ErrorCode, message: string, details?: Record<string, unknown>): never => {
   throw new DomainError(code, message, details);
 };

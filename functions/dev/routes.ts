@@ -1,24 +1,61 @@
-import { router } from "../app/http.js";
+import { Hono } from "hono";
+import * as z from "zod/mini";
+import { doc, query, type Env } from "../app/http.js";
 import { OutboxQuery } from "../app/schemas.js";
 import { issueToken } from "../core/identity.js";
+import { roles } from "../core/model.js";
 import { readOutbox } from "../notify/local.js";
 import { demoPeople } from "./seed.js";
 
+const Outbox = z.array(z.strictObject({ to: z.string(), channel: z.string(), kind: z.string(), text: z.string(), at: z.iso.datetime() }));
+const Demo = z.strictObject({
+  communityId: z.string(),
+  people: z.array(
+    z.strictObject({
+      id: z.string(),
+      phone: z.string(),
+      name: z.string(),
+      role: z.enum(roles),
+      branchId: z.optional(z.string()),
+      token: z.string(),
+    }),
+  ),
+});
+
 /** Helpers for local runs, mounted by `functions/local.ts` only: the Lambda handler never imports this folder. */
 export function devRoutes() {
-  const r = router("/api/dev");
+  const app = new Hono<Env>();
 
-  r.route({ method: "get", path: "/outbox", tag: "local only", who: "local runs", auth: false, summary: "Messages the local notifier delivered, newest first", query: OutboxQuery }, async ({ c, query }) =>
-    c.json(await readOutbox(c.get("deps").store, query.to)),
+  app.get(
+    "/dev/outbox",
+    doc({
+      operationId: "readOutbox",
+      tag: "local only",
+      who: "local runs",
+      summary: "Messages the local notifier delivered, newest first",
+      ok: { 200: Outbox },
+    }),
+    query(OutboxQuery),
+    async (c) => c.json(await readOutbox(c.var.deps.store, c.req.valid("query").to)),
   );
 
-  r.route({ method: "get", path: "/demo", tag: "local only", who: "local runs", auth: false, summary: "The demo community and its people, each with a ready token" }, async ({ c }) => {
-    const deps = c.get("deps");
-    const demo = await demoPeople(deps.store);
-    const secret = await deps.secret();
-    const people = await Promise.all(demo.people.map(async (p) => ({ ...p, token: await issueToken(secret, p.id) })));
-    return c.json({ communityId: demo.communityId, people });
-  });
+  app.get(
+    "/dev/demo",
+    doc({
+      operationId: "demoPeople",
+      tag: "local only",
+      who: "local runs",
+      summary: "The demo community and its people, each with a ready token",
+      ok: { 200: Demo },
+    }),
+    async (c) => {
+      const { store, secret } = c.var.deps;
+      const demo = await demoPeople(store);
+      const key = await secret();
+      const people = await Promise.all(demo.people.map(async (p) => ({ ...p, token: await issueToken(key, p.id) })));
+      return c.json({ communityId: demo.communityId, people });
+    },
+  );
 
-  return r;
+  return app;
 }

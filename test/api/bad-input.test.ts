@@ -1,7 +1,7 @@
 /**
  * Bad input on every route that takes any, through real HTTP: wrong types, missing fields,
  * nesting where a value belongs, oversized text, non-JSON, broken JSON, bodies that are not
- * objects, out-of-range numbers, broken text, bad phones, sign-in abuse, bad tokens and other
+ * objects, out-of-range numbers and numbers DynamoDB cannot store, broken text, bad phones, sign-in abuse, bad tokens and other
  * communities' wishes. Each refusal is a 4xx problem document that names the field at fault,
  * and leaves the table as it was.
  */
@@ -157,7 +157,12 @@ const bodyRoutes: BodyRoute[] = [
     fields: [f("slots", "number", false), f("estimatedMinutes", "number"), f("deadline", "string", false)],
     written: wishPartition(() => w.submitted),
   },
-  reasonRoute("reject", () => w.submitted, () => c.staff, true),
+  reasonRoute(
+    "reject",
+    () => w.submitted,
+    () => c.staff,
+    true,
+  ),
   {
     name: "POST /api/wishes/:id/dispatch",
     path: () => `/api/wishes/${w.open}/dispatch`,
@@ -166,8 +171,18 @@ const bodyRoutes: BodyRoute[] = [
     fields: [f("memberIds", "array")],
     written: wishPartition(() => w.open),
   },
-  reasonRoute("release", () => w.claimed, () => m(1), false),
-  reasonRoute("decline", () => w.dispatched, () => m(1), false),
+  reasonRoute(
+    "release",
+    () => w.claimed,
+    () => m(1),
+    false,
+  ),
+  reasonRoute(
+    "decline",
+    () => w.dispatched,
+    () => m(1),
+    false,
+  ),
   {
     name: "POST /api/wishes/:id/check-in",
     path: () => `/api/wishes/${w.claimed}/check-in`,
@@ -209,7 +224,12 @@ const bodyRoutes: BodyRoute[] = [
     fields: [f("minutes", "object", false), f("minutes.$member", "number", false), f("reason", "string", false)],
     written: wishPartition(() => w.confirmed),
   },
-  reasonRoute("cancel", () => w.open, () => c.staff, true),
+  reasonRoute(
+    "cancel",
+    () => w.open,
+    () => c.staff,
+    true,
+  ),
 ];
 
 function setPath(body: Record<string, any>, path: string, value: unknown) {
@@ -231,10 +251,35 @@ function dropPath(body: Record<string, any>, path: string) {
 
 const nesting = { deep: { deeper: { deepest: [1, { x: null }] } } };
 const wrongValues: Record<Kind, [string, unknown][]> = {
-  string: [["a number", 42], ["a boolean", true], ["an array", ["x"]], ["null", null], ["a nested object", nesting]],
-  number: [["a numeric string", "3"], ["an empty string", ""], ["an array", [1]], ["null", null], ["a boolean", true], ["a nested object", nesting]],
-  object: [["a string", "x"], ["a number", 7], ["an array", [1, 2]], ["null", null]],
-  array: [["a string", "x"], ["a number", 5], ["null", null], ["a nested object", nesting], ["an array of numbers", [5]], ["an empty array", []]],
+  string: [
+    ["a number", 42],
+    ["a boolean", true],
+    ["an array", ["x"]],
+    ["null", null],
+    ["a nested object", nesting],
+  ],
+  number: [
+    ["a numeric string", "3"],
+    ["an empty string", ""],
+    ["an array", [1]],
+    ["null", null],
+    ["a boolean", true],
+    ["a nested object", nesting],
+  ],
+  object: [
+    ["a string", "x"],
+    ["a number", 7],
+    ["an array", [1, 2]],
+    ["null", null],
+  ],
+  array: [
+    ["a string", "x"],
+    ["a number", 5],
+    ["null", null],
+    ["a nested object", nesting],
+    ["an array of numbers", [5]],
+    ["an empty array", []],
+  ],
 };
 
 // The table is built before the community exists: the member's id is filled in when a case runs.
@@ -244,8 +289,16 @@ const realPath = (path: string) => (path === "minutes.$member" ? `minutes.${m(0)
 const typeCases = bodyRoutes.flatMap((r) =>
   routeFields(r).flatMap((fd) => wrongValues[fd.kind].map(([what, value]) => ({ route: r, field: fd.path, what, value }))),
 );
-const missingCases = bodyRoutes.flatMap((r) => routeFields(r).filter((fd) => fd.required).map((fd) => ({ route: r, field: fd.path })));
-const stringCases = bodyRoutes.flatMap((r) => routeFields(r).filter((fd) => fd.kind === "string").map((fd) => ({ route: r, field: fd.path })));
+const missingCases = bodyRoutes.flatMap((r) =>
+  routeFields(r)
+    .filter((fd) => fd.required)
+    .map((fd) => ({ route: r, field: fd.path })),
+);
+const stringCases = bodyRoutes.flatMap((r) =>
+  routeFields(r)
+    .filter((fd) => fd.kind === "string")
+    .map((fd) => ({ route: r, field: fd.path })),
+);
 
 /** Sends a request and checks it wrote nothing; answers the response. */
 async function refusedWithoutWriting(r: BodyRoute, opts: { body?: unknown; raw?: string; headers?: Record<string, string> }) {
@@ -268,10 +321,13 @@ describe("the valid bodies the cases start from are accepted", () => {
 });
 
 describe("wrong types", () => {
-  it.each(typeCases.map((x) => ({ ...x, name: x.route.name })))("$name: $field as $what → 422 naming it", async ({ route, field, value }) => {
-    const res = await refusedWithoutWriting(route, { body: setPath(route.valid(), realPath(field), value) });
-    expectProblem(res, 422, { code: "request.invalid_body", field: realPath(field), only: true });
-  });
+  it.each(typeCases.map((x) => ({ ...x, name: x.route.name })))(
+    "$name: $field as $what → 422 naming it",
+    async ({ route, field, value }) => {
+      const res = await refusedWithoutWriting(route, { body: setPath(route.valid(), realPath(field), value) });
+      expectProblem(res, 422, { code: "request.invalid_body", field: realPath(field), only: true });
+    },
+  );
 });
 
 describe("missing fields", () => {
@@ -297,9 +353,47 @@ describe("oversized text", () => {
   });
 });
 
+// DynamoDB stores 0 and magnitudes from 1e-130 to just under 1e126, and refuses the whole write
+// for any other number: every numeric field must turn such a number away itself, naming it.
+const unstorable: [string, number][] = [
+  ["1e-200", 1e-200],
+  ["-1e-131", -1e-131],
+  ["the smallest double, 5e-324", 5e-324],
+  ["1e126", 1e126],
+  ["-1e200", -1e200],
+];
+const numberCases = bodyRoutes.flatMap((r) =>
+  routeFields(r)
+    .filter((fd) => fd.kind === "number")
+    .flatMap((fd) => unstorable.map(([what, value]) => ({ route: r, field: fd.path, what, value }))),
+);
+
+describe("numbers DynamoDB cannot store", () => {
+  it.each(numberCases.map((x) => ({ ...x, name: x.route.name })))(
+    "$name: $field = $what → 422 naming it",
+    async ({ route, field, value }) => {
+      const res = await refusedWithoutWriting(route, { body: setPath(route.valid(), realPath(field), value) });
+      expectProblem(res, 422, { code: "request.invalid_body", field: realPath(field), only: true });
+    },
+  );
+
+  it("a wish placed at the smallest storable latitude is posted and reads back as sent", async () => {
+    const r = bodyRoutes.find((x) => x.name === "POST /api/wishes")!;
+    const body = setPath(r.valid(), "location", { lat: 1e-130, lng: -1e-130 });
+    const res = await api.call("POST", r.path(), { as: r.as(), body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const read = await api.call("GET", `/api/wishes/${res.body.id}`, { as: r.as() });
+    expect(read.body.location).toEqual({ lat: 1e-130, lng: -1e-130 });
+  });
+});
+
 const bodyShapes: { what: string; opts: { raw?: string; headers?: Record<string, string> }; status: number; field?: string }[] = [
   { what: "JSON sent as text/plain", opts: { raw: '{"reason":"x"}', headers: { "content-type": "text/plain" } }, status: 415 },
-  { what: "a form", opts: { raw: "reason=x&phone=13800138000", headers: { "content-type": "application/x-www-form-urlencoded" } }, status: 415 },
+  {
+    what: "a form",
+    opts: { raw: "reason=x&phone=13800138000", headers: { "content-type": "application/x-www-form-urlencoded" } },
+    status: 415,
+  },
   { what: "JSON as application/xml", opts: { raw: '{"reason":"x"}', headers: { "content-type": "application/xml" } }, status: 415 },
   { what: "a trailing comma", opts: { raw: '{"reason":"x",}' }, status: 400 },
   { what: "single quotes and bare keys", opts: { raw: "{reason:'x'}" }, status: 400 },
@@ -323,7 +417,11 @@ describe("an empty body", () => {
   // An empty body reads as {}, so that steps whose fields are all optional need none; where a
   // field is required, the refusal names each missing one.
   const cases = bodyRoutes
-    .map((route) => ({ route, name: route.name, required: route.fields.filter((x) => x.required && !x.path.includes(".")).map((x) => x.path) }))
+    .map((route) => ({
+      route,
+      name: route.name,
+      required: route.fields.filter((x) => x.required && !x.path.includes(".")).map((x) => x.path),
+    }))
     .filter((x) => x.required.length > 0);
   it.each(cases.flatMap((x) => ["", "  \n"].map((raw) => ({ ...x, raw, shown: JSON.stringify(raw) }))))(
     "$name with the body $shown → 422 naming $required",
@@ -491,7 +589,15 @@ describe("text", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("numbers out of range", () => {
-  const cases: { what: string; route: string; id: () => string; as: () => Person; body: () => Record<string, unknown>; field: string; code?: string }[] = [
+  const cases: {
+    what: string;
+    route: string;
+    id: () => string;
+    as: () => Person;
+    body: () => Record<string, unknown>;
+    field: string;
+    code?: string;
+  }[] = [
     ...[0, 501, 1.5, "3", -1].map((slots) => ({
       what: `slots ${JSON.stringify(slots)}`,
       route: "approve",
@@ -651,7 +757,12 @@ describe("numbers out of range", () => {
       code: "wish.invalid",
     },
     { what: "a window in words", extra: () => ({ window: { from: "tomorrow morning", to: inTwoHours() } }), field: "window.from" },
-    { what: "a community that does not exist", extra: () => ({ communityId: "01NOSUCHCOMMUNITY0000000000" }), field: "communityId", code: "wish.invalid" },
+    {
+      what: "a community that does not exist",
+      extra: () => ({ communityId: "01NOSUCHCOMMUNITY0000000000" }),
+      field: "communityId",
+      code: "wish.invalid",
+    },
   ];
   it.each(wishCases)("POST /api/wishes with $what → 422 naming $field", async ({ extra, field, code }) => {
     const before = await ownWishes();
@@ -688,7 +799,14 @@ describe("fields nobody asked for", () => {
     const res = await api.call("POST", "/api/wishes", { as: poster(), body });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const got = await api.call("GET", `/api/wishes/${res.body.id}`, { as: poster() });
-    expect(got.body).toMatchObject({ status: "submitted", ownerId: poster().id, slots: 1, claimed: 0, version: 1, location: { lat: 33, lng: 107 } });
+    expect(got.body).toMatchObject({
+      status: "submitted",
+      ownerId: poster().id,
+      slots: 1,
+      claimed: 0,
+      version: 1,
+      location: { lat: 33, lng: 107 },
+    });
     expect(got.body.handshakeCode).toMatch(/^\d{4}$/);
     expect(got.body).not.toHaveProperty("extra");
     expect(got.body.location).not.toHaveProperty("altitude");
@@ -821,9 +939,21 @@ describe("tokens", () => {
     { what: "Bearer with nothing after it", header: async () => "Bearer ", code: "auth.unauthenticated" },
     { what: "Basic credentials", header: async () => `Basic ${Buffer.from("a:b").toString("base64")}`, code: "auth.unauthenticated" },
     { what: "Bearer garbage", header: async () => "Bearer garbage", code: "auth.bad_token" },
-    { what: "a token signed with another secret", header: async () => `Bearer ${await issueToken("another-secret", c.staff.id)}`, code: "auth.bad_token" },
-    { what: "a token for a user that does not exist", header: async () => `Bearer ${await issueToken(secret, "01NOSUCHUSER00000000000000")}`, code: "auth.bad_token" },
-    { what: "an expired token", header: async () => `Bearer ${await issueToken(secret, c.staff.id, Date.now() - 8 * 86400_000)}`, code: "auth.token_expired" },
+    {
+      what: "a token signed with another secret",
+      header: async () => `Bearer ${await issueToken("another-secret", c.staff.id)}`,
+      code: "auth.bad_token",
+    },
+    {
+      what: "a token for a user that does not exist",
+      header: async () => `Bearer ${await issueToken(secret, "01NOSUCHUSER00000000000000")}`,
+      code: "auth.bad_token",
+    },
+    {
+      what: "an expired token",
+      header: async () => `Bearer ${await issueToken(secret, c.staff.id, Date.now() - 8 * 86400_000)}`,
+      code: "auth.token_expired",
+    },
     {
       what: "a token with its payload altered",
       header: async () => {
@@ -858,9 +988,27 @@ describe("tokens", () => {
 
 describe("another community's wish", () => {
   it.each([
-    { what: "staff of another community approving", route: "approve", id: () => w.submitted, as: () => other.staff, body: () => ({ slots: 1, estimatedMinutes: 30 }) },
-    { what: "staff of another community cancelling", route: "cancel", id: () => w.open, as: () => other.staff, body: () => ({ reason: "越权" }) },
-    { what: "staff of another community dispatching their own member", route: "dispatch", id: () => w.open, as: () => other.staff, body: () => ({ memberIds: [other.members[0].id] }) },
+    {
+      what: "staff of another community approving",
+      route: "approve",
+      id: () => w.submitted,
+      as: () => other.staff,
+      body: () => ({ slots: 1, estimatedMinutes: 30 }),
+    },
+    {
+      what: "staff of another community cancelling",
+      route: "cancel",
+      id: () => w.open,
+      as: () => other.staff,
+      body: () => ({ reason: "越权" }),
+    },
+    {
+      what: "staff of another community dispatching their own member",
+      route: "dispatch",
+      id: () => w.open,
+      as: () => other.staff,
+      body: () => ({ memberIds: [other.members[0].id] }),
+    },
     { what: "a member of another community claiming", route: "claim", id: () => w.open, as: () => other.members[0], body: () => undefined },
     { what: "staff of another community verifying", route: "verify", id: () => w.confirmed, as: () => other.staff, body: () => ({}) },
   ])("$what → 404, nothing written", async ({ route, id, as, body }) => {

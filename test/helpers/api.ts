@@ -8,6 +8,7 @@ import { devRoutes } from "../../functions/dev/routes.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStore, type Store } from "../../functions/store/client.js";
 import { dynamoClientConfig } from "../../functions/store/dynamo-local.js";
+import { holdToContract } from "./contract.js";
 import { freshTable } from "./db.js";
 
 export const secret = "test-secret-for-signing-tokens";
@@ -29,6 +30,7 @@ export interface Response<T = any> {
 /**
  * A running API for one test file: its own table in the run's DynamoDB Local, the real Hono
  * app behind a real HTTP server on a free port, and `call` to talk to it as a given person.
+ * Every answer `call` receives is held to the OpenAPI document (test/helpers/contract.ts).
  */
 export async function startApi() {
   const { tableName, endpoint } = await freshTable();
@@ -54,7 +56,9 @@ export async function startApi() {
     });
     const type = res.headers.get("content-type") ?? "";
     const text = await res.text();
-    return { status: res.status, body: type.includes("json") && text ? JSON.parse(text) : text, type, headers: res.headers };
+    const body = type.includes("json") && text ? JSON.parse(text) : text;
+    holdToContract({ method, path, status: res.status, type, body });
+    return { status: res.status, body, type, headers: res.headers };
   }
 
   return {
@@ -119,7 +123,12 @@ export async function snapshot(store: Store, partitions: string[]) {
   const out: Record<string, unknown>[] = [];
   for (const pk of partitions) {
     const res = await store.doc.send(
-      new QueryCommand({ TableName: store.table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: store.table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": pk },
+        ConsistentRead: true,
+      }),
     );
     out.push(...(res.Items ?? []));
   }

@@ -81,7 +81,9 @@ describe("expiry", () => {
     expect(reports.map((r) => r.expired)).toEqual([1, 0]);
     const wish = await view(id);
     expect(wish.status).toBe("expired");
-    expect(wish.timeline.filter((e: any) => e.kind === "expire")).toEqual([expect.objectContaining({ from: "open", to: "expired", actorId: "system" })]);
+    expect(wish.timeline.filter((e: any) => e.kind === "expire")).toEqual([
+      expect.objectContaining({ from: "open", to: "expired", actorId: "system" }),
+    ]);
     await run(at(120_000));
     expect(await kindsIn(id)).toEqual(["submit", "approve", "claim", "expire"]);
 
@@ -143,7 +145,9 @@ describe("volunteers reminded when the time comes", () => {
     const texts = (await outbox(c.members[0])).slice(0, (await outbox(c.members[0])).length - before);
     expect(texts.map((m) => m.kind)).toEqual(["task-reminder"]);
     // The window is read in China time: when it crosses midnight there, it names both days.
-    expect(texts[0].text).toBe(`【微心愿】提醒：心愿「陪老人散步」的服务时间已到（${formatWindow(window, "zh-CN")}，幸福里3号楼），请前往并签到；如不能前往，请释放名额。`);
+    expect(texts[0].text).toBe(
+      `【微心愿】提醒：心愿「陪老人散步」的服务时间已到（${formatWindow(window, "zh-CN")}，幸福里3号楼），请前往并签到；如不能前往，请释放名额。`,
+    );
     expect((await inbox(c.members[1])).some((n) => n.kind === "task-reminder")).toBe(false);
     expect((await inbox(c.members[2])).some((n) => n.kind === "task-reminder")).toBe(false);
   });
@@ -172,7 +176,41 @@ describe("completed wishes nobody confirms", () => {
     const disputed = await wishIn(api, c, "completed", { owner: c.residents[1], members: [c.members[1]] });
     await ok(api.call("POST", `/api/wishes/${disputed}/dispute`, { as: c.residents[1], body: { reason: "还没修好" } }));
     await run(at(100 * hour));
-    expect((await view(confirmed)).timeline.filter((e: any) => e.kind === "confirm").map((e: any) => e.actorId)).toEqual([c.residents[1].id]);
+    expect((await view(confirmed)).timeline.filter((e: any) => e.kind === "confirm").map((e: any) => e.actorId)).toEqual([
+      c.residents[1].id,
+    ]);
     expect((await view(disputed)).status).toBe("in_progress");
+  });
+});
+
+describe("a community's own wait before staff hear of an unclaimed wish", () => {
+  it("staff set it in the settings, and the job alerts after that many hours instead of 24", async () => {
+    const own = await community(api.store, { members: 1, residents: 1, name: "六小时社区" });
+    for (const hours of [0, 721, 2.5]) {
+      const refused = await api.call("POST", `/api/communities/${own.id}/settings`, {
+        as: own.staff,
+        body: { unclaimedAlertHours: hours },
+      });
+      expect(refused.status, `${hours} hours`).toBe(422);
+      expect(Object.keys(refused.body.errors)).toEqual(["unclaimedAlertHours"]);
+    }
+    expect((await ok(api.call("GET", `/api/communities/${own.id}/settings`))).unclaimedAlertHours).toBe(24);
+    const set = await ok(api.call("POST", `/api/communities/${own.id}/settings`, { as: own.staff, body: { unclaimedAlertHours: 6 } }));
+    expect(set.unclaimedAlertHours).toBe(6);
+    expect((await ok(api.call("GET", `/api/communities/${own.id}/settings`))).unclaimedAlertHours).toBe(6);
+
+    const id = (await ok(api.call("POST", "/api/wishes", { as: own.residents[0], body: newWish(own.id, { title: "帮忙搬花盆" }) })))
+      .id as string;
+    await ok(api.call("POST", `/api/wishes/${id}/approve`, { as: own.staff, body: { slots: 1, estimatedMinutes: 30 } }));
+    const kinds = async () => (await ok(api.call("GET", `/api/wishes/${id}`, { as: own.staff }))).timeline.map((e: any) => e.kind);
+
+    await run(at(5 * hour));
+    expect(await kinds()).not.toContain("alert");
+    await run(at(7 * hour));
+    expect((await kinds()).filter((k: string) => k === "alert")).toHaveLength(1);
+
+    await settle();
+    const alerts = (await inbox(own.staff)).filter((n) => n.kind === "wish-waiting");
+    expect(alerts.map((n) => [n.wishId, n.text])).toEqual([[id, "心愿「帮忙搬花盆」已等待6小时，仍无人认领。"]]);
   });
 });

@@ -52,7 +52,18 @@ import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { encodeCursor, type Item } from "../../functions/store/client.js";
 import { Keys } from "../../functions/store/keys.js";
-import { community, newWish, person, secret, somewhere, startApi, wishIn, type Api, type Person, type TestCommunity } from "../helpers/api.js";
+import {
+  community,
+  newWish,
+  person,
+  secret,
+  somewhere,
+  startApi,
+  wishIn,
+  type Api,
+  type Person,
+  type TestCommunity,
+} from "../helpers/api.js";
 import { streamFeed } from "../notify/feed.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -88,8 +99,11 @@ const routes: RouteInfo[] = Object.entries(doc.paths).flatMap(([template, ops]) 
     method: method.toUpperCase(),
     template,
     pathParams: (op.parameters ?? []).filter((p: any) => p.in === "path").map((p: any) => p.name as string),
-    query: (op.parameters ?? []).filter((p: any) => p.in === "query").map((p: any) => ({ name: p.name as string, required: Boolean(p.required) })),
-    hasBody: Boolean(op.requestBody),
+    query: (op.parameters ?? [])
+      .filter((p: any) => p.in === "query")
+      .map((p: any) => ({ name: p.name as string, required: Boolean(p.required) })),
+    // A JSON body; the roll import's CSV file has arbitraries of its own (csvBodies).
+    hasBody: Boolean(op.requestBody?.content?.["application/json"]),
     auth: Boolean(op.security),
     pattern: new RegExp(`^${template.replace(/[.]/g, "\\.").replace(/\{\w+\}/g, "[^/]+")}$`),
   })),
@@ -118,7 +132,9 @@ let handshake: string;
 let listCursor: string;
 
 beforeAll(async () => {
-  console.log(`fuzz: ${full ? "ROBUST=full" : "default"} setting, ${runsPerRoute} runs per route, base seed ${baseSeed} (route i uses seed ${baseSeed} + i)`);
+  console.log(
+    `fuzz: ${full ? "ROBUST=full" : "default"} setting, ${runsPerRoute} runs per route, base seed ${baseSeed} (route i uses seed ${baseSeed} + i)`,
+  );
   api = await startApi();
   [c, other] = await Promise.all([
     community(api.store, { members: 3, residents: 2 }),
@@ -126,34 +142,57 @@ beforeAll(async () => {
   ]);
   admin = await person(api.store, "平台管理员");
   await api.store.doc.send(
-    new UpdateCommand({ TableName: api.store.table, Key: Keys.user(admin.id), UpdateExpression: "SET admin = :t", ExpressionAttributeValues: { ":t": true } }),
+    new UpdateCommand({
+      TableName: api.store.table,
+      Key: Keys.user(admin.id),
+      UpdateExpression: "SET admin = :t",
+      ExpressionAttributeValues: { ":t": true },
+    }),
   );
   const [m0, m1, m2] = c.members;
-  [w.submitted, w.open, w.claimed, w.inProgress, w.completed, w.confirmed, w.toClose, w.rejected, w.cancelled, w.dispatched, w.otherOpen, w.otherInProgress] =
-    await Promise.all([
-      wishIn(api, c, "submitted"),
-      wishIn(api, c, "open", { slots: 2, members: [] }),
-      wishIn(api, c, "claimed", { members: [m1] }),
-      wishIn(api, c, "in_progress", { members: [m0, m2] }),
-      wishIn(api, c, "completed", { members: [m0] }),
-      wishIn(api, c, "confirmed", { members: [m2] }),
-      wishIn(api, c, "confirmed", { members: [m0] }),
-      wishIn(api, c, "rejected"),
-      wishIn(api, c, "cancelled"),
-      wishIn(api, c, "open", { slots: 1, members: [] }),
-      wishIn(api, other, "open"),
-      wishIn(api, other, "in_progress"),
-    ]);
+  [
+    w.submitted,
+    w.open,
+    w.claimed,
+    w.inProgress,
+    w.completed,
+    w.confirmed,
+    w.toClose,
+    w.rejected,
+    w.cancelled,
+    w.dispatched,
+    w.otherOpen,
+    w.otherInProgress,
+  ] = await Promise.all([
+    wishIn(api, c, "submitted"),
+    wishIn(api, c, "open", { slots: 2, members: [] }),
+    wishIn(api, c, "claimed", { members: [m1] }),
+    wishIn(api, c, "in_progress", { members: [m0, m2] }),
+    wishIn(api, c, "completed", { members: [m0] }),
+    wishIn(api, c, "confirmed", { members: [m2] }),
+    wishIn(api, c, "confirmed", { members: [m0] }),
+    wishIn(api, c, "rejected"),
+    wishIn(api, c, "cancelled"),
+    wishIn(api, c, "open", { slots: 1, members: [] }),
+    wishIn(api, other, "open"),
+    wishIn(api, other, "in_progress"),
+  ]);
   const ok = (res: { status: number; body: any }, what: string) => {
     if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
     return res;
   };
   ok(await api.call("POST", `/api/wishes/${w.dispatched}/dispatch`, { as: c.staff, body: { memberIds: [m1.id] } }), "dispatch");
   // A closed wish with staff's figure, so that m0 has hours and a certificate.
-  ok(await api.call("POST", `/api/wishes/${w.toClose}/verify`, { as: c.staff, body: { minutes: { [m0.id]: 90 }, reason: "按签到计" } }), "verify");
+  ok(
+    await api.call("POST", `/api/wishes/${w.toClose}/verify`, { as: c.staff, body: { minutes: { [m0.id]: 90 }, reason: "按签到计" } }),
+    "verify",
+  );
   w.closed = w.toClose;
   delete w.toClose;
-  const cert = ok(await api.call("POST", `/api/members/${m0.id}/certificates`, { as: m0, body: { from: day(-1), to: day(1) } }), "certificate");
+  const cert = ok(
+    await api.call("POST", `/api/members/${m0.id}/certificates`, { as: m0, body: { from: day(-1), to: day(1) } }),
+    "certificate",
+  );
   certificateNumber = cert.body.number;
   // m0's inbox, from the events above, as the stream handler writes it.
   const feed = streamFeed(api.store);
@@ -168,7 +207,10 @@ beforeAll(async () => {
   listCursor = ok(await api.call("GET", `/api/wishes?communityId=${c.id}&limit=1`, { as: c.staff }), "list").body.cursor;
 }, 120_000);
 afterAll(async () => {
-  const statuses = [...tally.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ");
+  const statuses = [...tally.statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(" ");
   console.log(
     `fuzz: ${tally.requests} requests (${(tally.requestMs / Math.max(1, tally.requests)).toFixed(1)} ms each), ${tally.scans} scans of ${tally.items} items (${(tally.scanMs / Math.max(1, tally.scans)).toFixed(1)} ms each); answers ${statuses}`,
   );
@@ -204,7 +246,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value instanceof Set) return `set(${[...value].map(canonical).sort().join(",")})`;
   if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as any)[k])}`).join(",")}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as any)[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value);
 }
@@ -231,7 +276,8 @@ function writesOf(before: Map<string, string>, after: Map<string, string>) {
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key);
     const a = after.get(key);
-    if (b !== a) changed.push({ key, before: b === undefined ? undefined : JSON.parse(b), after: a === undefined ? undefined : JSON.parse(a) });
+    if (b !== a)
+      changed.push({ key, before: b === undefined ? undefined : JSON.parse(b), after: a === undefined ? undefined : JSON.parse(a) });
   }
   return changed;
 }
@@ -253,7 +299,12 @@ interface FuzzRequest {
 const short = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}…(${s.length} chars)` : s);
 
 function describeRequest(r: FuzzRequest) {
-  const body = r.body === undefined ? "" : typeof r.body === "string" ? ` body(${r.made})=${JSON.stringify(short(r.body))}` : ` body(${r.made})=<${r.body.length} bytes>`;
+  const body =
+    r.body === undefined
+      ? ""
+      : typeof r.body === "string"
+        ? ` body(${r.made})=${JSON.stringify(short(r.body))}`
+        : ` body(${r.made})=<${r.body.length} bytes>`;
   return `${r.method} ${short(r.path + r.query, 400)} headers=${JSON.stringify(Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, short(v, 80)])))}${body}`;
 }
 
@@ -299,7 +350,8 @@ async function check(r: FuzzRequest, state: { before?: Map<string, string> }) {
   tally.requests++;
   tally.requestMs += performance.now() - started;
   tally.statuses.set(res.status, (tally.statuses.get(res.status) ?? 0) + 1);
-  const fault = (what: string) => new Error(`${what}\n  request: ${describeRequest(r)}\n  answer: ${res.status} ${res.type} ${short(res.text, 600)}`);
+  const fault = (what: string) =>
+    new Error(`${what}\n  request: ${describeRequest(r)}\n  answer: ${res.status} ${res.type} ${short(res.text, 600)}`);
   if (res.status >= 500) throw fault(`a ${res.status}`);
   if (res.status < 400) {
     state.before = undefined; // it may have written: look again before the next request
@@ -315,14 +367,21 @@ async function check(r: FuzzRequest, state: { before?: Map<string, string> }) {
       throw fault("a problem document that is not JSON");
     }
     const shapeOk =
-      body && typeof body.type === "string" && typeof body.title === "string" && body.status === res.status && typeof body.detail === "string" && body.detail.length > 0;
+      body &&
+      typeof body.type === "string" &&
+      typeof body.title === "string" &&
+      body.status === res.status &&
+      typeof body.detail === "string" &&
+      body.detail.length > 0;
     if (!shapeOk) throw fault("a problem document without type, title, status (equal to the HTTP status) and detail");
   }
   const after = await scanTable();
   const allowed = (res.reached && allowedOnRefusal[res.reached]) || (() => false);
   const wrong = writesOf(before, after).filter((ch) => !allowed(ch.key, ch.before, ch.after));
   if (wrong.length) {
-    throw fault(`a refusal that wrote: ${short(JSON.stringify(wrong.map((x) => ({ key: x.key, before: x.before, after: x.after }))), 1500)}`);
+    throw fault(
+      `a refusal that wrote: ${short(JSON.stringify(wrong.map((x) => ({ key: x.key, before: x.before, after: x.after }))), 1500)}`,
+    );
   }
   state.before = after;
   return res;
@@ -352,7 +411,20 @@ const emojiAndScripts = [
 ];
 const hugeStrings = ["字".repeat(2_001), "a".repeat(10_000), "😀".repeat(1_001), "x".repeat(70_000)];
 /** Raw JSON number literals JSON.stringify cannot write: put in place of a placeholder string. */
-const rawNumbers = ["1e400", "-1e400", "-0", "1.0000000000000000001", "123456789012345678901234567890", "0.1e-400", "1E2", "00", "+1", ".5", "NaN", "Infinity"];
+const rawNumbers = [
+  "1e400",
+  "-1e400",
+  "-0",
+  "1.0000000000000000001",
+  "123456789012345678901234567890",
+  "0.1e-400",
+  "1E2",
+  "00",
+  "+1",
+  ".5",
+  "NaN",
+  "Infinity",
+];
 const rawPlaceholder = "\u0001RAW\u0001";
 
 const oddNumber = fc.oneof(
@@ -361,7 +433,20 @@ const oddNumber = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
 );
 const oddConstants = [
-  ...emojiAndScripts, "NaN", "Infinity", "-1", "1e3", "0x10", "true", "null", "2026-02-30", "2026-13-01", "2026-11-22T09:00:00", "9999-12-31T23:59:59+14:00", "13800138000", "+8613800138000",
+  ...emojiAndScripts,
+  "NaN",
+  "Infinity",
+  "-1",
+  "1e3",
+  "0x10",
+  "true",
+  "null",
+  "2026-02-30",
+  "2026-13-01",
+  "2026-11-22T09:00:00",
+  "9999-12-31T23:59:59+14:00",
+  "13800138000",
+  "+8613800138000",
 ];
 const oddString = fc.oneof(
   fc.constantFrom(...oddConstants, ...hugeStrings),
@@ -372,7 +457,15 @@ const oddString = fc.oneof(
 const oddQueryString = fc.oneof(
   fc.constantFrom(...oddConstants, "字".repeat(300), "x".repeat(2_049), "x".repeat(3_000)),
   // cursors that decode but name no position of the list, or do not decode
-  fc.constantFrom({ pk: "W#nothing", sk: "W" }, { pk: 1 }, { pk: "", sk: "" }, { pk: "U#x", sk: "y".repeat(1_100) }, { pk: "U#x", sk: "N#1", gsi1pk: "x" }).map(encodeCursor),
+  fc
+    .constantFrom(
+      { pk: "W#nothing", sk: "W" },
+      { pk: 1 },
+      { pk: "", sk: "" },
+      { pk: "U#x", sk: "y".repeat(1_100) },
+      { pk: "U#x", sk: "N#1", gsi1pk: "x" },
+    )
+    .map(encodeCursor),
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
 );
@@ -380,7 +473,10 @@ const oddQueryString = fc.oneof(
 const mutant: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: oddString },
   { weight: 3, arbitrary: oddNumber },
-  { weight: 1, arbitrary: fc.constantFrom(null, true, false, [], {}, [null], { $ne: null }, JSON.parse('{"__proto__":{"admin":true}}'), [1, 2, 3]) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(null, true, false, [], {}, [null], { $ne: null }, JSON.parse('{"__proto__":{"admin":true}}'), [1, 2, 3]),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.constantFrom(...rawNumbers).map((n) => ({ [rawPlaceholder]: n })) },
 );
@@ -393,8 +489,9 @@ function toJsonText(value: unknown): string {
 /** Every place in a body a mutation can hit: its fields, nested fields and array elements. */
 function placesOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push([...prefix, i], ...placesOf(v, [...prefix, i])));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push([...prefix, k], ...placesOf(v, [...prefix, k]));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push([...prefix, i], ...placesOf(v, [...prefix, i]));
+  else if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) out.push([...prefix, k], ...placesOf(v, [...prefix, k]));
   return out;
 }
 
@@ -419,9 +516,20 @@ function validBodies(): Record<string, unknown[]> {
   const windowSoon = { from: new Date(Date.now() + 86_400_000).toISOString(), to: new Date(Date.now() + 90_000_000).toISOString() };
   return {
     "POST /api/auth/otp": [{ phone: "13912345678" }, { phone: otpPhone }, { phone: "+447700900123" }],
-    "POST /api/auth/token": [{ phone: otpPhone, code: otpCode }, { phone: otpPhone, code: "000000" }, { phone: "13800138000", code: "123456" }],
-    "POST /api/wishes": [newWish(c.id), newWish(c.id, { window: windowSoon }), { communityId: other.id, category: "visit", title: "陪聊", description: "想找人聊聊天" }],
-    "POST /api/wishes/{id}/approve": [{ slots: 1, estimatedMinutes: 60 }, { slots: 3, estimatedMinutes: 90, deadline: future }],
+    "POST /api/auth/token": [
+      { phone: otpPhone, code: otpCode },
+      { phone: otpPhone, code: "000000" },
+      { phone: "13800138000", code: "123456" },
+    ],
+    "POST /api/wishes": [
+      newWish(c.id),
+      newWish(c.id, { window: windowSoon }),
+      { communityId: other.id, category: "visit", title: "陪聊", description: "想找人聊聊天" },
+    ],
+    "POST /api/wishes/{id}/approve": [
+      { slots: 1, estimatedMinutes: 60 },
+      { slots: 3, estimatedMinutes: 90, deadline: future },
+    ],
     "POST /api/wishes/{id}/reject": [{ reason: "不在服务范围" }],
     "POST /api/wishes/{id}/dispatch": [{ memberIds: [m1.id] }, { memberIds: [m0.id, c.members[2].id] }],
     "POST /api/wishes/{id}/release": [{ reason: "临时有事" }, {}],
@@ -433,9 +541,19 @@ function validBodies(): Record<string, unknown[]> {
     "POST /api/wishes/{id}/dispute": [{ reason: "还在滴水" }],
     "POST /api/wishes/{id}/verify": [{}, { minutes: { [m0.id]: 30 }, reason: "按预估计", staffRating: 4, peopleServed: 2 }],
     "POST /api/wishes/{id}/cancel": [{ reason: "不需要了" }],
-    "POST /api/communities/{id}/settings": [{ fenceRadiusMeters: 300 }, { rankingWeights: { hours: 70, onTime: 10 }, checkInGraceMinutes: 30 }],
-    "POST /api/members/{id}/certificates": [{ from: day(-1), to: day(1) }, { from: day(-30), to: day(0), communityId: c.id }],
-    "PUT /api/me/preferences": [{ lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] }, { lang: "en", sms: [], categories: [] }],
+    "POST /api/communities/{id}/settings": [
+      { fenceRadiusMeters: 300 },
+      { rankingWeights: { hours: 70, onTime: 10 }, checkInGraceMinutes: 30 },
+      { unclaimedAlertHours: 48 },
+    ],
+    "POST /api/members/{id}/certificates": [
+      { from: day(-1), to: day(1) },
+      { from: day(-30), to: day(0), communityId: c.id },
+    ],
+    "PUT /api/me/preferences": [
+      { lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] },
+      { lang: "en", sms: [], categories: [] },
+    ],
   };
 }
 
@@ -461,13 +579,38 @@ function pathValues(template: string, name: string): string[] {
   if (template.startsWith("/api/members/")) return [c.members[0].id, c.members[0].id, ...users, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/communities/")) return [c.id, c.id, c.id, other.id, "demo-xingfuli", "no-such-community"];
   if (template.startsWith("/api/wishes/")) return [...Object.values(w), "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
-  if (template.startsWith("/api/certificates/")) return [certificateNumber, certificateNumber.toLowerCase(), ` ${certificateNumber} `, "MW-20261122-7KQ9X3AB", "MW-00000000-00000000"];
+  if (template.startsWith("/api/certificates/"))
+    return [certificateNumber, certificateNumber.toLowerCase(), ` ${certificateNumber} `, "MW-20261122-7KQ9X3AB", "MW-00000000-00000000"];
   if (template.startsWith("/api/notifications/")) return [...notificationIds, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   return [...Object.values(w), c.id, ...users, `unknown-${name}`];
 }
 
 /** Segments that are not ids: written into the path as they are (no encoding). */
-const rawSegments = ["a\\b", "\\", ".", "..", "%", "%00", "%zz", "%E4%B8", "%ED%A0%80", "%2F", "%2e%2e", "__proto__", "constructor", "null", "undefined", "-", "a".repeat(65), "x".repeat(2_500), "%F0%9F%98%80", ";", "a;b=c", "%20", "+"];
+const rawSegments = [
+  "a\\b",
+  "\\",
+  ".",
+  "..",
+  "%",
+  "%00",
+  "%zz",
+  "%E4%B8",
+  "%ED%A0%80",
+  "%2F",
+  "%2e%2e",
+  "__proto__",
+  "constructor",
+  "null",
+  "undefined",
+  "-",
+  "a".repeat(65),
+  "x".repeat(2_500),
+  "%F0%9F%98%80",
+  ";",
+  "a;b=c",
+  "%20",
+  "+",
+];
 
 /**
  * Who may call a route, by the document's own words ("Who: staff."): their tokens come up more
@@ -486,7 +629,18 @@ function rightfulCallers(route: RouteInfo): Person[] {
 async function tokens(route: RouteInfo) {
   const [m0, m1] = c.members;
   const rightful = rightfulCallers(route).map((p) => p.token);
-  const valid = [c.residents[0], c.residents[1], m0, m1, c.members[2], c.staff, other.staff, other.members[0], other.residents[0], admin].map((p) => p.token);
+  const valid = [
+    c.residents[0],
+    c.residents[1],
+    m0,
+    m1,
+    c.members[2],
+    c.staff,
+    other.staff,
+    other.members[0],
+    other.residents[0],
+    admin,
+  ].map((p) => p.token);
   const now = Math.floor(Date.now() / 1000);
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const forged = [
@@ -509,7 +663,20 @@ async function tokens(route: RouteInfo) {
     {
       weight: 1,
       arbitrary: fc.oneof(
-        fc.constantFrom("Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "bearer x", "Bearer a b", `Bearer ${valid[5]}x`, `bearer ${valid[5]}`, `Bearer  ${valid[5]}`, `${valid[5]}`, "Bearer ...", "Bearer ey", `Bearer ${"A".repeat(3_000)}`),
+        fc.constantFrom(
+          "Bearer",
+          "Bearer ",
+          "Basic dXNlcjpwYXNz",
+          "bearer x",
+          "Bearer a b",
+          `Bearer ${valid[5]}x`,
+          `bearer ${valid[5]}`,
+          `Bearer  ${valid[5]}`,
+          `${valid[5]}`,
+          "Bearer ...",
+          "Bearer ey",
+          `Bearer ${"A".repeat(3_000)}`,
+        ),
         fc.string({ unit: "binary-ascii", maxLength: 60 }).map((s) => `Bearer ${s}`),
         fc.string({ unit: "binary-ascii", maxLength: 60 }),
       ),
@@ -567,7 +734,7 @@ const rawBodies = fc.oneof(
     "[".repeat(20_000) + "]".repeat(20_000),
     '{"a":'.repeat(5_000) + "1" + "}".repeat(5_000),
     "a=1&b=2",
-    "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--xyz--",
+    '--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xyz--',
     "\u0000\u0001\u0002",
     " ".repeat(70_000),
     "x".repeat(70_000),
@@ -577,7 +744,22 @@ const rawBodies = fc.oneof(
 );
 
 const csvCell = fc.oneof(
-  fc.constantFrom("13912345678", "+8613912345678", "1391234567", "phone", "手机号", "姓名", "第一支部", "新支部", '"quoted, with comma"', '"unclosed', "=cmd|' /C calc'!A0", "", " ", "\u0000"),
+  fc.constantFrom(
+    "13912345678",
+    "+8613912345678",
+    "1391234567",
+    "phone",
+    "手机号",
+    "姓名",
+    "第一支部",
+    "新支部",
+    '"quoted, with comma"',
+    '"unclosed',
+    "=cmd|' /C calc'!A0",
+    "",
+    " ",
+    "\u0000",
+  ),
   oddString,
 );
 const csvBodies = fc.oneof(
@@ -585,7 +767,11 @@ const csvBodies = fc.oneof(
     .tuple(fc.array(fc.array(csvCell, { minLength: 0, maxLength: 5 }), { minLength: 0, maxLength: 8 }), fc.constantFrom("\n", "\r\n", "\r"))
     .map(([rows, eol]) => rows.map((r) => r.join(",")).join(eol)),
   fc.uint8Array({ maxLength: 300 }),
-  fc.constantFrom(Buffer.from("手机号,姓名,支部\r\n13912345670,新人,第一支部", "utf16le"), new Uint8Array([0xef, 0xbb, 0xbf, 0xff, 0xfe]), "x".repeat(2_100_000)),
+  fc.constantFrom(
+    Buffer.from("手机号,姓名,支部\r\n13912345670,新人,第一支部", "utf16le"),
+    new Uint8Array([0xef, 0xbb, 0xbf, 0xff, 0xfe]),
+    "x".repeat(2_100_000),
+  ),
 );
 
 /** The arbitrary request for one route. */
@@ -596,7 +782,10 @@ function requestsFor(route: RouteInfo, tokenHeader: fc.Arbitrary<string | null>)
     fc.oneof(
       { weight: 12, arbitrary: fc.constantFrom(...pathValues(route.template, name)).map(encodeURIComponent) },
       { weight: 1, arbitrary: fc.constantFrom(...rawSegments) },
-      { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 70 }).map((x) => encodeURIComponent(x.toWellFormed())) },
+      {
+        weight: 1,
+        arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 70 }).map((x) => encodeURIComponent(x.toWellFormed())),
+      },
       { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/) },
     );
   const path = fc
@@ -615,7 +804,20 @@ function requestsFor(route: RouteInfo, tokenHeader: fc.Arbitrary<string | null>)
       fc.tuple(...route.query.map((q) => fc.option(entry(q.name), { freq: q.required ? 8 : 2 }))),
       fc.oneof(
         { weight: 3, arbitrary: fc.constant([] as [string, string, boolean][]) },
-        { weight: 1, arbitrary: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...route.query.map((q) => q.name), "limit", "cursor", "__proto__", "a[b]", ""), fc.string({ maxLength: 8 })), oddQueryString, fc.boolean()), { minLength: 1, maxLength: 2 }) },
+        {
+          weight: 1,
+          arbitrary: fc.array(
+            fc.tuple(
+              fc.oneof(
+                fc.constantFrom(...route.query.map((q) => q.name), "limit", "cursor", "__proto__", "a[b]", ""),
+                fc.string({ maxLength: 8 }),
+              ),
+              oddQueryString,
+              fc.boolean(),
+            ),
+            { minLength: 1, maxLength: 2 },
+          ),
+        },
       ),
       fc.option(fc.constantFrom("&", "&&=&", "%", "=x", "?", "&limit"), { freq: 8 }),
     )
@@ -636,21 +838,36 @@ function requestsFor(route: RouteInfo, tokenHeader: fc.Arbitrary<string | null>)
   if (route.method !== "GET") {
     if (samples.length) {
       const nearValid = fc
-        .record({ sample: fc.constantFrom(...samples), at: fc.nat(), op: fc.constantFrom("set", "set", "set", "delete", "extra") as fc.Arbitrary<"set" | "delete" | "extra">, value: mutant, extraKey: fc.constantFrom("__proto__", "constructor", "admin", "status", "id", "ownerId", "version", "x") })
+        .record({
+          sample: fc.constantFrom(...samples),
+          at: fc.nat(),
+          op: fc.constantFrom("set", "set", "set", "delete", "extra") as fc.Arbitrary<"set" | "delete" | "extra">,
+          value: mutant,
+          extraKey: fc.constantFrom("__proto__", "constructor", "admin", "status", "id", "ownerId", "version", "x"),
+        })
         .map(({ sample, at, op, value, extraKey }): Body => {
           const places = placesOf(sample);
           const place = places.length ? places[at % places.length] : [];
-          return { body: toJsonText(mutate(sample, place, places.length ? op : "set", value, extraKey)), made: `near-valid: ${op} ${place.join(".") || "(body)"}` };
+          return {
+            body: toJsonText(mutate(sample, place, places.length ? op : "set", value, extraKey)),
+            made: `near-valid: ${op} ${place.join(".") || "(body)"}`,
+          };
         });
       bodyArbs.push({ weight: 8, arbitrary: nearValid });
       // valid bodies reach the domain's own rules (states, roles), where a refusal could come after a write
       bodyArbs.push({ weight: 5, arbitrary: fc.constantFrom(...samples).map((s): Body => ({ body: JSON.stringify(s), made: "valid" })) });
-      bodyArbs.push({ weight: 1, arbitrary: fc.constantFrom(...samples).map((s): Body => ({ body: JSON.stringify([s]), made: "valid in an array" })) });
+      bodyArbs.push({
+        weight: 1,
+        arbitrary: fc.constantFrom(...samples).map((s): Body => ({ body: JSON.stringify([s]), made: "valid in an array" })),
+      });
     }
     if (route.key === "POST /api/communities/{id}/members/import") {
       bodyArbs.push({ weight: 8, arbitrary: csvBodies.map((b): Body => ({ body: b, made: "csv" })) });
     }
-    bodyArbs.push({ weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v): Body => ({ body: JSON.stringify(v), made: "random json" })) });
+    bodyArbs.push({
+      weight: 2,
+      arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v): Body => ({ body: JSON.stringify(v), made: "random json" })),
+    });
     bodyArbs.push({ weight: 2, arbitrary: rawBodies.map((b): Body => ({ body: b, made: "raw" })) });
     bodyArbs.push({ weight: 1, arbitrary: fc.uint8Array({ maxLength: 100 }).map((b): Body => ({ body: b, made: "bytes" })) });
     bodyArbs.push({ weight: 1, arbitrary: fc.constant<Body>({ made: "none" }) });
@@ -661,8 +878,15 @@ function requestsFor(route: RouteInfo, tokenHeader: fc.Arbitrary<string | null>)
 
   const headers = fc.record({
     authorization: tokenHeader,
-    contentType: fc.option(route.key.endsWith("/members/import") ? fc.oneof(fc.constant("text/csv"), contentTypes) : contentTypes, { freq: 8 }),
-    idempotencyKey: route.key === "POST /api/wishes" ? fc.option(fc.oneof(fc.string({ unit: "binary-ascii", maxLength: 140 }), fc.constantFrom("draft-1", "k".repeat(129), "é")), { freq: 2 }) : fc.constant(null),
+    contentType: fc.option(route.key.endsWith("/members/import") ? fc.oneof(fc.constant("text/csv"), contentTypes) : contentTypes, {
+      freq: 8,
+    }),
+    idempotencyKey:
+      route.key === "POST /api/wishes"
+        ? fc.option(fc.oneof(fc.string({ unit: "binary-ascii", maxLength: 140 }), fc.constantFrom("draft-1", "k".repeat(129), "é")), {
+            freq: 2,
+          })
+        : fc.constant(null),
     accept: fc.option(fc.constantFrom("text/html", "application/xml", "*/*", "application/problem+json"), { freq: 4 }),
   });
 
@@ -685,14 +909,19 @@ describe("the fuzzer's ground", () => {
   it("has a valid body for every route that takes one, and a value for every query parameter", () => {
     const bodies = validBodies();
     const needBody = routes.filter((r) => r.hasBody).map((r) => r.key);
-    expect(needBody.filter((k) => !bodies[k]), "routes with a request body but no valid sample here").toEqual([]);
+    expect(
+      needBody.filter((k) => !bodies[k]),
+      "routes with a request body but no valid sample here",
+    ).toEqual([]);
     const missing = routes.flatMap((r) => r.query.filter((q) => !validQueryValues(r.key)[q.name]).map((q) => `${r.key} ${q.name}`));
     expect(missing, "query parameters with no valid value here").toEqual([]);
   });
 
   it("fuzzes the routes the running API documents", async () => {
     const live = (await api.call("GET", "/api/openapi.json")).body;
-    const liveKeys = Object.entries<Record<string, unknown>>(live.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const liveKeys = Object.entries<Record<string, unknown>>(live.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(routes.map((r) => r.key).sort()).toEqual(liveKeys.sort());
     expect(routes.length).toBeGreaterThan(40);
   });
@@ -722,7 +951,13 @@ describe(`fuzzing each route (${runsPerRoute} runs each)`, () => {
       async () => {
         // Long runs wear the fixtures out (a valid request moves a wish on): give the step a fresh wish in the state it leaves.
         const leaves = full ? stateLeft[route.key] : undefined;
-        if (leaves) w[`fresh-${route.key}`] = await wishIn(api, c, leaves, leaves === "open" ? { members: [], slots: 2 } : { members: [c.members[0]] });
+        if (leaves)
+          w[`fresh-${route.key}`] = await wishIn(
+            api,
+            c,
+            leaves,
+            leaves === "open" ? { members: [], slots: 2 } : { members: [c.members[0]] },
+          );
         const state: { before?: Map<string, string> } = {};
         const seen = new Map<number, number>();
         await fc.assert(
@@ -732,7 +967,13 @@ describe(`fuzzing each route (${runsPerRoute} runs each)`, () => {
           }),
           { numRuns: runsPerRoute, seed: baseSeed + i, endOnFailure: !full },
         );
-        if (full) console.log(`${route.key}: ${[...seen].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ")}`);
+        if (full)
+          console.log(
+            `${route.key}: ${[...seen]
+              .sort(([a], [b]) => a - b)
+              .map(([s, n]) => `${s}×${n}`)
+              .join(" ")}`,
+          );
       },
       routeTimeout,
     );
@@ -743,8 +984,14 @@ describe(`fuzzing each route (${runsPerRoute} runs each)`, () => {
     async () => {
       // The roll import parses whatever a spreadsheet wrote: its own run, signed in as staff of the community.
       const state: { before?: Map<string, string> } = {};
-      const arb = fc.record({ body: csvBodies, contentType: fc.option(fc.constantFrom("text/csv", "text/csv; charset=gb18030", "text/plain", "application/octet-stream"), { freq: 6 }) }).map(
-        ({ body, contentType }): FuzzRequest => {
+      const arb = fc
+        .record({
+          body: csvBodies,
+          contentType: fc.option(fc.constantFrom("text/csv", "text/csv; charset=gb18030", "text/plain", "application/octet-stream"), {
+            freq: 6,
+          }),
+        })
+        .map(({ body, contentType }): FuzzRequest => {
           const request: FuzzRequest = {
             method: "POST",
             path: `/api/communities/${c.id}/members/import`,
@@ -754,8 +1001,7 @@ describe(`fuzzing each route (${runsPerRoute} runs each)`, () => {
             made: "csv",
           };
           return Object.assign(request, { [fc.toStringMethod]: () => describeRequest(request) });
-        },
-      );
+        });
       await fc.assert(
         fc.asyncProperty(arb, async (request) => {
           await check(request, state);
@@ -777,7 +1023,9 @@ describe(`fuzzing each route (${runsPerRoute} runs each)`, () => {
             fc.constantFrom(...routes.map((r) => r.template.replace(/\{\w+\}/g, "x"))).map((p) => `${p}/extra`),
             // a documented path with a method it does not take (the check below sees which)
             fc.constantFrom(...routes.map((r) => r.template.replace(/\{\w+\}/g, "x"))),
-            fc.array(fc.oneof(fc.constantFrom(...rawSegments), fc.webSegment()), { minLength: 1, maxLength: 4 }).map((s) => `/api/${s.join("/")}`),
+            fc
+              .array(fc.oneof(fc.constantFrom(...rawSegments), fc.webSegment()), { minLength: 1, maxLength: 4 })
+              .map((s) => `/api/${s.join("/")}`),
           ),
         })
         .map(({ method, path }): FuzzRequest => {
@@ -803,7 +1051,13 @@ describe(`fuzzing each route (${runsPerRoute} runs each)`, () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("requests the Node server refused before the app saw them (found by fuzzing)", () => {
-  const raw = (path: string, headers: Record<string, string> = {}): FuzzRequest => ({ method: "GET", path, query: "", headers, made: "none" });
+  const raw = (path: string, headers: Record<string, string> = {}): FuzzRequest => ({
+    method: "GET",
+    path,
+    query: "",
+    headers,
+    made: "none",
+  });
   const expectProblem = (res: { status: number; type: string; text: string }, status: number, code: string) => {
     expect(res.status).toBe(status);
     expect(res.type).toMatch(/^application\/problem\+json/);
@@ -824,8 +1078,16 @@ describe("requests the Node server refused before the app saw them (found by fuz
 
   it("an address and headers past 16 KB are a 431 problem document, and the server still answers after", async () => {
     const before = await scanTable();
-    expectProblem(await send(raw(`/api/wishes?communityId=${c.id}&cursor=${"x".repeat(20_000)}`, { authorization: `Bearer ${c.staff.token}` })), 431, "request.head_too_large");
-    expectProblem(await send(raw("/api/me", { authorization: `Bearer ${c.staff.token}`, "x-padding": "p".repeat(17_000) })), 431, "request.head_too_large");
+    expectProblem(
+      await send(raw(`/api/wishes?communityId=${c.id}&cursor=${"x".repeat(20_000)}`, { authorization: `Bearer ${c.staff.token}` })),
+      431,
+      "request.head_too_large",
+    );
+    expectProblem(
+      await send(raw("/api/me", { authorization: `Bearer ${c.staff.token}`, "x-padding": "p".repeat(17_000) })),
+      431,
+      "request.head_too_large",
+    );
     expect((await send(raw("/api/health"))).status).toBe(200);
     expect(writesOf(before, await scanTable())).toEqual([]);
   });

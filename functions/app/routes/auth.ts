@@ -1,31 +1,57 @@
-import type { Context } from "hono";
-import type { Env } from "../http.js";
+import { Hono, type Context } from "hono";
 import * as Identity from "../../core/identity.js";
-import { router } from "../http.js";
+import { doc, json, type Env } from "../http.js";
+import * as R from "../responses.js";
 import { OtpRequest, TokenRequest } from "../schemas.js";
 
 /** The client's address for rate limits: API Gateway's source IP on Lambda, the socket's locally. */
 function clientOf(c: Context<Env>): string {
-  const env = c.env as any;
+  const env = c.env as
+    | { requestContext?: { http?: { sourceIp?: string } }; incoming?: { socket?: { remoteAddress?: string } } }
+    | undefined;
   return env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? "unknown";
 }
 
 export function authRoutes() {
-  const r = router("/api/auth");
+  const app = new Hono<Env>();
 
-  r.route({ method: "post", path: "/otp", tag: "sign-in", who: "anyone", auth: false, summary: "Send a 6-digit sign-in code by SMS", body: OtpRequest, status: 202 }, async ({ c, body }) => {
-    const deps = c.get("deps");
-    const sent = await Identity.requestCode(deps.store, deps.notifier, await deps.secret(), { phone: body.phone, client: clientOf(c) });
-    return c.json({ sent: true, ...sent }, 202);
-  });
+  app.post(
+    "/auth/otp",
+    doc({
+      operationId: "sendCode",
+      tag: "sign-in",
+      who: "anyone",
+      summary: "Send a 6-digit sign-in code by SMS; 429 with Retry-After when asked too often",
+      ok: { 202: R.CodeSent },
+      refuses: [429],
+    }),
+    json(OtpRequest),
+    async (c) => {
+      const { store, notifier, secret } = c.var.deps;
+      const sent = await Identity.requestCode(store, notifier, await secret(), { phone: c.req.valid("json").phone, client: clientOf(c) });
+      return c.json({ sent: true, ...sent }, 202);
+    },
+  );
 
-  r.route({ method: "post", path: "/token", tag: "sign-in", who: "anyone", auth: false, summary: "Trade the code for a token", body: TokenRequest }, async ({ c, body }) => {
-    const deps = c.get("deps");
-    const secret = await deps.secret();
-    const user = await Identity.redeemCode(deps.store, secret, body);
-    const actor = (await Identity.loadActor(deps.store, user.id))!;
-    return c.json({ token: await Identity.issueToken(secret, user.id), user: actor });
-  });
+  app.post(
+    "/auth/token",
+    doc({
+      operationId: "signIn",
+      tag: "sign-in",
+      who: "anyone",
+      summary: "Trade the code for a token; 429 after five wrong codes",
+      ok: { 200: R.SignedIn },
+      refuses: [429],
+    }),
+    json(TokenRequest),
+    async (c) => {
+      const { store } = c.var.deps;
+      const secret = await c.var.deps.secret();
+      const user = await Identity.redeemCode(store, secret, c.req.valid("json"));
+      const actor = (await Identity.loadActor(store, user.id))!;
+      return c.json({ token: await Identity.issueToken(secret, user.id), user: actor });
+    },
+  );
 
-  return r;
+  return app;
 }

@@ -1,39 +1,33 @@
-import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { Hono, type Context } from "hono";
 import * as Certificates from "../../core/certificates.js";
-import * as Ledger from "../../core/ledger.js";
-import * as Roster from "../../core/roster.js";
 import { DomainError, fail } from "../../core/errors.js";
+import { unclaimedAlertHours } from "../../core/jobs.js";
+import * as Ledger from "../../core/ledger.js";
 import * as Rankings from "../../core/rankings.js";
+import * as Roster from "../../core/roster.js";
 import * as Settings from "../../core/settings.js";
 import * as Stats from "../../core/stats.js";
-import { problem, requireActor, router, type Env } from "../http.js";
+import { doc, json, maybeSignedIn, query, signedIn, upload, type Env, type Media } from "../http.js";
 import * as H from "../hours-schemas.js";
 import { certificatePage, notFoundPage, verificationPage } from "../pages/certificate.js";
+import * as R from "../responses.js";
 import { Id, PageQuery } from "../schemas.js";
 
-const communityId = (c: Context<Env>) => {
+const communityId = (c: Context) => {
   const id = c.req.param("id")!;
   return Id.safeParse(id).success ? id : fail("community.not_found", `No community ${id.slice(0, 64)}.`);
 };
 
-const memberId = (c: Context<Env>) => {
+const memberId = (c: Context) => {
   const id = c.req.param("id")!;
   return Id.safeParse(id).success ? id : fail("member.not_found", `No member ${id.slice(0, 64)}.`);
 };
 
 /** Where a printed QR code must lead: the public address when one is configured, else the one this request came to. */
-const origin = (c: Context<Env>) => process.env.PUBLIC_URL?.replace(/\/$/, "") ?? new URL(c.req.url).origin;
-const links = (c: Context<Env>, number: string) => ({
+const origin = (c: Context) => process.env.PUBLIC_URL?.replace(/\/$/, "") ?? new URL(c.req.url).origin;
+const links = (c: Context, number: string) => ({
   printUrl: `${origin(c)}/api/certificates/${number}/print`,
   verifyUrl: `${origin(c)}/api/certificates/${number}/verify`,
-});
-
-/** The members import takes a file of up to 2 MB (10,000 rows of phone, name and branch fit in well under 1 MB). */
-export const rollImport = /^\/api\/communities\/[^/]+\/members\/import$/;
-export const rollLimit = bodyLimit({
-  maxSize: 2 * 1024 * 1024,
-  onError: (c) => problem(c, 413, { code: "request.too_large", detail: "The file is larger than 2 MB: import it in parts." }),
 });
 
 /** Bytes from a spreadsheet as text: UTF-8 (with or without BOM), or GB18030, which Chinese Excel writes by default. */
@@ -45,75 +39,221 @@ function decode(bytes: ArrayBuffer): string {
   }
 }
 
-const csv = (c: Context<Env>, text: string, name: string) =>
+const csv = (c: Context, text: string, name: string) =>
   c.body(text, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"` });
+
+const csvFile = (description: string): Media => ({ type: "text/csv", description });
+const page = (description: string): Media => ({ type: "text/html", description });
+
+/** The rules in force, with the wait before staff hear of an unclaimed wish, which the jobs default when a community sets none. */
+const withAlertHours = (settings: Settings.HoursSettings) => ({ unclaimedAlertHours, ...settings });
 
 /** Hours beyond the lifecycle: the community's rules, its figures, certificates and rolls. */
 export function hoursRoutes() {
-  const r = router("/api");
-  const store = (c: Context<Env>) => c.get("deps").store;
+  const app = new Hono<Env>();
 
-  r.route({ method: "get", path: "/communities/:id/settings", tag: "hours", who: "anyone", auth: false, summary: "The fence, window and ranking rules in force" }, async ({ c }) =>
-    c.json(await Settings.read(store(c), communityId(c))),
+  app.get(
+    "/communities/:id/settings",
+    doc({
+      operationId: "getSettings",
+      tag: "hours",
+      who: "anyone",
+      summary: "The fence, window, alert and ranking rules in force",
+      ok: { 200: R.Settings },
+    }),
+    async (c) => c.json(withAlertHours(await Settings.read(c.var.deps.store, communityId(c)))),
   );
 
-  r.route({ method: "post", path: "/communities/:id/settings", tag: "hours", who: "staff", auth: true, summary: "Change some of the fence, window and ranking rules", body: H.SettingsChange }, async ({ c, actor, body }) =>
-    c.json(await Settings.update(store(c), actor, communityId(c), body)),
+  app.post(
+    "/communities/:id/settings",
+    doc({
+      operationId: "changeSettings",
+      tag: "hours",
+      who: "staff",
+      summary: "Change some of the fence, window, alert and ranking rules",
+      ok: { 200: R.Settings },
+      refuses: [403],
+    }),
+    signedIn,
+    json(H.SettingsChange),
+    async (c) => c.json(withAlertHours(await Settings.update(c.var.deps.store, c.var.actor, communityId(c), c.req.valid("json")))),
   );
 
-  r.route({ method: "get", path: "/communities/:id/stats", tag: "hours", who: "anyone (headline figures); staff (detail)", auth: false, summary: "Activities, person-times, residents served and hours for a period; staff also get counts by state, medians and ratings", query: H.StatsQuery }, async ({ c, query }) => {
-    // Public figures need no sign-in; a staff member who sends a token gets the detail too.
-    const actor = c.req.header("authorization") ? await requireActor(c) : undefined;
-    return c.json(await Stats.forPeriod(store(c), actor, communityId(c), query.period));
-  });
-
-  r.route({ method: "get", path: "/communities/:id/rankings", tag: "hours", who: "staff", auth: true, summary: "Branches or members ranked by their weighted score for a month, quarter or year", query: H.RankingsQuery }, async ({ c, actor, query }) =>
-    c.json(await Rankings.rank(store(c), actor, communityId(c), query.period, query.by)),
+  app.get(
+    "/communities/:id/stats",
+    doc({
+      operationId: "getStats",
+      tag: "hours",
+      who: "anyone (headline figures); staff (detail)",
+      summary: "Activities, person-times, residents served and hours for a period; staff also get counts by state, medians and ratings",
+      ok: { 200: R.Stats },
+      refuses: [422],
+    }),
+    maybeSignedIn,
+    query(H.StatsQuery),
+    async (c) => c.json(await Stats.forPeriod(c.var.deps.store, c.var.actor, communityId(c), c.req.valid("query").period)),
   );
 
-  r.route({ method: "post", path: "/members/:id/certificates", tag: "hours", who: "the member, staff", auth: true, summary: "Issue a numbered certificate of a member's verified hours over a range of days", body: H.NewCertificate, status: 201 }, async ({ c, actor, body }) => {
-    const certificate = await Certificates.issue(store(c), actor, memberId(c), body);
-    return c.json({ ...certificate, ...links(c, certificate.number) }, 201);
-  });
-
-  r.route({ method: "get", path: "/members/:id/certificates", tag: "hours", who: "the member, staff", auth: true, summary: "A member's certificates, newest first", query: PageQuery }, async ({ c, actor, query }) =>
-    c.json(await Certificates.ofMember(store(c), actor, memberId(c), query.cursor, query.limit)),
+  app.get(
+    "/communities/:id/rankings",
+    doc({
+      operationId: "getRankings",
+      tag: "hours",
+      who: "staff",
+      summary: "Branches or members ranked by their weighted score for a month, quarter or year",
+      ok: { 200: R.Rankings },
+      refuses: [403, 422],
+    }),
+    signedIn,
+    query(H.RankingsQuery),
+    async (c) => {
+      const { period, by } = c.req.valid("query");
+      return c.json(await Rankings.rank(c.var.deps.store, c.var.actor, communityId(c), period, by));
+    },
   );
 
-  r.route({ method: "get", path: "/certificates/:number", tag: "hours", who: "anyone with the number", auth: false, summary: "A certificate as issued (no phone numbers)" }, async ({ c }) => {
-    const certificate = await Certificates.byNumber(store(c), c.req.param("number")!);
-    return c.json({ ...certificate, ...links(c, certificate.number) });
-  });
+  app.post(
+    "/members/:id/certificates",
+    doc({
+      operationId: "issueCertificate",
+      tag: "hours",
+      who: "the member, staff",
+      summary: "Issue a numbered certificate of a member's verified hours over a range of days",
+      ok: { 201: R.Certificate },
+      refuses: [403],
+    }),
+    signedIn,
+    json(H.NewCertificate),
+    async (c) => {
+      const certificate = await Certificates.issue(c.var.deps.store, c.var.actor, memberId(c), c.req.valid("json"));
+      return c.json({ ...certificate, ...links(c, certificate.number) }, 201);
+    },
+  );
 
-  r.route({ method: "get", path: "/certificates/:number/print", tag: "hours", who: "anyone with the number", auth: false, summary: "The certificate as an HTML page that prints on A4, with a QR code to its verification page" }, async ({ c }) => {
-    const certificate = await Certificates.byNumber(store(c), c.req.param("number")!);
-    return c.html(await certificatePage(certificate, links(c, certificate.number).verifyUrl));
-  });
+  app.get(
+    "/members/:id/certificates",
+    doc({
+      operationId: "listCertificates",
+      tag: "hours",
+      who: "the member, staff",
+      summary: "A member's certificates, newest first",
+      ok: { 200: R.CertificatePage },
+      refuses: [403],
+    }),
+    signedIn,
+    query(PageQuery),
+    async (c) => {
+      const { cursor, limit } = c.req.valid("query");
+      return c.json(await Certificates.ofMember(c.var.deps.store, c.var.actor, memberId(c), cursor, limit));
+    },
+  );
 
-  r.route({ method: "get", path: "/certificates/:number/verify", tag: "hours", who: "anyone", auth: false, summary: "The public page a certificate's QR code leads to: genuine or not, and what it certifies" }, async ({ c }) => {
-    const number = c.req.param("number")!;
-    try {
-      return c.html(verificationPage(await Certificates.byNumber(store(c), number)));
-    } catch (err) {
-      if (err instanceof DomainError && err.code === "certificate.not_found") return c.html(notFoundPage(number), 404);
-      throw err;
-    }
-  });
+  app.get(
+    "/certificates/:number",
+    doc({
+      operationId: "getCertificate",
+      tag: "hours",
+      who: "anyone with the number",
+      summary: "A certificate as issued (no phone numbers)",
+      ok: { 200: R.Certificate },
+    }),
+    async (c) => {
+      const certificate = await Certificates.byNumber(c.var.deps.store, c.req.param("number"));
+      return c.json({ ...certificate, ...links(c, certificate.number) });
+    },
+  );
 
-  r.route({ method: "get", path: "/communities/:id/ledger.csv", tag: "hours", who: "staff", auth: true, summary: "The ledger verified between two days, as CSV for Excel (UTF-8 with BOM)", query: H.DateRange }, async ({ c, actor, query }) => {
-    const id = communityId(c);
-    return csv(c, await Ledger.exportCsv(store(c), actor, id, query), `ledger-${id}-${query.from}-${query.to}.csv`);
-  });
+  app.get(
+    "/certificates/:number/print",
+    doc({
+      operationId: "printCertificate",
+      tag: "hours",
+      who: "anyone with the number",
+      summary: "The certificate as an HTML page that prints on A4, with a QR code to its verification page",
+      ok: { 200: page("the certificate, ready to print") },
+    }),
+    async (c) => {
+      const certificate = await Certificates.byNumber(c.var.deps.store, c.req.param("number"));
+      return c.html(await certificatePage(certificate, links(c, certificate.number).verifyUrl));
+    },
+  );
 
-  r.route({ method: "get", path: "/communities/:id/members.csv", tag: "hours", who: "staff", auth: true, summary: "The community's people as CSV (phone, name, branch, roles): the import's own format" }, async ({ c, actor }) => {
-    const id = communityId(c);
-    return csv(c, await Roster.exportMembers(store(c), actor, id), `members-${id}.csv`);
-  });
+  app.get(
+    "/certificates/:number/verify",
+    doc({
+      operationId: "verifyCertificate",
+      tag: "hours",
+      who: "anyone",
+      summary: "The public page a certificate's QR code leads to: genuine or not, and what it certifies",
+      ok: { 200: page("the certificate is genuine: what it certifies") },
+      // A person who scanned a code reads the answer: an unknown number is a page too.
+      pages: { 404: page("no certificate has this number") },
+    }),
+    async (c) => {
+      const number = c.req.param("number");
+      try {
+        return c.html(verificationPage(await Certificates.byNumber(c.var.deps.store, number)));
+      } catch (err) {
+        if (err instanceof DomainError && err.code === "certificate.not_found") return c.html(notFoundPage(number), 404);
+        throw err;
+      }
+    },
+  );
 
-  r.route({ method: "post", path: "/communities/:id/members/import", tag: "hours", who: "staff", auth: true, summary: "Import members and branches from CSV (phone, name, branch; send the file as the body, text/csv); answers with the rows it refused and why" }, async ({ c, actor }) => {
-    const text = decode(await c.req.arrayBuffer());
-    return c.json(await Roster.importMembers(store(c), actor, communityId(c), text));
-  });
+  app.get(
+    "/communities/:id/ledger.csv",
+    doc({
+      operationId: "exportLedger",
+      tag: "hours",
+      who: "staff",
+      summary: "The ledger verified between two days, as CSV for Excel (UTF-8 with BOM)",
+      ok: { 200: csvFile("one row per volunteer per wish") },
+      refuses: [403, 422],
+    }),
+    signedIn,
+    query(H.DateRange),
+    async (c) => {
+      const id = communityId(c);
+      const range = c.req.valid("query");
+      return csv(c, await Ledger.exportCsv(c.var.deps.store, c.var.actor, id, range), `ledger-${id}-${range.from}-${range.to}.csv`);
+    },
+  );
 
-  return r;
+  app.get(
+    "/communities/:id/members.csv",
+    doc({
+      operationId: "exportMembers",
+      tag: "hours",
+      who: "staff",
+      summary: "The community's people as CSV (phone, name, branch, roles): the import's own format",
+      ok: { 200: csvFile("phone, name, branch, roles") },
+      refuses: [403],
+    }),
+    signedIn,
+    async (c) => {
+      const id = communityId(c);
+      return csv(c, await Roster.exportMembers(c.var.deps.store, c.var.actor, id), `members-${id}.csv`);
+    },
+  );
+
+  app.post(
+    "/communities/:id/members/import",
+    doc({
+      operationId: "importMembers",
+      tag: "hours",
+      who: "staff",
+      summary:
+        "Import members and branches from a CSV file (phone, name, branch) sent as the body; answers with the rows it refused and why",
+      ok: { 200: R.ImportReport },
+      refuses: [403, 409, 422],
+    }),
+    signedIn,
+    upload(csvFile("phone, name, branch: with or without a header row, UTF-8 or GB18030, up to 2 MB")),
+    async (c) => {
+      const text = decode(await c.req.arrayBuffer());
+      return c.json(await Roster.importMembers(c.var.deps.store, c.var.actor, communityId(c), text));
+    },
+  );
+
+  return app;
 }

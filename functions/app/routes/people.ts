@@ -1,37 +1,94 @@
+import { Hono, type Context } from "hono";
 import * as Community from "../../core/community.js";
 import { fail } from "../../core/errors.js";
-import { hasRole } from "../../core/identity.js";
 import * as Hours from "../../core/hours.js";
+import { hasRole } from "../../core/identity.js";
 import * as Wish from "../../core/wish.js";
-import { router } from "../http.js";
+import { doc, query, signedIn, type Env } from "../http.js";
+import * as R from "../responses.js";
 import * as S from "../schemas.js";
 
-const idOf = (id: string, what: string) => (S.Id.safeParse(id).success ? id : fail(`${what}.not_found`, `No ${what} ${id.slice(0, 64)}.`));
+const communityId = (c: Context) => {
+  const id = c.req.param("id")!;
+  return S.Id.safeParse(id).success ? id : fail("community.not_found", `No community ${id.slice(0, 64)}.`);
+};
+const memberId = (c: Context) => {
+  const id = c.req.param("id")!;
+  return S.Id.safeParse(id).success ? id : fail("member.not_found", `No member ${id.slice(0, 64)}.`);
+};
 
 export function peopleRoutes() {
-  const r = router("/api");
+  const app = new Hono<Env>();
 
-  r.route({ method: "get", path: "/me", tag: "people", who: "signed in", auth: true, summary: "Who I am and my roles per community" }, ({ c, actor }) =>
-    c.json(actor),
+  app.get(
+    "/me",
+    doc({ operationId: "getMe", tag: "people", who: "signed in", summary: "Who I am and my roles per community", ok: { 200: R.Me } }),
+    signedIn,
+    (c) => c.json(c.var.actor),
   );
 
-  r.route({ method: "get", path: "/me/tasks", tag: "people", who: "member", auth: true, summary: "My active claims with their wishes", query: S.PageQuery }, async ({ c, actor, query }) =>
-    c.json(await Wish.tasks(c.get("deps").store, actor, query.cursor, query.limit)),
+  app.get(
+    "/me/tasks",
+    doc({
+      operationId: "listMyTasks",
+      tag: "people",
+      who: "member",
+      summary: "My active claims with their wishes",
+      ok: { 200: R.TaskPage },
+    }),
+    signedIn,
+    query(S.PageQuery),
+    async (c) => {
+      const { cursor, limit } = c.req.valid("query");
+      return c.json(await Wish.tasks(c.var.deps.store, c.var.actor, cursor, limit));
+    },
   );
 
-  r.route({ method: "get", path: "/communities/:id", tag: "communities", who: "anyone", auth: false, summary: "Name, settings, branches and wish categories" }, async ({ c }) =>
-    c.json(await Community.fromId(c.get("deps").store, idOf(c.req.param("id")!, "community"))),
+  app.get(
+    "/communities/:id",
+    doc({
+      operationId: "getCommunity",
+      tag: "communities",
+      who: "anyone",
+      summary: "Name, settings, branches and wish categories",
+      ok: { 200: R.Community },
+    }),
+    async (c) => c.json(await Community.fromId(c.var.deps.store, communityId(c))),
   );
 
-  r.route({ method: "get", path: "/communities/:id/members", tag: "communities", who: "staff", auth: true, summary: "The community's members and staff (for dispatch)", query: S.PageQuery }, async ({ c, actor, query }) => {
-    const id = idOf(c.req.param("id")!, "community");
-    if (!hasRole(actor, id, "staff")) fail("community.forbidden", "Only staff of this community may list its people.");
-    return c.json(await Community.people(c.get("deps").store, id, query.cursor, query.limit));
-  });
-
-  r.route({ method: "get", path: "/members/:id/hours", tag: "hours", who: "the member, staff", auth: true, summary: "A member's total minutes and ledger" }, async ({ c, actor }) =>
-    c.json(await Hours.memberHours(c.get("deps").store, actor, idOf(c.req.param("id")!, "member"))),
+  app.get(
+    "/communities/:id/members",
+    doc({
+      operationId: "listCommunityPeople",
+      tag: "communities",
+      who: "staff",
+      summary: "The community's members and staff (for dispatch)",
+      ok: { 200: R.PersonPage },
+      refuses: [403],
+    }),
+    signedIn,
+    query(S.PageQuery),
+    async (c) => {
+      const id = communityId(c);
+      if (!hasRole(c.var.actor, id, "staff")) fail("community.forbidden", "Only staff of this community may list its people.");
+      const { cursor, limit } = c.req.valid("query");
+      return c.json(await Community.people(c.var.deps.store, id, cursor, limit));
+    },
   );
 
-  return r;
+  app.get(
+    "/members/:id/hours",
+    doc({
+      operationId: "getMemberHours",
+      tag: "hours",
+      who: "the member, staff",
+      summary: "A member's total minutes and ledger",
+      ok: { 200: R.MemberHours },
+      refuses: [403],
+    }),
+    signedIn,
+    async (c) => c.json(await Hours.memberHours(c.var.deps.store, c.var.actor, memberId(c))),
+  );
+
+  return app;
 }

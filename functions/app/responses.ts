@@ -1,0 +1,319 @@
+/**
+ * What the API answers, one schema per body, as the requests have theirs in schemas.ts: the
+ * OpenAPI document publishes them, the contract test holds every answer of the API suite to
+ * them, and the web app takes its types from them. Objects are strict, so a field that is not
+ * listed here (an index key, a counter meant for the server) is a broken contract, not a detail.
+ */
+import * as z from "zod/mini";
+import { noticeKinds } from "../core/audience.js";
+import { categoryCodes, roles, statuses, transitions } from "../core/model.js";
+
+const str = z.string();
+const int = z.int();
+const num = z.number();
+const bool = z.boolean();
+const opt = z.optional;
+const obj = z.strictObject;
+const time = z.iso.datetime({ offset: true });
+const day = z.iso.date();
+const status = z.enum(statuses);
+const category = z.enum(categoryCodes);
+const lang = z.enum(["zh-CN", "en"]);
+const page = <T extends z.ZodMiniType>(item: T) => obj({ items: z.array(item), cursor: opt(str) });
+const described = <T extends z.ZodMiniType>(schema: T, description: string) => schema.check(z.meta({ description }));
+const url = str.check(z.meta({ format: "uri" }));
+
+export const Health = obj({ ok: bool });
+
+export const LatLng = obj({ lat: num, lng: num });
+
+/** A wish as the caller may see it: the handshake code for its resident and staff, the phone masked for others. */
+export const Wish = obj({
+  id: str,
+  communityId: str,
+  category,
+  title: str,
+  description: str,
+  address: opt(str),
+  location: opt(LatLng),
+  window: opt(obj({ from: time, to: time })),
+  ownerId: str,
+  ownerName: str,
+  contactPhone: described(str, "in full for the resident, staff and volunteers holding a claim; masked (138****0000) for others"),
+  status,
+  version: int,
+  slots: int,
+  claimed: int,
+  handshakeCode: opt(described(str, "the 4 digits the resident shows a volunteer at check-out; for the resident and staff only")),
+  createdAt: time,
+  updatedAt: time,
+  estimatedMinutes: opt(int),
+  deadline: opt(time),
+  approvedAt: opt(time),
+  approvedBy: opt(str),
+  alertedAt: opt(time),
+  firstClaimedAt: opt(time),
+  startedAt: opt(time),
+  completedAt: opt(time),
+  completionNote: opt(str),
+  completedBy: opt(str),
+  rating: opt(int),
+  comment: opt(str),
+  confirmedBy: opt(str),
+  confirmedAt: opt(time),
+  autoConfirmed: opt(bool),
+  disputeReason: opt(str),
+  rejectReason: opt(str),
+  cancelReason: opt(str),
+  cancelledAt: opt(time),
+  expiredAt: opt(time),
+  closedAt: opt(time),
+  verifiedBy: opt(str),
+  verifierName: opt(str),
+  staffRating: opt(int),
+  crediting: opt(described(obj({ chunks: z.array(int), done: int }), "a close still crediting a very large team, part by part")),
+});
+
+/** Arrival or departure: when, where, how sure the phone was, and how far from the wish. */
+export const Stamp = obj({
+  at: time,
+  lat: num,
+  lng: num,
+  accuracy: num,
+  distanceMeters: opt(int),
+  signedByResident: opt(bool),
+});
+
+export const Claim = obj({
+  wishId: str,
+  communityId: str,
+  memberId: str,
+  memberName: str,
+  branchId: opt(str),
+  claimedAt: time,
+  dispatchedBy: opt(str),
+  checkIn: opt(Stamp),
+  checkOut: opt(Stamp),
+  codeTries: opt(int),
+  remindedAt: opt(time),
+});
+
+const eventKinds = [...(Object.keys(transitions) as (keyof typeof transitions)[]), "submit", "remind", "alert"] as const;
+export const TimelineEvent = obj({
+  id: str,
+  kind: z.enum(eventKinds),
+  actorId: str,
+  actorName: str,
+  at: time,
+  from: z.nullable(status),
+  to: status,
+  note: opt(str),
+  data: opt(described(z.record(str, z.unknown()), "what the step recorded: the approval's terms, the position, the credits")),
+});
+
+export const WishView = z.extend(Wish, { claims: z.array(Claim), timeline: z.array(TimelineEvent) });
+export const WishPage = page(Wish);
+export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
+
+export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
+export const Me = obj({ id: str, phone: str, name: str, lang, admin: bool, communities: z.array(Membership) });
+export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
+export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
+
+const Weights = obj({ hours: int, onTime: int, completion: int, residentRating: int, staffRating: int });
+export const Settings = obj({
+  fenceRadiusMeters: int,
+  checkInEarlyMinutes: int,
+  checkInGraceMinutes: int,
+  checkOutGraceMinutes: int,
+  onTimeClaimHours: int,
+  unclaimedAlertHours: int,
+  rankingWeights: Weights,
+});
+
+export const Community = obj({
+  id: str,
+  name: str,
+  settings: z.extend(z.partial(Settings), { fenceRadiusMeters: int }),
+  branches: z.array(obj({ id: str, name: str })),
+  categories: z.array(obj({ code: category, name: obj({ "zh-CN": str, en: str }) })),
+});
+export const Person = obj({ id: str, name: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
+export const PersonPage = page(Person);
+
+export const LedgerEntry = obj({
+  memberId: str,
+  memberName: str,
+  communityId: str,
+  communityName: str,
+  branchId: opt(str),
+  branchName: opt(str),
+  wishId: str,
+  category,
+  content: str,
+  place: opt(str),
+  location: opt(LatLng),
+  start: opt(time),
+  end: opt(time),
+  minutes: int,
+  measuredMinutes: opt(int),
+  reason: opt(str),
+  signedByResident: bool,
+  claimedAt: time,
+  onTime: bool,
+  residentRating: opt(int),
+  staffRating: opt(int),
+  verifierId: str,
+  verifierName: str,
+  verifiedAt: time,
+  month: str,
+});
+export const MemberHours = obj({
+  memberId: str,
+  totalMinutes: int,
+  communities: z.array(obj({ communityId: str, totalMinutes: int, entries: int })),
+  entries: z.array(LedgerEntry),
+});
+
+const PeriodSpan = obj({ key: str, from: opt(day), to: opt(day) });
+export const Stats = obj({
+  communityId: str,
+  name: str,
+  period: PeriodSpan,
+  activities: int,
+  personTimes: int,
+  residentsServed: int,
+  distinctResidents: int,
+  hours: num,
+  detail: opt(
+    described(
+      obj({
+        wishes: obj({ submitted: int, approved: int, claimed: int, closed: int, rejected: int, cancelled: int, expired: int }),
+        minutes: int,
+        medianMinutesToClaim: z.nullable(num),
+        medianMinutesToClose: z.nullable(num),
+        averageRating: z.nullable(num),
+        ratings: int,
+        averageStaffRating: z.nullable(num),
+        staffRatings: int,
+        months: z.array(obj({ month: str, submitted: int, closed: int, personTimes: int, minutes: int })),
+      }),
+      "for staff of the community only",
+    ),
+  ),
+});
+
+const Indicator = obj({ value: z.nullable(num), normalized: num, weight: int, points: num });
+export const Rankings = obj({
+  communityId: str,
+  period: PeriodSpan,
+  by: z.enum(["branch", "member"]),
+  weights: Weights,
+  items: z.array(
+    obj({
+      rank: int,
+      id: str,
+      name: str,
+      branchId: opt(str),
+      members: int,
+      minutes: int,
+      personTimes: int,
+      score: num,
+      indicators: obj({ hours: Indicator, onTime: Indicator, completion: Indicator, residentRating: Indicator, staffRating: Indicator }),
+    }),
+  ),
+});
+
+export const Certificate = obj({
+  number: str,
+  memberId: str,
+  memberName: str,
+  communityId: str,
+  communityName: str,
+  from: day,
+  to: day,
+  totalMinutes: int,
+  entries: z.array(
+    obj({
+      wishId: str,
+      day,
+      content: str,
+      category,
+      place: opt(str),
+      branchName: opt(str),
+      start: opt(time),
+      end: opt(time),
+      minutes: int,
+      signedByResident: bool,
+      verifierName: str,
+      verifiedAt: time,
+    }),
+  ),
+  verifiers: z.array(str),
+  issuedAt: time,
+  issuedBy: obj({ id: str, name: str }),
+  printUrl: url,
+  verifyUrl: url,
+});
+export const CertificatePage = page(
+  obj({ number: str, communityId: str, communityName: str, from: day, to: day, totalMinutes: int, entries: int, issuedAt: time }),
+);
+
+export const ImportReport = obj({
+  rows: int,
+  created: int,
+  updated: int,
+  unchanged: int,
+  branchesCreated: z.array(str),
+  refused: z.array(obj({ row: int, phone: str, reason: str })),
+});
+
+export const Notification = obj({ id: str, kind: z.enum(noticeKinds), wishId: str, communityId: str, at: time, read: bool, text: str });
+export const NotificationPage = obj({ items: z.array(Notification), unread: int, cursor: opt(str) });
+export const Unread = obj({ unread: int });
+export const Preferences = obj({
+  lang,
+  sms: z.array(z.enum(noticeKinds)),
+  categories: z.array(category),
+  newWishFilter: described(z.nullable(z.record(str, z.array(str))), "the filter of the member's subscription to new wishes; null: none"),
+});
+
+/** Every refusal (RFC 9457), with members of its own where the rule has more to say (`retryAfter`, `triesLeft`, ...). */
+export const Problem = z.looseObject({
+  type: str,
+  title: str,
+  status: int,
+  detail: str,
+  code: described(str, "the dotted rule, e.g. wish.full"),
+  errors: opt(described(z.record(str, str), "a message per field")),
+});
+
+export type Health = z.output<typeof Health>;
+export type LatLng = z.output<typeof LatLng>;
+export type Wish = z.output<typeof Wish>;
+export type Stamp = z.output<typeof Stamp>;
+export type Claim = z.output<typeof Claim>;
+export type TimelineEvent = z.output<typeof TimelineEvent>;
+export type WishView = z.output<typeof WishView>;
+export type WishPage = z.output<typeof WishPage>;
+export type TaskPage = z.output<typeof TaskPage>;
+export type Membership = z.output<typeof Membership>;
+export type Me = z.output<typeof Me>;
+export type CodeSent = z.output<typeof CodeSent>;
+export type SignedIn = z.output<typeof SignedIn>;
+export type Settings = z.output<typeof Settings>;
+export type Community = z.output<typeof Community>;
+export type Person = z.output<typeof Person>;
+export type PersonPage = z.output<typeof PersonPage>;
+export type LedgerEntry = z.output<typeof LedgerEntry>;
+export type MemberHours = z.output<typeof MemberHours>;
+export type Stats = z.output<typeof Stats>;
+export type Rankings = z.output<typeof Rankings>;
+export type Certificate = z.output<typeof Certificate>;
+export type CertificatePage = z.output<typeof CertificatePage>;
+export type ImportReport = z.output<typeof ImportReport>;
+export type Notification = z.output<typeof Notification>;
+export type NotificationPage = z.output<typeof NotificationPage>;
+export type Unread = z.output<typeof Unread>;
+export type Preferences = z.output<typeof Preferences>;
+export type Problem = z.output<typeof Problem>;

@@ -1,0 +1,192 @@
+/**
+ * The contract between the API and its clients: every answer a test receives through
+ * `startApi().call` holds to the OpenAPI document (test/helpers/contract.ts checks each one, in
+ * every API test file). Here: a walk that makes every documented route answer its success at
+ * least once, so each 2xx schema meets a real body, and the check itself shown to refuse a status,
+ * a media type or a shape the document does not declare.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dayOf } from "../../functions/core/period.js";
+import { outboxNotifier } from "../../functions/notify/local.js";
+import { createStreamHandler } from "../../functions/notify/stream-handler.js";
+import { community, newWish, somewhere, startApi, wishIn, type Api, type Response, type TestCommunity } from "../helpers/api.js";
+import { check, operations, seen } from "../helpers/contract.js";
+import { streamFeed } from "../notify/feed.js";
+
+let api: Api;
+let c: TestCommunity;
+beforeAll(async () => {
+  api = await startApi();
+  c = await community(api.store, { members: 2, residents: 1 });
+});
+afterAll(() => api.close());
+
+const day = (d: number) => dayOf(new Date(Date.now() + d * 86_400_000));
+
+async function ok<T = any>(res: Promise<Response<T>>, status = 200): Promise<T> {
+  const r = await res;
+  expect(r.status, JSON.stringify(r.body)).toBe(status);
+  return r.body;
+}
+
+describe("every documented route, answering as documented", () => {
+  it("answers each route's success with a body its schema accepts", async () => {
+    const [m0, m1] = c.members;
+    const resident = c.residents[0];
+    const staff = c.staff;
+    await ok(api.call("GET", "/api/health"));
+
+    await ok(api.call("POST", "/api/auth/otp", { body: { phone: resident.phone } }), 202);
+    const [sms] = await ok(api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(resident.phone)}`));
+    const code = /(?<!\d)(\d{6})(?!\d)/.exec(sms.text)![1];
+    await ok(api.call("POST", "/api/auth/token", { body: { phone: resident.phone, code } }));
+    await ok(api.call("GET", "/api/dev/demo"));
+
+    await ok(api.call("POST", "/api/wishes", { as: resident, body: newWish(c.id), headers: { "idempotency-key": "contract-1" } }), 201);
+    await ok(api.call("POST", "/api/wishes", { as: resident, body: newWish(c.id), headers: { "idempotency-key": "contract-1" } }), 200);
+    const id = await wishIn(api, c, "open", { members: [], slots: 2 });
+    await ok(api.call("GET", `/api/wishes?communityId=${c.id}&status=open`, { as: m0 }));
+    await ok(api.call("GET", "/api/wishes?mine=true", { as: resident }));
+    await ok(api.call("POST", `/api/wishes/${id}/dispatch`, { as: staff, body: { memberIds: [m1.id] } }));
+    await ok(api.call("POST", `/api/wishes/${id}/decline`, { as: m1, body: { reason: "有事" } }));
+    await ok(api.call("POST", `/api/wishes/${id}/claim`, { as: m1 }));
+    await ok(api.call("POST", `/api/wishes/${id}/release`, { as: m1, body: {} }));
+    await ok(api.call("POST", `/api/wishes/${id}/claim`, { as: m0 }));
+    await ok(api.call("GET", "/api/me/tasks", { as: m0 }));
+    await ok(api.call("POST", `/api/wishes/${id}/check-in`, { as: m0, body: somewhere }));
+    await ok(api.call("POST", `/api/wishes/${id}/check-out`, { as: m0, body: somewhere }));
+    await ok(api.call("POST", `/api/wishes/${id}/complete`, { as: m0, body: { note: "修好了" } }));
+    await ok(api.call("POST", `/api/wishes/${id}/dispute`, { as: resident, body: { reason: "还在漏" } }));
+    await ok(api.call("POST", `/api/wishes/${id}/complete`, { as: m0, body: { note: "这次修好了" } }));
+    await ok(api.call("POST", `/api/wishes/${id}/confirm`, { as: resident, body: { rating: 5 } }));
+    await ok(
+      api.call("POST", `/api/wishes/${id}/verify`, { as: staff, body: { minutes: { [m0.id]: 60 }, reason: "按约定时长", staffRating: 4 } }),
+    );
+    await ok(api.call("GET", `/api/wishes/${id}`, { as: resident }));
+    const rejected = await wishIn(api, c, "submitted");
+    await ok(api.call("POST", `/api/wishes/${rejected}/reject`, { as: staff, body: { reason: "不在服务范围" } }));
+    const cancelled = await wishIn(api, c, "open");
+    await ok(api.call("POST", `/api/wishes/${cancelled}/cancel`, { as: staff, body: { reason: "居民已自行解决" } }));
+
+    await ok(api.call("GET", "/api/me", { as: m0 }));
+    await ok(api.call("GET", `/api/communities/${c.id}`));
+    await ok(api.call("GET", `/api/communities/${c.id}/members`, { as: staff }));
+    await ok(api.call("GET", `/api/members/${m0.id}/hours`, { as: m0 }));
+    await ok(api.call("GET", `/api/communities/${c.id}/settings`));
+    await ok(api.call("POST", `/api/communities/${c.id}/settings`, { as: staff, body: { onTimeClaimHours: 12 } }));
+    await ok(api.call("GET", `/api/communities/${c.id}/stats?period=all`));
+    await ok(api.call("GET", `/api/communities/${c.id}/stats?period=all`, { as: staff }));
+    await ok(api.call("GET", `/api/communities/${c.id}/rankings?period=${day(0).slice(0, 7)}&by=member`, { as: staff }));
+    const certificate = await ok(
+      api.call("POST", `/api/members/${m0.id}/certificates`, { as: m0, body: { from: day(-1), to: day(1) } }),
+      201,
+    );
+    await ok(api.call("GET", `/api/members/${m0.id}/certificates`, { as: m0 }));
+    await ok(api.call("GET", `/api/certificates/${certificate.number}`));
+    await ok(api.call("GET", `/api/certificates/${certificate.number}/print`));
+    await ok(api.call("GET", `/api/certificates/${certificate.number}/verify`));
+    await ok(api.call("GET", "/api/certificates/MW-20260101-00000000/verify"), 404);
+    await ok(api.call("GET", `/api/communities/${c.id}/ledger.csv?from=${day(-1)}&to=${day(1)}`, { as: staff }));
+    await ok(api.call("GET", `/api/communities/${c.id}/members.csv`, { as: staff }));
+    const roll = "phone,name,branch\n13912340001,新志愿者,第一支部\n";
+    await ok(
+      api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: roll, headers: { "content-type": "text/csv" } }),
+    );
+
+    const feed = streamFeed(api.store);
+    await createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} })(await feed.next());
+    feed.close();
+    const inbox = await ok(api.call("GET", "/api/notifications", { as: m0 }));
+    expect(inbox.items.length).toBeGreaterThan(0);
+    await ok(api.call("POST", `/api/notifications/${inbox.items[0].id}/read`, { as: m0 }));
+    await ok(api.call("POST", "/api/notifications/read-all", { as: m0 }));
+    await ok(api.call("GET", "/api/me/preferences", { as: m0 }));
+    await ok(api.call("PUT", "/api/me/preferences", { as: m0, body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] } }));
+
+    const succeeded = new Set(seen.filter((a) => a.route && a.status < 300).map((a) => a.route));
+    const documented = operations.map((op) => `${op.method.toUpperCase()} ${op.path}`);
+    expect(documented.filter((r) => !succeeded.has(r))).toEqual([]);
+    expect(seen.filter((a) => a.violation)).toEqual([]);
+  }, 120_000);
+
+  it("documents every refusal the walk and the other API tests meet, each as a problem document", async () => {
+    const refusals = [
+      await api.call("GET", "/api/me"),
+      await api.call("GET", "/api/wishes/no-such-wish", { as: c.residents[0] }),
+      await api.call("POST", "/api/wishes", { as: c.residents[0], body: { ...newWish(c.id), title: "" } }),
+      await api.call("POST", "/api/wishes", { as: c.residents[0], raw: "{", headers: { "content-type": "application/json" } }),
+      await api.call("POST", "/api/wishes", { as: c.residents[0], raw: "title=x", headers: { "content-type": "text/plain" } }),
+      await api.call("GET", `/api/communities/${c.id}/members`, { as: c.residents[0] }),
+      await api.call("GET", "/api/wishes?limit=0", { as: c.residents[0] }),
+      await api.call("GET", "/api/no/such/route"),
+    ];
+    expect(refusals.map((r) => r.status)).toEqual([401, 404, 422, 400, 415, 403, 400, 404]);
+    for (const r of refusals) expect(r.type).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe("the check itself", () => {
+  const problem = (status: number, code: string) => ({ type: `urn:microwish:problem:${code}`, title: "t", status, detail: "d", code });
+  const aWish = () => ({
+    id: "01J",
+    communityId: "c",
+    category: "repair",
+    title: "t",
+    description: "d",
+    ownerId: "u",
+    ownerName: "n",
+    contactPhone: "138****0000",
+    status: "open",
+    version: 2,
+    slots: 1,
+    claimed: 0,
+    createdAt: "2026-11-22T01:00:00.000Z",
+    updatedAt: "2026-11-22T01:00:00.000Z",
+    claims: [],
+    timeline: [],
+  });
+
+  it("accepts a documented answer", () => {
+    expect(
+      check({ method: "GET", path: "/api/wishes/01J", status: 200, type: "application/json", body: aWish() }).violation,
+    ).toBeUndefined();
+    expect(
+      check({ method: "GET", path: "/api/me", status: 401, type: "application/problem+json", body: problem(401, "auth.unauthenticated") })
+        .violation,
+    ).toBeUndefined();
+  });
+
+  it("refuses a status the route does not document", () => {
+    expect(
+      check({ method: "GET", path: "/api/me", status: 409, type: "application/problem+json", body: problem(409, "wish.full") }).violation,
+    ).toMatch(/documents no 409/);
+    expect(
+      check({ method: "GET", path: "/api/health", status: 500, type: "application/problem+json", body: problem(500, "server.error") })
+        .violation,
+    ).toMatch(/documents no 500/);
+  });
+
+  it("refuses a body without a field the schema requires, or with one it does not list", () => {
+    const { status, ...statusless } = aWish();
+    expect(check({ method: "GET", path: "/api/wishes/01J", status: 200, type: "application/json", body: statusless }).violation).toMatch(
+      /status/,
+    );
+    const leaky = { ...aWish(), pk: "W#01J" };
+    expect(check({ method: "GET", path: "/api/wishes/01J", status: 200, type: "application/json", body: leaky }).violation).toMatch(/pk/);
+  });
+
+  it("refuses another media type than the documented one", () => {
+    const path = "/api/communities/c/ledger.csv?from=2026-11-01&to=2026-11-30";
+    expect(check({ method: "GET", path, status: 200, type: "application/json", body: {} }).violation).toMatch(/text\/csv/);
+  });
+
+  it("refuses an answer from a path no route documents, unless it is route.not_found", () => {
+    expect(check({ method: "GET", path: "/api/secret", status: 200, type: "application/json", body: {} }).violation).toMatch(
+      /no documented route/,
+    );
+    expect(
+      check({ method: "GET", path: "/api/secret", status: 404, type: "application/problem+json", body: problem(404, "route.not_found") })
+        .violation,
+    ).toBeUndefined();
+  });
+});
