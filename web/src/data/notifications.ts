@@ -1,19 +1,9 @@
 import { createRoot, createSignal } from "solid-js";
 import { get } from "./api";
-import type { Page } from "./types";
+import type { Notification, NotificationPage } from "./types";
 
-export interface Notice {
-  id: string;
-  kind: string;
-  wishId: string;
-  communityId: string;
-  at: string;
-  read: boolean;
-  /** in the person's language, written by the server */
-  text: string;
-}
-
-export type Inbox = Page<Notice> & { unread: number };
+export type Notice = Notification;
+export type Inbox = NotificationPage;
 
 /** How many notifications are unread, for the bell; refreshed on each page and every minute. */
 export const [unread, setUnread] = createRoot(() => createSignal(0));

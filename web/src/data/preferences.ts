@@ -1,13 +1,8 @@
 import { get, put } from "./api";
-import type { Locale } from "./types";
+import type { Locale, PreferencesChange } from "./types";
 
-export interface Preferences {
-  lang: Locale;
-  /** notice kinds that also come by SMS */
-  sms: string[];
-  /** categories of new wishes a member hears of by SMS */
-  categories: string[];
-}
+/** The choices the person makes here: the language, the notice kinds that also come by SMS, the categories of new wishes. */
+export type Preferences = PreferencesChange;
 
 export async function loadPreferences(): Promise<Preferences> {
   const { lang, sms, categories } = await get<Preferences>("/api/me/preferences");

@@ -1,130 +1,45 @@
+/**
+ * The shapes the web app receives, from the same schemas that validate the API's answers and
+ * describe them in /api/openapi.json (functions/app/responses.ts), and the state rules' types from
+ * functions/core/model.ts. Type-only imports: nothing of zod reaches the browser.
+ */
+import type * as z from "zod/mini";
+import type * as R from "../../../functions/app/responses";
+import type * as S from "../../../functions/app/schemas";
 import type { Role as AnyRole, Status } from "../../../functions/core/model";
 
 export type { Status };
 /** The roles a person switches between in the app (admin is a flag on the account). */
 export type Role = Exclude<AnyRole, "admin">;
-export type Locale = "zh-CN" | "en";
+export type Locale = R.Me["lang"];
 
-export interface LatLng {
-  lat: number;
-  lng: number;
-}
+export type LatLng = R.LatLng;
+export type Membership = R.Membership;
+export type Me = R.Me;
+export type Community = R.Community;
+export type Category = R.Community["categories"][number];
+export type Stamp = R.Stamp;
+export type Claim = R.Claim;
+export type TimelineEvent = R.TimelineEvent;
+export type Wish = R.Wish;
+export type WishView = R.WishView;
+export type Person = R.Person;
+export type LedgerEntry = R.LedgerEntry;
+export type MemberHours = R.MemberHours;
+export type Stats = R.Stats;
+export type Rankings = R.Rankings;
+export type Certificate = R.Certificate;
+export type ImportReport = R.ImportReport;
+export type Notification = R.Notification;
+export type NotificationPage = R.NotificationPage;
+export type Preferences = R.Preferences;
 
-export interface Membership {
-  communityId: string;
-  roles: (Role | "admin")[];
-  branchId?: string;
-}
+/** What the app sends: the request schemas' input types. */
+export type NewWish = z.input<typeof S.NewWish>;
+export type PreferencesChange = z.input<typeof S.Preferences>;
 
-export interface Me {
-  id: string;
-  phone: string;
-  name: string;
-  lang: Locale;
-  admin: boolean;
-  communities: Membership[];
-}
-
-export interface Category {
-  code: string;
-  name: Record<Locale, string>;
-}
-
-export interface Community {
-  id: string;
-  name: string;
-  settings: { fenceRadiusMeters: number };
-  branches: { id: string; name: string }[];
-  categories: Category[];
-}
-
-export interface Stamp {
-  at: string;
-  lat: number;
-  lng: number;
-  accuracy: number;
-  signedByResident?: boolean;
-}
-
-export interface Claim {
-  wishId: string;
-  memberId: string;
-  memberName: string;
-  branchId?: string;
-  claimedAt: string;
-  dispatchedBy?: string;
-  checkIn?: Stamp;
-  checkOut?: Stamp;
-}
-
-export interface TimelineEvent {
-  id: string;
-  kind: string;
-  actorId: string;
-  actorName: string;
-  at: string;
-  from: Status | null;
-  to: Status;
-  note?: string;
-  data?: Record<string, unknown>;
-}
-
-export interface Wish {
-  id: string;
-  communityId: string;
-  status: Status;
-  category: string;
-  title: string;
-  description: string;
-  address?: string;
-  location?: LatLng;
-  window?: { from: string; to: string };
-  ownerId: string;
-  ownerName: string;
-  contactPhone?: string;
-  slots: number;
-  claimed: number;
-  estimatedMinutes?: number;
-  deadline?: string;
-  handshakeCode?: string;
-  createdAt: string;
-  updatedAt: string;
-  approvedAt?: string;
-  startedAt?: string;
-  completedAt?: string;
-  completionNote?: string;
-  rating?: number;
-  comment?: string;
-  rejectReason?: string;
-  cancelReason?: string;
-  disputeReason?: string;
-}
-
-export interface WishView extends Wish {
-  claims: Claim[];
-  timeline: TimelineEvent[];
-}
-
+/** A page of a list, as every list route answers (`items`, and `cursor` while more follow). */
 export interface Page<T> {
   items: T[];
   cursor?: string;
-}
-
-export interface Person {
-  id: string;
-  name: string;
-  roles: string[];
-  branchId?: string;
-}
-
-export interface LedgerEntry {
-  wishId: string;
-  content: string;
-  category: string;
-  place?: string;
-  start?: string;
-  end?: string;
-  minutes: number;
-  verifierName: string;
-  verifiedAt: string;
 }

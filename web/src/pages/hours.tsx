@@ -1,7 +1,7 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { apiBase, get, post } from "../data/api";
 import { me } from "../data/session";
-import type { LedgerEntry } from "../data/types";
+import type { Certificate, LedgerEntry } from "../data/types";
 import { explain } from "../i18n/explain";
 import { formatDate, formatMinutes, formatNumber, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
@@ -9,13 +9,6 @@ import { Field } from "../ui/field";
 import { fieldProblem } from "../i18n/explain";
 import { categoryName } from "../ui/wish-card";
 import { PageTitle } from "../ui/page-title";
-
-interface Certificate {
-  number: string;
-  totalMinutes: number;
-  printUrl: string;
-  verifyUrl: string;
-}
 
 /** Today as the service counts days: in China time (UTC+8), whatever the phone's clock zone. */
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);

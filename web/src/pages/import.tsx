@@ -1,18 +1,10 @@
 import { createSignal, For, Show } from "solid-js";
 import { request } from "../data/api";
 import { communityId } from "../data/session";
+import type { ImportReport } from "../data/types";
 import { formatNumber, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { PageTitle } from "../ui/page-title";
-
-interface ImportReport {
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  branchesCreated: string[];
-  refused: { row: number; phone: string; reason: string }[];
-}
 
 /** Staff bring in members and branches from a CSV (phone, name, branch); the report lists each refused row and why. */
 export default function Import() {

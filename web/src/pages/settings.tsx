@@ -8,7 +8,7 @@ import { Busy, createAction, Outcome } from "../ui/action";
 import { PageTitle } from "../ui/page-title";
 
 /** Which notices reach a person by SMS, grouped by the role that receives them. */
-const kindsByRole: Record<Role, string[]> = {
+const kindsByRole: Record<Role, Preferences["sms"]> = {
   resident: ["wish-approved", "wish-rejected", "wish-claimed", "wish-released", "wish-started", "wish-completed", "wish-cancelled", "wish-expired"],
   member: ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder", "task-disputed", "task-verified"],
   staff: ["review-needed", "dispatch-declined", "wish-waiting"],
@@ -23,7 +23,7 @@ export default function Settings() {
     mutate(next);
     setDirty(true);
   };
-  const toggle = (list: string[], item: string, on: boolean) => (on ? [...new Set([...list, item])] : list.filter((x) => x !== item));
+  const toggle = <T extends string>(list: T[], item: T, on: boolean) => (on ? [...new Set([...list, item])] : list.filter((x) => x !== item));
   const submit = async (e: Event) => {
     e.preventDefault();
     const p = prefs();

@@ -2,34 +2,13 @@ import { createResource, createSignal, lazy, Show, Suspense } from "solid-js";
 import { A } from "@solidjs/router";
 import { download, get } from "../data/api";
 import { communityId } from "../data/session";
+import type { Rankings, Stats } from "../data/types";
 import { explain } from "../i18n/explain";
 import { formatMinutes, formatNumber, locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { PageTitle } from "../ui/page-title";
 
 const Bars = lazy(() => import("../ui/bars"));
-
-interface Stats {
-  period: { key: string; from: string; to: string };
-  activities: number;
-  personTimes: number;
-  residentsServed: number;
-  hours: number;
-  detail?: {
-    wishes: Record<"submitted" | "approved" | "claimed" | "closed" | "rejected" | "cancelled" | "expired", number>;
-    minutes: number;
-    medianMinutesToClaim?: number | null;
-    medianMinutesToClose?: number | null;
-    averageRating?: number | null;
-    ratings: number;
-    months: { month: string; submitted: number; closed: number; personTimes: number; minutes: number }[];
-  };
-}
-
-interface Ranking {
-  items: { rank: number; id: string; name: string; score: number; minutes: number; personTimes: number }[];
-  weights: Record<string, number>;
-}
 
 /** This month as the service counts months: in China time (UTC+8), whatever the phone's clock zone. */
 const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
@@ -40,8 +19,8 @@ export default function StatsPage() {
   const query = () => (communityId() && /^\d{4}-\d{2}$/.test(month()) ? { c: communityId()!, m: month() } : undefined);
   const [stats] = createResource(query, ({ c, m }) => get<Stats>(`/api/communities/${c}/stats?period=${m}`));
   const [year] = createResource(query, ({ c, m }) => get<Stats>(`/api/communities/${c}/stats?period=${m.slice(0, 4)}`));
-  const [branches] = createResource(query, ({ c, m }) => get<Ranking>(`/api/communities/${c}/rankings?period=${m}&by=branch`));
-  const [members] = createResource(query, ({ c, m }) => get<Ranking>(`/api/communities/${c}/rankings?period=${m}&by=member`));
+  const [branches] = createResource(query, ({ c, m }) => get<Rankings>(`/api/communities/${c}/rankings?period=${m}&by=branch`));
+  const [members] = createResource(query, ({ c, m }) => get<Rankings>(`/api/communities/${c}/rankings?period=${m}&by=member`));
 
   const monthName = (key: string) => new Intl.DateTimeFormat(locale(), { month: "short" }).format(new Date(`${key}-15T00:00:00Z`));
   const trend = () => {
