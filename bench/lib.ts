@@ -89,7 +89,7 @@ export async function inBatches<T>(count: number, width: number, make: (i: numbe
 
 /** The real Hono app behind a real HTTP server on a free port, as the tests and `npm start` serve it. */
 export async function serveApi(store: Store) {
-  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret });
+  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => "http://127.0.0.1" });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -190,7 +190,7 @@ export async function writeAll(store: Store, source: Iterator<Item>): Promise<nu
 }
 
 async function serveApi(store: Store) {
-  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret });
+  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => "http://127.0.0.1" });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -133,7 +133,7 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
 
   const site = staticSite(outDir);
   const siteOrigin = await listen(site);
-  const deps = { store, notifier: outboxNotifier(store), secret: async () => secret, siteOrigins: () => [siteOrigin] };
+  const deps = { store, notifier: outboxNotifier(store), secret: async () => secret, siteOrigins: () => [siteOrigin], publicUrl: () => "http://127.0.0.1" };
   const app = createApp(deps as Deps);
   const apiServer = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => apiServer.once("listening", () => ready()));

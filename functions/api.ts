@@ -54,6 +54,22 @@ function siteOrigins(): Promise<readonly string[]> | readonly string[] {
   return reading;
 }
 
+let apiUrl: Promise<string> | undefined;
+
+/**
+ * The API's public address for printed QR codes: PUBLIC_URL (a custom domain) when set, else the
+ * value of PUBLIC_URL_PARAM, which the Api stack writes with the API's own URL (a function cannot
+ * name the URL of the API that invokes it without a cycle). Never the request's Host header.
+ */
+function publicUrl(): Promise<string> | string {
+  if (process.env.PUBLIC_URL) return process.env.PUBLIC_URL;
+  apiUrl ??= getParameter(need("PUBLIC_URL_PARAM")).catch((err) => {
+    apiUrl = undefined;
+    throw err;
+  });
+  return apiUrl;
+}
+
 const topicArn = process.env.TOPIC_ARN;
 const app = createApp({
   store: createStore(need("TABLE_NAME")),
@@ -61,6 +77,7 @@ const app = createApp({
   secret: loadSecret,
   subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
   siteOrigins,
+  publicUrl,
 });
 
 export const handler = handle(app);

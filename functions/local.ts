@@ -116,7 +116,10 @@ export async function startLocal(opts: LocalOptions) {
     const subscriptions = snsConfig ? snsSubscriptions(snsConfig) : undefined;
     // Same origin as the web app it serves: CORS lets in only the origins SITE_ORIGIN names (none by default).
     const siteOrigins = parseOrigins(process.env.SITE_ORIGIN);
-    const api = createApp({ store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins }, [devRoutes()]);
+    // Printed QR codes lead to PUBLIC_URL when set (a LAN address phones can reach), else to this server's own address.
+    let ownUrl = "";
+    const publicUrl = () => process.env.PUBLIC_URL || ownUrl;
+    const api = createApp({ store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins, publicUrl }, [devRoutes()]);
     const site = new Hono();
     // The web app's files carry the same headers as CloudFront adds on AWS; the API sets its own.
     const webHeaders = Object.entries(siteHeaders());
@@ -138,6 +141,7 @@ export async function startLocal(opts: LocalOptions) {
     });
     const address = server.address() as net.AddressInfo;
     const url = `http://${opts.host === "0.0.0.0" ? "localhost" : opts.host}:${address.port}`;
+    ownUrl = url;
     const jobs = jobLoop(() => runJobs(store, { log }), opts.jobsEveryMs ?? 60_000, log);
     const stop = async () => {
       await jobs.stop();

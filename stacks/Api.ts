@@ -1,4 +1,5 @@
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/constructs";
 import { getParameterPath } from "sst/constructs/util/binding.js";
 import { Data } from "./Data.js";
@@ -23,6 +24,9 @@ const tableActions = [
 export const siteOriginParameter = (stack: { stage: string }) =>
   `/microwish/${stack.stage}/site-origin`;
 
+/** The SSM parameter holding the API's own URL, where printed certificates' QR codes lead (written here, read by the handler). */
+export const apiUrlParameter = (stack: { stage: string }) => `/microwish/${stack.stage}/api-url`;
+
 export function Api({ stack }: StackContext) {
   const { table } = use(Data);
   const { wishEvents } = use(Notify);
@@ -43,6 +47,9 @@ export function Api({ stack }: StackContext) {
       TOPIC_ARN: wishEvents.topicArn,
       JWT_SECRET_PARAM: jwtSecretParam,
       SITE_ORIGIN_PARAM: siteOriginParameter(stack),
+      PUBLIC_URL_PARAM: apiUrlParameter(stack),
+      // The API's custom domain, when it has one: printed QR codes lead there.
+      ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
       // A custom domain for the web app, known before deploying (comma-separated origins).
       ...(process.env.SITE_ORIGIN ? { SITE_ORIGIN: process.env.SITE_ORIGIN } : {}),
     },
@@ -81,7 +88,11 @@ export function Api({ stack }: StackContext) {
     new PolicyStatement({
       effect: Effect.ALLOW,
       actions: ["ssm:GetParameter", "ssm:GetParameters"],
-      resources: [jwtSecretArn, `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${siteOriginParameter(stack)}`],
+      resources: [
+        jwtSecretArn,
+        `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${siteOriginParameter(stack)}`,
+        `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${apiUrlParameter(stack)}`,
+      ],
     }),
   ]);
 
@@ -94,6 +105,8 @@ export function Api({ stack }: StackContext) {
       "GET /api": handler,
     },
   });
+
+  new StringParameter(stack, "ApiUrlParameter", { parameterName: apiUrlParameter(stack), stringValue: api.url });
 
   stack.addOutputs({ ApiUrl: api.url });
 

@@ -19,6 +19,11 @@ export interface Deps {
   subscriptions?: Subscriptions;
   /** the web app's origins when it is served from elsewhere (on AWS): the only ones CORS lets read the API; none by default */
   siteOrigins?: () => Promise<readonly string[]> | readonly string[];
+  /**
+   * The API's public address, where a printed certificate's QR code leads: from configuration (the
+   * stacks; locally the server's own address), never from the request's Host header.
+   */
+  publicUrl: () => Promise<string> | string;
 }
 
 // zod/mini sets no default messages; English ones, as the full zod sets them, make the field errors.

@@ -35,10 +35,12 @@ export interface Response<T = any> {
 export async function startApi() {
   const { tableName, endpoint } = await freshTable();
   const store = createStore(tableName, dynamoClientConfig(endpoint));
-  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret }, [devRoutes()]);
+  // The server's own address, as `npm start` configures it: known once it listens.
+  let base = "";
+  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => base }, [devRoutes()]);
   const server = serveNode({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   async function call<T = any>(
     method: string,

@@ -26,7 +26,7 @@ beforeAll(async () => {
   await client.send(new CreateTableCommand(createTableInput("roll")));
   await waitUntilTableExists({ client, maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { TableName: "roll" });
   store = createStore("roll", dynamoClientConfig(db.endpoint));
-  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret });
+  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => "http://127.0.0.1" });
   server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -35,7 +35,7 @@ describe("members' subscriptions on SNS", () => {
     sns = await startSnsDouble();
     const { tableName, endpoint } = await freshTable();
     store = createStore(tableName, dynamoClientConfig(endpoint));
-    const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, subscriptions: snsSubscriptions({ ...sns.config(), topicArn }) });
+    const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => "http://127.0.0.1", subscriptions: snsSubscriptions({ ...sns.config(), topicArn }) });
     const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
     await new Promise<void>((ready) => server.once("listening", () => ready()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -91,7 +91,7 @@ interface RouteInfo {
   pattern: RegExp;
 }
 
-const docApp = createApp({ store: {} as never, notifier: {} as never, secret: async () => "unused" }, [devRoutes()]);
+const docApp = createApp({ store: {} as never, notifier: {} as never, secret: async () => "unused", publicUrl: () => "http://127.0.0.1" }, [devRoutes()]);
 const doc = (await (await docApp.request("/api/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
 const routes: RouteInfo[] = Object.entries(doc.paths).flatMap(([template, ops]) =>
   Object.entries(ops).map(([method, op]) => ({

@@ -23,7 +23,7 @@ const evil = "https://evil.example";
 async function serveApp(siteOrigins?: () => readonly string[]) {
   const { tableName, endpoint } = await freshTable();
   const store = createStore(tableName, dynamoClientConfig(endpoint));
-  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, siteOrigins });
+  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, siteOrigins, publicUrl: () => "http://127.0.0.1" });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

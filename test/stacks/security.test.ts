@@ -6,7 +6,7 @@
  */
 import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Api, siteOriginParameter } from "../../stacks/Api.js";
+import { Api, apiUrlParameter, siteOriginParameter } from "../../stacks/Api.js";
 import { Data } from "../../stacks/Data.js";
 import { Jobs } from "../../stacks/Jobs.js";
 import { Notify } from "../../stacks/Notify.js";
@@ -47,6 +47,7 @@ function named(resource: unknown, stack: string): string {
   if (ssm) {
     if (ssm[1] === "/sst/microwish/test/Secret/JWT_SECRET/value") return "jwt secret";
     if (ssm[1] === siteOriginParameter({ stage: "test" })) return "site origin";
+    if (ssm[1] === apiUrlParameter({ stage: "test" })) return "api url";
     return `unknown parameter ${ssm[1]}`;
   }
   return `unknown ${text}`;
@@ -101,6 +102,7 @@ describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
       "dynamodb → table stream",
       "sns → topic",
       "sqs → queue",
+      "ssm → api url",
       "ssm → jwt secret",
       "ssm → site origin",
     ]);
@@ -145,7 +147,7 @@ describe("CORS at the API", () => {
     expect(routes, "OPTIONS reaches the handler").toContain("ANY /api/{proxy+}");
   });
 
-  it("the handler reads the site's origin from the parameter the Web stack writes, and may read only it and the JWT secret", () => {
+  it("the handler reads the site's origin and its own URL from parameters the stacks write, and may read only them and the JWT secret", () => {
     const env = handler().Properties.Environment.Variables;
     expect(env.SITE_ORIGIN_PARAM).toBe("/microwish/test/site-origin");
     const [param] = Object.values(templates.Web.findResources("AWS::SSM::Parameter", { Properties: { Name: env.SITE_ORIGIN_PARAM } })) as Json[];
@@ -153,7 +155,7 @@ describe("CORS at the API", () => {
     const ssm = statementsOf(templates.Api).filter((s) => list(s.Action).some((a) => a.startsWith("ssm:")));
     expect(ssm).toHaveLength(1);
     expect(list(ssm[0].Action).sort()).toEqual(["ssm:GetParameter", "ssm:GetParameters"]);
-    expect(list(ssm[0].Resource).map((r) => named(r, "Api")).sort()).toEqual(["jwt secret", "site origin"]);
+    expect(list(ssm[0].Resource).map((r) => named(r, "Api")).sort()).toEqual(["api url", "jwt secret", "site origin"]);
   });
 
   it("the Web stack's CSP lets the app reach the API's own endpoint and nothing else outside the site", () => {

@@ -157,6 +157,16 @@ describe("Api stack", () => {
     expect(Object.keys(outputs)).toHaveLength(1);
   });
 
+  it("gives the handler the API's own URL for printed QR codes through a parameter, not from a request's Host", () => {
+    const [, fn] = handler();
+    expect(fn.Properties.Environment.Variables.PUBLIC_URL_PARAM).toBe("/microwish/test/api-url");
+    const params = Object.values(api.findResources("AWS::SSM::Parameter", { Properties: { Name: "/microwish/test/api-url" } })) as Resource[];
+    expect(params).toHaveLength(1);
+    const [param] = params;
+    const [apiId] = only(api, "AWS::ApiGatewayV2::Api");
+    expect(JSON.stringify(param.Properties.Value)).toContain(apiId);
+  });
+
   describe("handler permissions", () => {
     const statements = (): Statement[] => {
       const [, fn] = handler();
@@ -205,14 +215,18 @@ describe("Api stack", () => {
       expect(list(sns[1].Resource)).toEqual(["*"]);
     });
 
-    it("reads only the JWT secret's parameter and the site's origin from SSM", () => {
+    it("reads only the JWT secret's parameter, the site's origin and the API's URL from SSM", () => {
       const ssm = granting("ssm:");
       expect(ssm).toHaveLength(1);
       expect(list(ssm[0].Action).sort()).toEqual(["ssm:GetParameter", "ssm:GetParameters"]);
       const resources = list(ssm[0].Resource);
-      expect(resources).toHaveLength(2);
+      expect(resources).toHaveLength(3);
       const arn = (path: string) => ({ "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, `:ssm:${region}:${account}:parameter${path}`]] });
-      expect(resources).toEqual([arn("/sst/microwish/test/Secret/JWT_SECRET/value"), arn("/microwish/test/site-origin")]);
+      expect(resources).toEqual([
+        arn("/sst/microwish/test/Secret/JWT_SECRET/value"),
+        arn("/microwish/test/site-origin"),
+        arn("/microwish/test/api-url"),
+      ]);
     });
   });
 });

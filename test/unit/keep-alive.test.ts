@@ -12,7 +12,7 @@ import { serveNode } from "../../functions/app/node-server.js";
 let server: ReturnType<typeof serveNode>;
 let port: number;
 beforeAll(async () => {
-  const app = createApp({ store: {} as never, notifier: {} as never, secret: async () => "unused" });
+  const app = createApp({ store: {} as never, notifier: {} as never, secret: async () => "unused", publicUrl: () => "http://127.0.0.1" });
   server = serveNode({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   port = (server.address() as AddressInfo).port;

@@ -17,7 +17,7 @@ import * as R from "../../functions/app/responses.js";
 import * as S from "../../functions/app/schemas.js";
 import { devRoutes } from "../../functions/dev/routes.js";
 
-const deps = { store: {} as never, notifier: {} as never, secret: async () => "unused" };
+const deps = { store: {} as never, notifier: {} as never, secret: async () => "unused", publicUrl: () => "http://127.0.0.1" };
 const served = async (extra: Parameters<typeof createApp>[1] = []) => {
   const res = await createApp(deps, extra).request("/api/openapi.json");
   expect(res.status).toBe(200);

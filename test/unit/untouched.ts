@@ -18,6 +18,7 @@ export function untouchedDeps(opts: { secret: string; siteOrigins?: string[] }) 
     notifier: { send: async () => refuse("SMS"), publish: async () => refuse("topic message") },
     secret: async () => opts.secret,
     siteOrigins: () => opts.siteOrigins ?? [],
+    publicUrl: () => "http://127.0.0.1",
   };
   return { deps, calls };
 }

@@ -7,7 +7,7 @@ import * as Rankings from "../../core/rankings.js";
 import * as Roster from "../../core/roster.js";
 import * as Settings from "../../core/settings.js";
 import * as Stats from "../../core/stats.js";
-import { doc, json, maybeSignedIn, query, signedIn, upload, type Env, type Media } from "../http.js";
+import { doc, json, maybeSignedIn, query, signedIn, upload, type Deps, type Env, type Media } from "../http.js";
 import * as H from "../hours-schemas.js";
 import { certificatePage, notFoundPage, verificationPage } from "../pages/certificate.js";
 import * as R from "../responses.js";
@@ -23,12 +23,11 @@ const memberId = (c: Context) => {
   return Id.safeParse(id).success ? id : fail("member.not_found", `No member ${id.slice(0, 64)}.`);
 };
 
-/** Where a printed QR code must lead: the public address when one is configured, else the one this request came to. */
-const origin = (c: Context) => process.env.PUBLIC_URL?.replace(/\/$/, "") ?? new URL(c.req.url).origin;
-const links = (c: Context, number: string) => ({
-  printUrl: `${origin(c)}/api/certificates/${number}/print`,
-  verifyUrl: `${origin(c)}/api/certificates/${number}/verify`,
-});
+/** Where a printed QR code must lead: the configured public address, whatever Host the request named. */
+const links = async (deps: Deps, number: string) => {
+  const origin = (await deps.publicUrl()).replace(/\/$/, "");
+  return { printUrl: `${origin}/api/certificates/${number}/print`, verifyUrl: `${origin}/api/certificates/${number}/verify` };
+};
 
 /** Bytes from a spreadsheet as text: UTF-8 (with or without BOM), or GB18030, which Chinese Excel writes by default. */
 function decode(bytes: ArrayBuffer): string {
@@ -126,7 +125,7 @@ export function hoursRoutes() {
     json(H.NewCertificate),
     async (c) => {
       const certificate = await Certificates.issue(c.var.deps.store, c.var.actor, memberId(c), c.req.valid("json"));
-      return c.json({ ...certificate, ...links(c, certificate.number) }, 201);
+      return c.json({ ...certificate, ...(await links(c.var.deps, certificate.number)) }, 201);
     },
   );
 
@@ -159,7 +158,7 @@ export function hoursRoutes() {
     }),
     async (c) => {
       const certificate = await Certificates.byNumber(c.var.deps.store, c.req.param("number"));
-      return c.json({ ...certificate, ...links(c, certificate.number) });
+      return c.json({ ...certificate, ...(await links(c.var.deps, certificate.number)) });
     },
   );
 
@@ -174,7 +173,7 @@ export function hoursRoutes() {
     }),
     async (c) => {
       const certificate = await Certificates.byNumber(c.var.deps.store, c.req.param("number"));
-      return c.html(await certificatePage(certificate, links(c, certificate.number).verifyUrl));
+      return c.html(await certificatePage(certificate, (await links(c.var.deps, certificate.number)).verifyUrl));
     },
   );
 
