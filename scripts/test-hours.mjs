@@ -28,6 +28,7 @@ const timeSensitive = [
   "test/api/lifecycle-paths.test.ts",
   "test/robust/calls.test.ts",
   "test/robust/security-phones.test.ts",
+  "test/robust/security-auth.test.ts",
   "test/bench/scale-data.test.ts",
 ];
 
