@@ -14,6 +14,7 @@ import { createApp } from "./app/index.js";
 import { serveNode } from "./app/node-server.js";
 import { parseOrigins, siteHeaders } from "./app/security.js";
 import { runJobs } from "./core/jobs.js";
+import { smsRulesFrom } from "./core/sms.js";
 import { jsonLog, type Log } from "./core/log.js";
 import { devRoutes } from "./dev/routes.js";
 import { demoPeople, seedDemo } from "./dev/seed.js";
@@ -84,6 +85,13 @@ export async function startLocal(opts: LocalOptions) {
   if (port !== 0 && !(await portFree(port, opts.host))) {
     throw new StartError(`port ${port} is already in use: stop what is using it, or set PORT to another port`);
   }
+  const sms = (() => {
+    try {
+      return smsRulesFrom(process.env);
+    } catch (err: any) {
+      throw new StartError(err.message);
+    }
+  })();
   mkdirSync(join(opts.dataDir, "db"), { recursive: true });
   const secret = localSecret(opts.dataDir);
   const db: DynamoLocal = await startDynamoLocal({ dbPath: join(opts.dataDir, "db"), port: Number(process.env.DYNAMO_PORT ?? 0) });
@@ -116,7 +124,7 @@ export async function startLocal(opts: LocalOptions) {
     const subscriptions = snsConfig ? snsSubscriptions(snsConfig) : undefined;
     // Same origin as the web app it serves: CORS lets in only the origins SITE_ORIGIN names (none by default).
     const siteOrigins = parseOrigins(process.env.SITE_ORIGIN);
-    const api = createApp({ store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins }, [devRoutes()]);
+    const api = createApp({ store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins, sms }, [devRoutes()]);
     const site = new Hono();
     // The web app's files carry the same headers as CloudFront adds on AWS; the API sets its own.
     const webHeaders = Object.entries(siteHeaders());

@@ -4,6 +4,7 @@ import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 import { DomainError, fail } from "../core/errors.js";
 import { loadActor, readToken, type Actor } from "../core/identity.js";
+import type { SmsRules } from "../core/sms.js";
 import type { Notifier } from "../notify/notifier.js";
 import type { Subscriptions } from "../notify/subscriptions.js";
 import type { Store } from "../store/client.js";
@@ -17,6 +18,8 @@ export interface Deps {
   subscriptions?: Subscriptions;
   /** the web app's origins when it is served from elsewhere (on AWS): the only ones CORS lets read the API; none by default */
   siteOrigins?: () => Promise<readonly string[]> | readonly string[];
+  /** the countries sign-in codes are sent to, and how many an hour; mainland China alone by default */
+  sms?: SmsRules;
 }
 
 // zod/mini sets no default messages; English ones, as the full zod sets them, make the field errors.

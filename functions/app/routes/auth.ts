@@ -15,14 +15,18 @@ export function authRoutes() {
 
   r.route({ method: "post", path: "/otp", tag: "sign-in", who: "anyone", auth: false, summary: "Send a 6-digit sign-in code by SMS", body: OtpRequest, status: 202 }, async ({ c, body }) => {
     const deps = c.get("deps");
-    const sent = await Identity.requestCode(deps.store, deps.notifier, await deps.secret(), { phone: body.phone, client: clientOf(c) });
+    const sent = await Identity.requestCode(deps.store, deps.notifier, await deps.secret(), {
+      phone: body.phone,
+      client: clientOf(c),
+      sms: deps.sms,
+    });
     return c.json({ sent: true, ...sent }, 202);
   });
 
   r.route({ method: "post", path: "/token", tag: "sign-in", who: "anyone", auth: false, summary: "Trade the code for a token", body: TokenRequest }, async ({ c, body }) => {
     const deps = c.get("deps");
     const secret = await deps.secret();
-    const user = await Identity.redeemCode(deps.store, secret, body);
+    const user = await Identity.redeemCode(deps.store, secret, { ...body, client: clientOf(c) });
     const actor = (await Identity.loadActor(deps.store, user.id))!;
     return c.json({ token: await Identity.issueToken(secret, user.id), user: actor });
   });
