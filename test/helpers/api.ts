@@ -1,9 +1,11 @@
+import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../functions/app/index.js";
 import { serveNode } from "../../functions/app/node-server.js";
 import * as Community from "../../functions/core/community.js";
 import { findOrCreateUser, issueToken } from "../../functions/core/identity.js";
+import type { SmsRules } from "../../functions/core/sms.js";
 import { devRoutes } from "../../functions/dev/routes.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStore, type Store } from "../../functions/store/client.js";
@@ -30,10 +32,10 @@ export interface Response<T = any> {
  * A running API for one test file: its own table in the run's DynamoDB Local, the real Hono
  * app behind a real HTTP server on a free port, and `call` to talk to it as a given person.
  */
-export async function startApi() {
+export async function startApi(opts: { sms?: SmsRules } = {}) {
   const { tableName, endpoint } = await freshTable();
   const store = createStore(tableName, dynamoClientConfig(endpoint));
-  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret }, [devRoutes()]);
+  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, sms: opts.sms }, [devRoutes()]);
   const server = serveNode({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -41,12 +43,13 @@ export async function startApi() {
   async function call<T = any>(
     method: string,
     path: string,
-    opts: { as?: Person | string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    opts: { as?: Person | string; body?: unknown; raw?: string; headers?: Record<string, string>; from?: string } = {},
   ): Promise<Response<T>> {
     const token = typeof opts.as === "string" ? opts.as : opts.as?.token;
     const headers: Record<string, string> = { ...opts.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (opts.body !== undefined || opts.raw !== undefined) headers["content-type"] ??= "application/json";
+    if (opts.from) return callFrom(opts.from, method, base + path, headers, opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)));
     const res = await fetch(base + path, {
       method,
       headers,
@@ -65,6 +68,29 @@ export async function startApi() {
   };
 }
 export type Api = Awaited<ReturnType<typeof startApi>>;
+
+/**
+ * A request sent from another address of the loopback range (127.0.0.2, ...): the server sees it
+ * on its socket as it sees a phone's address, so tests can play several clients without trusting a header.
+ */
+function callFrom(localAddress: string, method: string, url: string, headers: Record<string, string>, body?: string): Promise<Response> {
+  return new Promise((done, failed) => {
+    const req = request(url, { method, headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const type = String(res.headers["content-type"] ?? "");
+        const text = Buffer.concat(chunks).toString("utf8");
+        const out = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) out.set(name, String(value));
+        done({ status: res.statusCode ?? 0, body: type.includes("json") && text ? JSON.parse(text) : text, type, headers: out });
+      });
+      res.on("error", failed);
+    });
+    req.on("error", failed);
+    req.end(body);
+  });
+}
 
 let phoneSeq = 0;
 /** A fresh mainland mobile number, unique within the run. */
