@@ -124,7 +124,8 @@ export async function startLocal(opts: LocalOptions) {
     const subscriptions = snsConfig ? snsSubscriptions(snsConfig) : undefined;
     // Same origin as the web app it serves: CORS lets in only the origins SITE_ORIGIN names (none by default).
     const siteOrigins = parseOrigins(process.env.SITE_ORIGIN);
-    const api = createApp({ store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins, sms }, [devRoutes()]);
+    const deps = { store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins, sms };
+    const api = createApp(deps, [devRoutes()]);
     const site = new Hono();
     // The web app's files carry the same headers as CloudFront adds on AWS; the API sets its own.
     const webHeaders = Object.entries(siteHeaders());

@@ -94,12 +94,14 @@ export function clientAddress(address: string): string {
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   const groups = address.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const prefix = groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, ""));
+  return `${prefix.join(":")}::/64`;
 }
 
 /** A client as stored: a keyed hash of its address, so the table holds no one's address. */
 function clientId(secret: string, client: string) {
-  return createHmac("sha256", secret).update(`client:${clientAddress(client)}`).digest("hex").slice(0, 20);
+  const mac = createHmac("sha256", secret).update(`client:${clientAddress(client)}`);
+  return mac.digest("hex").slice(0, 20);
 }
 
 /**
@@ -131,7 +133,8 @@ async function countHits(store: Store, phone: string, client: string, country: {
   const full = outcome.failed.map(({ index }) => windows[index]);
   const retryAfter = Math.max(...full.map((w) => w.start + w.windowSeconds - nowS));
   const scopes = new Set(full.map((w) => w.scope));
-  const what = scopes.has("pair") || scopes.has("phone") ? "this number" : scopes.has("client") ? "this device" : `numbers in +${country.prefix}`;
+  const what =
+    scopes.has("pair") || scopes.has("phone") ? "this number" : scopes.has("client") ? "this device" : `numbers in +${country.prefix}`;
   fail("auth.rate_limited", `Too many codes asked for ${what}; try again in ${retryAfter} s.`, { retryAfter });
 }
 

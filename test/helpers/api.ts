@@ -49,12 +49,9 @@ export async function startApi(opts: { sms?: SmsRules } = {}) {
     const headers: Record<string, string> = { ...opts.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (opts.body !== undefined || opts.raw !== undefined) headers["content-type"] ??= "application/json";
-    if (opts.from) return callFrom(opts.from, method, base + path, headers, opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)));
-    const res = await fetch(base + path, {
-      method,
-      headers,
-      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-    });
+    const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    if (opts.from) return callFrom(opts.from, method, base + path, headers, body);
+    const res = await fetch(base + path, { method, headers, body });
     const type = res.headers.get("content-type") ?? "";
     const text = await res.text();
     return { status: res.status, body: type.includes("json") && text ? JSON.parse(text) : text, type, headers: res.headers };

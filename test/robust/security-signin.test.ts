@@ -38,7 +38,8 @@ const ask = (phone: string, from: string, on: Api = api) => on.call("POST", "/ap
 const redeem = (phone: string, code: string, from: string, on: Api = api) =>
   on.call("POST", "/api/auth/token", { body: { phone, code }, from });
 /** The texts the phone received, newest first. */
-const texts = async (phone: string, on: Api = api) => (await on.call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`)).body as { text: string }[];
+const texts = async (phone: string, on: Api = api) =>
+  (await on.call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`)).body as { text: string }[];
 const newestCode = async (phone: string, on: Api = api) => /(?<!\d)(\d{6})(?!\d)/.exec((await texts(phone, on))[0].text)![1];
 const wrongOf = (code: string, n = 1) => String((Number(code) + n) % 1_000_000).padStart(6, "0");
 
