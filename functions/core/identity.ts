@@ -186,7 +186,8 @@ export async function redeemCode(store: Store, secret: string, input: { phone: s
     if (!old || otps.fromItem(old).expiresAt <= nowS) {
       fail(
         "auth.code_expired",
-        "No live code was asked for this number from this connection (a code lasts 5 minutes and works where it was asked for): ask for a new one.",
+        "No live code was asked for this number from this network (a code lasts 5 minutes and works where it was asked for): " +
+          "ask for a new one.",
       );
     }
     return fail("auth.locked", "Too many wrong codes: ask for a new one.");

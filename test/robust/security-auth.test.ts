@@ -215,7 +215,9 @@ describe("sending codes is rate-limited", () => {
     const phone = newPhone();
     const notifier = outboxNotifier(api.store);
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
-    for (let i = 0; i < 5; i++) await Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.7", now: hour + i * 61_000 });
+    for (let i = 0; i < 5; i++) {
+      await Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.7", now: hour + i * 61_000 });
+    }
     const sixth = Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.7", now: hour + 5 * 61_000 });
     await expect(sixth).rejects.toMatchObject({ code: "auth.rate_limited", details: { retryAfter: 3600 - 5 * 61 } });
     await Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.7", now: hour + 3_600_000 });
