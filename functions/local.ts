@@ -88,8 +88,8 @@ export async function startLocal(opts: LocalOptions) {
   const sms = (() => {
     try {
       return smsRulesFrom(process.env);
-    } catch (err: any) {
-      throw new StartError(err.message);
+    } catch (err) {
+      throw new StartError(err instanceof Error ? err.message : String(err));
     }
   })();
   mkdirSync(join(opts.dataDir, "db"), { recursive: true });
