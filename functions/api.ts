@@ -2,6 +2,7 @@ import { handle } from "hono/aws-lambda";
 import { createApp } from "./app/index.js";
 import { parseOrigins } from "./app/security.js";
 import { getParameter } from "./aws/ssm.js";
+import { smsRulesFrom } from "./core/sms.js";
 import { snsNotifier } from "./notify/sns.js";
 import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStore } from "./store/client.js";
@@ -78,6 +79,7 @@ const app = createApp({
   subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
   siteOrigins,
   publicUrl,
+  sms: smsRulesFrom(process.env),
 });
 
 export const handler = handle(app);

@@ -14,6 +14,7 @@ import { createApp } from "./app/index.js";
 import { serveNode } from "./app/node-server.js";
 import { parseOrigins, siteHeaders } from "./app/security.js";
 import { runJobs } from "./core/jobs.js";
+import { smsRulesFrom } from "./core/sms.js";
 import { jsonLog, type Log } from "./core/log.js";
 import { devRoutes } from "./dev/routes.js";
 import { demoPeople, seedDemo } from "./dev/seed.js";
@@ -84,6 +85,13 @@ export async function startLocal(opts: LocalOptions) {
   if (port !== 0 && !(await portFree(port, opts.host))) {
     throw new StartError(`port ${port} is already in use: stop what is using it, or set PORT to another port`);
   }
+  const sms = (() => {
+    try {
+      return smsRulesFrom(process.env);
+    } catch (err) {
+      throw new StartError(err instanceof Error ? err.message : String(err));
+    }
+  })();
   mkdirSync(join(opts.dataDir, "db"), { recursive: true });
   const secret = localSecret(opts.dataDir);
   const db: DynamoLocal = await startDynamoLocal({ dbPath: join(opts.dataDir, "db"), port: Number(process.env.DYNAMO_PORT ?? 0) });
@@ -119,7 +127,8 @@ export async function startLocal(opts: LocalOptions) {
     // Printed QR codes lead to PUBLIC_URL when set (a LAN address phones can reach), else to this server's own address.
     let ownUrl = "";
     const publicUrl = () => process.env.PUBLIC_URL || ownUrl;
-    const api = createApp({ store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins, publicUrl }, [devRoutes()]);
+    const deps = { store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins, sms, publicUrl };
+    const api = createApp(deps, [devRoutes()]);
     const site = new Hono();
     // The web app's files carry the same headers as CloudFront adds on AWS; the API sets its own.
     const webHeaders = Object.entries(siteHeaders());

@@ -52,6 +52,9 @@ export function Api({ stack }: StackContext) {
       ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
       // A custom domain for the web app, known before deploying (comma-separated origins).
       ...(process.env.SITE_ORIGIN ? { SITE_ORIGIN: process.env.SITE_ORIGIN } : {}),
+      // The countries sign-in codes go to ("86,852:50"), and their hourly cap: mainland China and 1000 unless set.
+      ...(process.env.SMS_COUNTRIES ? { SMS_COUNTRIES: process.env.SMS_COUNTRIES } : {}),
+      ...(process.env.SMS_CODES_PER_COUNTRY_HOUR ? { SMS_CODES_PER_COUNTRY_HOUR: process.env.SMS_CODES_PER_COUNTRY_HOUR } : {}),
     },
   });
   handler.attachPermissions([

@@ -24,6 +24,7 @@ export const errors = {
   "auth.code_expired": badRequest,
   "auth.locked": tooMany,
   "auth.rate_limited": tooMany,
+  "auth.country_not_served": { status: 400, title: "Country not served" },
 
   "request.invalid_query": badRequest,
   "request.invalid_body": invalid,

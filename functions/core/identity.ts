@@ -11,18 +11,26 @@ import * as users from "../store/entities/user.js";
 import type { UserRecord } from "../store/entities/index.js";
 import { fail } from "./errors.js";
 import type { Role } from "./model.js";
+import { countryOf, smsRulesFrom, type SmsRules } from "./sms.js";
 import { write } from "./storage.js";
 
 export const codeTtlSeconds = 5 * 60;
 export const codeTries = 5;
 export const tokenTtlSeconds = 7 * 24 * 3600;
 
-/** Limits on asking for codes: per phone, and per client address. */
+/**
+ * Limits on asking for codes. A code belongs to the phone and the client address that asked for it,
+ * so the tight limits are per pair: another client's requests never use up the owner's. The phone's
+ * own cap bounds the texts anyone can make a number receive; the address's, what one client can send.
+ */
 export const otpLimits = [
-  { scope: "phone", windowSeconds: 60, max: 1 },
-  { scope: "phone", windowSeconds: 3600, max: 5 },
+  { scope: "pair", windowSeconds: 60, max: 1 },
+  { scope: "pair", windowSeconds: 3600, max: 5 },
+  { scope: "phone", windowSeconds: 3600, max: 10 },
   { scope: "client", windowSeconds: 3600, max: 30 },
 ] as const;
+
+const defaultSms = smsRulesFrom();
 
 export interface User {
   id: string;
@@ -74,39 +82,86 @@ function codeHash(secret: string, phone: string, code: string) {
 }
 
 /**
+ * The address a client is counted and known by. An IPv6 client holds a whole /64 (its addresses
+ * rotate within it, and anyone can pick any of them), so it is known by that prefix; an IPv4
+ * address seen through an IPv6 socket is the IPv4 address.
+ */
+export function clientAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!address.includes(":")) return address;
+  const [head, tail = ""] = address.toLowerCase().split("%")[0].split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
+  const prefix = groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, ""));
+  return `${prefix.join(":")}::/64`;
+}
+
+/** A client as stored: a keyed hash of its address, so the table holds no one's address. */
+function clientId(secret: string, client: string) {
+  const mac = createHmac("sha256", secret).update(`client:${clientAddress(client)}`);
+  return mac.digest("hex").slice(0, 20);
+}
+
+/**
  * Counts one code asked for in every window at once: one transaction of conditional counters, so
  * either every window has room and all move, or none moves and the answer says how long to wait
  * (the longest of the full windows). Each window's item expires with it (TTL).
  */
-async function countHits(store: Store, phone: string, client: string, now: number) {
+async function countHits(store: Store, phone: string, client: string, country: { prefix: string; perHour: number }, now: number) {
   const nowS = Math.floor(now / 1000);
-  const windows = otpLimits.map((limit) => {
+  const limits = [...otpLimits, { scope: "country", windowSeconds: 3600, max: country.perHour } as const];
+  const windows = limits.map((limit) => {
     const start = Math.floor(nowS / limit.windowSeconds) * limit.windowSeconds;
-    const bucket = limit.scope === "phone" ? `otp#${phone}` : `otp-client#${client}`;
-    return { ...limit, start, key: rateLimits.key(bucket, `${limit.windowSeconds}#${start}`) };
+    const window = `${limit.windowSeconds}#${start}`;
+    const key =
+      limit.scope === "pair"
+        ? rateLimits.key(`otp#${phone}`, `${client}#${window}`)
+        : limit.scope === "phone"
+          ? rateLimits.key(`otp#${phone}`, window)
+          : limit.scope === "client"
+            ? rateLimits.key(`otp-client#${client}`, window)
+            : rateLimits.key(`otp-country#${country.prefix}`, window);
+    return { ...limit, start, key };
   });
   const outcome = await write(
     store,
     windows.map((w) => rateLimits.hit(w.key, w.max, w.start + w.windowSeconds + 60)),
   );
   if (outcome.ok) return;
-  const retryAfter = Math.max(...outcome.failed.map(({ index }) => windows[index].start + windows[index].windowSeconds - nowS));
-  const scope = outcome.failed.some(({ index }) => windows[index].scope === "phone") ? "this number" : "this device";
-  fail("auth.rate_limited", `Too many codes asked for ${scope}; try again in ${retryAfter} s.`, { retryAfter });
+  const full = outcome.failed.map(({ index }) => windows[index]);
+  const retryAfter = Math.max(...full.map((w) => w.start + w.windowSeconds - nowS));
+  const scopes = new Set(full.map((w) => w.scope));
+  const what =
+    scopes.has("pair") || scopes.has("phone") ? "this number" : scopes.has("client") ? "this device" : `numbers in +${country.prefix}`;
+  fail("auth.rate_limited", `Too many codes asked for ${what}; try again in ${retryAfter} s.`, { retryAfter });
 }
 
-/** Sends a 6-digit sign-in code by SMS; only its hash is stored, for 5 minutes. */
+/**
+ * Sends a 6-digit sign-in code by SMS, to the countries the deployment serves; only its hash is
+ * stored, for 5 minutes, under the phone and the client that asked.
+ */
 export async function requestCode(
   store: Store,
   notifier: Notifier,
   secret: string,
-  input: { phone: string; client: string; now?: number },
+  input: { phone: string; client: string; now?: number; sms?: SmsRules },
 ) {
   const now = input.now ?? Date.now();
-  await countHits(store, input.phone, input.client, now);
+  const country = countryOf(input.sms ?? defaultSms, input.phone);
+  if (!country) {
+    const served = (input.sms ?? defaultSms).countries.map((c) => `+${c.prefix}`).join(", ");
+    return fail("auth.country_not_served", `Sign-in codes are sent only to numbers in ${served}; ${input.phone} is not one of them.`, {
+      field: "phone",
+      countries: served.split(", "),
+    });
+  }
+  const client = clientId(secret, input.client);
+  await countHits(store, input.phone, client, country, now);
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const hash = codeHash(secret, input.phone, code);
-  await putItem(store, otps.put(input.phone, { hash, tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
+  await putItem(store, otps.put(input.phone, client, { hash, tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
   await notifier.send({
     to: input.phone,
     channel: "sms",
@@ -117,17 +172,23 @@ export async function requestCode(
 }
 
 /**
- * Checks a code. Each try is counted before the code is compared, in one conditional write
- * (`tries < 5`, not expired): however many guesses arrive at once, at most five are ever
- * compared, and after the fifth even the right code is refused. A right code is used up at once.
+ * Checks a code against the one this client asked for: guesses from elsewhere never reach it. Each
+ * try is counted before the code is compared, in one conditional write (`tries < 5`, not expired):
+ * however many guesses arrive at once, at most five are ever compared with one code, and after the
+ * fifth even the right code is refused. A right code is used up at once.
  */
-export async function redeemCode(store: Store, secret: string, input: { phone: string; code: string; now?: number }) {
+export async function redeemCode(store: Store, secret: string, input: { phone: string; code: string; client: string; now?: number }) {
   const nowS = Math.floor((input.now ?? Date.now()) / 1000);
-  const counted = await updateItem(store, otps.countTry(input.phone, nowS, codeTries));
+  const client = clientId(secret, input.client);
+  const counted = await updateItem(store, otps.countTry(input.phone, client, nowS, codeTries));
   if (!counted.ok) {
-    const old = await getItem(store, otps.key(input.phone));
+    const old = await getItem(store, otps.key(input.phone, client));
     if (!old || otps.fromItem(old).expiresAt <= nowS) {
-      fail("auth.code_expired", "This code has expired or was never sent: ask for a new one.");
+      fail(
+        "auth.code_expired",
+        "No live code was asked for this number from this network (a code lasts 5 minutes and works where it was asked for): " +
+          "ask for a new one.",
+      );
     }
     return fail("auth.locked", "Too many wrong codes: ask for a new one.");
   }
@@ -137,7 +198,7 @@ export async function redeemCode(store: Store, secret: string, input: { phone: s
     const left = codeTries - otp.tries;
     fail("auth.wrong_code", left > 0 ? `Wrong code: ${left} tries left.` : "Wrong code: ask for a new one.", { triesLeft: left });
   }
-  if (!(await deleteItem(store, otps.useUp(input.phone, otp.hash)))) fail("auth.code_expired", "This code was used already.");
+  if (!(await deleteItem(store, otps.useUp(input.phone, client, otp.hash)))) fail("auth.code_expired", "This code was used already.");
   return findOrCreateUser(store, { phone: input.phone });
 }
 

@@ -5,7 +5,7 @@
  * communities' wishes. Each refusal is a 4xx problem document that names the field at fault,
  * and leaves the table as it was.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { issueToken } from "../../functions/core/identity.js";
 import {
@@ -900,10 +900,18 @@ describe("sign-in", () => {
   it("an expired code → 400 auth.code_expired", async () => {
     const phone = newPhone();
     const code = await askCode(phone);
+    const otp = await api.store.doc.send(
+      new QueryCommand({
+        TableName: api.store.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :otp)",
+        ExpressionAttributeValues: { ":pk": `P#${phone}`, ":otp": "OTP#" },
+        ConsistentRead: true,
+      }),
+    );
     await api.store.doc.send(
       new UpdateCommand({
         TableName: api.store.table,
-        Key: { pk: `P#${phone}`, sk: "OTP" },
+        Key: { pk: `P#${phone}`, sk: otp.Items![0].sk },
         UpdateExpression: "SET expiresAt = :past",
         ExpressionAttributeValues: { ":past": Math.floor(Date.now() / 1000) - 1 },
       }),

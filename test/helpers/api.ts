@@ -1,9 +1,11 @@
+import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../functions/app/index.js";
 import { serveNode } from "../../functions/app/node-server.js";
 import * as Community from "../../functions/core/community.js";
 import { findOrCreateUser, issueToken } from "../../functions/core/identity.js";
+import type { SmsRules } from "../../functions/core/sms.js";
 import { devRoutes } from "../../functions/dev/routes.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStore, type Store } from "../../functions/store/client.js";
@@ -32,12 +34,13 @@ export interface Response<T = any> {
  * app behind a real HTTP server on a free port, and `call` to talk to it as a given person.
  * Every answer `call` receives is held to the OpenAPI document (test/helpers/contract.ts).
  */
-export async function startApi() {
+export async function startApi(opts: { sms?: SmsRules } = {}) {
   const { tableName, endpoint } = await freshTable();
   const store = createStore(tableName, dynamoClientConfig(endpoint));
   // The server's own address, as `npm start` configures it: known once it listens.
   let base = "";
-  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => base }, [devRoutes()]);
+  const deps = { store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => base, sms: opts.sms };
+  const app = createApp(deps, [devRoutes()]);
   const server = serveNode({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,17 +48,19 @@ export async function startApi() {
   async function call<T = any>(
     method: string,
     path: string,
-    opts: { as?: Person | string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    opts: { as?: Person | string; body?: unknown; raw?: string; headers?: Record<string, string>; from?: string } = {},
   ): Promise<Response<T>> {
     const token = typeof opts.as === "string" ? opts.as : opts.as?.token;
     const headers: Record<string, string> = { ...opts.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (opts.body !== undefined || opts.raw !== undefined) headers["content-type"] ??= "application/json";
-    const res = await fetch(base + path, {
-      method,
-      headers,
-      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-    });
+    const sent = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+    if (opts.from) {
+      const answer = await callFrom(opts.from, method, base + path, headers, sent);
+      holdToContract({ method, path, status: answer.status, type: answer.type, body: answer.body });
+      return answer;
+    }
+    const res = await fetch(base + path, { method, headers, body: sent });
     const type = res.headers.get("content-type") ?? "";
     const text = await res.text();
     const body = type.includes("json") && text ? JSON.parse(text) : text;
@@ -71,6 +76,29 @@ export async function startApi() {
   };
 }
 export type Api = Awaited<ReturnType<typeof startApi>>;
+
+/**
+ * A request sent from another address of the loopback range (127.0.0.2, ...): the server sees it
+ * on its socket as it sees a phone's address, so tests can play several clients without trusting a header.
+ */
+function callFrom(localAddress: string, method: string, url: string, headers: Record<string, string>, body?: string): Promise<Response> {
+  return new Promise((done, failed) => {
+    const req = request(url, { method, headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const type = String(res.headers["content-type"] ?? "");
+        const text = Buffer.concat(chunks).toString("utf8");
+        const out = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) out.set(name, String(value));
+        done({ status: res.statusCode ?? 0, body: type.includes("json") && text ? JSON.parse(text) : text, type, headers: out });
+      });
+      res.on("error", failed);
+    });
+    req.on("error", failed);
+    req.end(body);
+  });
+}
 
 let phoneSeq = 0;
 /** A fresh mainland mobile number, unique within the run. */

@@ -15,7 +15,7 @@
  * - a refused request (4xx) writes nothing: a consistent Scan of the whole test table before and
  *   after must be equal, but for two writes that a refusal makes on purpose, each allowed on its
  *   own route only and only in its exact shape (the item's counter up by one, nothing else):
- *     1. `POST /api/auth/token`: the sign-in code's `tries` (`P#<phone>` / `OTP`), counted before
+ *     1. `POST /api/auth/token`: the sign-in code's `tries` (`P#<phone>` / `OTP#<client>`), counted before
  *        the code is compared, so a wrong code (400) keeps its count: guessing stops after five.
  *     2. `POST /api/wishes/{id}/check-out`: the claim's `codeTries` (`W#<wish>` / `CL#<member>`,
  *        from absent to 1 or up by one) on a wrong handshake code (409), so that guessing the
@@ -267,7 +267,7 @@ function onlyCounted(before: Item | undefined, after: Item | undefined, name: st
 
 /** What a refusal on `route` may write, item by item (see the header of this file). */
 const allowedOnRefusal: Record<string, (key: string, before: Item | undefined, after: Item | undefined) => boolean> = {
-  "POST /api/auth/token": (key, before, after) => key.endsWith("|OTP") && onlyCounted(before, after, "tries"),
+  "POST /api/auth/token": (key, before, after) => /^P#[^|]+\|OTP#[0-9a-f]+$/.test(key) && onlyCounted(before, after, "tries"),
   "POST /api/wishes/{id}/check-out": (key, before, after) => /^W#[^|]+\|CL#/.test(key) && onlyCounted(before, after, "codeTries", true),
 };
 

@@ -1,10 +1,10 @@
 /**
  * Sign-in under attack: tokens that expire and cannot be forged, codes that lock after five
- * tries even when the guesses arrive at once, and codes rate-limited per phone and per client.
+ * tries even when the guesses arrive at once, and codes rate-limited per phone, per client and both.
  * Real HTTP to the Hono app, real DynamoDB Local.
  */
 import { createHmac } from "node:crypto";
-import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Identity from "../../functions/core/identity.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
@@ -91,8 +91,20 @@ async function askCode(phone: string, on: Api = api) {
 }
 const wrongOf = (code: string, n = 1) => String((Number(code) + n) % 1_000_000).padStart(6, "0");
 const redeem = (phone: string, code: string) => api.call("POST", "/api/auth/token", { body: { phone, code } });
-const triesOf = async (phone: string) =>
-  (await api.store.doc.send(new GetCommand({ TableName: api.store.table, Key: { pk: `P#${phone}`, sk: "OTP" }, ConsistentRead: true }))).Item?.tries;
+/** The phone's one code (all these tests ask from one address). */
+const codeItem = async (phone: string) => {
+  const res = await api.store.doc.send(
+    new QueryCommand({
+      TableName: api.store.table,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :otp)",
+      ExpressionAttributeValues: { ":pk": `P#${phone}`, ":otp": "OTP#" },
+      ConsistentRead: true,
+    }),
+  );
+  expect(res.Items).toHaveLength(1);
+  return res.Items![0];
+};
+const triesOf = async (phone: string) => (await codeItem(phone)).tries;
 
 describe("sign-in codes", () => {
   it("five wrong codes, then the sixth try is locked out: even the right code gets 429 auth.locked", async () => {
@@ -147,7 +159,7 @@ describe("sign-in codes", () => {
     await api.store.doc.send(
       new UpdateCommand({
         TableName: api.store.table,
-        Key: { pk: `P#${phone}`, sk: "OTP" },
+        Key: { pk: `P#${phone}`, sk: (await codeItem(phone)).sk },
         UpdateExpression: "SET expiresAt = :t",
         ExpressionAttributeValues: { ":t": now() },
       }),
@@ -163,8 +175,9 @@ describe("sign-in codes", () => {
     await Identity.requestCode(api.store, notifier, secret, { phone, client: "203.0.113.9", now: sentAt });
     const outbox = await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`);
     const code = /(\d{6})/.exec(outbox.body[0].text)![1];
-    await expect(Identity.redeemCode(api.store, secret, { phone, code, now: sentAt + 5 * 60_000 })).rejects.toMatchObject({ code: "auth.code_expired" });
-    const user = await Identity.redeemCode(api.store, secret, { phone, code, now: sentAt + 5 * 60_000 - 1000 });
+    const late = Identity.redeemCode(api.store, secret, { phone, code, client: "203.0.113.9", now: sentAt + 5 * 60_000 });
+    await expect(late).rejects.toMatchObject({ code: "auth.code_expired" });
+    const user = await Identity.redeemCode(api.store, secret, { phone, code, client: "203.0.113.9", now: sentAt + 5 * 60_000 - 1000 });
     expect(user.phone).toBe(phone);
   });
 });
@@ -198,17 +211,30 @@ describe("sending codes is rate-limited", () => {
     expect((await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`)).body).toHaveLength(1);
   });
 
-  it("per phone: five codes an hour, a minute apart; the sixth waits for the next hour, whatever the client", async () => {
+  it("per phone and address: five codes an hour, a minute apart; the sixth from that address waits for the next hour", async () => {
     const phone = newPhone();
     const notifier = outboxNotifier(api.store);
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
     for (let i = 0; i < 5; i++) {
-      await Identity.requestCode(api.store, notifier, secret, { phone, client: `198.51.100.${i}`, now: hour + i * 61_000 });
+      await Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.7", now: hour + i * 61_000 });
     }
-    const sixth = Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.99", now: hour + 5 * 61_000 });
+    const sixth = Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.7", now: hour + 5 * 61_000 });
     await expect(sixth).rejects.toMatchObject({ code: "auth.rate_limited", details: { retryAfter: 3600 - 5 * 61 } });
-    await Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.99", now: hour + 3_600_000 });
+    await Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.7", now: hour + 3_600_000 });
     expect((await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`)).body).toHaveLength(6);
+  });
+
+  it("per phone: ten codes an hour whatever the addresses; the eleventh waits for the next hour", async () => {
+    const phone = newPhone();
+    const notifier = outboxNotifier(api.store);
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 4 * 3_600_000;
+    for (let i = 0; i < 10; i++) {
+      await Identity.requestCode(api.store, notifier, secret, { phone, client: `198.51.100.${i}`, now: hour + i * 1000 });
+    }
+    const eleventh = Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.99", now: hour + 10_000 });
+    await expect(eleventh).rejects.toMatchObject({ code: "auth.rate_limited", details: { retryAfter: 3600 - 10 } });
+    await Identity.requestCode(api.store, notifier, secret, { phone, client: "198.51.100.99", now: hour + 3_600_000 });
+    expect((await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`)).body).toHaveLength(11);
   });
 
   it("per client: 30 codes an hour from one address, to 30 phones; the 31st → 429; another address is not held up", async () => {

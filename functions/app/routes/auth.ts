@@ -21,14 +21,15 @@ export function authRoutes() {
       operationId: "sendCode",
       tag: "sign-in",
       who: "anyone",
-      summary: "Send a 6-digit sign-in code by SMS; 429 with Retry-After when asked too often",
+      summary: "Send a 6-digit sign-in code by SMS, to the countries the deployment serves; 429 with Retry-After when asked too often",
       ok: { 202: R.CodeSent },
-      refuses: [429],
+      refuses: [400, 429],
     }),
     json(OtpRequest),
     async (c) => {
-      const { store, notifier, secret } = c.var.deps;
-      const sent = await Identity.requestCode(store, notifier, await secret(), { phone: c.req.valid("json").phone, client: clientOf(c) });
+      const { store, notifier, secret, sms } = c.var.deps;
+      const phone = c.req.valid("json").phone;
+      const sent = await Identity.requestCode(store, notifier, await secret(), { phone, client: clientOf(c), sms });
       return c.json({ sent: true, ...sent }, 202);
     },
   );
@@ -47,7 +48,7 @@ export function authRoutes() {
     async (c) => {
       const { store } = c.var.deps;
       const secret = await c.var.deps.secret();
-      const user = await Identity.redeemCode(store, secret, c.req.valid("json"));
+      const user = await Identity.redeemCode(store, secret, { ...c.req.valid("json"), client: clientOf(c) });
       const actor = (await Identity.loadActor(store, user.id))!;
       return c.json({ token: await Identity.issueToken(secret, user.id), user: actor });
     },
