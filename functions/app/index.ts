@@ -12,6 +12,28 @@ import { wishRoutes } from "./routes/wishes.js";
 
 export type { Deps, Env } from "./http.js";
 
+/** The methods each of the app's paths answers (GET brings HEAD; every path answers CORS preflights), built once. */
+function methodsByPath(app: Hono<Env>) {
+  let table: { pattern: RegExp; methods: Set<string> }[] | undefined;
+  return (path: string): string[] => {
+    table ??= Object.values(
+      app.routes
+        .filter((r) => r.method !== "ALL" && !r.path.includes("*"))
+        .reduce<Record<string, { pattern: RegExp; methods: Set<string> }>>((byPath, r) => {
+          const pattern = new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:\w+/g, "[^/]+")}/?$`);
+          (byPath[r.path] ??= { pattern, methods: new Set() }).methods.add(r.method);
+          return byPath;
+        }, {}),
+    );
+    const methods = new Set<string>();
+    for (const row of table) if (row.pattern.test(path)) for (const m of row.methods) methods.add(m);
+    if (methods.size === 0) return [];
+    if (methods.has("GET")) methods.add("HEAD");
+    methods.add("OPTIONS");
+    return [...methods].sort();
+  };
+}
+
 /** The whole HTTP API; Lambda and the local server both serve this app (locally with the dev routes as `extra`, mounted under /api). */
 export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   const app = new Hono<Env>();
@@ -50,7 +72,14 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   app.get("/api/openapi.json", (c) => c.json((document ??= openApiDocument(operationsOf(app.routes)))));
   app.get("/api/docs", (c) => c.html(docsPage));
 
-  app.notFound((c) => problem(c, "route.not_found", { detail: `No route ${c.req.method} ${c.req.path}.` }));
+  // A path the API has, asked with a method it does not answer there, is a 405 naming the methods it does.
+  const allowedOn = methodsByPath(app);
+  app.notFound((c) => {
+    const allowed = allowedOn(c.req.path);
+    if (allowed.length === 0) return problem(c, "route.not_found", { detail: `No route ${c.req.method} ${c.req.path}.` });
+    c.header("allow", allowed.join(", "));
+    return problem(c, "route.method_not_allowed", { detail: `${c.req.path} answers ${allowed.join(", ")}, not ${c.req.method}.` });
+  });
   app.onError(onError);
   return app;
 }

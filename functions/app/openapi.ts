@@ -139,7 +139,9 @@ export function openApiDocument(operations: Operation[]) {
     info: {
       title: "Microwish API",
       version: "1",
-      description: "Residents post micro-wishes, staff review and dispatch, members claim and do them.",
+      description:
+        "Residents post micro-wishes, staff review and dispatch, members claim and do them. " +
+        "A path asked with a method it does not answer gets 405 with an Allow header; an unknown path, 404.",
       contact: { name: "Microwish" },
     },
     servers: [{ url: "/", description: "The origin that serves this document" }],

@@ -36,6 +36,7 @@ export const errors = {
   "request.http_400": badRequest,
   "request.http_415": unsupportedType,
   "route.not_found": notFound,
+  "route.method_not_allowed": { status: 405, title: "Method not allowed" },
   "server.error": ours,
 
   "wish.not_found": notFound,

@@ -42,13 +42,27 @@ describe("routes", () => {
 
   it.each([
     ["GET", "/api/no-such-thing"],
-    ["DELETE", "/api/wishes/w-1"],
-    ["POST", "/api/health"],
+    ["DELETE", "/api/wishes/w-1/nothing"],
+    ["POST", "/api/healthz"],
   ])("answers %s %s with a 404 naming the route", async (method, path) => {
     const res = await app.request(path, { method });
     expect(res.status).toBe(404);
     const body = await problemOf(res);
     expect(body.code).toBe("route.not_found");
+    expect(body.detail).toContain(path);
+  });
+
+  it.each([
+    ["DELETE", "/api/wishes/w-1", "GET, HEAD, OPTIONS"],
+    ["POST", "/api/health", "GET, HEAD, OPTIONS"],
+    ["PATCH", "/api/me/preferences", "GET, HEAD, OPTIONS, PUT"],
+    ["GET", "/api/wishes/w-1/claim", "OPTIONS, POST"],
+  ])("answers %s %s, a path it has with a method it does not, with a 405 and the methods it takes", async (method, path, allow) => {
+    const res = await app.request(path, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe(allow);
+    const body = await problemOf(res);
+    expect(body.code).toBe("route.method_not_allowed");
     expect(body.detail).toContain(path);
   });
 });
