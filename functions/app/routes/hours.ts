@@ -80,8 +80,10 @@ export function hoursRoutes() {
     c.json(await Certificates.ofMember(store(c), actor, memberId(c), query.cursor, query.limit)),
   );
 
-  r.route({ method: "get", path: "/certificates/:number", tag: "hours", who: "anyone with the number", auth: false, summary: "A certificate as issued (no phone numbers)" }, async ({ c }) => {
-    const certificate = await Certificates.byNumber(store(c), c.req.param("number")!);
+  r.route({ method: "get", path: "/certificates/:number", tag: "hours", who: "anyone with the number; the member, staff", auth: false, summary: "A certificate: public view (no titles, places or ids) for anyone; as issued for the member and staff" }, async ({ c }) => {
+    // The public view needs no sign-in; the member or staff who send a token get the whole certificate.
+    const actor = c.req.header("authorization") ? await requireActor(c) : undefined;
+    const certificate = await Certificates.read(store(c), c.req.param("number")!, actor);
     return c.json({ ...certificate, ...links(c, certificate.number) });
   });
 
