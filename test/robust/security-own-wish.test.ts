@@ -5,11 +5,13 @@
  * nothing. Real HTTP to the Hono app, real DynamoDB Local.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Community from "../../functions/core/community.js";
 import { transact } from "../../functions/store/client.js";
 import * as claims from "../../functions/store/entities/claim.js";
 import {
   community,
   newWish,
+  person,
   snapshot,
   somewhere,
   startApi,
@@ -137,6 +139,24 @@ describe("a wish's poster never does or signs for its work", () => {
     // Staff, who took no part, confirm on the resident's behalf as before.
     const staff = await api.call("POST", `/api/wishes/${id}/confirm`, { as: c.staff, body: { rating: 4, comment: "电话确认已完成" } });
     expect(staff.status, JSON.stringify(staff.body)).toBe(200);
+  });
+
+  it("staff who did the work may not confirm it on the resident's behalf", async () => {
+    const both = await person(api.store, "社区干部兼志愿者");
+    await Community.appoint(api.store, {
+      communityId: c.id,
+      userId: both.id,
+      name: both.name,
+      roles: ["staff", "member"],
+      branchId: c.branches[0].id,
+    });
+    const id = await wishIn(api, c, "completed", { owner: c.residents[0], members: [both] });
+    const before = snapshot(api.store, [`W#${id}`]);
+    expectOwnWish(await api.call("POST", `/api/wishes/${id}/confirm`, { as: both, body: { rating: 5, comment: "居民电话确认" } }));
+    expect(await snapshot(api.store, [`W#${id}`])).toBe(await before);
+    // Other staff, who took no part, may.
+    const res = await api.call("POST", `/api/wishes/${id}/confirm`, { as: c.staff, body: { rating: 5, comment: "居民电话确认" } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
   });
 
   it("a resident confirms work others did, as before", async () => {
