@@ -16,6 +16,7 @@ interface Def {
   checks?: z.core.$ZodCheck[];
   entries: Record<string, string>;
   element: Schema;
+  options: Schema[];
   shape: Record<string, Schema>;
   catchall?: Schema;
   keyType: Schema;
@@ -77,6 +78,8 @@ function convert(def: Def, opts: Conversion): Json {
       return { type: "object", propertyNames: inner(def.keyType), additionalProperties: inner(def.valueType) };
     case "optional":
       return inner(def.innerType);
+    case "union":
+      return { anyOf: def.options.map(inner) };
     case "nullable":
       return { anyOf: [inner(def.innerType), { type: "null" }] };
     case "default":

@@ -255,6 +255,21 @@ export const Certificate = obj({
   printUrl: url,
   verifyUrl: url,
 });
+/** What anyone holding a certificate's number sees: no titles, places, times of day, staff or ids. */
+export const PublicCertificate = obj({
+  number: str,
+  memberName: str,
+  communityName: str,
+  from: day,
+  to: day,
+  totalMinutes: int,
+  entries: z.array(obj({ day, category, minutes: int })),
+  issuedAt: time,
+  printUrl: url,
+  verifyUrl: url,
+});
+/** A certificate read by its number: as issued for the member and staff, the public view for anyone else. */
+export const CertificateView = z.union([Certificate, PublicCertificate]);
 export const CertificatePage = page(
   obj({ number: str, communityId: str, communityName: str, from: day, to: day, totalMinutes: int, entries: int, issuedAt: time }),
 );
@@ -311,6 +326,8 @@ export type Stats = z.output<typeof Stats>;
 export type Rankings = z.output<typeof Rankings>;
 export type Certificate = z.output<typeof Certificate>;
 export type CertificatePage = z.output<typeof CertificatePage>;
+export type PublicCertificate = z.output<typeof PublicCertificate>;
+export type CertificateView = z.output<typeof CertificateView>;
 export type ImportReport = z.output<typeof ImportReport>;
 export type Notification = z.output<typeof Notification>;
 export type NotificationPage = z.output<typeof NotificationPage>;

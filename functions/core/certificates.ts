@@ -2,14 +2,14 @@ import { randomInt } from "node:crypto";
 import { getItem, putItem, queryAll, type Store } from "../store/client.js";
 import * as certificates from "../store/entities/certificate.js";
 import * as ledger from "../store/entities/ledger-entry.js";
-import type { Certificate, LedgerEntry } from "../store/entities/index.js";
+import type { Certificate, LedgerEntry, PublicCertificate } from "../store/entities/index.js";
 import { fail } from "./errors.js";
 import { mayReadHours } from "./hours.js";
 import { hasRole, type Actor } from "./identity.js";
 import { dayOf } from "./period.js";
 import { page } from "./storage.js";
 
-export type { Certificate } from "../store/entities/index.js";
+export type { Certificate, PublicCertificate } from "../store/entities/index.js";
 
 /** The most entries one certificate lists; a longer record is certified over shorter ranges. */
 export const maxEntries = 300;
@@ -87,12 +87,26 @@ export async function issue(
   return certificate;
 }
 
-/** A certificate by its number, for anyone who holds it: nothing in it identifies anyone by phone. */
-export async function byNumber(store: Store, raw: string): Promise<Certificate> {
+async function find(store: Store, raw: string): Promise<Certificate> {
   const number = raw.trim().toUpperCase();
   const item = numberPattern.test(number) ? await getItem(store, certificates.key(number)) : undefined;
   if (!item) return fail("certificate.not_found", `No certificate has the number ${raw.slice(0, 40)}.`);
-  return certificates.present(certificates.fromItem(item));
+  return certificates.fromItem(item);
+}
+
+/** A certificate by its number, as anyone who holds the number sees it: nothing about the residents served nor anyone's id. */
+export async function byNumber(store: Store, raw: string): Promise<PublicCertificate> {
+  return certificates.presentPublic(await find(store, raw));
+}
+
+/**
+ * A certificate by its number for whoever asks: whole for the member and staff of the issuing
+ * community (and admins, who may issue it), the public view for everyone else, signed in or not.
+ */
+export async function read(store: Store, raw: string, actor?: Actor): Promise<Certificate | PublicCertificate> {
+  const cert = await find(store, raw);
+  const entitled = actor && (actor.id === cert.memberId || actor.admin || hasRole(actor, cert.communityId, "staff"));
+  return entitled ? certificates.present(cert) : certificates.presentPublic(cert);
 }
 
 /** A member's certificates, newest first, from the member index: number, range, hours, community. */

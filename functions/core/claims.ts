@@ -100,6 +100,13 @@ export async function dispatch(store: Store, actor: Actor, id: string, input: { 
   if (strangers.length) {
     fail("wish.invalid", `Not members of this community: ${strangers.join(", ")}.`, { field: "memberIds", memberIds: strangers });
   }
+  if (memberIds.includes(wish.ownerId)) {
+    const name = byId.get(wish.ownerId)!.name;
+    fail("wish.own_wish", `${name} posted this wish and cannot be dispatched to it: choose someone else.`, {
+      field: "memberIds",
+      memberIds: [wish.ownerId],
+    });
+  }
   const members = memberIds.map((m) => ({ id: m, name: byId.get(m)!.name, branchId: byId.get(m)!.branchId }));
   return takePlaces(store, actor, wish, members, "dispatch");
 }

@@ -44,6 +44,7 @@ export const errors = {
   "wish.invalid": invalid,
   "wish.wrong_state": conflict,
   "wish.full": conflict,
+  "wish.own_wish": { status: 409, title: "Not on your own wish" },
   "wish.changed": conflict,
   "wish.busy": conflict,
   "wish.not_due": conflict,

@@ -50,6 +50,12 @@ export function allows(transition: Transition, status: Status): boolean {
 /** Events the scheduled jobs append without changing the wish: a member reminded, staff alerted. */
 export type Notice = "remind" | "alert";
 
+/**
+ * Steps that take or do the work: never on a wish one posted oneself, or a person could post,
+ * do and sign for their own hours. Confirming is barred to anyone holding a claim on the wish.
+ */
+export const notOnOwnWish: readonly Transition[] = ["claim", "check-in", "check-out", "complete"];
+
 /** A resident may cancel only before anyone has started the work. */
 export const ownerMayCancelFrom: readonly Status[] = ["submitted", "open", "claimed"];
 

@@ -10,7 +10,7 @@ import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
 import { hasRole, maskPhone, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
-import { ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
+import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
 import { page, write } from "./storage.js";
 
 export type { LatLng, Wish } from "../store/entities/index.js";
@@ -70,6 +70,13 @@ export function authorize(who: Who, wish: Wish, transition: Transition, claim?: 
     const people = allowed.filter((b) => b !== "system");
     const needs = people.map((b) => (b === "claimant" ? "a volunteer holding a claim on it" : b === "owner" ? "the resident who posted it" : b)).join(" or ");
     fail("wish.forbidden", `Only ${needs} may ${transition} this wish.`, { needs: people });
+  }
+  if (caps.includes("owner") && notOnOwnWish.includes(transition)) {
+    const what = transition === "claim" ? "take it" : "do the work";
+    fail("wish.own_wish", `You posted this wish: someone else must ${what}.`, { ownerId: wish.ownerId });
+  }
+  if (transition === "confirm" && caps.includes("claimant")) {
+    fail("wish.own_wish", "You hold a claim on this wish: the resident, or staff who took no part, confirm its work.");
   }
   const from = transition === "cancel" && cap === "owner" && !caps.includes("staff") ? ownerMayCancelFrom : rule.from;
   if (!(from as readonly string[]).includes(wish.status)) {
@@ -263,8 +270,9 @@ export async function reject(store: Store, actor: Actor, id: string, input: { re
 }
 
 export async function confirm(store: Store, actor: Actor, id: string, input: { rating: number; comment?: string }) {
-  const wish = await load(store, id);
-  const cap = authorize(actor, wish, "confirm");
+  // The claim comes in the same read: whoever worked on the wish may not confirm it.
+  const { wish, claim } = await loadWithClaim(store, id, actor.id);
+  const cap = authorize(actor, wish, "confirm", claim);
   if (cap === "staff" && !input.comment) {
     fail("wish.invalid", "Say in the comment why you confirm on the resident's behalf.", { field: "comment" });
   }

@@ -3,8 +3,10 @@
  *
  * The rule (DESIGN.md section 2, README "A resident's phone number is masked"): a resident's full
  * number may be shown to the resident themself, to staff of a community the resident's wish is
- * in, and to a volunteer while holding an active claim on that resident's wish (only where that
- * wish is shown). Everyone else (anonymous callers, other residents, members without a claim,
+ * in, and to a volunteer while holding an active claim on that resident's wish and the work is
+ * still to do (the wish open, claimed or in progress; only where that wish is shown). Once the
+ * volunteer marks it done, or it is cancelled, expired or closed, or the claim is given back,
+ * the volunteer sees the masked form again. Everyone else (anonymous callers, other residents, members without a claim,
  * staff of other communities) gets at most the masked form (136****1234).
  *
  * The routes come from /api/openapi.json; each is driven as every role (anonymous, another
@@ -14,8 +16,9 @@
  * holds a claim is read from the table after each request, not from the answer. The dev routes
  * (outbox, demo) exist only under npm start and are left out; SMS texts are not answers.
  */
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expire } from "../../functions/core/wish.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { community, newWish, somewhere, startApi, wishIn, type Api, type Person, type Response, type TestCommunity } from "../helpers/api.js";
@@ -53,6 +56,13 @@ async function claimants(wishId: string): Promise<Set<string>> {
   return new Set((res.Items ?? []).map((i) => i.sk.slice(3)));
 }
 
+/** Whether the wish's work is still to do, read from the table: only then may its claimants call the resident. */
+async function inWork(wishId: string): Promise<boolean> {
+  const key = { pk: `W#${wishId}`, sk: "W" };
+  const res = await api.store.doc.send(new GetCommand({ TableName: api.store.table, Key: key, ConsistentRead: true }));
+  return ["open", "claimed", "in_progress"].includes(res.Item?.status);
+}
+
 /** Whose numbers this role may see anywhere: their own; staff, their community's residents. */
 function entitledEverywhere(role: Role): Set<string> {
   const out = new Set<string>();
@@ -63,13 +73,14 @@ function entitledEverywhere(role: Role): Set<string> {
   return out;
 }
 
-/** Where a wish is shown, its owner's number is also for the staff of its community and its active claimants. */
+/** Where a wish is shown, its owner's number is also for the staff of its community and, while the work is to do, its claimants. */
 async function entitledOnWish(role: Role, wishId: string): Promise<Set<string>> {
   const out = entitledEverywhere(role);
   const wish = wishes.get(wishId);
   if (!wish || !role.who) return out;
   const staffOf = wish.communityId === a.id ? a.staff : b.staff;
-  if (role.who === staffOf || role.who === wish.owner || (await claimants(wishId)).has(role.who.id)) out.add(wish.owner.phone);
+  if (role.who === staffOf || role.who === wish.owner) out.add(wish.owner.phone);
+  else if ((await claimants(wishId)).has(role.who.id) && (await inWork(wishId))) out.add(wish.owner.phone);
   return out;
 }
 
@@ -188,6 +199,20 @@ describe("a resident's number, across every route and role", () => {
     for (const status of ["submitted", "open", "claimed", "in_progress", "completed", "confirmed", "closed", "rejected", "cancelled"] as const) {
       await track(owner, a, status, { members: [claimant] });
     }
+    // After the work, the claim kept as a record: cancelled by staff in progress, expired with a place taken.
+    const stopped = await track(owner, a, "in_progress", { members: [claimant] });
+    const cancelled = await api.call("POST", `/api/wishes/${stopped}/cancel`, { as: a.staff, body: { reason: "居民已搬走" } });
+    expect(cancelled.status).toBe(200);
+    const lapsing = await track(owner, a, "submitted");
+    const deadline = new Date(Date.now() + 3600_000).toISOString();
+    const terms = { slots: 2, estimatedMinutes: 60, deadline };
+    const approved = await api.call("POST", `/api/wishes/${lapsing}/approve`, { as: a.staff, body: terms });
+    expect(approved.status).toBe(200);
+    expect((await api.call("POST", `/api/wishes/${lapsing}/claim`, { as: claimant })).status).toBe(200);
+    await expire(api.store, lapsing, new Date(Date.parse(deadline) + 60_000));
+    // A dispute sends the work back: the number is the volunteer's again.
+    const disputed = await track(owner, a, "completed", { members: [claimant] });
+    expect((await api.call("POST", `/api/wishes/${disputed}/dispute`, { as: owner, body: { reason: "还在漏水" } })).status).toBe(200);
     await track(a.residents[1], a, "claimed", { members: [a.members[1]] });
     await track(b.residents[0], b, "claimed", { members: [b.members[0]] });
     for (const role of roles) {

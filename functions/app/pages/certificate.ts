@@ -1,6 +1,6 @@
 import QRCode from "qrcode/lib/core/qrcode.js";
 import SvgTag from "qrcode/lib/renderer/svg-tag.js";
-import type { Certificate } from "../../core/certificates.js";
+import type { PublicCertificate } from "../../core/certificates.js";
 import { categories } from "../../core/model.js";
 import { dayOf } from "../../core/period.js";
 
@@ -11,7 +11,6 @@ export function escape(s: unknown): string {
 
 const hours = (minutes: number) => (Math.round(minutes / 6) / 10).toFixed(1);
 const categoryName = (code: string) => categories.find((c) => c.code === code)?.name["zh-CN"] ?? code;
-const time = (iso?: string) => (iso ? new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(11, 16) : "—");
 
 /**
  * The QR code of the verification address, as inline SVG: prints sharp at any size. What
@@ -43,12 +42,18 @@ td.n{text-align:right;white-space:nowrap}
 ${style}
 </style></head><body><main>${body}</main></body></html>`;
 
-/** The certificate as it prints on A4: number, holder, issuing community, entries, verifiers, and the QR to check it. */
-export async function certificatePage(cert: Certificate, verifyUrl: string) {
+/** A service as the public sees it: its day, its category and its hours. */
+const entryCells = (e: PublicCertificate["entries"][number]) =>
+  `<td>${escape(e.day)}</td><td>${escape(categoryName(e.category))}</td><td class="n">${hours(e.minutes)}</td>`;
+
+/**
+ * The certificate as it prints on A4: number, holder, issuing community, entries by day, category
+ * and hours, and the QR to check it. The page is open to anyone with the number, so it is drawn
+ * from the public view alone: no service titles, addresses, times of day or staff names.
+ */
+export async function certificatePage(cert: PublicCertificate, verifyUrl: string) {
   const rows = cert.entries
-    .map(
-      (e, i) => `<tr><td class="n">${i + 1}</td><td>${escape(e.day)}<br><span class="en">${time(e.start)}–${time(e.end)}</span></td><td>${escape(e.content)}<br><span class="en">${escape(categoryName(e.category))}${e.place ? ` · ${escape(e.place)}` : ""}</span></td><td class="n">${hours(e.minutes)}</td><td>${escape(e.verifierName)}${e.signedByResident ? "<br><span class=en>居民已签认</span>" : ""}</td></tr>`,
-    )
+    .map((e, i) => `<tr><td class="n">${i + 1}</td>${entryCells(e)}</tr>`)
     .join("");
   const style = `
 @page{size:A4;margin:14mm}
@@ -66,12 +71,13 @@ button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
 <div class="en sub">Certificate of Volunteer Service</div>
 <div class="meta"><span>证书编号 No. <b data-number>${escape(cert.number)}</b></span><span>开具日期 ${escape(dayOf(cert.issuedAt))}</span></div>
 <p class="lead">兹证明 <b>${escape(cert.memberName)}</b> 同志于 ${escape(cert.from)} 至 ${escape(cert.to)} 期间，在 <b>${escape(cert.communityName)}</b> 参加志愿服务 <b>${cert.entries.length}</b> 次，经社区工作人员核实，累计服务时长 <b>${hours(cert.totalMinutes)}</b> 小时。服务记录如下。</p>
-<table><thead><tr><th>#</th><th>日期 Date</th><th>服务内容 Service</th><th>小时 Hours</th><th>核实人 Verified by</th></tr></thead>
+<table><thead><tr><th>#</th><th>日期 Date</th><th>服务类别 Category</th><th>小时 Hours</th></tr></thead>
 <tbody>${rows}</tbody>
-<tfoot><tr><th colspan="3">合计 Total</th><th class="n">${hours(cert.totalMinutes)}</th><th></th></tr></tfoot></table>
+<tfoot><tr><th colspan="3">合计 Total</th><th class="n">${hours(cert.totalMinutes)}</th></tr></tfoot></table>
 <div class="foot">
 <div><div class="qr">${await qrSvg(verifyUrl)}</div><div class="en">扫码核验 Scan to verify<br>${escape(verifyUrl)}</div></div>
-<div class="seal">出具单位：${escape(cert.communityName)}<br>核实人：${cert.verifiers.map(escape).join("、")}<br><span class="en">Hours recorded at check-in and check-out and verified by community staff.</span></div>
+<div class="seal">出具单位：${escape(cert.communityName)}<br>
+<span class="en">Hours recorded at check-in and check-out and verified by community staff.</span></div>
 </div>
 <script>document.getElementById("print").addEventListener("click", () => print());</script>`;
   // No inline style attributes or handlers: the page's CSP allows exactly its <style> and <script> by hash.
@@ -79,8 +85,8 @@ button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
 }
 
 /** What anyone who scans the code sees: that the certificate exists as issued, and what it says. */
-export function verificationPage(cert: Certificate) {
-  const rows = cert.entries.map((e) => `<tr><td>${escape(e.day)}</td><td>${escape(e.content)}</td><td class="n">${hours(e.minutes)}</td><td>${escape(e.verifierName)}</td></tr>`).join("");
+export function verificationPage(cert: PublicCertificate) {
+  const rows = cert.entries.map((e) => `<tr>${entryCells(e)}</tr>`).join("");
   const body = `
 <p class="ok">✔ 证书真实有效 <span class="en">This certificate is genuine</span></p>
 <table class="facts"><tbody>
@@ -93,7 +99,7 @@ export function verificationPage(cert: Certificate) {
 <tr><th>开具日期 Issued</th><td>${escape(dayOf(cert.issuedAt))}</td></tr>
 </tbody></table>
 <h2>服务记录 Services</h2>
-<table><thead><tr><th>日期</th><th>内容</th><th>小时</th><th>核实人</th></tr></thead><tbody>${rows}</tbody></table>`;
+<table><thead><tr><th>日期</th><th>类别</th><th>小时</th></tr></thead><tbody>${rows}</tbody></table>`;
   return shell(`核验 ${cert.number}`, `.ok{font-size:16pt;color:#106b2a;font-weight:bold}.facts{margin-bottom:6mm}.facts th{width:38%}h2{font-size:13pt}`, body);
 }
 

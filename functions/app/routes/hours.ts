@@ -152,12 +152,14 @@ export function hoursRoutes() {
     doc({
       operationId: "getCertificate",
       tag: "hours",
-      who: "anyone with the number",
-      summary: "A certificate as issued (no phone numbers)",
-      ok: { 200: R.Certificate },
+      who: "anyone with the number (public view); the member, staff (as issued)",
+      summary: "A certificate: the public view (no titles, places or ids) for anyone; as issued for the member and staff who send a token",
+      ok: { 200: R.CertificateView },
     }),
+    // The public view needs no sign-in; the member or staff who send a token get the whole certificate.
+    maybeSignedIn,
     async (c) => {
-      const certificate = await Certificates.byNumber(c.var.deps.store, c.req.param("number"));
+      const certificate = await Certificates.read(c.var.deps.store, c.req.param("number"), c.var.actor);
       return c.json({ ...certificate, ...(await links(c.var.deps, certificate.number)) });
     },
   );

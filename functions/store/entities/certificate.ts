@@ -53,14 +53,38 @@ export const ofMember = (memberId: string, limit: number): KeyQuery => ({
   limit,
 });
 
+/** Everything, for the member themself and staff of the issuing community. */
 const shown = fields(`
   number memberId memberName communityId communityName from to totalMinutes entries verifiers issuedAt
   issuedBy
 `) satisfies (keyof Certificate)[];
 export type PresenterCovers = Proven<Decided<Certificate, (typeof shown)[number]>>;
 
-/** For anyone who holds the number: nothing in it identifies anyone by phone. */
+/**
+ * For anyone holding the number, signed in or not: who served, for which community, when, and
+ * how long in which category. What was done, where, for whom and who checked it (titles such as
+ * "代取降压药" tell of a resident's health; addresses locate them) stays with the member and staff.
+ */
+const publicShown = fields("number memberName communityName from to totalMinutes issuedAt") satisfies (keyof Certificate)[];
+const publicEntryShown = fields("day category minutes") satisfies (keyof CertificateEntry)[];
+/** `entries` is shown, entry by entry, through its own list. */
+export type PublicCovers = Proven<
+  Decided<Certificate, (typeof publicShown)[number], "memberId" | "communityId" | "entries" | "verifiers" | "issuedBy">
+>;
+export type PublicEntryCovers = Proven<
+  Decided<
+    CertificateEntry,
+    (typeof publicEntryShown)[number],
+    "wishId" | "content" | "place" | "branchName" | "start" | "end" | "signedByResident" | "verifierName" | "verifiedAt"
+  >
+>;
+
+/** The whole certificate, as issued. */
 export const present = (c: Certificate) => pick(c, shown);
+/** The certificate as anyone holding its number sees it. */
+export const presentPublic = (c: Certificate) => ({ ...pick(c, publicShown), entries: c.entries.map((e) => pick(e, publicEntryShown)) });
+export type PublicCertificate = ReturnType<typeof presentPublic>;
+
 /** A line of a member's list of certificates. */
 export const summary = (c: Certificate) => ({
   ...pick(c, ["number", "communityId", "communityName", "from", "to", "totalMinutes", "issuedAt"]),

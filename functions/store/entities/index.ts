@@ -41,7 +41,7 @@ export * as users from "./user.js";
 export * as wishes from "./wish.js";
 
 export type { Branch } from "./branch.js";
-export type { Certificate, CertificateEntry } from "./certificate.js";
+export type { Certificate, CertificateEntry, PublicCertificate } from "./certificate.js";
 export type { Arrival, Claim, Departure } from "./claim.js";
 export type { CommunityRecord } from "./community.js";
 export type { WishEvent } from "./event.js";

@@ -197,15 +197,26 @@ const shown = fields(`
   confirmedBy confirmedAt autoConfirmed disputeReason cancelReason cancelledAt expiredAt closedAt
   verifiedBy verifierName staffRating crediting
 `) satisfies (keyof Wish)[];
-/** Only the resident and staff see the handshake code; they and the volunteers holding a claim see the full phone. */
+/**
+ * States in which a volunteer holding a claim still has the work to do, and so may need to call
+ * the resident. Once they mark it done (`completed`; a dispute brings it back to `in_progress`),
+ * or the wish ends, their claim stays as a record but the number is masked for them again.
+ */
+export const reachableWhile: readonly Status[] = ["open", "claimed", "in_progress"];
+
+/**
+ * Only the resident and staff see the handshake code; they, and volunteers holding a claim while
+ * the work is still to do, see the full phone.
+ */
 export type PresenterCovers = Proven<Decided<Wish, (typeof shown)[number], "handshakeCode" | "contactPhone">>;
 
 /** The wish as a given person sees it: the handshake code and the resident's full phone only for those entitled. */
 export function present(wish: Wish, audiences: readonly Audience[], mask: (phone: string) => string) {
   const privileged = audiences.includes("owner") || audiences.includes("staff");
+  const working = audiences.includes("claimant") && reachableWhile.includes(wish.status);
   return {
     ...pick(wish, shown),
     ...(privileged ? { handshakeCode: wish.handshakeCode } : {}),
-    contactPhone: privileged || audiences.includes("claimant") ? wish.contactPhone : mask(wish.contactPhone ?? ""),
+    contactPhone: privileged || working ? wish.contactPhone : mask(wish.contactPhone ?? ""),
   };
 }
