@@ -34,7 +34,12 @@ function httpEvent(path: string, token?: string) {
     routeKey: "$default",
     rawPath: path,
     rawQueryString: "",
-    headers: { host: "api.example.com", "user-agent": "bench", accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      host: "api.example.com",
+      "user-agent": "bench",
+      accept: "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     requestContext: {
       accountId: "123456789012",
       apiId: "bench",
@@ -64,7 +69,14 @@ interface Run {
 function runOnce(script: string, bundle: string, event: unknown, env: Record<string, string>, expect: string): Promise<Run> {
   return new Promise((done, failed) => {
     const p = spawn(process.execPath, [script], {
-      env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: "", BENCH_EXPECT: expect, BENCH_BUNDLE: bundle, BENCH_EVENT: JSON.stringify(event), ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_OPTIONS: "",
+        BENCH_EXPECT: expect,
+        BENCH_BUNDLE: bundle,
+        BENCH_EVENT: JSON.stringify(event),
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -82,7 +94,11 @@ function runOnce(script: string, bundle: string, event: unknown, env: Record<str
   });
 }
 
-export async function coldRows(opts: { endpoint: string; bundles: Record<string, Bundle>; runs?: number }): Promise<{ rows: Row[]; notes: string[] }> {
+export async function coldRows(opts: {
+  endpoint: string;
+  bundles: Record<string, Bundle>;
+  runs?: number;
+}): Promise<{ rows: Row[]; notes: string[] }> {
   const runs = opts.runs ?? 15;
   const store = await freshTable(opts.endpoint, "bench-cold");
   const api = await serveApi(store);

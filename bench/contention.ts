@@ -9,7 +9,11 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { community, freshTable, ms, openWish, percentile, serveApi } from "./lib.js";
 import type { Row } from "./rows.js";
 
-export async function contentionRows(opts: { endpoint: string; claimants?: number; slots?: number }): Promise<{ rows: Row[]; notes: string[] }> {
+export async function contentionRows(opts: {
+  endpoint: string;
+  claimants?: number;
+  slots?: number;
+}): Promise<{ rows: Row[]; notes: string[] }> {
   const claimants = opts.claimants ?? 200;
   const slots = opts.slots ?? 5;
   // As many connections to DynamoDB as claimants: on Lambda each claim has its own instance.
@@ -64,9 +68,15 @@ export async function contentionRows(opts: { endpoint: string; claimants?: numbe
     const refused = results.filter((r) => r.status === 409).length;
     const other = results.length - won - refused;
     const codes = new Map<string, number>();
-    for (const r of results.filter((r) => r.status >= 300)) codes.set(`${r.status} ${r.code}`, (codes.get(`${r.status} ${r.code}`) ?? 0) + 1);
+    for (const r of results.filter((r) => r.status >= 300))
+      codes.set(`${r.status} ${r.code}`, (codes.get(`${r.status} ${r.code}`) ?? 0) + 1);
     const items = await store.doc.send(
-      new QueryCommand({ TableName: store.table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": `W#${id}` }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: store.table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": `W#${id}` },
+        ConsistentRead: true,
+      }),
     );
     const wish = items.Items?.find((i) => i.sk === "W");
     const claims = items.Items?.filter((i) => String(i.sk).startsWith("CL#")).length ?? 0;
@@ -88,7 +98,9 @@ export async function contentionRows(opts: { endpoint: string; claimants?: numbe
         },
       ],
       notes: [
-        `Contention: ${claimants} members' claims sent at once over their own kept-alive connections; refusals: ${[...codes].map(([k, v]) => `${v} × ${k}`).join(", ") || "none"}. DynamoDB calls the burst made (count, median and p99 time of each call): ${[...calls]
+        `Contention: ${claimants} members' claims sent at once over their own kept-alive connections; refusals: ${[...codes].map(([k, v]) => `${v} × ${k}`).join(", ") || "none"}. DynamoDB calls the burst made (count, median and p99 time of each call): ${[
+          ...calls,
+        ]
           .map(([k, v]) => `${k} ${v.length}, ${ms(percentile(v, 50))} / ${ms(percentile(v, 99))}`)
           .join("; ")}.`,
       ],

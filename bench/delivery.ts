@@ -49,7 +49,10 @@ export async function deliveryRows(): Promise<{ rows: Row[]; notes: string[] }> 
       await call(local.url, "POST", `/api/wishes/${wish.id}/claim`, member.token);
       const acked = performance.now();
       for (;;) {
-        const outbox = (await call(local.url, "GET", `/api/dev/outbox?to=${encodeURIComponent(member.phone)}`)) as { kind?: string; text: string }[];
+        const outbox = (await call(local.url, "GET", `/api/dev/outbox?to=${encodeURIComponent(member.phone)}`)) as {
+          kind?: string;
+          text: string;
+        }[];
         if (outbox.some((m) => m.kind === "task-confirmed" && m.text.includes(`「${title}」`))) break;
         if (performance.now() - acked > 30_000) throw new Error(`the SMS for claim ${i + 1} did not arrive in 30 s`);
         await new Promise((r) => setTimeout(r, 20));

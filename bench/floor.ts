@@ -14,7 +14,9 @@ const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
 const app = new Hono();
 app.get("/api/items/:pk/:sk", async (c) => {
-  const out = await doc.send(new GetCommand({ TableName: table, Key: { pk: c.req.param("pk"), sk: c.req.param("sk") }, ConsistentRead: true }));
+  const out = await doc.send(
+    new GetCommand({ TableName: table, Key: { pk: c.req.param("pk"), sk: c.req.param("sk") }, ConsistentRead: true }),
+  );
   return out.Item ? c.json(out.Item) : c.json({ error: "not found" }, 404);
 });
 

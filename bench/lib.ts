@@ -68,7 +68,13 @@ export async function community(store: Store, opts: { members: number; residents
   const members: Person[] = [];
   const made = await inBatches(opts.members, 20, async (i) => {
     const m = await person(store, `志愿者${i + 1}`);
-    await Community.appoint(store, { communityId: id, userId: m.id, name: m.name, roles: ["member"], branchId: branches[i % branches.length].id });
+    await Community.appoint(store, {
+      communityId: id,
+      userId: m.id,
+      name: m.name,
+      roles: ["member"],
+      branchId: branches[i % branches.length].id,
+    });
     return m;
   });
   members.push(...made);

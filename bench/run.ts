@@ -20,7 +20,11 @@ type Part = (typeof parts)[number];
 function chosen(argv: string[]): Part[] {
   const only = argv.find((a) => a.startsWith("--only="));
   if (!only) return [...parts];
-  const names = only.slice("--only=".length).split(",").map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .slice("--only=".length)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(parts as readonly string[]).includes(n));
   if (unknown.length) {
     console.error(`bench: no part named ${unknown.join(", ")}; the parts are ${parts.join(", ")}`);
@@ -57,7 +61,16 @@ async function main() {
     } catch (err: any) {
       sections.push({
         part,
-        rows: [{ name: `${part}: could not be measured`, figure: String(err?.message ?? err).split("\n")[0].slice(0, 200), budget: "measured", holds: false }],
+        rows: [
+          {
+            name: `${part}: could not be measured`,
+            figure: String(err?.message ?? err)
+              .split("\n")[0]
+              .slice(0, 200),
+            budget: "measured",
+            holds: false,
+          },
+        ],
         notes: [],
         seconds: (performance.now() - t0) / 1000,
       });
@@ -139,7 +152,11 @@ function printTable(header: string[], rows: (Row & { part: string })[], ok: bool
   const cells = rows.map((r) => [r.part, r.name, r.figure, r.budget, r.holds ? "yes" : "NO"]);
   const titles = ["part", "measure", "figure", "budget", "holds"];
   const widths = titles.map((t, i) => Math.max(t.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   console.log(`\n${header.join("\n")}\n`);
   console.log(line(titles));
   console.log(line(widths.map((w) => "-".repeat(w))));
@@ -149,9 +166,16 @@ function printTable(header: string[], rows: (Row & { part: string })[], ok: bool
 
 function markdown(header: string[], sections: Section[], ok: boolean, full: boolean) {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
-  const out = [`# Benchmark: latest run${full ? "" : ` (parts: ${sections.map((s) => s.part).join(", ")})`}`, "", ...header.map((h) => `${h}  `), ""];
+  const out = [
+    `# Benchmark: latest run${full ? "" : ` (parts: ${sections.map((s) => s.part).join(", ")})`}`,
+    "",
+    ...header.map((h) => `${h}  `),
+    "",
+  ];
   out.push("| part | measure | figure | budget | holds |", "| --- | --- | --- | --- | --- |");
-  for (const s of sections) for (const r of s.rows) out.push(`| ${s.part} | ${esc(r.name)} | ${esc(r.figure)} | ${esc(r.budget)} | ${r.holds ? "yes" : "**no**"} |`);
+  for (const s of sections)
+    for (const r of s.rows)
+      out.push(`| ${s.part} | ${esc(r.name)} | ${esc(r.figure)} | ${esc(r.budget)} | ${r.holds ? "yes" : "**no**"} |`);
   out.push("", ok ? "Every budget holds." : "Some budgets do not hold (marked **no**).", "", "## How each part was measured", "");
   for (const s of sections) for (const n of s.notes) out.push(`- ${n}`);
   out.push(...sections.map((s) => `- ${s.part}: ${Math.round(s.seconds)} s.`), "");

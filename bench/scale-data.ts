@@ -73,7 +73,18 @@ export interface SeededCommunity {
 }
 
 const categories = ["errand", "carry", "repair", "elderly", "children", "health", "cleaning", "digital", "farming", "other"] as const;
-const titles = ["厨房水龙头漏水", "代取降压药", "帮忙把旧衣柜搬下楼", "周末陪老人聊聊天", "教我用手机挂号", "楼道杂物清理", "更换楼道灯泡", "辅导孙子数学作业", "修理自行车", "陪同去医院复查"];
+const titles = [
+  "厨房水龙头漏水",
+  "代取降压药",
+  "帮忙把旧衣柜搬下楼",
+  "周末陪老人聊聊天",
+  "教我用手机挂号",
+  "楼道杂物清理",
+  "更换楼道灯泡",
+  "辅导孙子数学作业",
+  "修理自行车",
+  "陪同去医院复查",
+];
 const names = ["李明", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏", "徐刚", "孙悦", "马超"];
 const here = { lat: 33.0676, lng: 107.0238 };
 
@@ -118,7 +129,14 @@ export function makeCommunity(plan: CommunityPlan, label: string): SeededCommuni
   const items: Item[] = [];
   const at = (t: number) => new Date(Math.floor(t)).toISOString();
 
-  items.push({ ...Keys.community(communityId), type: "community", id: communityId, name, settings: { fenceRadiusMeters: 300 }, createdAt: at(founded) });
+  items.push({
+    ...Keys.community(communityId),
+    type: "community",
+    id: communityId,
+    name,
+    settings: { fenceRadiusMeters: 300 },
+    createdAt: at(founded),
+  });
   items.push({ ...Keys.communityList(communityId), type: "community-entry", id: communityId, createdAt: at(founded) });
   const branches = ["第一支部", "第二支部", "青年志愿服务队"].map((b) => ({ id: id(founded), name: b }));
   for (const b of branches) items.push({ ...Keys.branch(communityId, b.id), type: "branch", communityId, ...b });
@@ -157,8 +175,19 @@ export function makeCommunity(plan: CommunityPlan, label: string): SeededCommuni
   const wishes: Item[] = [];
   const claims: Item[] = [];
   for (const status of statuses) {
-    const created = recentStatuses.has(status) ? between(rng, plan.now - 14 * day, plan.now - 2 * hour) : between(rng, historyStart, plan.now - 20 * day);
-    const { wish, wishClaims } = makeWish(rng, { communityId, status, created, now: plan.now, staff, members, owner: pick(rng, residents), id: id(created) });
+    const created = recentStatuses.has(status)
+      ? between(rng, plan.now - 14 * day, plan.now - 2 * hour)
+      : between(rng, historyStart, plan.now - 20 * day);
+    const { wish, wishClaims } = makeWish(rng, {
+      communityId,
+      status,
+      created,
+      now: plan.now,
+      staff,
+      members,
+      owner: pick(rng, residents),
+      id: id(created),
+    });
     wishes.push(wish);
     claims.push(...wishClaims);
   }
@@ -245,7 +274,16 @@ export function makeWish(rng: Rng, p: WishPlan): { wish: Item; wishClaims: Item[
   const approved = next(hour, 12 * hour);
   const slots = rng() < 0.75 ? 1 : rng() < 0.7 ? 2 : 3;
   const deadline = p.status === "expired" ? approved + 7 * day : p.status === "open" ? Math.max(approved, p.now) + 30 * day : undefined;
-  step({ slots, estimatedMinutes: pick(rng, [30, 60, 90, 120]), ...(deadline ? { deadline: at(deadline) } : {}), approvedAt: at(approved), approvedBy: p.staff.id }, approved);
+  step(
+    {
+      slots,
+      estimatedMinutes: pick(rng, [30, 60, 90, 120]),
+      ...(deadline ? { deadline: at(deadline) } : {}),
+      approvedAt: at(approved),
+      approvedBy: p.staff.id,
+    },
+    approved,
+  );
   if (p.status === "expired") {
     step({ expiredAt: at(deadline! + between(rng, 0, hour)) }, deadline! + between(rng, 0, hour));
     return { wish, wishClaims: [] };
@@ -281,7 +319,10 @@ export function makeWish(rng: Rng, p: WishPlan): { wish: Item; wishClaims: Item[
       claimedAt,
     });
     const full = wishClaims.length === slots;
-    step({ status: full ? "claimed" : "open", claimed: wishClaims.length, ...(first ? { firstClaimedAt: claimedAt } : {}) }, Date.parse(claimedAt));
+    step(
+      { status: full ? "claimed" : "open", claimed: wishClaims.length, ...(first ? { firstClaimedAt: claimedAt } : {}) },
+      Date.parse(claimedAt),
+    );
   }
   wish.status = p.status;
   if (open || p.status === "claimed") return { wish, wishClaims };
@@ -297,7 +338,14 @@ export function makeWish(rng: Rng, p: WishPlan): { wish: Item; wishClaims: Item[
   if (p.status === "in_progress") return { wish, wishClaims };
   for (const c of wishClaims) {
     const t = next(30 * minute, 180 * minute);
-    c.checkOut = { at: at(t), lat: spot.lat, lng: spot.lng, accuracy: 15, distanceMeters: Math.round(between(rng, 5, 120)), signedByResident: true };
+    c.checkOut = {
+      at: at(t),
+      lat: spot.lat,
+      lng: spot.lng,
+      accuracy: 15,
+      distanceMeters: Math.round(between(rng, 5, 120)),
+      signedByResident: true,
+    };
     step({}, t);
   }
   const completed = next(minute, 30 * minute);
@@ -314,9 +362,11 @@ export function makeWish(rng: Rng, p: WishPlan): { wish: Item; wishClaims: Item[
 }
 
 /** Minutes credited at verification: check-out − check-in, as `Hours.measuredMinutes`. */
-export const creditedMinutes = (claim: Item) => Math.max(0, Math.floor((Date.parse(claim.checkOut.at) - Date.parse(claim.checkIn.at)) / minute));
+export const creditedMinutes = (claim: Item) =>
+  Math.max(0, Math.floor((Date.parse(claim.checkOut.at) - Date.parse(claim.checkIn.at)) / minute));
 
-const toClaimMinutes = (wish: Item) => Math.max(0, Math.round((Date.parse(wish.firstClaimedAt) - Date.parse(wish.approvedAt ?? wish.createdAt)) / minute));
+const toClaimMinutes = (wish: Item) =>
+  Math.max(0, Math.round((Date.parse(wish.firstClaimedAt) - Date.parse(wish.approvedAt ?? wish.createdAt)) / minute));
 const toCloseMinutes = (wish: Item) => Math.max(0, Math.round((Date.parse(wish.closedAt) - Date.parse(wish.createdAt)) / minute));
 
 /**
@@ -365,7 +415,11 @@ export function monthStats(communityId: string, wishes: Item[], claims: Item[]):
     add(w.closedAt, "residentRatings", w.rating === undefined ? 0 : 1);
     add(w.closedAt, "staffRatingSum", w.staffRating ?? 0);
     add(w.closedAt, "staffRatings", w.staffRating === undefined ? 0 : 1);
-    add(w.closedAt, "minutes", credited.reduce((a, b) => a + b, 0));
+    add(
+      w.closedAt,
+      "minutes",
+      credited.reduce((a, b) => a + b, 0),
+    );
     add(w.closedAt, "entries", credited.length);
     push(w.closedAt, "toClose", toCloseMinutes(w));
     for (const p of periods) seen.add(p);
@@ -386,7 +440,10 @@ export function communityTally(communityId: string, wishes: Item[], claims: Item
     const credited = (byWish.get(w.id) ?? []).map(creditedMinutes).filter((m) => m > 0);
     add("closed", 1);
     add("residentsServed", 1);
-    add("totalMinutes", credited.reduce((a, b) => a + b, 0));
+    add(
+      "totalMinutes",
+      credited.reduce((a, b) => a + b, 0),
+    );
     add("entries", credited.length);
     const seen = served.get(w.ownerId) ?? new Set<string>();
     const periods = servedPeriods(w.closedAt);

@@ -25,7 +25,14 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateTableCommand,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { serve } from "@hono/node-server";
 import { createApp } from "../functions/app/index.js";
@@ -97,7 +104,12 @@ export async function scaleRows(opts: { endpoint: string }): Promise<Row[]> {
     }
     rows.push({
       name: "scale: seeding (information)",
-      figure: tables.map((t) => `${t.wishes.toLocaleString("en")} wishes, ${t.items.toLocaleString("en")} items in ${(t.seedMs / 1000).toFixed(1)} s (${Math.round(t.items / (t.seedMs / 1000))} items/s)`).join(" · "),
+      figure: tables
+        .map(
+          (t) =>
+            `${t.wishes.toLocaleString("en")} wishes, ${t.items.toLocaleString("en")} items in ${(t.seedMs / 1000).toFixed(1)} s (${Math.round(t.items / (t.seedMs / 1000))} items/s)`,
+        )
+        .join(" · "),
       budget: "—",
       holds: true,
     });
@@ -130,13 +142,16 @@ async function seededTable(endpoint: string, prefix: string, measured: SeededCom
   const store = createStore(name, { ...dynamoClientConfig(endpoint), maxAttempts: 10 });
   const started = performance.now();
   let wishes = 0;
-  const items = await writeAll(store, (function* () {
-    for (const c of [() => measured, ...others]) {
-      const community = c();
-      wishes += community.wishes.length;
-      yield* community.items;
-    }
-  })());
+  const items = await writeAll(
+    store,
+    (function* () {
+      for (const c of [() => measured, ...others]) {
+        const community = c();
+        wishes += community.wishes.length;
+        yield* community.items;
+      }
+    })(),
+  );
   // History older than a day has left the stream on AWS (records live 24 hours), and DynamoDB
   // Local looks its stream up on every write: the stream goes on after the history is in, so the
   // table is measured as the application defines it.
@@ -240,7 +255,11 @@ function same(what: string, got: unknown, want: unknown) {
 export async function checkOpen(api: Api, c: SeededCommunity, token: string) {
   const want = expectedOpen(c);
   const first = await api.get(`/api/wishes?communityId=${c.id}&status=open&limit=50`, token);
-  same("open list, first page", first.items.map((w: any) => w.id), want.slice(0, 50));
+  same(
+    "open list, first page",
+    first.items.map((w: any) => w.id),
+    want.slice(0, 50),
+  );
   same("open list, statuses", [...new Set(first.items.map((w: any) => `${w.communityId} ${w.status}`))], [`${c.id} open`]);
   const ids: string[] = first.items.map((w: any) => w.id);
   for (let cursor = first.cursor; cursor; ) {
@@ -256,7 +275,11 @@ export async function checkTasks(api: Api, c: SeededCommunity, member: { id: str
   const want = expectedTasks(c, member.id);
   if (want.length < 40) throw new Error(`scale benchmark: the measured member has only ${want.length} claims`);
   const page = await api.get("/api/me/tasks?limit=20", member.token);
-  same("tasks, wishes in order", page.items.map((t: any) => t.wish.id), want.slice(0, 20));
+  same(
+    "tasks, wishes in order",
+    page.items.map((t: any) => t.wish.id),
+    want.slice(0, 20),
+  );
   same("tasks, claims are the member's", [...new Set(page.items.map((t: any) => t.claim.memberId))], [member.id]);
   if (!page.cursor) throw new Error("scale benchmark: tasks: no cursor past the first 20");
 }
@@ -266,13 +289,17 @@ export async function checkStats(api: Api, c: SeededCommunity, month: string, to
   const want = expectedMonth(c, month);
   if (want.activities < 5) throw new Error(`scale benchmark: only ${want.activities} wishes closed in ${month}`);
   const got = await api.get(`/api/communities/${c.id}/stats?period=${month}`, token);
-  same(`stats ${month}`, {
-    activities: got.activities,
-    personTimes: got.personTimes,
-    hours: got.hours,
-    submitted: got.detail?.wishes.submitted,
-    approved: got.detail?.wishes.approved,
-  }, want);
+  same(
+    `stats ${month}`,
+    {
+      activities: got.activities,
+      personTimes: got.personTimes,
+      hours: got.hours,
+      submitted: got.detail?.wishes.submitted,
+      approved: got.detail?.wishes.approved,
+    },
+    want,
+  );
 }
 
 function percentile(values: number[], p: number): number {

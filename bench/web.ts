@@ -26,7 +26,16 @@ import { freshTable, kb, secret } from "./lib.js";
 import type { Row } from "./rows.js";
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const chromeFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const chromeFlags = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const budgetBytes = 50 * 1024;
 
 interface Chunk {
@@ -60,7 +69,8 @@ function firstPageJs(outDir: string) {
     for (const i of manifest[key].imports ?? []) closure(i, seen);
     return seen;
   };
-  const gzipped = (keys: Iterable<string>) => [...keys].reduce((sum, k) => sum + gzipSync(readFileSync(join(outDir, manifest[k].file)), { level: 9 }).length, 0);
+  const gzipped = (keys: Iterable<string>) =>
+    [...keys].reduce((sum, k) => sum + gzipSync(readFileSync(join(outDir, manifest[k].file)), { level: 9 }).length, 0);
   const entry = Object.keys(manifest).find((k) => manifest[k].isEntry)!;
   const english = "src/i18n/en.ts";
   const pages = (manifest[entry].dynamicImports ?? []).filter((k) => k.startsWith("src/pages/"));
@@ -133,7 +143,13 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
 
   const site = staticSite(outDir);
   const siteOrigin = await listen(site);
-  const deps = { store, notifier: outboxNotifier(store), secret: async () => secret, siteOrigins: () => [siteOrigin], publicUrl: () => "http://127.0.0.1" };
+  const deps = {
+    store,
+    notifier: outboxNotifier(store),
+    secret: async () => secret,
+    siteOrigins: () => [siteOrigin],
+    publicUrl: () => "http://127.0.0.1",
+  };
   const app = createApp(deps as Deps);
   const apiServer = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => apiServer.once("listening", () => ready()));
@@ -154,7 +170,12 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
       rows.push({ name: `web first-page JS, ${who}`, figure: `${kb(bytes)} gzip`, budget: "≤ 50 KB", holds: bytes <= budgetBytes });
     }
     const worst = js.pages.map((p) => [p, js.sizeOf(p)] as const).sort((a, b) => b[1] - a[1])[0];
-    rows.push({ name: `web first-page JS, largest of ${js.pages.length} pages`, figure: `${kb(worst[1])} gzip (${worst[0].replace("src/pages/", "")})`, budget: "≤ 50 KB", holds: worst[1] <= budgetBytes });
+    rows.push({
+      name: `web first-page JS, largest of ${js.pages.length} pages`,
+      figure: `${kb(worst[1])} gzip (${worst[0].replace("src/pages/", "")})`,
+      budget: "≤ 50 KB",
+      holds: worst[1] <= budgetBytes,
+    });
 
     // Lighthouse in its own Chromium; the resident's token put in the site's localStorage first,
     // on a page that loads no script (so no service worker is there before the measured load).
@@ -184,10 +205,17 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
     const metrics: Record<string, number[]> = { FCP: [], LCP: [], TBT: [], CLS: [], SI: [], bench: [] };
     for (let i = 0; i < runs; i++) {
       await prepare();
-      const result = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance"], disableStorageReset: true });
+      const result = await lighthouse(url, {
+        port: chrome.port,
+        output: "json",
+        logLevel: "error",
+        onlyCategories: ["performance"],
+        disableStorageReset: true,
+      });
       const lhr = result!.lhr;
       if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
-      if (!lhr.finalDisplayedUrl.endsWith("/mine")) throw new Error(`lighthouse ended on ${lhr.finalDisplayedUrl}, not the resident's home`);
+      if (!lhr.finalDisplayedUrl.endsWith("/mine"))
+        throw new Error(`lighthouse ended on ${lhr.finalDisplayedUrl}, not the resident's home`);
       scores.push(Math.round((lhr.categories.performance.score ?? 0) * 100));
       // The whole report, for a closer look: BENCH_LIGHTHOUSE_REPORT=/tmp/lhr.json npm run bench -- --only=web
       if (process.env.BENCH_LIGHTHOUSE_REPORT) writeFileSync(process.env.BENCH_LIGHTHOUSE_REPORT, JSON.stringify(lhr));

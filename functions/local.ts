@@ -177,12 +177,17 @@ async function main() {
     table: process.env.TABLE_NAME ?? "microwish",
     webDir: resolve(process.env.WEB_DIR ?? "web/dist"),
     sns: process.env.SNS_ENDPOINT
-      ? { endpoint: process.env.SNS_ENDPOINT, topicArn: process.env.TOPIC_ARN ?? "arn:aws:sns:ap-southeast-1:000000000000:microwish-wish-events" }
+      ? {
+          endpoint: process.env.SNS_ENDPOINT,
+          topicArn: process.env.TOPIC_ARN ?? "arn:aws:sns:ap-southeast-1:000000000000:microwish-wish-events",
+        }
       : undefined,
   });
   const demo = await demoPeople(local.store);
   console.log(`\nMicrowish is running at ${local.url}  (data in ${dataDir}${local.seeded ? ", demo community seeded" : ""})`);
-  console.log(`API docs: ${local.url}/api/docs · dev outbox: ${local.url}/api/dev/outbox?to=PHONE · demo tokens: ${local.url}/api/dev/demo\n`);
+  console.log(
+    `API docs: ${local.url}/api/docs · dev outbox: ${local.url}/api/dev/outbox?to=PHONE · demo tokens: ${local.url}/api/dev/demo\n`,
+  );
   console.log("Demo sign-ins (phone → the code appears here and in the dev outbox):");
   for (const p of demo.people) console.log(`  ${p.role.padEnd(8)} ${p.name.padEnd(4, "　")} ${p.phone}`);
   console.log("\nCtrl-C stops the server and the database.");
@@ -201,7 +206,7 @@ async function main() {
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("functions/local.ts")) {
   main().catch((err) => {
     const known = err instanceof StartError || err instanceof DynamoLocalError;
-    console.error(`microwish: ${known ? err.message : err?.stack ?? err}`);
+    console.error(`microwish: ${known ? err.message : (err?.stack ?? err)}`);
     process.exit(1);
   });
 }

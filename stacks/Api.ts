@@ -21,8 +21,7 @@ const tableActions = [
  * CORS. A name both stacks compute: the site is built with the API's URL, so the API cannot take
  * the site's URL from the Web stack at deploy time without a cycle.
  */
-export const siteOriginParameter = (stack: { stage: string }) =>
-  `/microwish/${stack.stage}/site-origin`;
+export const siteOriginParameter = (stack: { stage: string }) => `/microwish/${stack.stage}/site-origin`;
 
 /** The SSM parameter holding the API's own URL, where printed certificates' QR codes lead (written here, read by the handler). */
 export const apiUrlParameter = (stack: { stage: string }) => `/microwish/${stack.stage}/api-url`;

@@ -2,11 +2,7 @@ import { RemovalPolicy } from "aws-cdk-lib/core";
 import { Table, type StackContext, type TableGlobalIndexProps } from "sst/constructs";
 import { table as schema } from "../functions/store/table.js";
 
-const keyNames = [
-  schema.partitionKey,
-  schema.sortKey,
-  ...Object.values(schema.indexes).flatMap((ix) => [ix.partitionKey, ix.sortKey]),
-];
+const keyNames = [schema.partitionKey, schema.sortKey, ...Object.values(schema.indexes).flatMap((ix) => [ix.partitionKey, ix.sortKey])];
 
 export function Data({ stack }: StackContext) {
   const table = new Table(stack, "Main", {

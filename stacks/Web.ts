@@ -1,5 +1,5 @@
 import { Duration } from "aws-cdk-lib";
-import { HeadersFrameOption, HeadersReferrerPolicy, ResponseHeadersPolicy } from "aws-cdk-lib/aws-cloudfront";
+import { HeadersFrameOption, type HeadersReferrerPolicy, ResponseHeadersPolicy } from "aws-cdk-lib/aws-cloudfront";
 import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { StaticSite, use, type StackContext } from "sst/constructs";
 import { commonHeaders, hstsMaxAgeSeconds, permissionsPolicy, siteCsp } from "../functions/app/security.js";
@@ -16,7 +16,10 @@ export function Web({ stack }: StackContext) {
       contentSecurityPolicy: { contentSecurityPolicy: siteCsp(api.url), override: true },
       strictTransportSecurity: { accessControlMaxAge: Duration.seconds(hstsMaxAgeSeconds), includeSubdomains: true, override: true },
       contentTypeOptions: { override: true },
-      frameOptions: { frameOption: commonHeaders["x-frame-options"] === "DENY" ? HeadersFrameOption.DENY : HeadersFrameOption.SAMEORIGIN, override: true },
+      frameOptions: {
+        frameOption: commonHeaders["x-frame-options"] === "DENY" ? HeadersFrameOption.DENY : HeadersFrameOption.SAMEORIGIN,
+        override: true,
+      },
       referrerPolicy: { referrerPolicy: commonHeaders["referrer-policy"] as HeadersReferrerPolicy, override: true },
     },
     customHeadersBehavior: { customHeaders: [{ header: "permissions-policy", value: permissionsPolicy, override: true }] },

@@ -11,7 +11,10 @@ function serviceWorker(): Plugin {
     name: "microwish-service-worker",
     apply: "build",
     generateBundle(_options, bundle) {
-      const built = Object.keys(bundle).filter((f) => /\.(js|css)$/.test(f)).map((f) => `/${f}`).sort();
+      const built = Object.keys(bundle)
+        .filter((f) => /\.(js|css)$/.test(f))
+        .map((f) => `/${f}`)
+        .sort();
       const shell = [...publicFiles, ...built];
       const version = `microwish-${createHash("sha256").update(shell.join("\n")).digest("hex").slice(0, 12)}`;
       const source = readFileSync(join(import.meta.dirname, "service-worker.js"), "utf8")

@@ -59,7 +59,8 @@ const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "u
  * attributes are not allowed, so pages use classes; SVG presentation attributes are fine.
  */
 export function pageCsp(html: string): string {
-  const blocks = (tag: string) => [...html.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, "gi"))].map((m) => sha256(m[1]));
+  const blocks = (tag: string) =>
+    [...html.matchAll(new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, "gi"))].map((m) => sha256(m[1]));
   const styles = blocks("style");
   const scripts = blocks("script");
   return [

@@ -22,17 +22,25 @@ export function checkPlace(step: Step, wish: Wish, position: Position, settings:
   if (!wish.location) return undefined;
   const radiusMeters = settings.fenceRadiusMeters;
   if (position.accuracy > radiusMeters) {
-    fail(`${step}.inaccurate`, `Your phone places you only to within ${Math.round(position.accuracy)} m; to ${verb[step]} it must be within ${radiusMeters} m. Turn on GPS or step outside, and try again.`, {
-      accuracyMeters: Math.round(position.accuracy),
-      radiusMeters,
-    });
+    fail(
+      `${step}.inaccurate`,
+      `Your phone places you only to within ${Math.round(position.accuracy)} m; to ${verb[step]} it must be within ${radiusMeters} m. Turn on GPS or step outside, and try again.`,
+      {
+        accuracyMeters: Math.round(position.accuracy),
+        radiusMeters,
+      },
+    );
   }
   const distance = distanceMeters(wish.location, position);
   if (distance > radiusMeters) {
-    fail(`${step}.too_far`, `You are ${Math.round(distance)} m from the place of this wish; you can ${verb[step]} within ${radiusMeters} m of it.`, {
-      distanceMeters: Math.round(distance),
-      radiusMeters,
-    });
+    fail(
+      `${step}.too_far`,
+      `You are ${Math.round(distance)} m from the place of this wish; you can ${verb[step]} within ${radiusMeters} m of it.`,
+      {
+        distanceMeters: Math.round(distance),
+        radiusMeters,
+      },
+    );
   }
   return Math.round(distance);
 }
@@ -46,18 +54,26 @@ export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
   const earliest = from - minutes(settings.checkInEarlyMinutes);
   const latest = from + minutes(settings.checkInGraceMinutes);
   if (now.getTime() < earliest) {
-    fail("checkin.too_early", `This wish starts at ${wish.window.from}; you can check in from ${settings.checkInEarlyMinutes} minutes before, at ${iso(earliest)}.`, {
-      windowFrom: wish.window.from,
-      earliestAt: iso(earliest),
-      earlyMinutes: settings.checkInEarlyMinutes,
-    });
+    fail(
+      "checkin.too_early",
+      `This wish starts at ${wish.window.from}; you can check in from ${settings.checkInEarlyMinutes} minutes before, at ${iso(earliest)}.`,
+      {
+        windowFrom: wish.window.from,
+        earliestAt: iso(earliest),
+        earlyMinutes: settings.checkInEarlyMinutes,
+      },
+    );
   }
   if (now.getTime() > latest) {
-    fail("checkin.too_late", `This wish started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ${iso(latest)}. Ask staff to record your time.`, {
-      windowFrom: wish.window.from,
-      latestAt: iso(latest),
-      graceMinutes: settings.checkInGraceMinutes,
-    });
+    fail(
+      "checkin.too_late",
+      `This wish started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ${iso(latest)}. Ask staff to record your time.`,
+      {
+        windowFrom: wish.window.from,
+        latestAt: iso(latest),
+        graceMinutes: settings.checkInGraceMinutes,
+      },
+    );
   }
 }
 
@@ -66,11 +82,15 @@ export function checkDeparture(wish: Wish, now: Date, settings: HoursSettings) {
   if (!wish.window) return;
   const earliest = Date.parse(wish.window.to) - minutes(settings.checkOutGraceMinutes);
   if (now.getTime() < earliest) {
-    fail("checkout.too_early", `This wish runs until ${wish.window.to}; you can check out from ${settings.checkOutGraceMinutes} minutes before its end, at ${iso(earliest)}.`, {
-      windowTo: wish.window.to,
-      earliestAt: iso(earliest),
-      graceMinutes: settings.checkOutGraceMinutes,
-    });
+    fail(
+      "checkout.too_early",
+      `This wish runs until ${wish.window.to}; you can check out from ${settings.checkOutGraceMinutes} minutes before its end, at ${iso(earliest)}.`,
+      {
+        windowTo: wish.window.to,
+        earliestAt: iso(earliest),
+        graceMinutes: settings.checkOutGraceMinutes,
+      },
+    );
   }
 }
 

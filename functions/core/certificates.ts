@@ -43,15 +43,25 @@ export async function issue(
   const communityId = input.communityId ?? (communities.length === 1 ? communities[0] : undefined);
   if (!communityId) {
     if (!communities.length) fail("certificate.invalid", `No verified hours between ${input.from} and ${input.to}.`, { field: "from" });
-    fail("certificate.invalid", "These hours were served in several communities: say which one certifies them.", { field: "communityId", communityIds: communities });
+    fail("certificate.invalid", "These hours were served in several communities: say which one certifies them.", {
+      field: "communityId",
+      communityIds: communities,
+    });
   }
   if (actor.id !== memberId && !actor.admin && !hasRole(actor, communityId!, "staff")) {
     fail("certificate.forbidden", "Only the member and staff of the community may issue this certificate.");
   }
-  const entries = inRange.filter((e) => e.communityId === communityId).sort((a, b) => serviceDay(a).localeCompare(serviceDay(b)) || a.wishId.localeCompare(b.wishId));
-  if (!entries.length) fail("certificate.invalid", `No verified hours in this community between ${input.from} and ${input.to}.`, { field: "from" });
+  const entries = inRange
+    .filter((e) => e.communityId === communityId)
+    .sort((a, b) => serviceDay(a).localeCompare(serviceDay(b)) || a.wishId.localeCompare(b.wishId));
+  if (!entries.length)
+    fail("certificate.invalid", `No verified hours in this community between ${input.from} and ${input.to}.`, { field: "from" });
   if (entries.length > maxEntries) {
-    fail("certificate.invalid", `${entries.length} services in this range; a certificate lists at most ${maxEntries}: choose a shorter range.`, { field: "to" });
+    fail(
+      "certificate.invalid",
+      `${entries.length} services in this range; a certificate lists at most ${maxEntries}: choose a shorter range.`,
+      { field: "to" },
+    );
   }
   const at = new Date().toISOString();
   const number = newNumber(at);

@@ -42,10 +42,14 @@ async function takePlaces(store: Store, actor: Actor, read: Wish, members: Volun
     }
     const free = wish.slots - wish.claimed;
     if (members.length > free) {
-      fail("wish.full", free === 0 ? `All ${wish.slots} places on this wish are taken.` : `Only ${free} of ${wish.slots} places are left.`, {
-        slots: wish.slots,
-        free,
-      });
+      fail(
+        "wish.full",
+        free === 0 ? `All ${wish.slots} places on this wish are taken.` : `Only ${free} of ${wish.slots} places are left.`,
+        {
+          slots: wish.slots,
+          free,
+        },
+      );
     }
     const at = new Date().toISOString();
     const { item: counter, to } = wishes.takePlaces(wish, members.length, at);
@@ -94,7 +98,12 @@ export async function dispatch(store: Store, actor: Actor, id: string, input: { 
   const wish = await load(store, id);
   authorize(actor, wish, "dispatch");
   const memberIds = [...new Set(input.memberIds)];
-  const held = (await getMany(store, memberIds.map((m) => roles.key(m, wish.communityId)))).map(roles.fromItem);
+  const held = (
+    await getMany(
+      store,
+      memberIds.map((m) => roles.key(m, wish.communityId)),
+    )
+  ).map(roles.fromItem);
   const byId = new Map(held.filter((r) => r.roles?.includes("member")).map((r) => [r.userId, r]));
   const strangers = memberIds.filter((m) => !byId.has(m));
   if (strangers.length) {
@@ -202,7 +211,8 @@ export async function checkOut(store: Store, actor: Actor, id: string, position:
       claims.depart(id, actor.id, record, signed ? maxHandshakeTries : undefined),
       eventItem(wish, actor, "check-out", "in_progress", at, { data: { ...record } }),
     ],
-    () => fail("claim.checked_out", signed ? "You checked out already, or the resident's code locked meanwhile." : "You checked out already."),
+    () =>
+      fail("claim.checked_out", signed ? "You checked out already, or the resident's code locked meanwhile." : "You checked out already."),
   );
   return { ...wish, version: wish.version + 1, updatedAt: at };
 }
@@ -211,16 +221,22 @@ export async function checkOut(store: Store, actor: Actor, id: string, position:
 async function checkCode(store: Store, wish: Wish, claim: Claim, code: string): Promise<true> {
   const tries = claim.codeTries ?? 0;
   const locked = () =>
-    fail("handshake.locked", `The resident's code was entered wrongly ${maxHandshakeTries} times and is locked: check out without it; staff will see the resident did not sign.`, {
-      triesLeft: 0,
-    });
+    fail(
+      "handshake.locked",
+      `The resident's code was entered wrongly ${maxHandshakeTries} times and is locked: check out without it; staff will see the resident did not sign.`,
+      {
+        triesLeft: 0,
+      },
+    );
   if (tries >= maxHandshakeTries) locked();
   if (code === wish.handshakeCode) return true;
   if (!(await updateItem(store, claims.wrongCode(wish.id, claim.memberId, maxHandshakeTries))).ok) locked();
   const left = maxHandshakeTries - tries - 1;
   return fail(
     "handshake.wrong_code",
-    left > 0 ? `That is not the resident's code: ${left} ${left === 1 ? "try" : "tries"} left.` : "That is not the resident's code, and it is now locked: check out without it; staff will see the resident did not sign.",
+    left > 0
+      ? `That is not the resident's code: ${left} ${left === 1 ? "try" : "tries"} left.`
+      : "That is not the resident's code, and it is now locked: check out without it; staff will see the resident did not sign.",
     { triesLeft: left },
   );
 }

@@ -18,7 +18,7 @@ export function cell(value: Cell): string {
 }
 
 export function format(rows: Cell[][]): string {
-  return bom + rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+  return `${bom + rows.map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;
 }
 
 export interface Record {

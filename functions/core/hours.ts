@@ -155,7 +155,8 @@ async function loadForVerify(store: Store, id: string): Promise<{ wish: Wish; cl
 function decide(claims: Claim[], input: VerifyInput): Credit[] {
   const given = input.minutes ?? {};
   const strangers = Object.keys(given).filter((m) => !claims.some((c) => c.memberId === m));
-  if (strangers.length) fail("hours.invalid", `No claim on this wish for: ${strangers.join(", ")}.`, { field: "minutes", memberIds: strangers });
+  if (strangers.length)
+    fail("hours.invalid", `No claim on this wish for: ${strangers.join(", ")}.`, { field: "minutes", memberIds: strangers });
   if (Object.keys(given).length && !input.reason?.trim()) {
     fail("hours.invalid", "Give a reason when you set the minutes yourself.", { field: "reason" });
   }
@@ -163,11 +164,15 @@ function decide(claims: Claim[], input: VerifyInput): Credit[] {
     const measured = measuredMinutes(claim);
     const own = given[claim.memberId];
     if (own === undefined && measured !== undefined && measured > maxMinutes) {
-      fail("hours.invalid", `${claim.memberName} checked out ${measured} minutes after checking in, more than a day: give the minutes yourself, with a reason.`, {
-        field: `minutes.${claim.memberId}`,
-        memberId: claim.memberId,
-        measuredMinutes: measured,
-      });
+      fail(
+        "hours.invalid",
+        `${claim.memberName} checked out ${measured} minutes after checking in, more than a day: give the minutes yourself, with a reason.`,
+        {
+          field: `minutes.${claim.memberId}`,
+          memberId: claim.memberId,
+          measuredMinutes: measured,
+        },
+      );
     }
     return { claim, measured, minutes: own ?? measured ?? 0, given: own !== undefined };
   });

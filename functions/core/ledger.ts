@@ -75,7 +75,9 @@ export async function exportCsv(store: Store, actor: Actor, communityId: string,
     entries.push(...page.items.map(ledger.fromItem));
     cursor = page.cursor;
     if (entries.length > maxExportRows) {
-      fail("ledger.invalid", `More than ${maxExportRows} entries between ${range.from} and ${range.to}: export a shorter range.`, { field: "to" });
+      fail("ledger.invalid", `More than ${maxExportRows} entries between ${range.from} and ${range.to}: export a shorter range.`, {
+        field: "to",
+      });
     }
   } while (cursor);
   return Csv.format([columns.map(([, title]) => title), ...entries.map(row)]);

@@ -47,7 +47,8 @@ export interface Period {
 export const periodPattern = /^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$|^all$/;
 
 export function parsePeriod(key: string): Period {
-  const m = periodPattern.exec(key) ?? fail("period.invalid", `"${key}" is not a period: use 2026-11, 2026-Q4, 2026 or all.`, { field: "period" });
+  const m =
+    periodPattern.exec(key) ?? fail("period.invalid", `"${key}" is not a period: use 2026-11, 2026-Q4, 2026 or all.`, { field: "period" });
   if (key === "all") return { key, kind: "all", months: [] };
   const year = Number(m[1]);
   const first = m[2] ? Number(m[2]) : m[3] ? (Number(m[3]) - 1) * 3 + 1 : 1;

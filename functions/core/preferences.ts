@@ -82,7 +82,10 @@ export async function put(store: Store, actor: Actor, input: Preferences, subscr
     })
     .catch((err) => {
       jsonLog("error", "subscriptions.failed", { userId: actor.id, error: String(err?.name ?? err), message: String(err?.message ?? "") });
-      return fail("preferences.unavailable", "Your choice of new wishes could not be passed on to the text-message service just now; nothing was changed. Try again in a moment.");
+      return fail(
+        "preferences.unavailable",
+        "Your choice of new wishes could not be passed on to the text-message service just now; nothing was changed. Try again in a moment.",
+      );
     });
   const chosen: PreferencesRecord = { userId: actor.id, sms: [...new Set(input.sms)], categories, subscriptionArn, updatedAt: at };
   const outcome = await write(store, [preferences.put(chosen), users.setLang(actor.id, input.lang)]);
@@ -115,7 +118,10 @@ export async function recipients(store: Store, userIds: string[]): Promise<Map<s
 
 /** Users and their preferences in one batch read, filed by user id. */
 async function readPeople(store: Store, ids: string[], into: Map<string, { user?: UserRecord; prefs?: PreferencesRecord }>) {
-  for (const item of await getMany(store, ids.flatMap((id) => [users.key(id), preferences.key(id)]))) {
+  for (const item of await getMany(
+    store,
+    ids.flatMap((id) => [users.key(id), preferences.key(id)]),
+  )) {
     const userId = String(item.pk).slice(2);
     const entry = into.get(userId) ?? {};
     if (users.isUser(item)) entry.user = users.fromItem(item);

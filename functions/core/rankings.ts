@@ -53,7 +53,10 @@ export async function rank(store: Store, actor: Actor, communityId: string, peri
   } else {
     const tallies = [];
     for (let i = 0; i < roster.length; i += 100) {
-      const found = await getMany(store, roster.slice(i, i + 100).map((r) => memberTallies.key(r.userId, communityId)));
+      const found = await getMany(
+        store,
+        roster.slice(i, i + 100).map((r) => memberTallies.key(r.userId, communityId)),
+      );
       tallies.push(...found.map(memberTallies.fromItem));
     }
     const byId = new Map(tallies.map((t) => [t.memberId, t]));
@@ -90,7 +93,12 @@ export function score(units: Unit[], weights: Weights) {
     const breakdown = Object.fromEntries(
       indicators.map((k) => [
         k,
-        { value: v[k] === null ? null : round(v[k]!), normalized: round(normalized[k]), weight: weights[k], points: round((100 * weights[k] * normalized[k]) / total) },
+        {
+          value: v[k] === null ? null : round(v[k]!),
+          normalized: round(normalized[k]),
+          weight: weights[k],
+          points: round((100 * weights[k] * normalized[k]) / total),
+        },
       ]),
     ) as Record<Indicator, { value: number | null; normalized: number; weight: number; points: number }>;
     const score = round(indicators.reduce((s, k) => s + (100 * weights[k] * normalized[k]) / total, 0));

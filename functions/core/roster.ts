@@ -55,12 +55,17 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   const first = records[0]?.cells.map((c) => c.trim()) ?? [];
   const named = first.some((c) => headers.phone.test(c));
   const col = named
-    ? { phone: first.findIndex((c) => headers.phone.test(c)), name: first.findIndex((c) => headers.name.test(c)), branch: first.findIndex((c) => headers.branch.test(c)) }
+    ? {
+        phone: first.findIndex((c) => headers.phone.test(c)),
+        name: first.findIndex((c) => headers.name.test(c)),
+        branch: first.findIndex((c) => headers.branch.test(c)),
+      }
     : { phone: 0, name: 1, branch: 2 };
   if (named && col.name < 0) fail("import.invalid", "The header names a phone column but no name column (姓名).", { field: "file" });
   const data = named ? records.slice(1) : records;
   if (!data.length) fail("import.invalid", "The file has no rows to import: phone, name, branch.", { field: "file" });
-  if (data.length > maxImportRows) fail("import.invalid", `The file has ${data.length} rows; import at most ${maxImportRows} at a time.`, { field: "file" });
+  if (data.length > maxImportRows)
+    fail("import.invalid", `The file has ${data.length} rows; import at most ${maxImportRows} at a time.`, { field: "file" });
 
   const report: ImportReport = { rows: data.length, created: 0, updated: 0, unchanged: 0, branchesCreated: [], refused: [] };
   const refuse = (line: number, phone: string, reason: string) => report.refused.push({ row: line, phone: phone.slice(0, 32), reason });
@@ -74,7 +79,8 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
     if (!phone) refuse(r.line, given, given ? "Not a mobile number (like 13800138000)." : "No phone number.");
     else if (!name) refuse(r.line, given, "No name.");
     else if ([...name].length > maxName) refuse(r.line, given, `The name is longer than ${maxName} characters.`);
-    else if (/[\u0000-\u001F\u007F]/.test(name) || !name.isWellFormed()) refuse(r.line, given, "The name holds control or broken characters.");
+    else if (/[\u0000-\u001F\u007F]/.test(name) || !name.isWellFormed())
+      refuse(r.line, given, "The name holds control or broken characters.");
     else if ([...branch].length > maxName) refuse(r.line, given, `The branch name is longer than ${maxName} characters.`);
     else if (seen.has(phone)) refuse(r.line, given, `The same phone as row ${seen.get(phone)}: each person once.`);
     else {
@@ -95,7 +101,10 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
 
   const links = new Map<string, string>();
   for (let i = 0; i < rows.length; i += 100) {
-    for (const item of await getMany(store, rows.slice(i, i + 100).map((r) => phones.key(r.phone)))) {
+    for (const item of await getMany(
+      store,
+      rows.slice(i, i + 100).map((r) => phones.key(r.phone)),
+    )) {
       const link = phones.fromItem(item);
       links.set(link.phone, link.userId);
     }
@@ -103,7 +112,10 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   const known = rows.filter((r) => links.has(r.phone));
   const roles = new Map<string, Membership>();
   for (let i = 0; i < known.length; i += 100) {
-    for (const item of await getMany(store, known.slice(i, i + 100).map((r) => roleItems.key(links.get(r.phone)!, communityId)))) {
+    for (const item of await getMany(
+      store,
+      known.slice(i, i + 100).map((r) => roleItems.key(links.get(r.phone)!, communityId)),
+    )) {
       const role = roleItems.fromItem(item);
       roles.set(role.userId, role);
     }
@@ -164,7 +176,15 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   const worker = async () => {
     while (next < groups.length) {
       const g = groups[next++];
-      if ((await write(store, g.flatMap((p) => p.items))).ok) for (const p of g) report[p.outcome]++;
+      if (
+        (
+          await write(
+            store,
+            g.flatMap((p) => p.items),
+          )
+        ).ok
+      )
+        for (const p of g) report[p.outcome]++;
       else for (const p of g) await applyOne(p);
     }
   };
@@ -181,7 +201,10 @@ export async function exportMembers(store: Store, actor: Actor, communityId: str
   const people = (await queryAll(store, roleItems.ofCommunity(communityId))).map(roleItems.fromItem);
   const accounts = new Map<string, UserRecord>();
   for (let i = 0; i < people.length; i += 100) {
-    for (const item of await getMany(store, people.slice(i, i + 100).map((p) => users.key(p.userId)))) {
+    for (const item of await getMany(
+      store,
+      people.slice(i, i + 100).map((p) => users.key(p.userId)),
+    )) {
       const user = users.fromItem(item);
       accounts.set(user.id, user);
     }

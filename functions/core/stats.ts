@@ -6,7 +6,22 @@ import * as Community from "./community.js";
 import { hasRole, type Actor } from "./identity.js";
 import { parsePeriod } from "./period.js";
 
-const counters = ["submitted", "approved", "claimed", "closed", "rejected", "cancelled", "expired", "minutes", "entries", "residentsServed", "residentRatingSum", "residentRatings", "staffRatingSum", "staffRatings"] as const;
+const counters = [
+  "submitted",
+  "approved",
+  "claimed",
+  "closed",
+  "rejected",
+  "cancelled",
+  "expired",
+  "minutes",
+  "entries",
+  "residentsServed",
+  "residentRatingSum",
+  "residentRatings",
+  "staffRatingSum",
+  "staffRatings",
+] as const;
 
 /**
  * A community's figures for a month, quarter, year or all time, read from the month stats items
@@ -23,8 +38,12 @@ export async function forPeriod(store: Store, actor: Actor | undefined, communit
   ]);
   const months = items.map(monthStats.fromItem);
   const tally = tallyItem && communityTallies.fromItem(tallyItem);
-  const sum = Object.fromEntries(counters.map((k) => [k, months.reduce((s, m) => s + (m[k] ?? 0), 0)])) as Record<(typeof counters)[number], number>;
-  const distinctResidents = period.kind === "month" ? (months[0]?.distinctResidents ?? 0) : (tally?.[`${period.key}#distinctResidents`] ?? 0);
+  const sum = Object.fromEntries(counters.map((k) => [k, months.reduce((s, m) => s + (m[k] ?? 0), 0)])) as Record<
+    (typeof counters)[number],
+    number
+  >;
+  const distinctResidents =
+    period.kind === "month" ? (months[0]?.distinctResidents ?? 0) : (tally?.[`${period.key}#distinctResidents`] ?? 0);
   const hours = Math.round(sum.minutes / 6) / 10;
   const summary = {
     communityId,
@@ -43,7 +62,15 @@ export async function forPeriod(store: Store, actor: Actor | undefined, communit
   return {
     ...summary,
     detail: {
-      wishes: { submitted: sum.submitted, approved: sum.approved, claimed: sum.claimed, closed: sum.closed, rejected: sum.rejected, cancelled: sum.cancelled, expired: sum.expired },
+      wishes: {
+        submitted: sum.submitted,
+        approved: sum.approved,
+        claimed: sum.claimed,
+        closed: sum.closed,
+        rejected: sum.rejected,
+        cancelled: sum.cancelled,
+        expired: sum.expired,
+      },
       minutes: sum.minutes,
       medianMinutesToClaim: median(months.flatMap((m) => m.toClaim ?? [])),
       medianMinutesToClose: median(months.flatMap((m) => m.toClose ?? [])),

@@ -65,10 +65,12 @@ export function authorize(who: Who, wish: Wish, transition: Transition, claim?: 
   if (!canSee(caps, wish)) throw notFound(wish.id);
   const rule = transitions[transition];
   const allowed = rule.by as readonly string[];
-  let cap = caps.find((c) => allowed.includes(c));
+  const cap = caps.find((c) => allowed.includes(c));
   if (!cap) {
     const people = allowed.filter((b) => b !== "system");
-    const needs = people.map((b) => (b === "claimant" ? "a volunteer holding a claim on it" : b === "owner" ? "the resident who posted it" : b)).join(" or ");
+    const needs = people
+      .map((b) => (b === "claimant" ? "a volunteer holding a claim on it" : b === "owner" ? "the resident who posted it" : b))
+      .join(" or ");
     fail("wish.forbidden", `Only ${needs} may ${transition} this wish.`, { needs: people });
   }
   if (caps.includes("owner") && notOnOwnWish.includes(transition)) {
@@ -253,7 +255,12 @@ async function replay(store: Store, actor: Actor, key: string, fingerprint: stri
   return load(store, seen.wishId);
 }
 
-export async function approve(store: Store, actor: Actor, id: string, input: { slots: number; estimatedMinutes: number; deadline?: string }) {
+export async function approve(
+  store: Store,
+  actor: Actor,
+  id: string,
+  input: { slots: number; estimatedMinutes: number; deadline?: string },
+) {
   const wish = await load(store, id);
   authorize(actor, wish, "approve");
   if (input.deadline && Date.parse(input.deadline) <= Date.now()) {
@@ -289,7 +296,15 @@ export async function dispute(store: Store, actor: Actor, id: string, input: { r
 export async function cancel(store: Store, actor: Actor, id: string, input: { reason: string }) {
   const wish = await load(store, id);
   authorize(actor, wish, "cancel");
-  return move(store, wish, actor, "cancel", "cancelled", { cancelReason: input.reason, cancelledAt: new Date().toISOString() }, input.reason);
+  return move(
+    store,
+    wish,
+    actor,
+    "cancel",
+    "cancelled",
+    { cancelReason: input.reason, cancelledAt: new Date().toISOString() },
+    input.reason,
+  );
 }
 
 /** Run by the scheduled job: an open wish whose deadline passed expires. */
@@ -314,7 +329,11 @@ export async function view(store: Store, actor: Actor, id: string) {
   if (!head) throw notFound(id);
   const wish = wishes.fromItem(head);
   const active = items.filter(claims.isClaim).map(claims.fromItem);
-  const caps = capacities(actor, wish, active.find((c) => c.memberId === actor.id));
+  const caps = capacities(
+    actor,
+    wish,
+    active.find((c) => c.memberId === actor.id),
+  );
   if (!canSee(caps, wish)) throw notFound(id);
   return {
     ...present(wish, caps),
@@ -353,7 +372,10 @@ export async function list(store: Store, actor: Actor, q: ListQuery) {
 /** A member's active claims with the wishes they are on, newest first. */
 export async function tasks(store: Store, actor: Actor, cursor?: string, limit = 20) {
   const held = await page(store, claims.ofMember(actor.id, limit), cursor, claims.fromItem);
-  const found = await getMany(store, held.items.map((c) => wishes.key(c.wishId)));
+  const found = await getMany(
+    store,
+    held.items.map((c) => wishes.key(c.wishId)),
+  );
   const byId = new Map(found.map((w) => [w.id as string, wishes.fromItem(w)]));
   return {
     items: held.items

@@ -53,7 +53,13 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   const person = async (phone: string, name: string, role: Role, branchId?: string) => {
     const user = await findOrCreateUser(store, { phone, name });
     if (role !== "resident") {
-      await Community.appoint(store, { communityId: demoCommunityId, userId: user.id, name, roles: role === "staff" ? ["staff"] : ["member"], branchId });
+      await Community.appoint(store, {
+        communityId: demoCommunityId,
+        userId: user.id,
+        name,
+        roles: role === "staff" ? ["staff"] : ["member"],
+        branchId,
+      });
     }
     people.push({ id: user.id, phone, name, role, branchId });
     return (await loadActor(store, user.id)) as Actor;
@@ -67,7 +73,14 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   const r: Actor[] = [];
   for (const [i, name] of residents.entries()) r.push(await person(`+86137000000${String(i + 1).padStart(2, "0")}`, name, "resident"));
 
-  const post = async (owner: Actor, i: number, category: Wish.NewWish["category"], title: string, description: string, window?: Wish.NewWish["window"]) =>
+  const post = async (
+    owner: Actor,
+    i: number,
+    category: Wish.NewWish["category"],
+    title: string,
+    description: string,
+    window?: Wish.NewWish["window"],
+  ) =>
     (
       await Wish.create(store, owner, {
         communityId: demoCommunityId,
@@ -79,7 +92,8 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
         window,
       })
     ).wish.id;
-  const approve = (id: string, slots = 1, deadline = inDays(5)) => Wish.approve(store, staff, id, { slots, estimatedMinutes: 60, deadline });
+  const approve = (id: string, slots = 1, deadline = inDays(5)) =>
+    Wish.approve(store, staff, id, { slots, estimatedMinutes: 60, deadline });
   const spot = (i: number) => ({ ...near(i), accuracy: 15 });
 
   // submitted
@@ -114,10 +128,12 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   await Claims.complete(store, m[4], thanked, { note: "讲了分数的加减法。" });
   await Wish.confirm(store, r[1], thanked, { rating: 5, comment: "老师很耐心，谢谢！" });
   // closed, with hours
-  for (const [i, [owner, members, title]] of ([
-    [r[0], [m[5], m[6]], "陪同去医院复查"],
-    [r[2], [m[7]], "修理自行车"],
-  ] as const).entries()) {
+  for (const [i, [owner, members, title]] of (
+    [
+      [r[0], [m[5], m[6]], "陪同去医院复查"],
+      [r[2], [m[7]], "修理自行车"],
+    ] as const
+  ).entries()) {
     const id = await post(owner, 9 + i, i ? "repair" : "elderly", title, `${title}，谢谢志愿者。`, now());
     await approve(id, members.length);
     for (const member of members) await Claims.claim(store, member, id);
@@ -132,7 +148,9 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
     await Hours.verify(store, staff, id, { minutes, reason: "按实际服务时长补录（演示数据）", staffRating: 5 - i });
   }
   // rejected, cancelled, expired
-  await Wish.reject(store, staff, await post(r[3], 11, "other", "帮忙代缴罚款", "想请人帮忙代缴交通罚款。"), { reason: "涉及个人证件与资金，请本人到窗口办理。" });
+  await Wish.reject(store, staff, await post(r[3], 11, "other", "帮忙代缴罚款", "想请人帮忙代缴交通罚款。"), {
+    reason: "涉及个人证件与资金，请本人到窗口办理。",
+  });
   await Wish.cancel(store, r[0], await post(r[0], 12, "errand", "代买早餐", "明早想请人帮忙买两个包子。"), { reason: "家人已经买了。" });
   const late = await post(r[2], 13, "elderly", "重阳节陪老人包饺子", "重阳节活动，想请志愿者陪老人一起包饺子。");
   await Wish.approve(store, staff, late, { slots: 3, estimatedMinutes: 120, deadline: inDays(0.0001) });

@@ -79,7 +79,12 @@ export function createStreamHandler(deps: StreamDeps) {
       try {
         await handleEvent({ ...deps, log }, item);
       } catch (err) {
-        log("error", "notify.retry", { eventId: item.id, wishId: item.wishId, kind: item.kind, error: String((err as Error)?.message ?? err) });
+        log("error", "notify.retry", {
+          eventId: item.id,
+          wishId: item.wishId,
+          kind: item.kind,
+          error: String((err as Error)?.message ?? err),
+        });
         return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? "" }] };
       }
     }
@@ -106,7 +111,10 @@ export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) 
   // safe to repeat (each step names the progress it expects) and does nothing once done.
   if (event.kind === "verify") await resumeCrediting(store, event.wishId);
   const { notices, topic } = await audience(store, event);
-  const people = await recipients(store, notices.map((n) => n.userId));
+  const people = await recipients(
+    store,
+    notices.map((n) => n.userId),
+  );
 
   const delivered: { notice: Notice; person: Recipient; smsSentAt?: string }[] = [];
   await inBatches(notices, async (notice) => {

@@ -30,7 +30,9 @@ export function snsSubscriptions(config: SNSClientConfig & { topicArn: string })
   const { topicArn, ...client } = config;
   const sns = new SNSClient(client);
   const setPolicy = (arn: string, policy: FilterPolicy) =>
-    sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: "FilterPolicy", AttributeValue: JSON.stringify(policy) }));
+    sns.send(
+      new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: "FilterPolicy", AttributeValue: JSON.stringify(policy) }),
+    );
   return {
     async set({ phone, policy, current }) {
       if (!policy) {
@@ -67,7 +69,9 @@ export function snsSubscriptions(config: SNSClientConfig & { topicArn: string })
         // A subscription for this number exists already with another policy (one whose ARN was
         // never stored): SNS hands its ARN back when asked without attributes, then it is updated.
         if ((err as Error)?.name !== "InvalidParameterException") throw err;
-        const out = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sms", Endpoint: phone, ReturnSubscriptionArn: true }));
+        const out = await sns.send(
+          new SubscribeCommand({ TopicArn: topicArn, Protocol: "sms", Endpoint: phone, ReturnSubscriptionArn: true }),
+        );
         await setPolicy(out.SubscriptionArn!, policy);
         return out.SubscriptionArn;
       }

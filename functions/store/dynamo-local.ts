@@ -21,14 +21,7 @@ const STOP_GRACE_MS = 5_000;
 const STDERR_TAIL_LINES = 4;
 const STDERR_CAP = 64 * 1024;
 
-export type DynamoLocalErrorCode =
-  | "java_missing"
-  | "java_too_old"
-  | "jar_missing"
-  | "port_taken"
-  | "bad_db_path"
-  | "exited"
-  | "timeout";
+export type DynamoLocalErrorCode = "java_missing" | "java_too_old" | "jar_missing" | "port_taken" | "bad_db_path" | "exited" | "timeout";
 
 export class DynamoLocalError extends Error {
   constructor(
@@ -141,8 +134,11 @@ async function loopbackMain(java: string, jarDir: string, host: string): Promise
   if (!existsSync(join(classes, "LoopbackDynamoDBLocal.class"))) {
     const scratch = `${classes}.${process.pid}.${Date.now()}`;
     const compiled = await new Promise<boolean>((done) => {
-      execFile(java, ["-m", "jdk.compiler/com.sun.tools.javac.Main", "-nowarn", "-cp", classPath, "-d", scratch, launcherSource], { timeout: 60_000 }, (err) =>
-        done(!err),
+      execFile(
+        java,
+        ["-m", "jdk.compiler/com.sun.tools.javac.Main", "-nowarn", "-cp", classPath, "-d", scratch, launcherSource],
+        { timeout: 60_000 },
+        (err) => done(!err),
       );
     });
     try {

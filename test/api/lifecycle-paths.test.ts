@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../../functions/core/errors.js";
 import { expire } from "../../functions/core/wish.js";
-import { community, newWish, snapshot, somewhere, startApi, wishIn, type Api, type Person, type TestCommunity } from "../helpers/api.js";
+import { community, newWish, snapshot, startApi, wishIn, type Api, type Person, type TestCommunity } from "../helpers/api.js";
 
 let api: Api;
 let c: TestCommunity;
@@ -57,7 +57,10 @@ describe("review", () => {
     const again = await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 30 } });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe("wish.wrong_state");
-    await expectTimeline(id, [submitted(), { kind: "reject", from: "submitted", to: "rejected", actorId: c.staff.id, note: "不属于志愿服务范围" }]);
+    await expectTimeline(id, [
+      submitted(),
+      { kind: "reject", from: "submitted", to: "rejected", actorId: c.staff.id, note: "不属于志愿服务范围" },
+    ]);
   });
 });
 
@@ -129,7 +132,12 @@ describe("dispatch", () => {
     const id = await wishIn(api, c, "open", { slots: 2 });
     const res = await ok(api.call("POST", `/api/wishes/${id}/dispatch`, { as: c.staff, body: { memberIds: [a.id, b.id] } }));
     expect(res).toMatchObject({ status: "claimed", claimed: 2 });
-    expect(res.claims.map((cl: any) => [cl.memberId, cl.dispatchedBy]).sort()).toEqual([[a.id, c.staff.id], [b.id, c.staff.id]].sort());
+    expect(res.claims.map((cl: any) => [cl.memberId, cl.dispatchedBy]).sort()).toEqual(
+      [
+        [a.id, c.staff.id],
+        [b.id, c.staff.id],
+      ].sort(),
+    );
 
     const declined = await ok(api.call("POST", `/api/wishes/${id}/decline`, { as: b, body: { reason: "不在本地" } }));
     expect(declined).toMatchObject({ status: "open", claimed: 1 });

@@ -34,7 +34,11 @@ async function call(base: string, method: string, path: string, token?: string, 
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get("content-type") ?? "", body: (res.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text };
+  return {
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    body: (res.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text,
+  };
 }
 
 describe("local server restart", () => {
@@ -55,7 +59,13 @@ describe("local server restart", () => {
     expect(demo.status).toBe(200);
     const resident = demo.body.people.find((p: any) => p.role === "resident");
     expect(resident?.token).toEqual(expect.any(String));
-    const posted = await call(first.url, "POST", "/api/wishes", resident.token, newWish(demo.body.communityId, { title: "重启之前发的心愿" }));
+    const posted = await call(
+      first.url,
+      "POST",
+      "/api/wishes",
+      resident.token,
+      newWish(demo.body.communityId, { title: "重启之前发的心愿" }),
+    );
     expect(posted.status).toBe(201);
     const id = posted.body.id as string;
     const before = await call(first.url, "GET", `/api/wishes/${id}`, resident.token);
@@ -91,7 +101,14 @@ describe("local server restart", () => {
     await new Promise<void>((ready) => blocker.listen(0, "127.0.0.1", () => ready()));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const outcome = await startLocal({ dataDir: tempDir("microwish-busy-"), port, host: "127.0.0.1", table: "microwish", webDir: tempDir("microwish-web-"), quiet: true }).then(
+      const outcome = await startLocal({
+        dataDir: tempDir("microwish-busy-"),
+        port,
+        host: "127.0.0.1",
+        table: "microwish",
+        webDir: tempDir("microwish-web-"),
+        quiet: true,
+      }).then(
         async (local) => {
           await local.stop(); // it should not have started; do not leave a JVM behind if it did
           return undefined;

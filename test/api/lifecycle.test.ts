@@ -111,7 +111,10 @@ describe("the happy path, as people do it", () => {
     );
     expect(closed.status).toBe("closed");
 
-    for (const [m, minutes] of [[m1, 80], [m2, 65]] as const) {
+    for (const [m, minutes] of [
+      [m1, 80],
+      [m2, 65],
+    ] as const) {
       const hours = await ok(api.call("GET", `/api/members/${m.id}/hours`, { as: m }));
       expect(hours.totalMinutes).toBe(minutes);
       expect(hours.entries).toHaveLength(1);
@@ -137,7 +140,10 @@ describe("the happy path, as people do it", () => {
     ]);
     expectTimelineWellFormed(closed.timeline);
     expect(closed.timeline.at(-1).data.credits).toEqual(
-      expect.arrayContaining([expect.objectContaining({ memberId: m1.id, minutes: 80 }), expect.objectContaining({ memberId: m2.id, minutes: 65 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ memberId: m1.id, minutes: 80 }),
+        expect.objectContaining({ memberId: m2.id, minutes: 65 }),
+      ]),
     );
   });
 });
@@ -213,7 +219,9 @@ describe("hours when staff give no figure", () => {
     expect(missingReason.status).toBe(422);
     expect(missingReason.body.errors).toHaveProperty("reason");
 
-    const closed = await ok(api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: { minutes: { [b.id]: 45 }, reason: "忘记签退，按现场记录补录" } }));
+    const closed = await ok(
+      api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: { minutes: { [b.id]: 45 }, reason: "忘记签退，按现场记录补录" } }),
+    );
     expect(closed.timeline.at(-1).note).toBe("忘记签退，按现场记录补录");
     const ha = await ok(api.call("GET", `/api/members/${a.id}/hours`, { as: a }));
     expect(ha.totalMinutes).toBe(30);
@@ -235,7 +243,11 @@ describe("reading wishes", () => {
     c = await community(api.store, { members: 2, residents: 2 });
     other = await community(api.store, { members: 1, residents: 0, name: "别的社区" });
     const [a, b] = c.residents;
-    ownA = [await wishIn(api, c, "open", { owner: a }), await wishIn(api, c, "open", { owner: a }), await wishIn(api, c, "submitted", { owner: a })];
+    ownA = [
+      await wishIn(api, c, "open", { owner: a }),
+      await wishIn(api, c, "open", { owner: a }),
+      await wishIn(api, c, "submitted", { owner: a }),
+    ];
     ofB = await wishIn(api, c, "claimed", { owner: b, members: [c.members[0]] });
   });
 
@@ -384,7 +396,10 @@ describe("the Lambda entry", () => {
   });
 
   it("has no dev outbox and no demo tokens", async () => {
-    for (const [path, query] of [["/api/dev/outbox", "to=13800138000"], ["/api/dev/demo", ""]]) {
+    for (const [path, query] of [
+      ["/api/dev/outbox", "to=13800138000"],
+      ["/api/dev/demo", ""],
+    ]) {
       const res = await handler(event("GET", path, query), {});
       expect(res.statusCode, path).toBe(404);
       expect(JSON.parse(res.body).code).toBe("route.not_found");
@@ -415,9 +430,20 @@ describe("the OpenAPI document", () => {
       ["post", "/api/wishes"],
       ["get", "/api/wishes"],
       ["get", "/api/wishes/{id}"],
-      ...["approve", "reject", "dispatch", "claim", "release", "check-in", "check-out", "complete", "confirm", "dispute", "verify", "cancel"].map(
-        (t) => ["post", `/api/wishes/{id}/${t}`] as [string, string],
-      ),
+      ...[
+        "approve",
+        "reject",
+        "dispatch",
+        "claim",
+        "release",
+        "check-in",
+        "check-out",
+        "complete",
+        "confirm",
+        "dispute",
+        "verify",
+        "cancel",
+      ].map((t) => ["post", `/api/wishes/{id}/${t}`] as [string, string]),
       ["get", "/api/members/{id}/hours"],
     ];
     const missing = contract.filter(([method, path]) => !doc.paths[path]?.[method]).map(([m, p]) => `${m.toUpperCase()} ${p}`);

@@ -28,8 +28,8 @@ import {
 
 type Route = Exclude<Transition, "expire">;
 /** The steps some person may take; the system's own (expire) have no route. */
-const routes = (Object.keys(transitions) as Transition[]).filter(
-  (t): t is Route => (transitions[t].by as readonly string[]).some((by) => by !== "system"),
+const routes = (Object.keys(transitions) as Transition[]).filter((t): t is Route =>
+  (transitions[t].by as readonly string[]).some((by) => by !== "system"),
 );
 
 const roleNames = [
@@ -226,7 +226,18 @@ beforeAll(async () => {
     }),
     expiredWish(),
   ]);
-  const order: Status[] = ["submitted", "open", "claimed", "in_progress", "completed", "confirmed", "closed", "rejected", "cancelled", "expired"];
+  const order: Status[] = [
+    "submitted",
+    "open",
+    "claimed",
+    "in_progress",
+    "completed",
+    "confirmed",
+    "closed",
+    "rejected",
+    "cancelled",
+    "expired",
+  ];
   order.forEach((s, i) => (shared[s] = built[i]));
   for (const s of order) {
     const seen = await api.call("GET", `/api/wishes/${shared[s]}`, { as: c.staff });
@@ -410,14 +421,18 @@ describe("ids that name no wish", () => {
 
   it.concurrent.each(all)("%s (%s) on %s → 404 wish.not_found", async (_what, id, t) => {
     const res =
-      t === "get" ? await api.call("GET", `/api/wishes/${id}`, { as: c.staff }) : await post(t, id, t === "claim" ? plainMember() : c.staff);
+      t === "get"
+        ? await api.call("GET", `/api/wishes/${id}`, { as: c.staff })
+        : await post(t, id, t === "claim" ? plainMember() : c.staff);
     expectProblem(res, { status: 404, code: "wish.not_found" });
   });
 });
 
 describe("another community's wish", () => {
   const seers: RoleName[] = ["otherStaff", "otherMember", "resident"];
-  const cases = (["submitted", "open", "in_progress", "closed", "expired"] as Status[]).flatMap((state) => seers.map((role) => ({ state, role })));
+  const cases = (["submitted", "open", "in_progress", "closed", "expired"] as Status[]).flatMap((state) =>
+    seers.map((role) => ({ state, role })),
+  );
 
   it.each(cases)("GET a $state wish as $role → 404", async ({ state, role }) => {
     const res = await api.call("GET", `/api/wishes/${shared[state]}`, { as: actor(role) });

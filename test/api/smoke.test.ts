@@ -14,7 +14,16 @@ describe("harness", () => {
     const id = await wishIn(api, c, "closed");
     const wish = await api.call("GET", `/api/wishes/${id}`, { as: c.staff });
     expect(wish.body.status).toBe("closed");
-    expect(wish.body.timeline.map((e: any) => e.kind)).toEqual(["submit", "approve", "claim", "check-in", "check-out", "complete", "confirm", "verify"]);
+    expect(wish.body.timeline.map((e: any) => e.kind)).toEqual([
+      "submit",
+      "approve",
+      "claim",
+      "check-in",
+      "check-out",
+      "complete",
+      "confirm",
+      "verify",
+    ]);
     const hours = await api.call("GET", `/api/members/${c.members[0].id}/hours`, { as: c.members[0] });
     expect(hours.body.entries).toHaveLength(0);
   });

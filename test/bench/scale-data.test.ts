@@ -23,7 +23,10 @@ const made: Record<string, string> = {};
 const states = ["open", "claimed", "in_progress", "completed", "confirmed", "closed", "rejected", "cancelled"] as const;
 /** Attributes that a wish carries only when the person gave them (a window, a deadline, staff's rating). */
 const optional = new Set(["window", "deadline", "staffRating"]);
-const names = (item: Item) => Object.keys(item).filter((k) => !optional.has(k)).sort();
+const names = (item: Item) =>
+  Object.keys(item)
+    .filter((k) => !optional.has(k))
+    .sort();
 
 beforeAll(async () => {
   api = await startApi();
@@ -37,7 +40,10 @@ beforeAll(async () => {
   made.expired = posted.body.id;
   // Closed with minutes given and staff's rating, so the month figures count hours and ratings too.
   const rated = await wishIn(api, c, "confirmed");
-  const verified = await api.call("POST", `/api/wishes/${rated}/verify`, { as: c.staff, body: { minutes: { [c.members[0].id]: 90 }, reason: "按实际服务时长补录", staffRating: 4 } });
+  const verified = await api.call("POST", `/api/wishes/${rated}/verify`, {
+    as: c.staff,
+    body: { minutes: { [c.members[0].id]: 90 }, reason: "按实际服务时长补录", staffRating: 4 },
+  });
   expect(verified.status).toBe(200);
 
   seeded = makeCommunity({ seed: 7, wishes: 400, members: 12, residents: 30, months: 24, now: Date.now() }, "测试");
@@ -48,27 +54,38 @@ afterAll(() => api?.close());
 const claimsOf = async (wishId: string) =>
   (
     await api.store.doc.send(
-      new QueryCommand({ TableName: api.store.table, KeyConditionExpression: "pk = :pk AND begins_with(sk, :cl)", ExpressionAttributeValues: { ":pk": `W#${wishId}`, ":cl": "CL#" } }),
+      new QueryCommand({
+        TableName: api.store.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :cl)",
+        ExpressionAttributeValues: { ":pk": `W#${wishId}`, ":cl": "CL#" },
+      }),
     )
   ).Items ?? [];
 
 describe("seeded items have the shape the application gives them", () => {
-  it.each([...states, "expired"])("a wish that is %s: the same attributes, version and index keys as one driven through the API", async (status) => {
-    const real = (await getItem(api.store, Keys.wish(made[status])))!;
-    const twin = seeded.wishes.find((w) => w.status === status && w.slots === 1 && Boolean(w.approvedAt) === Boolean(real.approvedAt));
-    expect(twin, `a seeded ${status} wish with one place`).toBeDefined();
-    expect(names(twin!)).toEqual(names(real));
-    expect(twin!.version).toBe(real.version);
-    expect(twin!.gsi1pk).toBe(`C#${seeded.id}#S#${status}`);
-    expect(real.gsi1pk).toBe(`C#${c.id}#S#${status}`);
-    expect(twin!.gsi2pk).toBe(`U#${twin!.ownerId}`);
-  });
+  it.each([...states, "expired"])(
+    "a wish that is %s: the same attributes, version and index keys as one driven through the API",
+    async (status) => {
+      const real = (await getItem(api.store, Keys.wish(made[status])))!;
+      const twin = seeded.wishes.find((w) => w.status === status && w.slots === 1 && Boolean(w.approvedAt) === Boolean(real.approvedAt));
+      expect(twin, `a seeded ${status} wish with one place`).toBeDefined();
+      expect(names(twin!)).toEqual(names(real));
+      expect(twin!.version).toBe(real.version);
+      expect(twin!.gsi1pk).toBe(`C#${seeded.id}#S#${status}`);
+      expect(real.gsi1pk).toBe(`C#${c.id}#S#${status}`);
+      expect(twin!.gsi2pk).toBe(`U#${twin!.ownerId}`);
+    },
+  );
 
   it.each(["claimed", "in_progress", "closed"] as const)("a claim on a %s wish: the same attributes", async (status) => {
     const [real] = await claimsOf(made[status]);
     const twin = seeded.claims.find((x) => seeded.wishes.find((w) => w.id === x.wishId)?.status === status);
     expect(real).toBeDefined();
-    expect(Object.keys(twin!).filter((k) => k !== "dispatchedBy").sort()).toEqual(Object.keys(real).sort());
+    expect(
+      Object.keys(twin!)
+        .filter((k) => k !== "dispatchedBy")
+        .sort(),
+    ).toEqual(Object.keys(real).sort());
     expect(Object.keys(twin!.checkIn ?? {}).sort()).toEqual(Object.keys(real.checkIn ?? {}).sort());
     expect(Object.keys(twin!.checkOut ?? {}).sort()).toEqual(Object.keys(real.checkOut ?? {}).sort());
   });
@@ -79,7 +96,11 @@ describe("seeded items have the shape the application gives them", () => {
     expect([...seededNames].sort()).toEqual(Object.keys(real).sort());
     const tally = (await getItem(api.store, Keys.communityTally(c.id)))!;
     const seededTally = seeded.items.find((i) => i.pk === Keys.communityTally(seeded.id).pk && i.sk === "C")!;
-    const general = (keys: string[]) => keys.map((k) => k.replace(/^\d{4}(-Q\d)?#/, "<period>#")).filter((k, i, all) => all.indexOf(k) === i).sort();
+    const general = (keys: string[]) =>
+      keys
+        .map((k) => k.replace(/^\d{4}(-Q\d)?#/, "<period>#"))
+        .filter((k, i, all) => all.indexOf(k) === i)
+        .sort();
     expect(general(Object.keys(seededTally))).toEqual(general(Object.keys(tally)));
   });
 });

@@ -23,7 +23,14 @@ const place = { lat: 33.0712, lng: 107.0261 };
 
 /** A wish posted by a demo resident, waiting for review. */
 async function postWish(wishTitle: string) {
-  const body = { communityId: site.demo.communityId, category: "repair", title: wishTitle, description: `${wishTitle}，麻烦了。`, address: "幸福里2号楼", location: place };
+  const body = {
+    communityId: site.demo.communityId,
+    category: "repair",
+    title: wishTitle,
+    description: `${wishTitle}，麻烦了。`,
+    address: "幸福里2号楼",
+    location: place,
+  };
   return (await site.api("POST", "/api/wishes", site.person("李大爷").token, body)).id as string;
 }
 
@@ -72,7 +79,13 @@ describe("the web app on a phone", () => {
     await r.getByText("心愿已提交").waitFor();
     expect(await r.locator(".page-head .badge").textContent()).toBe("待审核");
     const posted = await site.api("GET", `/api/wishes/${wishId}`, site.person("王奶奶").token);
-    expect(posted).toMatchObject({ title, category: "errand", address: "幸福里7号楼3单元", status: "submitted", location: { lat: place.lat, lng: place.lng } });
+    expect(posted).toMatchObject({
+      title,
+      category: "errand",
+      address: "幸福里7号楼3单元",
+      status: "submitted",
+      location: { lat: place.lat, lng: place.lng },
+    });
     await expectAccessible(r, "wish page (resident)");
 
     // Staff find it in the review queue and approve it.
@@ -204,7 +217,9 @@ describe("the web app on a phone", () => {
     expect(ranked[0]).toMatch(/^1\. .+ · .*(小时|分钟)/);
     const stats = await site.api("GET", `/api/communities/${site.demo.communityId}/stats?period=${monthOf(new Date())}`);
     const figures = await s.locator(".figures dd").allTextContents();
-    expect(figures.slice(0, 3)).toEqual([stats.activities, stats.personTimes, stats.residentsServed].map((n: number) => n.toLocaleString("zh-CN")));
+    expect(figures.slice(0, 3)).toEqual(
+      [stats.activities, stats.personTimes, stats.residentsServed].map((n: number) => n.toLocaleString("zh-CN")),
+    );
     await s.getByRole("list", { name: /年每月志愿时长/ }).waitFor();
     await expectAccessible(s, "stats");
     await screenshot(s, "staff-stats");
@@ -274,7 +289,9 @@ describe("the web app on a phone", () => {
     await far.page.getByRole("button", { name: "English" }).click();
     await far.page.getByRole("button", { name: "Check in" }).click();
     await far.page.getByRole("alert").filter({ hasText: "Could not" }).waitFor();
-    expect(await far.page.getByRole("alert").textContent()).toBe("Could not check in: you are about 1.1 km from the wish's place; you can check in within 300 m of it.");
+    expect(await far.page.getByRole("alert").textContent()).toBe(
+      "Could not check in: you are about 1.1 km from the wish's place; you can check in within 300 m of it.",
+    );
     expect(far.errors).toEqual([]);
     await far.context.close();
 
@@ -301,12 +318,17 @@ describe("the web app on a phone", () => {
     const picks = s.locator("fieldset.pick label.check");
     await picks.first().waitFor();
     // Each says how many tasks the volunteer has in hand; the least busy come first.
-    await picks.filter({ hasText: /空闲|手上 \d+ 个任务/ }).first().waitFor();
+    await picks
+      .filter({ hasText: /空闲|手上 \d+ 个任务/ })
+      .first()
+      .waitFor();
     const names = await picks.allTextContents();
     const inHand = names.map((n) => (n.includes("空闲") ? 0 : Number(/手上 (\d+) 个任务/.exec(n)![1])));
     expect(inHand).toEqual([...inHand].sort((a, b) => a - b));
     const busy = await site.api("GET", "/api/me/tasks", site.person(names[names.length - 1].split("·")[0].trim()).token);
-    expect(busy.items.filter((t: any) => ["open", "claimed", "in_progress"].includes(t.wish.status))).toHaveLength(inHand[inHand.length - 1]);
+    expect(busy.items.filter((t: any) => ["open", "claimed", "in_progress"].includes(t.wish.status))).toHaveLength(
+      inHand[inHand.length - 1],
+    );
     expect(names.length).toBeGreaterThan(1);
     expect(names.every((n) => n.includes("青年志愿服务队"))).toBe(true);
     const chosen = names.slice(0, 2).map((n) => n.split("·")[0].trim());
@@ -424,7 +446,9 @@ describe("the web app on a phone", () => {
     await context.close();
   });
 
-  it("marks on the board the wishes waiting too long, first; staff reject one with a reason the resident reads", { timeout: 90_000 }, async () => {
+  it("marks on the board the wishes waiting too long, first; staff reject one with a reason the resident reads", {
+    timeout: 90_000,
+  }, async () => {
     const stale = await postWish("楼道灯坏了好几天");
     // Two days in review: past the one-day patience for a wish waiting to be reviewed.
     await site.store.doc.send(
@@ -483,7 +507,9 @@ describe("the web app on a phone", () => {
     await context.close();
   });
 
-  it("works from a keyboard: skip to the content, claim through the dialog, pick a category with the arrows", { timeout: 60_000 }, async () => {
+  it("works from a keyboard: skip to the content, claim through the dialog, pick a category with the arrows", {
+    timeout: 60_000,
+  }, async () => {
     const id = await openWish("帮忙调一下电视机顶盒", 1);
     const { context, page, errors } = await site.phoneAt({ as: site.person("吴敏") });
     await page.goto(`${site.url}/wishes/${id}`);
@@ -542,7 +568,9 @@ describe("the web app on a phone", () => {
     await context.close();
   });
 
-  it("after sign-in goes on only to the app's own pages: an address that leads off-site lands on the home page", { timeout: 60_000 }, async () => {
+  it("after sign-in goes on only to the app's own pages: an address that leads off-site lands on the home page", {
+    timeout: 60_000,
+  }, async () => {
     for (const [who, next] of [
       ["张阿姨", "/\\evil.example"],
       ["李大爷", "/%09/evil.example"],
@@ -561,7 +589,13 @@ describe("the web app on a phone", () => {
     await page.goto(`${site.url}/signin`);
     const href = await page.locator('link[rel="manifest"]').getAttribute("href");
     const manifest = await (await fetch(new URL(href!, site.url))).json();
-    expect(manifest).toMatchObject({ name: "微心愿 Microwish", short_name: "微心愿", start_url: "/", display: "standalone", lang: "zh-CN" });
+    expect(manifest).toMatchObject({
+      name: "微心愿 Microwish",
+      short_name: "微心愿",
+      start_url: "/",
+      display: "standalone",
+      lang: "zh-CN",
+    });
     const sizes: string[] = [];
     for (const icon of manifest.icons) {
       const res = await fetch(new URL(icon.src, site.url));
@@ -578,7 +612,9 @@ describe("the web app on a phone", () => {
     await context.close();
   });
 
-  it("lets a volunteer give a place back, a resident say the work is not done, and staff confirm for a resident without a phone", { timeout: 90_000 }, async () => {
+  it("lets a volunteer give a place back, a resident say the work is not done, and staff confirm for a resident without a phone", {
+    timeout: 90_000,
+  }, async () => {
     const id = await openWish("帮忙装一下窗帘", 1);
     const volunteer = await site.phoneAt({ as: site.person("徐刚"), at: place });
     const v = volunteer.page;
@@ -656,7 +692,13 @@ describe("the web app on a phone", () => {
     }
     await Promise.all(racers.map(({ page }) => page.getByRole("button", { name: "确定认领" }).click()));
     const outcomes = await Promise.all(
-      racers.map(({ page }) => page.locator(".notice").filter({ hasText: /认领成功|晚了一步/ }).first().textContent({ timeout: 30_000 })),
+      racers.map(({ page }) =>
+        page
+          .locator(".notice")
+          .filter({ hasText: /认领成功|晚了一步/ })
+          .first()
+          .textContent({ timeout: 30_000 }),
+      ),
     );
     expect([...outcomes].sort()).toEqual(["晚了一步：名额已经被别的志愿者认领完了。", "认领成功，居民会收到通知。"].sort());
     const loser = racers[outcomes.findIndex((o) => o!.startsWith("晚了一步"))].page;
@@ -700,13 +742,18 @@ describe("the web app on a phone", () => {
     await context.close();
   });
 
-  it("fits a 320 px phone in both languages, with thumb-sized controls and no axe violation, on every page of every role", { timeout: 240_000 }, async () => {
+  it("fits a 320 px phone in both languages, with thumb-sized controls and no axe violation, on every page of every role", {
+    timeout: 240_000,
+  }, async () => {
     const submitted = await postWish("阳台晾衣架坏了");
     const open = await openWish("周末陪老人下棋", 2);
     const pages: [string, string[]][] = [
       ["王奶奶", ["/post", "/mine", `/wishes/${wishId}`, "/notifications", "/nowhere"]],
       ["李明", ["/hall", "/tasks", "/hours", `/wishes/${open}`, "/notifications", "/settings"]],
-      ["王主任", ["/review", "/board", "/verify", "/stats", "/import", `/wishes/${submitted}`, `/wishes/${open}`, "/notifications", "/settings"]],
+      [
+        "王主任",
+        ["/review", "/board", "/verify", "/stats", "/import", `/wishes/${submitted}`, `/wishes/${open}`, "/notifications", "/settings"],
+      ],
     ];
     for (const lang of ["zh-CN", "en"]) {
       for (const [name, paths] of pages) {
@@ -744,10 +791,15 @@ async function eventually(act: () => Promise<unknown>, expected: import("playwri
 /** UI text (headings, labels, buttons, badges, navigation, dates) still in Chinese on an English page: should be none. */
 async function chromeText(page: import("playwright-core").Page) {
   const names = site.demo.people.map((p) => p.name);
-  return page.evaluate((names) =>
-    [...document.querySelectorAll("h1:not(#wish-title), h2, label, legend, button, .badge, .tabs a, dt, .hint, .notice, time, .meta > span:first-child")]
-      .map((el) => names.reduce((text, name) => text.replaceAll(name, ""), (el as HTMLElement).innerText.trim()))
-      .filter((text) => /\p{Script=Han}/u.test(text) && text !== "中文" && !/幸福里|第.党支部|青年志愿服务队/.test(text)),
+  return page.evaluate(
+    (names) =>
+      [
+        ...document.querySelectorAll(
+          "h1:not(#wish-title), h2, label, legend, button, .badge, .tabs a, dt, .hint, .notice, time, .meta > span:first-child",
+        ),
+      ]
+        .map((el) => names.reduce((text, name) => text.replaceAll(name, ""), (el as HTMLElement).innerText.trim()))
+        .filter((text) => /\p{Script=Han}/u.test(text) && text !== "中文" && !/幸福里|第.党支部|青年志愿服务队/.test(text)),
     names,
   );
 }

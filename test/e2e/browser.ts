@@ -42,7 +42,16 @@ export async function startSite() {
   const local = await startLocal({ dataDir, port: 0, host: "127.0.0.1", table: "microwish", webDir, quiet: true });
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   mkdirSync(shots, { recursive: true });
   const demo = (await (await fetch(`${local.url}/api/dev/demo`)).json()) as { communityId: string; people: DemoPerson[] };
@@ -59,7 +68,9 @@ export async function startSite() {
   }
 
   /** A phone: its own browser context, optionally somewhere, in a language, already signed in. */
-  async function phoneAt(opts: { at?: { lat: number; lng: number }; locale?: string; as?: DemoPerson; viewport?: { width: number; height: number } } = {}) {
+  async function phoneAt(
+    opts: { at?: { lat: number; lng: number }; locale?: string; as?: DemoPerson; viewport?: { width: number; height: number } } = {},
+  ) {
     const context = await browser.newContext({
       viewport: opts.viewport ?? phone,
       locale: opts.locale ?? "zh-CN",
@@ -125,11 +136,18 @@ export async function screenshot(page: Page, name: string) {
 export async function expectPhoneFriendly(page: Page, name: string) {
   const report = await page.evaluate(() => {
     const wide = document.documentElement.scrollWidth > document.documentElement.clientWidth;
-    const small = [...document.querySelectorAll<HTMLElement>("button, a.button, .tabs a, input:not([type=radio]):not([type=checkbox]), select, textarea, .chip span, .stars label, label.check")]
+    const small = [
+      ...document.querySelectorAll<HTMLElement>(
+        "button, a.button, .tabs a, input:not([type=radio]):not([type=checkbox]), select, textarea, .chip span, .stars label, label.check",
+      ),
+    ]
       .filter((el) => el.offsetParent !== null)
       .map((el) => ({ el, box: el.getBoundingClientRect() }))
       .filter(({ box }) => box.height < 44 || box.width < 44)
-      .map(({ el, box }) => `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? "").trim().slice(0, 20)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+      .map(
+        ({ el, box }) =>
+          `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? "").trim().slice(0, 20)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+      );
     return { wide, scrollWidth: document.documentElement.scrollWidth, small };
   });
   expect(report.wide, `${name} scrolls sideways (${report.scrollWidth}px)`).toBe(false);

@@ -25,7 +25,9 @@ export interface Checked extends Answer {
   violation?: string;
 }
 
-const app = createApp({ store: {} as never, notifier: {} as never, secret: async () => "unused", publicUrl: () => "http://127.0.0.1" }, [devRoutes()]);
+const app = createApp({ store: {} as never, notifier: {} as never, secret: async () => "unused", publicUrl: () => "http://127.0.0.1" }, [
+  devRoutes(),
+]);
 export const operations: Operation[] = operationsOf(app.routes);
 const patterns = operations.map((op) => ({
   op,

@@ -71,7 +71,10 @@ describe("the fence", () => {
     const [m, n] = bigger.members;
     const id = await claimedBy(api, bigger, [m, n]);
     await ok(api.call("POST", `/api/wishes/${id}/check-in`, { as: m, body: at(0, 499) }));
-    expect((await api.call("POST", `/api/wishes/${id}/check-in`, { as: n, body: at(0, 501) })).body).toMatchObject({ code: "checkin.too_far", radiusMeters: 500 });
+    expect((await api.call("POST", `/api/wishes/${id}/check-in`, { as: n, body: at(0, 501) })).body).toMatchObject({
+      code: "checkin.too_far",
+      radiusMeters: 500,
+    });
 
     const nowhere = await claimedBy(api, c, [c.members[1]], { location: undefined });
     await ok(api.call("POST", `/api/wishes/${nowhere}/check-in`, { as: c.members[1], body: at(0, 50_000, 2000) }));
@@ -129,7 +132,9 @@ describe("the window's rules", () => {
       code: "checkin.too_late",
       details: { latestAt: new Date(from + 30 * minute).toISOString(), graceMinutes: 30 },
     });
-    await expect(Claims.checkIn(api.store, B, id, somewhere, new Date(from - 60 * minute - 1000))).rejects.toMatchObject({ code: "checkin.too_early" });
+    await expect(Claims.checkIn(api.store, B, id, somewhere, new Date(from - 60 * minute - 1000))).rejects.toMatchObject({
+      code: "checkin.too_early",
+    });
     await Claims.checkIn(api.store, A, id, somewhere, new Date(from + 30 * minute));
     await Claims.checkIn(api.store, B, id, somewhere, new Date(from - 60 * minute));
     await Claims.checkIn(api.store, D, id, somewhere, new Date(from));
@@ -150,7 +155,12 @@ describe("the window's rules", () => {
 
   it("follows the community's graces", async () => {
     const lenient = await community(api.store, { members: 1, residents: 1 });
-    await ok(api.call("POST", `/api/communities/${lenient.id}/settings`, { as: lenient.staff, body: { checkInGraceMinutes: 90, checkOutGraceMinutes: 0 } }));
+    await ok(
+      api.call("POST", `/api/communities/${lenient.id}/settings`, {
+        as: lenient.staff,
+        body: { checkInGraceMinutes: 90, checkOutGraceMinutes: 0 },
+      }),
+    );
     const [m] = lenient.members;
     const from = Date.now() + hour;
     const to = from + hour;
@@ -162,11 +172,20 @@ describe("the window's rules", () => {
   });
 
   it("refuses settings out of range, and lets only staff change them", async () => {
-    for (const body of [{ fenceRadiusMeters: 0 }, { checkInGraceMinutes: -1 }, { rankingWeights: { hours: -3 } }, { fenceRadiusMeters: "300" }]) {
+    for (const body of [
+      { fenceRadiusMeters: 0 },
+      { checkInGraceMinutes: -1 },
+      { rankingWeights: { hours: -3 } },
+      { fenceRadiusMeters: "300" },
+    ]) {
       const res = await api.call("POST", `/api/communities/${c.id}/settings`, { as: c.staff, body });
       expect(res.status).toBe(422);
     }
-    expectProblem(await api.call("POST", `/api/communities/${c.id}/settings`, { as: c.members[0], body: { fenceRadiusMeters: 5000 } }), 403, "community.forbidden");
+    expectProblem(
+      await api.call("POST", `/api/communities/${c.id}/settings`, { as: c.members[0], body: { fenceRadiusMeters: 5000 } }),
+      403,
+      "community.forbidden",
+    );
     const settings = await ok(api.call("GET", `/api/communities/${c.id}/settings`));
     expect(settings).toMatchObject({ fenceRadiusMeters: 300, checkInGraceMinutes: 30, checkOutGraceMinutes: 30, checkInEarlyMinutes: 60 });
   });
@@ -191,10 +210,20 @@ describe("the handshake code", () => {
     const wrong = String((Number(code) + 1) % 10_000).padStart(4, "0");
     const left: number[] = [];
     for (let i = 0; i < 5; i++) {
-      left.push(expectProblem(await api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: { ...somewhere, code: wrong } }), 409, "handshake.wrong_code").triesLeft);
+      left.push(
+        expectProblem(
+          await api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: { ...somewhere, code: wrong } }),
+          409,
+          "handshake.wrong_code",
+        ).triesLeft,
+      );
     }
     expect(left).toEqual([4, 3, 2, 1, 0]);
-    const locked = expectProblem(await api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: { ...somewhere, code } }), 429, "handshake.locked");
+    const locked = expectProblem(
+      await api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: { ...somewhere, code } }),
+      429,
+      "handshake.locked",
+    );
     expect(locked.detail).toMatch(/without it/);
     const out = await ok(api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: somewhere }));
     expect(out.claims[0].checkOut.signedByResident).toBe(false);
@@ -207,7 +236,9 @@ describe("the handshake code", () => {
     await ok(api.call("POST", `/api/wishes/${id}/check-in`, { as: m, body: somewhere }));
     const code = (await ok(api.call("GET", `/api/wishes/${id}`, { as: c.staff }))).handshakeCode as string;
     const wrong = String((Number(code) + 5000) % 10_000).padStart(4, "0");
-    const answers = await Promise.all(Array.from({ length: 12 }, () => api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: { ...somewhere, code: wrong } })));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: { ...somewhere, code: wrong } })),
+    );
     const codes = answers.map((a) => a.body.code).sort();
     expect(codes.filter((x) => x === "handshake.wrong_code")).toHaveLength(5);
     expect(codes.filter((x) => x === "handshake.locked")).toHaveLength(7);

@@ -23,10 +23,13 @@ afterAll(() => api.close());
 /** A wish the member does alone, verified by staff at `minutes`. */
 async function served(title: string, minutes: number, member = c.members[0]) {
   const id = await claimedBy(api, c, [member], { title });
-  for (const step of ["check-in", "check-out"]) await ok(api.call("POST", `/api/wishes/${id}/${step}`, { as: member, body: { lat: 33.0676, lng: 107.0238, accuracy: 10 } }));
+  for (const step of ["check-in", "check-out"])
+    await ok(api.call("POST", `/api/wishes/${id}/${step}`, { as: member, body: { lat: 33.0676, lng: 107.0238, accuracy: 10 } }));
   await ok(api.call("POST", `/api/wishes/${id}/complete`, { as: member, body: { note: "完成" } }));
   await ok(api.call("POST", `/api/wishes/${id}/confirm`, { as: c.residents[0], body: { rating: 5 } }));
-  await ok(api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: { minutes: { [member.id]: minutes }, reason: "按签到记录核定" } }));
+  await ok(
+    api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: { minutes: { [member.id]: minutes }, reason: "按签到记录核定" } }),
+  );
   return id;
 }
 
@@ -35,12 +38,21 @@ describe("a certificate", () => {
   beforeAll(async () => {
     await served("修<b>门</b>锁 & 换灯", 90);
     await served("陪老人去医院复查", 60);
-    cert = await ok(api.call("POST", `/api/members/${c.members[0].id}/certificates`, { as: c.members[0], body: { from: today, to: today } }));
+    cert = await ok(
+      api.call("POST", `/api/members/${c.members[0].id}/certificates`, { as: c.members[0], body: { from: today, to: today } }),
+    );
   });
 
   it("is numbered, lists the entries, names the community and the verifying staff", () => {
     expect(cert.number).toMatch(/^MW-\d{8}-[0-9A-Z]{8}$/);
-    expect(cert).toMatchObject({ memberName: "志愿者1", communityName: "测试社区", from: today, to: today, totalMinutes: 150, verifiers: [c.staff.name] });
+    expect(cert).toMatchObject({
+      memberName: "志愿者1",
+      communityName: "测试社区",
+      from: today,
+      to: today,
+      totalMinutes: 150,
+      verifiers: [c.staff.name],
+    });
     expect(cert.entries.map((e: any) => [e.content, e.minutes, e.verifierName])).toEqual(
       expect.arrayContaining([
         ["修<b>门</b>锁 & 换灯", 90, c.staff.name],
@@ -75,7 +87,7 @@ describe("a certificate", () => {
       const digits = phone.slice(-11);
       expect(html).not.toContain(digits);
       expect(json).not.toContain(digits);
-      expect(json).not.toContain(digits.slice(-4) + '"');
+      expect(json).not.toContain(`${digits.slice(-4)}"`);
     }
     expect(json).not.toMatch(/phone/i);
   });
@@ -94,7 +106,9 @@ describe("a certificate", () => {
     const again = await ok(api.call("GET", `/api/certificates/${cert.number}`));
     expect(again.entries).toHaveLength(2);
     expect(again.totalMinutes).toBe(150);
-    const fresh = await ok(api.call("POST", `/api/members/${c.members[0].id}/certificates`, { as: c.staff, body: { from: today, to: today } }));
+    const fresh = await ok(
+      api.call("POST", `/api/members/${c.members[0].id}/certificates`, { as: c.staff, body: { from: today, to: today } }),
+    );
     expect(fresh.number).not.toBe(cert.number);
     expect(fresh.totalMinutes).toBe(195);
     const listed = await ok(api.call("GET", `/api/members/${c.members[0].id}/certificates`, { as: c.members[0] }));
@@ -110,8 +124,16 @@ describe("who may ask, and for what", () => {
   it("refuses another member, a range with no hours and a range that ends before it starts", async () => {
     const [m, other] = c.members;
     await served("清理楼道", 30, m);
-    expectProblem(await api.call("POST", `/api/members/${m.id}/certificates`, { as: other, body: { from: today, to: today } }), 403, "hours.forbidden");
-    const empty = expectProblem(await api.call("POST", `/api/members/${m.id}/certificates`, { as: m, body: { from: "2019-01-01", to: "2019-12-31" } }), 422, "certificate.invalid");
+    expectProblem(
+      await api.call("POST", `/api/members/${m.id}/certificates`, { as: other, body: { from: today, to: today } }),
+      403,
+      "hours.forbidden",
+    );
+    const empty = expectProblem(
+      await api.call("POST", `/api/members/${m.id}/certificates`, { as: m, body: { from: "2019-01-01", to: "2019-12-31" } }),
+      422,
+      "certificate.invalid",
+    );
     expect(empty.detail).toContain("2019-01-01");
     const backwards = await api.call("POST", `/api/members/${m.id}/certificates`, { as: m, body: { from: today, to: "2019-01-01" } });
     expect(backwards.status).toBe(422);
@@ -123,7 +145,11 @@ describe("who may ask, and for what", () => {
 
   it("lets a member with no verified hours know there is nothing to certify", async () => {
     const idle = c.members[2];
-    await wishIn(api, c, "open", { members: [] , slots: 1 });
-    expectProblem(await api.call("POST", `/api/members/${idle.id}/certificates`, { as: idle, body: { from: today, to: today } }), 422, "certificate.invalid");
+    await wishIn(api, c, "open", { members: [], slots: 1 });
+    expectProblem(
+      await api.call("POST", `/api/members/${idle.id}/certificates`, { as: idle, body: { from: today, to: today } }),
+      422,
+      "certificate.invalid",
+    );
   });
 });

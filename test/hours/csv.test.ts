@@ -54,7 +54,9 @@ async function roll(tc: TestCommunity) {
   const people: any[] = [];
   let cursor: string | undefined;
   do {
-    const page = await ok(api.call("GET", `/api/communities/${tc.id}/members?limit=100${cursor ? `&cursor=${cursor}` : ""}`, { as: tc.staff }));
+    const page = await ok(
+      api.call("GET", `/api/communities/${tc.id}/members?limit=100${cursor ? `&cursor=${cursor}` : ""}`, { as: tc.staff }),
+    );
     people.push(...page.items);
     cursor = page.cursor;
   } while (cursor);
@@ -144,12 +146,18 @@ describe("importing members", () => {
     expectProblem(await upload(tc, `phone,name\n${phone(9)},"never closed\n`), 422, "csv.invalid");
     expectProblem(await upload(tc, "手机号,支部\n13900000000,第一支部\n"), 422, "import.invalid");
     expectProblem(await upload(tc, `${phone(9)},某人\n`, tc.members[0]), 403, "community.forbidden");
-    const tooMany = "phone,name\n" + Array.from({ length: 10_001 }, (_, i) => `${phone(100_000 + i)},人${i}`).join("\n");
+    const tooMany = `phone,name\n${Array.from({ length: 10_001 }, (_, i) => `${phone(100_000 + i)},人${i}`).join("\n")}`;
     const refused = expectProblem(await upload(tc, tooMany), 422, "import.invalid");
     expect(refused.detail).toContain("10001");
     expect(await oversized(tc)).toMatchObject({ status: 413, code: "request.too_large" });
     expect(await snapshot(api.store, [`C#${tc.id}`])).toBe(before);
-    const none = await api.store.doc.send(new QueryCommand({ TableName: api.store.table, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": `P#+86${phone(100_000)}` } }));
+    const none = await api.store.doc.send(
+      new QueryCommand({
+        TableName: api.store.table,
+        KeyConditionExpression: "pk = :p",
+        ExpressionAttributeValues: { ":p": `P#+86${phone(100_000)}` },
+      }),
+    );
     expect(none.Items).toEqual([]);
   });
 });
@@ -161,19 +169,30 @@ describe("exporting the ledger", () => {
     const byName = Object.fromEntries((await roll(c)).map((p) => [p.name, p]));
     const a = { ...byName['张, "大伟"'], token: await issueToken(secret, byName['张, "大伟"'].id) } as Person;
     const b = { ...byName["@李娜"], token: await issueToken(secret, byName["@李娜"].id) } as Person;
-    const id = await claimedBy(api, c, [a, b], { title: "修理\"老式\"门锁, 换灯泡", address: "幸福里3号楼, 2单元" });
+    const id = await claimedBy(api, c, [a, b], { title: '修理"老式"门锁, 换灯泡', address: "幸福里3号楼, 2单元" });
     for (const m of [a, b]) await ok(api.call("POST", `/api/wishes/${id}/check-in`, { as: m, body: somewhere }));
     for (const m of [a, b]) await ok(api.call("POST", `/api/wishes/${id}/check-out`, { as: m, body: somewhere }));
     await ok(api.call("POST", `/api/wishes/${id}/complete`, { as: a, body: { note: "完成" } }));
     await ok(api.call("POST", `/api/wishes/${id}/confirm`, { as: c.residents[0], body: { rating: 5 } }));
-    await ok(api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: { minutes: { [a.id]: 75, [b.id]: 50 }, reason: "第一行\n第二行, 含\"引号\"" } }));
+    await ok(
+      api.call("POST", `/api/wishes/${id}/verify`, {
+        as: c.staff,
+        body: { minutes: { [a.id]: 75, [b.id]: 50 }, reason: '第一行\n第二行, 含"引号"' },
+      }),
+    );
 
     const today = dayOf(new Date());
     const res = await api.call("GET", `/api/communities/${c.id}/ledger.csv?from=${today}&to=${today}`, { as: c.staff });
     expect(res.status).toBe(200);
     expect(res.type).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toContain(".csv");
-    const raw = Buffer.from(await (await fetch(`${api.base}/api/communities/${c.id}/ledger.csv?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${c.staff.token}` } })).arrayBuffer());
+    const raw = Buffer.from(
+      await (
+        await fetch(`${api.base}/api/communities/${c.id}/ledger.csv?from=${today}&to=${today}`, {
+          headers: { authorization: `Bearer ${c.staff.token}` },
+        })
+      ).arrayBuffer(),
+    );
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(res.body).toContain('"张, ""大伟"""');
     expect(res.body).toContain(`"第一行\n第二行, 含""引号"""`);
@@ -181,7 +200,10 @@ describe("exporting the ledger", () => {
 
     const rows = Csv.parse(res.body);
     expect(rows).toHaveLength(3);
-    const entries = [...(await ok(api.call("GET", `/api/members/${a.id}/hours`, { as: c.staff }))).entries, ...(await ok(api.call("GET", `/api/members/${b.id}/hours`, { as: c.staff }))).entries];
+    const entries = [
+      ...(await ok(api.call("GET", `/api/members/${a.id}/hours`, { as: c.staff }))).entries,
+      ...(await ok(api.call("GET", `/api/members/${b.id}/hours`, { as: c.staff }))).entries,
+    ];
     for (const e of entries) {
       const r = rows.find((x) => x.cells[1] === e.memberId)!;
       expect(r.cells).toEqual([
@@ -196,7 +218,7 @@ describe("exporting the ledger", () => {
         chinaTime(e.end),
         String(e.minutes),
         "0",
-        "第一行\n第二行, 含\"引号\"",
+        '第一行\n第二行, 含"引号"',
         "否",
         c.staff.name,
         chinaTime(e.verifiedAt),
@@ -213,6 +235,10 @@ describe("exporting the ledger", () => {
     const bad = await api.call("GET", `/api/communities/${c.id}/ledger.csv?from=2026-11-30&to=2026-11-01`, { as: c.staff });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toHaveProperty("to");
-    expectProblem(await api.call("GET", `/api/communities/${c.id}/ledger.csv?from=2026-11-01&to=2026-11-30`, { as: c.members[0] }), 403, "ledger.forbidden");
+    expectProblem(
+      await api.call("GET", `/api/communities/${c.id}/ledger.csv?from=2026-11-01&to=2026-11-30`, { as: c.members[0] }),
+      403,
+      "ledger.forbidden",
+    );
   });
 });

@@ -39,10 +39,22 @@ describe("stats for a period", () => {
     // Resident 1: two wishes closed, 2 and 5 hours after they were posted; resident 2: one closed, one rejected, one cancelled.
     const one = await confirmed(c, [a, b], 5);
     const created = (await ok(api.call("GET", `/api/wishes/${one}`, { as: c.staff }))).createdAt;
-    const w1 = await Hours.verify(api.store, staff, one, { minutes: { [a.id]: 90, [b.id]: 60 }, reason: "按签到记录", staffRating: 4, peopleServed: 30 }, new Date(Date.parse(created) + 120 * 60_000));
+    const w1 = await Hours.verify(
+      api.store,
+      staff,
+      one,
+      { minutes: { [a.id]: 90, [b.id]: 60 }, reason: "按签到记录", staffRating: 4, peopleServed: 30 },
+      new Date(Date.parse(created) + 120 * 60_000),
+    );
     const two = await confirmed(c, [d], 3);
     const created2 = (await ok(api.call("GET", `/api/wishes/${two}`, { as: c.staff }))).createdAt;
-    await Hours.verify(api.store, staff, two, { minutes: { [d.id]: 45 }, reason: "按签到记录" }, new Date(Date.parse(created2) + 300 * 60_000));
+    await Hours.verify(
+      api.store,
+      staff,
+      two,
+      { minutes: { [d.id]: 45 }, reason: "按签到记录" },
+      new Date(Date.parse(created2) + 300 * 60_000),
+    );
     closes.push(120, 300);
     month = monthOf(w1.closedAt!);
     const other = c.residents[1];
@@ -89,7 +101,13 @@ describe("stats for a period", () => {
   it("sums a quarter, a year and all time the same way, counting each resident once", async () => {
     for (const period of [quarterOf(month), month.slice(0, 4), "all"]) {
       const res = await ok(api.call("GET", `/api/communities/${c.id}/stats?period=${period}`, { as: c.staff }));
-      expect({ period, activities: res.activities, personTimes: res.personTimes, distinct: res.distinctResidents, submitted: res.detail.wishes.submitted }).toEqual({
+      expect({
+        period,
+        activities: res.activities,
+        personTimes: res.personTimes,
+        distinct: res.distinctResidents,
+        submitted: res.detail.wishes.submitted,
+      }).toEqual({
         period,
         activities: 3,
         personTimes: 4,
@@ -121,7 +139,12 @@ describe("rankings", () => {
     c = await community(api.store, { members: 6, residents: 1 });
     const [m1, m2, m3, m4] = c.members;
     const w1 = await confirmed(c, [m1, m3], 3);
-    const closed = await ok(api.call("POST", `/api/wishes/${w1}/verify`, { as: c.staff, body: { minutes: { [m1.id]: 120, [m3.id]: 120 }, reason: "按签到记录", staffRating: 5 } }));
+    const closed = await ok(
+      api.call("POST", `/api/wishes/${w1}/verify`, {
+        as: c.staff,
+        body: { minutes: { [m1.id]: 120, [m3.id]: 120 }, reason: "按签到记录", staffRating: 5 },
+      }),
+    );
     month = monthOf(closed.closedAt);
     const w2 = await confirmed(c, [m2], 5);
     await ok(api.call("POST", `/api/wishes/${w2}/verify`, { as: c.staff, body: { minutes: { [m2.id]: 60 }, reason: "按签到记录" } }));
@@ -155,20 +178,41 @@ describe("rankings", () => {
     const res = await ok(api.call("GET", `/api/communities/${c.id}/rankings?period=${month}&by=member`, { as: c.staff }));
     const [m1, m2, m3, m4, m5, m6] = c.members;
     const rows = res.items.map((i: any) => [i.rank, i.id, i.score]);
-    expect(rows.slice(0, 3)).toEqual(expect.arrayContaining([[1, m1.id, 98], [1, m3.id, 98], [3, m2.id, 60]]));
+    expect(rows.slice(0, 3)).toEqual(
+      expect.arrayContaining([
+        [1, m1.id, 98],
+        [1, m3.id, 98],
+        [3, m2.id, 60],
+      ]),
+    );
     expect(rows.slice(3).map((r: any) => r[0])).toEqual([4, 4, 4]);
-    expect(rows.slice(3).map((r: any) => r[1]).sort()).toEqual([m4.id, m5.id, m6.id].sort());
+    expect(
+      rows
+        .slice(3)
+        .map((r: any) => r[1])
+        .sort(),
+    ).toEqual([m4.id, m5.id, m6.id].sort());
     expect(res.items.find((i: any) => i.id === m4.id).indicators.completion).toMatchObject({ value: 0, points: 0 });
   });
 
   it("follows the community's weights: residents' stars alone put the second branch first", async () => {
-    await ok(api.call("POST", `/api/communities/${c.id}/settings`, { as: c.staff, body: { rankingWeights: { hours: 0, onTime: 0, completion: 0, residentRating: 100, staffRating: 0 } } }));
+    await ok(
+      api.call("POST", `/api/communities/${c.id}/settings`, {
+        as: c.staff,
+        body: { rankingWeights: { hours: 0, onTime: 0, completion: 0, residentRating: 100, staffRating: 0 } },
+      }),
+    );
     const res = await ok(api.call("GET", `/api/communities/${c.id}/rankings?period=${quarterOf(month)}&by=branch`, { as: c.staff }));
     expect(res.items.map((i: any) => [i.rank, i.name, i.score])).toEqual([
       [1, "第二支部", 100],
       [2, "第一支部", 60],
     ]);
-    await ok(api.call("POST", `/api/communities/${c.id}/settings`, { as: c.staff, body: { rankingWeights: { hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5 } } }));
+    await ok(
+      api.call("POST", `/api/communities/${c.id}/settings`, {
+        as: c.staff,
+        body: { rankingWeights: { hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5 } },
+      }),
+    );
   });
 
   it("scores a period with no work as zero for everyone", async () => {
@@ -192,7 +236,11 @@ describe("rankings", () => {
   });
 
   it("is for staff only", async () => {
-    expectProblem(await api.call("GET", `/api/communities/${c.id}/rankings?period=${month}`, { as: c.members[0] }), 403, "rankings.forbidden");
+    expectProblem(
+      await api.call("GET", `/api/communities/${c.id}/rankings?period=${month}`, { as: c.members[0] }),
+      403,
+      "rankings.forbidden",
+    );
     expect((await api.call("GET", `/api/communities/${c.id}/rankings?period=${month}`)).status).toBe(401);
   });
 });

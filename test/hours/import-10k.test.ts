@@ -41,7 +41,14 @@ async function count(gsi3pk: string) {
   let start: Record<string, any> | undefined;
   do {
     const page = await store.doc.send(
-      new QueryCommand({ TableName: store.table, IndexName: "byCommunity", KeyConditionExpression: "gsi3pk = :p", ExpressionAttributeValues: { ":p": gsi3pk }, Select: "COUNT", ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: store.table,
+        IndexName: "byCommunity",
+        KeyConditionExpression: "gsi3pk = :p",
+        ExpressionAttributeValues: { ":p": gsi3pk },
+        Select: "COUNT",
+        ExclusiveStartKey: start,
+      }),
     );
     total += page.Count ?? 0;
     start = page.LastEvaluatedKey;
@@ -53,7 +60,7 @@ it("imports 10,000 rows in one request, every one of them, within the body limit
   const c = await community(store, { members: 0, residents: 0, name: "万人社区" });
   const branches = ["第一党支部", "第二党支部", "青年志愿服务队", "巾帼志愿服务队"];
   const rows = Array.from({ length: 10_000 }, (_, i) => `139${String(80_000_000 + i)},"队员${i}, 号"," ${branches[i % 4]} "`);
-  const file = "\uFEFF手机号,姓名,支部\r\n" + rows.join("\r\n");
+  const file = `\uFEFF手机号,姓名,支部\r\n${rows.join("\r\n")}`;
   expect(Buffer.byteLength(file)).toBeGreaterThan(64 * 1024);
 
   const started = Date.now();

@@ -53,12 +53,22 @@ type Lifecycle = typeof lifecycle extends fc.Arbitrary<infer T> ? T : never;
 const expected = new Map<string, { minutes: number; entries: number; unfinished: number }>();
 const earn = (id: string, add: { minutes?: number; entries?: number; unfinished?: number }) => {
   const e = expected.get(id) ?? { minutes: 0, entries: 0, unfinished: 0 };
-  expected.set(id, { minutes: e.minutes + (add.minutes ?? 0), entries: e.entries + (add.entries ?? 0), unfinished: e.unfinished + (add.unfinished ?? 0) });
+  expected.set(id, {
+    minutes: e.minutes + (add.minutes ?? 0),
+    entries: e.entries + (add.entries ?? 0),
+    unfinished: e.unfinished + (add.unfinished ?? 0),
+  });
 };
 let closedWishes = 0;
 
 async function run(l: Lifecycle) {
-  const { wish } = await Wish.create(api.store, resident, { communityId: c.id, category: "repair", title: "随机心愿", description: "性质测试", location: { lat: somewhere.lat, lng: somewhere.lng } });
+  const { wish } = await Wish.create(api.store, resident, {
+    communityId: c.id,
+    category: "repair",
+    title: "随机心愿",
+    description: "性质测试",
+    location: { lat: somewhere.lat, lng: somewhere.lng },
+  });
   await Wish.approve(api.store, staff, wish.id, { slots: l.team.length, estimatedMinutes: 60 });
   const end = Date.now();
   for (const v of l.team) {
@@ -70,8 +80,10 @@ async function run(l: Lifecycle) {
     }
     await Claims.claim(api.store, m, wish.id);
   }
-  for (const v of l.team) if (v.checksIn) await Claims.checkIn(api.store, members[v.member], wish.id, somewhere, new Date(end - v.minutes * 60_000));
-  for (const v of l.team) if (v.checksIn && v.checksOut) await Claims.checkOut(api.store, members[v.member], wish.id, somewhere, new Date(end));
+  for (const v of l.team)
+    if (v.checksIn) await Claims.checkIn(api.store, members[v.member], wish.id, somewhere, new Date(end - v.minutes * 60_000));
+  for (const v of l.team)
+    if (v.checksIn && v.checksOut) await Claims.checkOut(api.store, members[v.member], wish.id, somewhere, new Date(end));
   const worker = l.team.find((v) => v.checksIn);
   if (l.ending === "cancel" || !worker) {
     await Wish.cancel(api.store, staff, wish.id, { reason: "居民已自行解决" });
@@ -84,7 +96,11 @@ async function run(l: Lifecycle) {
   }
   await Wish.confirm(api.store, resident, wish.id, { rating: l.rating });
   const given = Object.fromEntries(l.team.filter((v) => v.staffMinutes !== null).map((v) => [members[v.member].id, v.staffMinutes!]));
-  await Hours.verify(api.store, staff, wish.id, { minutes: given, reason: Object.keys(given).length ? "按现场记录核定" : undefined, staffRating: l.staffRating ?? undefined });
+  await Hours.verify(api.store, staff, wish.id, {
+    minutes: given,
+    reason: Object.keys(given).length ? "按现场记录核定" : undefined,
+    staffRating: l.staffRating ?? undefined,
+  });
   closedWishes++;
   for (const v of l.team) {
     const measured = v.checksIn && v.checksOut ? v.minutes : undefined;
@@ -104,14 +120,24 @@ async function expectTalliesMatchLedger() {
     const sum = entries.reduce((s, e) => s + e.minutes, 0);
     const months = [...new Set(entries.map((e) => e.month))];
     const model = expected.get(m.id) ?? { minutes: 0, entries: 0, unfinished: 0 };
-    expect({ member: m.name, total: tally?.totalMinutes ?? 0, entries: tally?.entries ?? 0 }).toEqual({ member: m.name, total: sum, entries: entries.length });
-    expect({ member: m.name, minutes: sum, entries: entries.length }).toEqual({ member: m.name, minutes: model.minutes, entries: model.entries });
+    expect({ member: m.name, total: tally?.totalMinutes ?? 0, entries: tally?.entries ?? 0 }).toEqual({
+      member: m.name,
+      total: sum,
+      entries: entries.length,
+    });
+    expect({ member: m.name, minutes: sum, entries: entries.length }).toEqual({
+      member: m.name,
+      minutes: model.minutes,
+      entries: model.entries,
+    });
     for (const month of months) {
       const inMonth = entries.filter((e) => e.month === month);
       expect(tally?.[`${month}#minutes`]).toBe(inMonth.reduce((s, e) => s + e.minutes, 0));
       expect(tally?.[`${month}#entries`]).toBe(inMonth.length);
     }
-    const unfinished = Object.entries(tally ?? {}).filter(([k]) => k.endsWith("#unfinished")).reduce((s, [, v]) => s + (v as number), 0);
+    const unfinished = Object.entries(tally ?? {})
+      .filter(([k]) => k.endsWith("#unfinished"))
+      .reduce((s, [, v]) => s + (v as number), 0);
     expect({ member: m.name, unfinished }).toEqual({ member: m.name, unfinished: model.unfinished });
   }
   const figures = await queryAll(api.store, { pk: `CT#${c.id}`, consistent: true });
@@ -133,7 +159,10 @@ async function expectTalliesMatchLedger() {
   for (const month of new Set(all.map((e) => e.month))) {
     const stats = await getItem(api.store, Keys.monthStats(c.id, month));
     const inMonth = all.filter((e) => e.month === month);
-    expect({ minutes: stats?.minutes ?? 0, entries: stats?.entries ?? 0 }).toEqual({ minutes: inMonth.reduce((s, e) => s + e.minutes, 0), entries: inMonth.length });
+    expect({ minutes: stats?.minutes ?? 0, entries: stats?.entries ?? 0 }).toEqual({
+      minutes: inMonth.reduce((s, e) => s + e.minutes, 0),
+      entries: inMonth.length,
+    });
   }
 }
 

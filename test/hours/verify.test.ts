@@ -31,7 +31,13 @@ async function crowd(n: number, tc: TestCommunity): Promise<Person[]> {
       ...(await Promise.all(
         Array.from({ length: Math.min(10, n - i) }, async (_, j) => {
           const m = await person(api.store, `队员${i + j + 1}`);
-          await Community.appoint(api.store, { communityId: tc.id, userId: m.id, name: m.name, roles: ["member"], branchId: tc.branches[(i + j) % 2].id });
+          await Community.appoint(api.store, {
+            communityId: tc.id,
+            userId: m.id,
+            name: m.name,
+            roles: ["member"],
+            branchId: tc.branches[(i + j) % 2].id,
+          });
           return m;
         }),
       )),
@@ -79,7 +85,10 @@ describe("crediting several volunteers", () => {
     await ok(api.call("POST", `/api/wishes/${id}/confirm`, { as: c.residents[0], body: { rating: 4 } }));
 
     const closed = await ok(
-      api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: { minutes: { [e.id]: 120 }, reason: "含两小时路程，按实际服务核减", staffRating: 4 } }),
+      api.call("POST", `/api/wishes/${id}/verify`, {
+        as: c.staff,
+        body: { minutes: { [e.id]: 120 }, reason: "含两小时路程，按实际服务核减", staffRating: 4 },
+      }),
     );
     expect(closed.status).toBe("closed");
     const credited = Object.fromEntries(closed.timeline.at(-1).data.credits.map((x: any) => [x.memberId, x.minutes]));
@@ -144,7 +153,9 @@ describe("crediting several volunteers", () => {
     const refused = expectProblem(await api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: {} }), 422, "hours.invalid");
     expect(refused.errors).toHaveProperty(`minutes.${m.id}`);
     await ok(api.call("POST", `/api/wishes/${id}/verify`, { as: c.staff, body: { minutes: { [m.id]: 180 }, reason: "忘记签退" } }));
-    expect((await ok(api.call("GET", `/api/members/${m.id}/hours`, { as: m }))).entries.find((x: any) => x.wishId === id).minutes).toBe(180);
+    expect((await ok(api.call("GET", `/api/members/${m.id}/hours`, { as: m }))).entries.find((x: any) => x.wishId === id).minutes).toBe(
+      180,
+    );
   });
 });
 
@@ -164,7 +175,11 @@ describe("large teams", () => {
     const after = await tallies(members);
     for (const [i, m] of members.entries()) {
       const entry = await getItem(api.store, Keys.ledger(m.id, id));
-      expect({ who: m.name, entry: entry?.minutes ?? 0, tally: after[i] - before[i] }).toEqual({ who: m.name, entry: minutes(i), tally: minutes(i) });
+      expect({ who: m.name, entry: entry?.minutes ?? 0, tally: after[i] - before[i] }).toEqual({
+        who: m.name,
+        entry: minutes(i),
+        tally: minutes(i),
+      });
     }
   }
 
@@ -208,7 +223,10 @@ describe("large teams", () => {
     // arrives after the other has finished finds the wish closed and is told so (409).
     const again = await Promise.all([1, 2].map(() => api.call("POST", `/api/wishes/${id}/verify`, { as: big.staff, body: {} })));
     const statuses = again.map((r) => r.status).sort();
-    expect([[200, 200], [200, 409]]).toContainEqual(statuses);
+    expect([
+      [200, 200],
+      [200, 409],
+    ]).toContainEqual(statuses);
     for (const r of again) if (r.status === 409) expect(r.body.code).toBe("wish.wrong_state");
     const done = await ok(api.call("GET", `/api/wishes/${id}`, { as: big.staff }));
     expect(done).not.toHaveProperty("crediting");

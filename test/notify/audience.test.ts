@@ -113,21 +113,40 @@ describe("preferences", () => {
     const prefs = await ok(
       api.call("PUT", "/api/me/preferences", {
         as: people.member0,
-        body: { lang: "zh-CN", sms: ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder"], categories: ["repair", "elderly"] },
+        body: {
+          lang: "zh-CN",
+          sms: ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder"],
+          categories: ["repair", "elderly"],
+        },
       }),
     );
-    expect(prefs.newWishFilter).toEqual({ community: [communityId], category: ["repair", "elderly"], type: ["wish.open"], lang: ["zh-CN"] });
+    expect(prefs.newWishFilter).toEqual({
+      community: [communityId],
+      category: ["repair", "elderly"],
+      type: ["wish.open"],
+      lang: ["zh-CN"],
+    });
     expect(await ok(api.call("GET", "/api/me/preferences", { as: people.member0 }))).toEqual(prefs);
   });
 
   it("a resident who volunteers nowhere gets no subscription, whatever the categories", async () => {
-    const prefs = await ok(api.call("PUT", "/api/me/preferences", { as: people.resident1, body: { lang: "zh-CN", sms: ["wish-cancelled"], categories: ["repair"] } }));
+    const prefs = await ok(
+      api.call("PUT", "/api/me/preferences", {
+        as: people.resident1,
+        body: { lang: "zh-CN", sms: ["wish-cancelled"], categories: ["repair"] },
+      }),
+    );
     expect(prefs.sms).toEqual(["wish-cancelled"]);
     expect(prefs.newWishFilter).toBeNull();
   });
 
   it("the language moves with the person: /me says English after choosing it", async () => {
-    await ok(api.call("PUT", "/api/me/preferences", { as: people.member2, body: { lang: "en", sms: ["task-confirmed", "task-cancelled"], categories: [] } }));
+    await ok(
+      api.call("PUT", "/api/me/preferences", {
+        as: people.member2,
+        body: { lang: "en", sms: ["task-confirmed", "task-cancelled"], categories: [] },
+      }),
+    );
     expect((await ok(api.call("GET", "/api/me", { as: people.member2 }))).lang).toBe("en");
   });
 
@@ -448,15 +467,24 @@ describe("people who cannot be texted", () => {
 describe("a large group", () => {
   it("sixty volunteers on one wish all hear it is cancelled, each once, each by SMS", { timeout: 60_000 }, async () => {
     const big = await community(api.store, { members: 60, residents: 1, name: "大社区" });
-    const id = (await ok(api.call("POST", "/api/wishes", { as: big.residents[0], body: newWish(big.id, { title: "菌棒上架", category: "farming" }) }))).id;
+    const id = (
+      await ok(api.call("POST", "/api/wishes", { as: big.residents[0], body: newWish(big.id, { title: "菌棒上架", category: "farming" }) }))
+    ).id;
     await ok(api.call("POST", `/api/wishes/${id}/approve`, { as: big.staff, body: { slots: 60, estimatedMinutes: 240 } }));
-    await ok(api.call("POST", `/api/wishes/${id}/dispatch`, { as: big.staff, body: { memberIds: big.members.slice(0, 50).map((m) => m.id) } }));
-    await ok(api.call("POST", `/api/wishes/${id}/dispatch`, { as: big.staff, body: { memberIds: big.members.slice(50).map((m) => m.id) } }));
+    await ok(
+      api.call("POST", `/api/wishes/${id}/dispatch`, { as: big.staff, body: { memberIds: big.members.slice(0, 50).map((m) => m.id) } }),
+    );
+    await ok(
+      api.call("POST", `/api/wishes/${id}/dispatch`, { as: big.staff, body: { memberIds: big.members.slice(50).map((m) => m.id) } }),
+    );
     expect(await handle(await feed.next())).toEqual({ batchItemFailures: [] });
     const from = sns.publishes.length;
     await ok(api.call("POST", `/api/wishes/${id}/cancel`, { as: big.staff, body: { reason: "下雨改期" } }));
     expect(await handle(await feed.next())).toEqual({ batchItemFailures: [] });
-    const texted = sns.publishes.slice(from).filter((p) => p.phoneNumber).map((p) => p.phoneNumber);
+    const texted = sns.publishes
+      .slice(from)
+      .filter((p) => p.phoneNumber)
+      .map((p) => p.phoneNumber);
     expect(texted.sort()).toEqual(big.members.map((m) => m.phone).sort());
     for (const m of [big.members[0], big.members[59]]) {
       const inbox = await ok(api.call("GET", "/api/notifications", { as: m }));

@@ -42,14 +42,19 @@ describe("functions/stream.handler", () => {
   it("texts the volunteer and publishes the new wish to the topic", async () => {
     const feed = streamFeed(api.store);
     const id = (await api.call("POST", "/api/wishes", { as: c.residents[0], body: newWish(c.id) })).body.id;
-    expect((await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 60 } })).status).toBe(200);
+    expect((await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 60 } })).status).toBe(
+      200,
+    );
     expect((await api.call("POST", `/api/wishes/${id}/claim`, { as: c.members[0] })).status).toBe(200);
     expect(await stream(await feed.next())).toEqual({ batchItemFailures: [] });
     feed.close();
     expect(sns.accepted().filter((p) => p.topicArn === topicArn)).toHaveLength(2);
-    expect(sns.accepted().filter((p) => p.phoneNumber === c.members[0].phone).map((p) => p.message)).toEqual([
-      "【微心愿】您已认领心愿「厨房水龙头漏水」（幸福里3号楼），请按时前往。",
-    ]);
+    expect(
+      sns
+        .accepted()
+        .filter((p) => p.phoneNumber === c.members[0].phone)
+        .map((p) => p.message),
+    ).toEqual(["【微心愿】您已认领心愿「厨房水龙头漏水」（幸福里3号楼），请按时前往。"]);
   });
 
   it("fails the record SNS refused for now, by its sequence number", async () => {

@@ -79,9 +79,18 @@ describe("notifications under npm start", () => {
     expect(inbox.unread).toBe(1);
 
     // The jobs run on their own: a wish whose deadline passes expires, and its resident hears it.
-    const posted = (await call(first.url, "POST", "/api/wishes", resident.token, { communityId: demo.communityId, category: "errand", title: "马上过期的心愿", description: "只为测试定时任务。" })).body;
+    const posted = (
+      await call(first.url, "POST", "/api/wishes", resident.token, {
+        communityId: demo.communityId,
+        category: "errand",
+        title: "马上过期的心愿",
+        description: "只为测试定时任务。",
+      })
+    ).body;
     const deadline = new Date(Date.now() + 1_500).toISOString();
-    expect((await call(first.url, "POST", `/api/wishes/${posted.id}/approve`, staff.token, { slots: 1, estimatedMinutes: 30, deadline })).status).toBe(200);
+    expect(
+      (await call(first.url, "POST", `/api/wishes/${posted.id}/approve`, staff.token, { slots: 1, estimatedMinutes: 30, deadline })).status,
+    ).toBe(200);
     const expired = await waitFor(async () => {
       const items = (await call(first.url, "GET", "/api/notifications", resident.token)).body.items as any[];
       return items.find((n) => n.kind === "wish-expired" && n.wishId === posted.id);

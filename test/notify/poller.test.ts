@@ -38,7 +38,10 @@ beforeEach(() => {
   logs.length = 0;
 });
 
-function poller(handler: (e: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>, extra: { maxAttempts?: number; name?: string } = {}) {
+function poller(
+  handler: (e: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>,
+  extra: { maxAttempts?: number; name?: string } = {},
+) {
   const name = extra.name ?? String(Math.random()).slice(2);
   return streamPoller({
     config: dynamoClientConfig(inject("dynamoEndpoint")),
@@ -53,14 +56,19 @@ function poller(handler: (e: DynamoDBStreamEvent) => Promise<{ batchItemFailures
 }
 
 const realHandler = () =>
-  createStreamHandler({ store: api.store, notifier: snsNotifier({ ...sns.config(), topicArn }), log: (_l, what, fields) => logs.push({ what, fields }) });
+  createStreamHandler({
+    store: api.store,
+    notifier: snsNotifier({ ...sns.config(), topicArn }),
+    log: (_l, what, fields) => logs.push({ what, fields }),
+  });
 
 const ok = async (res: Promise<{ status: number; body: any }>) => {
   const r = await res;
   expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
   return r.body;
 };
-const kinds = async (p: Person) => (await ok(api.call("GET", "/api/notifications?limit=100", { as: p }))).items.map((n: any) => n.kind).reverse();
+const kinds = async (p: Person) =>
+  (await ok(api.call("GET", "/api/notifications?limit=100", { as: p }))).items.map((n: any) => n.kind).reverse();
 
 describe("SNS failing for a while, then recovering", () => {
   it("every message reaches the inbox exactly once and SNS at least once", async () => {
@@ -116,7 +124,10 @@ describe("SNS down past the retry limit", () => {
     await p.drain();
     await p.stop();
 
-    const dead = readFileSync(join(dir, `${name}.dead.jsonl`), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const dead = readFileSync(join(dir, `${name}.dead.jsonl`), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(dead).toHaveLength(1);
     expect(dead[0]).toMatchObject({ eventName: "INSERT", eventSourceARN: expect.stringContaining(api.store.table) });
     expect(dead[0].dynamodb.NewImage).toMatchObject({ type: { S: "event" }, kind: { S: "claim" }, actorId: { S: m0.id } });

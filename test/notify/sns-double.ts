@@ -56,7 +56,8 @@ function attributesOf(form: URLSearchParams) {
 /** `Attributes.entry.N.key` / `.value`, the query protocol's form of a string map. */
 function mapOf(form: URLSearchParams, name: string) {
   const out: Record<string, string> = {};
-  for (let n = 1; form.has(`${name}.entry.${n}.key`); n++) out[form.get(`${name}.entry.${n}.key`)!] = form.get(`${name}.entry.${n}.value`) ?? "";
+  for (let n = 1; form.has(`${name}.entry.${n}.key`); n++)
+    out[form.get(`${name}.entry.${n}.key`)!] = form.get(`${name}.entry.${n}.value`) ?? "";
   return out;
 }
 
@@ -108,7 +109,11 @@ export async function startSnsDouble() {
           (x) => x.topicArn === wanted.topicArn && x.protocol === wanted.protocol && x.endpoint === wanted.endpoint,
         );
         if (same && Object.entries(attributes).some(([k, v]) => same.attributes[k] !== v)) {
-          return refuse(400, "InvalidParameter", "Invalid parameter: Attributes Reason: Subscription already exists with different attributes");
+          return refuse(
+            400,
+            "InvalidParameter",
+            "Invalid parameter: Attributes Reason: Subscription already exists with different attributes",
+          );
         }
         const sub = same ?? { arn: `${wanted.topicArn}:${randomUUID()}`, ...wanted, attributes };
         subscriptions.set(sub.arn, sub);

@@ -18,7 +18,12 @@ beforeEach(() => sns.reset());
 describe("SMS straight to a phone", () => {
   it("publishes to the phone number, marked transactional, as a form-encoded Publish", async () => {
     const notifier = snsNotifier({ ...sns.config(), topicArn });
-    await notifier.send({ to: "+8613900000001", channel: "sms", kind: "task-confirmed", text: "【微心愿】您已认领心愿「代取降压药」，请按时前往。" });
+    await notifier.send({
+      to: "+8613900000001",
+      channel: "sms",
+      kind: "task-confirmed",
+      text: "【微心愿】您已认领心愿「代取降压药」，请按时前往。",
+    });
     expect(sns.requests).toEqual([{ contentType: expect.stringMatching(/^application\/x-www-form-urlencoded/), action: "Publish" }]);
     expect(sns.publishes).toEqual([
       {
@@ -62,21 +67,30 @@ describe("SNS saying no", () => {
 
   it("a 500 InternalError is an error worth retrying", async () => {
     sns.failNext("internal");
-    const err = await send().then(() => undefined, (e) => e);
+    const err = await send().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err?.name).toBe("InternalErrorException");
     expect(retryable(err)).toBe(true);
   });
 
   it("a Throttling answer is an error worth retrying", async () => {
     sns.failNext("throttling");
-    const err = await send().then(() => undefined, (e) => e);
+    const err = await send().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err?.name).toBe("Throttling");
     expect(retryable(err)).toBe(true);
   });
 
   it("an InvalidParameter answer (a number SNS will not text) is not", async () => {
     sns.failNext("invalid");
-    const err = await send().then(() => undefined, (e) => e);
+    const err = await send().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err?.name).toBe("InvalidParameterException");
     expect(retryable(err)).toBe(false);
   });
@@ -84,7 +98,10 @@ describe("SNS saying no", () => {
   it("no answer at all (nothing listening) is worth retrying", async () => {
     const err = await snsNotifier({ ...sns.config(), endpoint: "http://127.0.0.1:9" })
       .send({ to: "+8613900000001", channel: "sms", kind: "task-reminder", text: "提醒" })
-      .then(() => undefined, (e) => e);
+      .then(
+        () => undefined,
+        (e) => e,
+      );
     expect(err).toBeInstanceOf(Error);
     expect(retryable(err)).toBe(true);
   });

@@ -35,7 +35,13 @@ describe("members' subscriptions on SNS", () => {
     sns = await startSnsDouble();
     const { tableName, endpoint } = await freshTable();
     store = createStore(tableName, dynamoClientConfig(endpoint));
-    const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => "http://127.0.0.1", subscriptions: snsSubscriptions({ ...sns.config(), topicArn }) });
+    const app = createApp({
+      store,
+      notifier: outboxNotifier(store),
+      secret: async () => secret,
+      publicUrl: () => "http://127.0.0.1",
+      subscriptions: snsSubscriptions({ ...sns.config(), topicArn }),
+    });
     const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
     await new Promise<void>((ready) => server.once("listening", () => ready()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -57,7 +63,8 @@ describe("members' subscriptions on SNS", () => {
     });
     return { status: res.status, body: await res.json() };
   };
-  const get = async (who: Person) => (await fetch(`${base}/api/me/preferences`, { headers: { authorization: `Bearer ${who.token}` } })).json();
+  const get = async (who: Person) =>
+    (await fetch(`${base}/api/me/preferences`, { headers: { authorization: `Bearer ${who.token}` } })).json();
   const subscriptionsOf = (phone: string) => [...sns.subscriptions.values()].filter((s) => s.endpoint === phone);
 
   it("picking categories subscribes the member's phone to the topic by SMS, with their filter policy", async () => {
@@ -82,7 +89,12 @@ describe("members' subscriptions on SNS", () => {
     expect(res.status).toBe(200);
     const subs = subscriptionsOf(member.phone);
     expect(subs.map((s) => s.arn)).toEqual([before.arn]);
-    expect(JSON.parse(subs[0].attributes.FilterPolicy)).toEqual({ community: [c.id], category: ["carry"], type: ["wish.open"], lang: ["en"] });
+    expect(JSON.parse(subs[0].attributes.FilterPolicy)).toEqual({
+      community: [c.id],
+      category: ["carry"],
+      type: ["wish.open"],
+      lang: ["en"],
+    });
   });
 
   it("no categories: the subscription is removed, and saving again changes nothing", async () => {
@@ -111,7 +123,12 @@ describe("members' subscriptions on SNS", () => {
     expect((await put(other, { lang: "zh-CN", sms: allSms, categories: ["digital"] })).status).toBe(200);
     const subs = subscriptionsOf(other.phone);
     expect(subs).toHaveLength(1);
-    expect(JSON.parse(subs[0].attributes.FilterPolicy)).toEqual({ community: [c.id], category: ["digital"], type: ["wish.open"], lang: ["zh-CN"] });
+    expect(JSON.parse(subs[0].attributes.FilterPolicy)).toEqual({
+      community: [c.id],
+      category: ["digital"],
+      type: ["wish.open"],
+      lang: ["zh-CN"],
+    });
   });
 
   it("someone who volunteers nowhere is never subscribed", async () => {
@@ -166,16 +183,24 @@ describe("the dev outbox fanning new wishes out", () => {
     expect((await choose(elsewhere, "zh-CN", ["repair"])).status).toBe(200);
 
     const id = (await api.call("POST", "/api/wishes", { as: c.residents[0], body: newWish(c.id) })).body.id;
-    expect((await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 60 } })).status).toBe(200);
+    expect((await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 60 } })).status).toBe(
+      200,
+    );
     const handle = createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} });
     expect(await handle(await feed.next())).toEqual({ batchItemFailures: [] });
 
     const outbox = async (p: Person) => (await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(p.phone)}`)).body as any[];
     expect(await outbox(c.members[0])).toEqual([
-      expect.objectContaining({ kind: "wish-open", text: "【微心愿】新心愿「厨房水龙头漏水」（维修服务）等待认领，地点：幸福里3号楼。打开微心愿查看。" }),
+      expect.objectContaining({
+        kind: "wish-open",
+        text: "【微心愿】新心愿「厨房水龙头漏水」（维修服务）等待认领，地点：幸福里3号楼。打开微心愿查看。",
+      }),
     ]);
     expect(await outbox(c.members[2])).toEqual([
-      expect.objectContaining({ kind: "wish-open", text: '[Microwish] New wish "厨房水龙头漏水" (Small repairs) needs a volunteer at 幸福里3号楼. Open Microwish to claim it.' }),
+      expect.objectContaining({
+        kind: "wish-open",
+        text: '[Microwish] New wish "厨房水龙头漏水" (Small repairs) needs a volunteer at 幸福里3号楼. Open Microwish to claim it.',
+      }),
     ]);
     expect(await outbox(c.members[1])).toEqual([]);
     expect(await outbox(elsewhere)).toEqual([]);

@@ -65,7 +65,8 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
     en: '[Microwish] The wish "代取降压药" you claimed is cancelled: no need to go. Reason: 临时有事',
   },
   "task-reminder": {
-    "zh-CN": "【微心愿】提醒：心愿「代取降压药」的服务时间已到（11月22日 09:00–11:00，幸福里3号楼），请前往并签到；如不能前往，请释放名额。",
+    "zh-CN":
+      "【微心愿】提醒：心愿「代取降压药」的服务时间已到（11月22日 09:00–11:00，幸福里3号楼），请前往并签到；如不能前往，请释放名额。",
     en: '[Microwish] Reminder: the wish "代取降压药" is due now (Sun 22 Nov 09:00–11:00, 幸福里3号楼). Please go and check in, or release your place if you cannot.',
   },
   "task-disputed": {
@@ -106,7 +107,9 @@ describe("every notice in both languages", () => {
   it("a task called off by its deadline says so, with no reason to quote", () => {
     const p = { ...params, note: undefined, expired: true };
     expect(smsText("task-cancelled", "zh-CN", p).text).toBe("【微心愿】您认领的心愿「代取降压药」已过截止时间，已失效，无需前往。");
-    expect(smsText("task-cancelled", "en", p).text).toBe('[Microwish] The wish "代取降压药" you claimed passed its deadline and has expired: no need to go.');
+    expect(smsText("task-cancelled", "en", p).text).toBe(
+      '[Microwish] The wish "代取降压药" you claimed passed its deadline and has expired: no need to go.',
+    );
   });
 
   it("without a window or an address, or a reason, the sentence closes cleanly", () => {
@@ -118,8 +121,12 @@ describe("every notice in both languages", () => {
   });
 
   it("the topic's new-wish message names the category in each language", () => {
-    expect(newWishText("zh-CN", params).text).toBe("【微心愿】新心愿「代取降压药」（跑腿代办）等待认领，地点：幸福里3号楼。打开微心愿查看。");
-    expect(newWishText("en", params).text).toBe('[Microwish] New wish "代取降压药" (Errands) needs a volunteer at 幸福里3号楼. Open Microwish to claim it.');
+    expect(newWishText("zh-CN", params).text).toBe(
+      "【微心愿】新心愿「代取降压药」（跑腿代办）等待认领，地点：幸福里3号楼。打开微心愿查看。",
+    );
+    expect(newWishText("en", params).text).toBe(
+      '[Microwish] New wish "代取降压药" (Errands) needs a volunteer at 幸福里3号楼. Open Microwish to claim it.',
+    );
   });
 });
 
@@ -160,7 +167,9 @@ describe("SMS length", () => {
     expect(text).toMatch(/^【微心愿】您认领的心愿「代取降压药」已取消，无需前往。原因：(因为)+因?…$/);
     const wide = smsText("task-dispatched", "en", p);
     expect(smsSegments(wide.text)).toBeLessThanOrEqual(3);
-    expect(wide.text).toMatch(/^\[Microwish\] Staff assigned you the wish "代取降压药" \(Sun 22 Nov 09:00–11:00, (幸福里社区)+[幸福里社区]*…\)\. If you cannot go, decline it in Microwish\.$/);
+    expect(wide.text).toMatch(
+      /^\[Microwish\] Staff assigned you the wish "代取降压药" \(Sun 22 Nov 09:00–11:00, (幸福里社区)+[幸福里社区]*…\)\. If you cannot go, decline it in Microwish\.$/,
+    );
   });
 
   it("an emoji title is cut between characters, never inside one", () => {

@@ -95,7 +95,9 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
   const api = await startApi();
   try {
     const doc = (await api.call("GET", "/api/openapi.json")).body;
-    const routes = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const routes = Object.entries<Record<string, unknown>>(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const { measure, byRoute, stray } = recorder(api);
     const feed = streamFeed(api.store);
     const handle = createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} });
@@ -129,7 +131,11 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("GET", "/api/me", "/api/me", { as: r0 });
 
     // One wish through its whole life, each step by whom it belongs to.
-    const created = await go("POST", "/api/wishes", "/api/wishes", { as: r0, body: newWish(c.id), headers: { "idempotency-key": "draft-1" } });
+    const created = await go("POST", "/api/wishes", "/api/wishes", {
+      as: r0,
+      body: newWish(c.id),
+      headers: { "idempotency-key": "draft-1" },
+    });
     const w = created.body.id as string;
     await go("GET", "/api/wishes", `/api/wishes?communityId=${c.id}&status=submitted`, { as: staff });
     await go("GET", "/api/wishes/{id}", `/api/wishes/${w}`, { as: staff });
@@ -144,7 +150,10 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     expect((await api.call("POST", `/api/wishes/${w}/complete`, { as: m0, body: { note: "换了阀芯" } })).status).toBe(200);
     await go("POST", "/api/wishes/{id}/confirm", `/api/wishes/${w}/confirm`, { as: r0, body: { rating: 5, comment: "谢谢" } });
     // Staff's figure, so the entry does not depend on how many minutes the walk took.
-    await go("POST", "/api/wishes/{id}/verify", `/api/wishes/${w}/verify`, { as: staff, body: { minutes: { [m0.id]: 60 }, reason: "按预估计", staffRating: 5 } });
+    await go("POST", "/api/wishes/{id}/verify", `/api/wishes/${w}/verify`, {
+      as: staff,
+      body: { minutes: { [m0.id]: 60 }, reason: "按预估计", staffRating: 5 },
+    });
 
     // The steps that need a wish of their own.
     await go("POST", "/api/wishes/{id}/dispatch", `/api/wishes/${wDispatch}/dispatch`, { as: staff, body: { memberIds: [m1.id] } });
@@ -155,7 +164,10 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
 
     // Hours and certificates.
     await go("GET", "/api/members/{id}/hours", `/api/members/${m0.id}/hours`, { as: m0 });
-    const cert = await go("POST", "/api/members/{id}/certificates", `/api/members/${m0.id}/certificates`, { as: m0, body: { from: dayAround(-1), to: dayAround(1) } });
+    const cert = await go("POST", "/api/members/{id}/certificates", `/api/members/${m0.id}/certificates`, {
+      as: m0,
+      body: { from: dayAround(-1), to: dayAround(1) },
+    });
     const number = cert.body.number as string;
     await go("GET", "/api/members/{id}/certificates", `/api/members/${m0.id}/certificates`, { as: m0 });
     await go("GET", "/api/certificates/{number}", `/api/certificates/${number}`);
@@ -166,12 +178,22 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("GET", "/api/communities/{id}", `/api/communities/${c.id}`);
     await go("GET", "/api/communities/{id}/members", `/api/communities/${c.id}/members`, { as: staff });
     await go("GET", "/api/communities/{id}/settings", `/api/communities/${c.id}/settings`);
-    await go("POST", "/api/communities/{id}/settings", `/api/communities/${c.id}/settings`, { as: staff, body: { fenceRadiusMeters: 400 } });
+    await go("POST", "/api/communities/{id}/settings", `/api/communities/${c.id}/settings`, {
+      as: staff,
+      body: { fenceRadiusMeters: 400 },
+    });
     await go("GET", "/api/communities/{id}/stats", `/api/communities/${c.id}/stats?period=${month}`, { as: staff });
     await go("GET", "/api/communities/{id}/rankings", `/api/communities/${c.id}/rankings?period=${month}&by=branch`, { as: staff });
-    await go("GET", "/api/communities/{id}/ledger.csv", `/api/communities/${c.id}/ledger.csv?from=${dayAround(-1)}&to=${today}`, { as: staff });
+    await go("GET", "/api/communities/{id}/ledger.csv", `/api/communities/${c.id}/ledger.csv?from=${dayAround(-1)}&to=${today}`, {
+      as: staff,
+    });
     await go("GET", "/api/communities/{id}/members.csv", `/api/communities/${c.id}/members.csv`, { as: staff });
-    const roll = ["手机号,姓名,支部", `${newPhone()},新队员甲,第一支部`, `${newPhone()},新队员乙,第二支部`, `${m0.phone},${m0.name},第一支部`].join("\r\n");
+    const roll = [
+      "手机号,姓名,支部",
+      `${newPhone()},新队员甲,第一支部`,
+      `${newPhone()},新队员乙,第二支部`,
+      `${m0.phone},${m0.name},第一支部`,
+    ].join("\r\n");
     const imported = await go("POST", "/api/communities/{id}/members/import", `/api/communities/${c.id}/members/import`, {
       as: staff,
       raw: roll,
@@ -187,7 +209,10 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/notifications/{id}/read", `/api/notifications/${inbox.body.items[0].id}/read`, { as: m0 });
     await go("POST", "/api/notifications/read-all", "/api/notifications/read-all", { as: m0 });
     await go("GET", "/api/me/preferences", "/api/me/preferences", { as: m0 });
-    await go("PUT", "/api/me/preferences", "/api/me/preferences", { as: m0, body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] } });
+    await go("PUT", "/api/me/preferences", "/api/me/preferences", {
+      as: m0,
+      body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] },
+    });
 
     return { counts: byRoute, stray, routes };
   } finally {
@@ -196,7 +221,12 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
 }
 
 const sorted = (o: Counts) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-const show = (o: Counts | undefined) => (o ? Object.entries(o).map(([k, n]) => `${k} ${n}`).join(", ") || "none" : "no baseline");
+const show = (o: Counts | undefined) =>
+  o
+    ? Object.entries(o)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ") || "none"
+    : "no baseline";
 
 let first: Awaited<ReturnType<typeof walk>>;
 let second: Awaited<ReturnType<typeof walk>>;
@@ -229,7 +259,9 @@ describe("DynamoDB calls per route", () => {
   });
 
   it("counts the same calls on two walks over fresh tables", () => {
-    const differ = first.routes.filter((r) => JSON.stringify(sorted(first.counts.get(r)!)) !== JSON.stringify(sorted(second.counts.get(r)!)));
+    const differ = first.routes.filter(
+      (r) => JSON.stringify(sorted(first.counts.get(r)!)) !== JSON.stringify(sorted(second.counts.get(r)!)),
+    );
     expect(
       differ.map((r) => `${r}: ${show(first.counts.get(r))} then ${show(second.counts.get(r))}`),
       "routes whose calls are not deterministic",
@@ -253,7 +285,8 @@ describe("DynamoDB calls per route", () => {
       }
       const over = Object.entries(got).filter(([kind, n]) => n > (base[kind] ?? 0));
       if (over.length) worse.push(`${route}: ${show(got)} — baseline ${show(base)}`);
-      else if (Object.entries(base).some(([kind, n]) => (got[kind] ?? 0) < n)) better.push(`${route}: ${show(got)} — baseline ${show(base)}`);
+      else if (Object.entries(base).some(([kind, n]) => (got[kind] ?? 0) < n))
+        better.push(`${route}: ${show(got)} — baseline ${show(base)}`);
     }
     const stale = Object.keys(baseline).filter((r) => !first.routes.includes(r));
     if (better.length || stale.length) {
@@ -265,6 +298,9 @@ describe("DynamoDB calls per route", () => {
         ].join("\n  "),
       );
     }
-    expect(worse, "routes with more DynamoDB calls than test/robust/calls.baseline.json (regenerate it with UPDATE_CALLS=1 when the change is meant)").toEqual([]);
+    expect(
+      worse,
+      "routes with more DynamoDB calls than test/robust/calls.baseline.json (regenerate it with UPDATE_CALLS=1 when the change is meant)",
+    ).toEqual([]);
   });
 });

@@ -66,7 +66,9 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("kill -9 in the middle of the load", () => {
-  it(`loses no acknowledged write and leaves nothing half-done, ${rounds} round(s)`, { timeout: rounds * (longest * 1000 + 150_000) + 30_000 }, async () => {
+  it(`loses no acknowledged write and leaves nothing half-done, ${rounds} round(s)`, {
+    timeout: rounds * (longest * 1000 + 150_000) + 30_000,
+  }, async () => {
     const rec = new Answers();
     for (let round = 1; round <= rounds; round++) {
       const started = Date.now();
@@ -93,7 +95,10 @@ describe("kill -9 in the middle of the load", () => {
       const backlog = await eventsBeyond(server.dynamoPort, checkpoint, killedAt);
       const retried = await retryPending(server.url, rec, inFlight);
       const wishes = await readWishes(server.store, people.communityId, rec.acks);
-      const twice = duplicates(wishes, retried.map((r) => r.title));
+      const twice = duplicates(
+        wishes,
+        retried.map((r) => r.title),
+      );
       // DynamoDB Local acknowledges a TransactWriteItems a moment before it is on disk: a kill -9
       // can take the last one or two with it, whole (test/robust/durability-probe.ts shows it with
       // no application code at all). Those are reported; a write lost from any earlier moment fails.

@@ -38,7 +38,13 @@ beforeAll(async () => {
       ...(await Promise.all(
         Array.from({ length: Math.min(12, size - i) }, async (_, j) => {
           const m = await person(api.store, `队员${i + j + 1}`);
-          await Community.appoint(api.store, { communityId: c.id, userId: m.id, name: m.name, roles: ["member"], branchId: c.branches[(i + j) % 2].id });
+          await Community.appoint(api.store, {
+            communityId: c.id,
+            userId: m.id,
+            name: m.name,
+            roles: ["member"],
+            branchId: c.branches[(i + j) % 2].id,
+          });
           return (await loadActor(api.store, m.id))!;
         }),
       )),
@@ -66,29 +72,43 @@ function dyingAfter(store: Store, n: number): Store {
 
 /** The verify event as the table's stream delivers it (Lambda's shape, as the local poller hands it too). */
 function streamRecord(event: Record<string, unknown>, sequence: string) {
-  return { eventName: "INSERT" as const, dynamodb: { NewImage: marshall(event, { removeUndefinedValues: true }) as any, SequenceNumber: sequence } };
+  return {
+    eventName: "INSERT" as const,
+    dynamodb: { NewImage: marshall(event, { removeUndefinedValues: true }) as any, SequenceNumber: sequence },
+  };
 }
 
 describe("a close cut off between its transactions", () => {
   it("is finished by the stream handler, every volunteer credited once", { timeout: 120_000 }, async () => {
-    const { wish } = await Wish.create(api.store, resident, { communityId: c.id, category: "farming", title: "菌棒上架", description: "四十八人的大活", location: somewhere });
+    const { wish } = await Wish.create(api.store, resident, {
+      communityId: c.id,
+      category: "farming",
+      title: "菌棒上架",
+      description: "四十八人的大活",
+      location: somewhere,
+    });
     await Wish.approve(api.store, staff, wish.id, { slots: size, estimatedMinutes: 60 });
     await Claims.dispatch(api.store, staff, wish.id, { memberIds: team.map((m) => m.id) });
-    for (let i = 0; i < size; i += 12) await Promise.all(team.slice(i, i + 12).map((m) => Claims.checkIn(api.store, m, wish.id, somewhere)));
+    for (let i = 0; i < size; i += 12)
+      await Promise.all(team.slice(i, i + 12).map((m) => Claims.checkIn(api.store, m, wish.id, somewhere)));
     await Claims.complete(api.store, team[0], wish.id, { note: "全部上架" });
     await Wish.confirm(api.store, resident, wish.id, { rating: 5 });
     const given = Object.fromEntries(team.map((m, i) => [m.id, minutes(i)]));
     const total = team.reduce((s, _, i) => s + minutes(i), 0);
 
-    await expect(Hours.verify(dyingAfter(api.store, 1), staff, wish.id, { minutes: given, reason: "按签到表核定" })).rejects.toThrow("killed");
+    await expect(Hours.verify(dyingAfter(api.store, 1), staff, wish.id, { minutes: given, reason: "按签到表核定" })).rejects.toThrow(
+      "killed",
+    );
     const half = await Wish.load(api.store, wish.id);
-    expect({ status: half.status, done: half.crediting?.done, chunks: half.crediting?.chunks?.length }).toEqual({ status: "closed", done: 1, chunks: 2 });
+    expect({ status: half.status, done: half.crediting?.done, chunks: half.crediting?.chunks?.length }).toEqual({
+      status: "closed",
+      done: 1,
+      chunks: 2,
+    });
     const firstChunk = half.crediting!.chunks[0];
     expect((await getItem(api.store, Keys.communityTally(c.id)))?.entries).toBe(firstChunk);
 
-    const verifyEvent = (
-      await queryAll(api.store, { pk: Keys.wish(wish.id).pk, sk: beginsWith("E#") })
-    ).find((e) => e.kind === "verify")!;
+    const verifyEvent = (await queryAll(api.store, { pk: Keys.wish(wish.id).pk, sk: beginsWith("E#") })).find((e) => e.kind === "verify")!;
     const handler = createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} });
     // Handed twice, as an at-least-once stream may after a restart.
     expect(await handler({ Records: [streamRecord(verifyEvent, "1")] })).toEqual({ batchItemFailures: [] });
@@ -101,7 +121,11 @@ describe("a close cut off between its transactions", () => {
     const tallies = await Promise.all(team.map((m) => getItem(api.store, Keys.memberTally(m.id, c.id))));
     expect(tallies.map((t) => [t?.totalMinutes, t?.entries])).toEqual(team.map((_, i) => [minutes(i), 1]));
     const community = await getItem(api.store, Keys.communityTally(c.id));
-    expect({ minutes: community?.totalMinutes, entries: community?.entries, closed: community?.closed }).toEqual({ minutes: total, entries: size, closed: 1 });
+    expect({ minutes: community?.totalMinutes, entries: community?.entries, closed: community?.closed }).toEqual({
+      minutes: total,
+      entries: size,
+      closed: 1,
+    });
     const branches = await Promise.all(c.branches.map((b) => getItem(api.store, Keys.branchTally(c.id, b.id))));
     expect(branches.reduce((s, b) => s + (b?.totalMinutes ?? 0), 0)).toBe(total);
     // Each volunteer is told of their hours once.

@@ -54,7 +54,11 @@ describe("under load", () => {
         `acknowledged writes: ${writes}`,
       ].join("\n"),
     );
-    expect({ errors: figures.errors, timeouts: figures.timeouts, failures: rec.failures }).toEqual({ errors: 0, timeouts: 0, failures: [] });
+    expect({ errors: figures.errors, timeouts: figures.timeouts, failures: rec.failures }).toEqual({
+      errors: 0,
+      timeouts: 0,
+      failures: [],
+    });
     expect(Object.keys(figures.statuses).filter((s) => s >= "500")).toEqual([]);
     expect(rec.unexpected).toEqual([]);
     expect(figures.lifecycles).toBeGreaterThan(0);

@@ -23,7 +23,12 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("bas
 /** A JWT made by hand, so that header and claims can be anything an attacker might send. */
 function jwt(header: Record<string, unknown>, claims: Record<string, unknown>, key: string | null = secret) {
   const head = `${b64(header)}.${b64(claims)}`;
-  const signature = key === null ? "" : createHmac(header.alg === "HS512" ? "sha512" : "sha256", key).update(head).digest("base64url");
+  const signature =
+    key === null
+      ? ""
+      : createHmac(header.alg === "HS512" ? "sha512" : "sha256", key)
+          .update(head)
+          .digest("base64url");
   return `${head}.${signature}`;
 }
 const now = () => Math.floor(Date.now() / 1000);
@@ -42,7 +47,10 @@ describe("tokens", () => {
     const code = await askCode(phone);
     const res = await redeem(phone, code);
     expect(res.status).toBe(200);
-    const [header, claims] = (res.body.token as string).split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString()));
+    const [header, claims] = (res.body.token as string)
+      .split(".")
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, "base64url").toString()));
     expect(header.alg).toBe("HS256");
     expect(claims.sub).toBe(res.body.user.id);
     expect(claims.exp - claims.iat).toBe(Identity.tokenTtlSeconds);
@@ -51,35 +59,72 @@ describe("tokens", () => {
   });
 
   it("the hand-made token for a real person is let in (so the refusals below are about the token alone)", async () => {
-    const res = await api.call("GET", "/api/me", { as: jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 }) });
+    const res = await api.call("GET", "/api/me", {
+      as: jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 }),
+    });
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(c.staff.id);
   });
 
   const cases: { what: string; token: () => string; code: string }[] = [
-    { what: "expired a second ago", token: () => jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now() - 3600, exp: now() - 1 }), code: "auth.token_expired" },
+    {
+      what: "expired a second ago",
+      token: () => jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now() - 3600, exp: now() - 1 }),
+      code: "auth.token_expired",
+    },
     { what: "expired 8 days ago, issued by the app", token: () => "", code: "auth.token_expired" },
-    { what: "signed with another secret", token: () => jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 }, "another-secret"), code: "auth.bad_token" },
-    { what: "alg none, no signature", token: () => jwt({ alg: "none", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 }, null), code: "auth.bad_token" },
-    { what: "alg none, with the right HS256 signature appended", token: () => {
-      const good = jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 });
-      return `${b64({ alg: "none", typ: "JWT" })}.${good.split(".")[1]}.${good.split(".")[2]}`;
-    }, code: "auth.bad_token" },
-    { what: "HS512 with the right secret (only HS256 is accepted)", token: () => jwt({ alg: "HS512", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 }), code: "auth.bad_token" },
+    {
+      what: "signed with another secret",
+      token: () => jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 }, "another-secret"),
+      code: "auth.bad_token",
+    },
+    {
+      what: "alg none, no signature",
+      token: () => jwt({ alg: "none", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 }, null),
+      code: "auth.bad_token",
+    },
+    {
+      what: "alg none, with the right HS256 signature appended",
+      token: () => {
+        const good = jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 });
+        return `${b64({ alg: "none", typ: "JWT" })}.${good.split(".")[1]}.${good.split(".")[2]}`;
+      },
+      code: "auth.bad_token",
+    },
+    {
+      what: "HS512 with the right secret (only HS256 is accepted)",
+      token: () => jwt({ alg: "HS512", typ: "JWT" }, { sub: c.staff.id, iat: now(), exp: now() + 600 }),
+      code: "auth.bad_token",
+    },
     { what: "no sub", token: () => jwt({ alg: "HS256", typ: "JWT" }, { iat: now(), exp: now() + 600 }), code: "auth.bad_token" },
-    { what: "two parts only", token: () => jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, exp: now() + 600 }).split(".").slice(0, 2).join("."), code: "auth.bad_token" },
+    {
+      what: "two parts only",
+      token: () =>
+        jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, exp: now() + 600 })
+          .split(".")
+          .slice(0, 2)
+          .join("."),
+      code: "auth.bad_token",
+    },
   ];
   it.each(cases)("a token $what → 401 $code, and nothing is done", async ({ what, token, code }) => {
     const value = what.startsWith("expired 8 days") ? await Identity.issueToken(secret, c.staff.id, Date.now() - 8 * 86400_000) : token();
     expectProblem(await api.call("GET", "/api/me", { as: value }), 401, code);
-    const posted = await api.call("POST", "/api/wishes", { as: value, body: { communityId: c.id, category: "repair", title: "伪造", description: "伪造" } });
+    const posted = await api.call("POST", "/api/wishes", {
+      as: value,
+      body: { communityId: c.id, category: "repair", title: "伪造", description: "伪造" },
+    });
     expectProblem(posted, 401, code);
     const mine = await api.call("GET", "/api/wishes?mine=true", { as: c.staff });
     expect(mine.body.items ?? mine.body).toEqual([]);
   });
 
   it("a token without exp is refused: every token must expire", async () => {
-    expectProblem(await api.call("GET", "/api/me", { as: jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now() }) }), 401, "auth.bad_token");
+    expectProblem(
+      await api.call("GET", "/api/me", { as: jwt({ alg: "HS256", typ: "JWT" }, { sub: c.staff.id, iat: now() }) }),
+      401,
+      "auth.bad_token",
+    );
   });
 });
 
@@ -137,7 +182,12 @@ describe("sign-in codes", () => {
     expect(codes.filter((x) => x === "auth.wrong_code")).toHaveLength(5);
     expect(codes.filter((x) => x === "auth.locked")).toHaveLength(15);
     expect(results.map((r) => r.status).every((s) => s === 400 || s === 429)).toBe(true);
-    expect(results.filter((r) => r.body.code === "auth.wrong_code").map((r) => r.body.triesLeft).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(
+      results
+        .filter((r) => r.body.code === "auth.wrong_code")
+        .map((r) => r.body.triesLeft)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
     expect(await triesOf(phone)).toBe(5);
     expectProblem(await redeem(phone, code), 429, "auth.locked");
   });

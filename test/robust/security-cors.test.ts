@@ -13,7 +13,7 @@ import { parseOrigins } from "../../functions/app/security.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStore } from "../../functions/store/client.js";
 import { dynamoClientConfig } from "../../functions/store/dynamo-local.js";
-import { community, person, secret } from "../helpers/api.js";
+import { community, secret } from "../helpers/api.js";
 import { freshTable } from "../helpers/db.js";
 
 const site = "https://wish.example.org";
@@ -23,7 +23,13 @@ const evil = "https://evil.example";
 async function serveApp(siteOrigins?: () => readonly string[]) {
   const { tableName, endpoint } = await freshTable();
   const store = createStore(tableName, dynamoClientConfig(endpoint));
-  const app = createApp({ store, notifier: outboxNotifier(store), secret: async () => secret, siteOrigins, publicUrl: () => "http://127.0.0.1" });
+  const app = createApp({
+    store,
+    notifier: outboxNotifier(store),
+    secret: async () => secret,
+    siteOrigins,
+    publicUrl: () => "http://127.0.0.1",
+  });
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,7 +54,10 @@ afterAll(async () => {
 });
 
 const preflight = (base: string, origin: string, method = "POST", headers = "authorization,content-type") =>
-  fetch(`${base}/api/wishes`, { method: "OPTIONS", headers: { origin, "access-control-request-method": method, "access-control-request-headers": headers } });
+  fetch(`${base}/api/wishes`, {
+    method: "OPTIONS",
+    headers: { origin, "access-control-request-method": method, "access-control-request-headers": headers },
+  });
 
 describe("the site's origin is let in", () => {
   it("a GET from the site's origin carries Access-Control-Allow-Origin: that origin (never '*'), and Vary: Origin", async () => {
@@ -69,7 +78,9 @@ describe("the site's origin is let in", () => {
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe(site);
     expect(res.headers.get("access-control-allow-methods")).toMatch(/POST/);
-    expect(res.headers.get("access-control-allow-headers")?.split(",")).toEqual(expect.arrayContaining(["authorization", "content-type", "idempotency-key"]));
+    expect(res.headers.get("access-control-allow-headers")?.split(",")).toEqual(
+      expect.arrayContaining(["authorization", "content-type", "idempotency-key"]),
+    );
     expect(res.headers.get("access-control-max-age")).toBe("7200");
   });
 
@@ -90,18 +101,22 @@ describe("the site's origin is let in", () => {
 });
 
 describe("any other origin is not", () => {
-  it.each([evil, "https://wish.example.org.evil.example", "http://wish.example.org", "https://wish.example.org:8443", "null", "https://sub.wish.example.org"])(
-    "Origin %s: no Access-Control-Allow-Origin on GET, on an error, or on the preflight",
-    async (origin) => {
-      const get = await fetch(`${configured.base}/api/me`, { headers: { origin, authorization: `Bearer ${token}` } });
-      expect(get.headers.get("access-control-allow-origin")).toBeNull();
-      const error = await fetch(`${configured.base}/api/me`, { headers: { origin } });
-      expect(error.status).toBe(401);
-      expect(error.headers.get("access-control-allow-origin")).toBeNull();
-      const pre = await preflight(configured.base, origin);
-      expect(pre.headers.get("access-control-allow-origin")).toBeNull();
-    },
-  );
+  it.each([
+    evil,
+    "https://wish.example.org.evil.example",
+    "http://wish.example.org",
+    "https://wish.example.org:8443",
+    "null",
+    "https://sub.wish.example.org",
+  ])("Origin %s: no Access-Control-Allow-Origin on GET, on an error, or on the preflight", async (origin) => {
+    const get = await fetch(`${configured.base}/api/me`, { headers: { origin, authorization: `Bearer ${token}` } });
+    expect(get.headers.get("access-control-allow-origin")).toBeNull();
+    const error = await fetch(`${configured.base}/api/me`, { headers: { origin } });
+    expect(error.status).toBe(401);
+    expect(error.headers.get("access-control-allow-origin")).toBeNull();
+    const pre = await preflight(configured.base, origin);
+    expect(pre.headers.get("access-control-allow-origin")).toBeNull();
+  });
 
   it("with no site origin configured (the local default) no origin at all is let in, the site's included", async () => {
     for (const origin of [site, evil]) {
@@ -183,7 +198,14 @@ describe("on Lambda: the site's origin read from SSM by functions/api.ts", () =>
     expect(get.statusCode).toBe(200);
     expect(header(get, "access-control-allow-origin")).toBe(cloudFront);
     expect(header(get, "x-content-type-options")).toBe("nosniff");
-    const pre = await handler(event("OPTIONS", "/api/wishes", { origin: cloudFront, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" }), {});
+    const pre = await handler(
+      event("OPTIONS", "/api/wishes", {
+        origin: cloudFront,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization,content-type",
+      }),
+      {},
+    );
     expect(pre.statusCode).toBe(204);
     expect(header(pre, "access-control-allow-origin")).toBe(cloudFront);
     const other = await handler(event("GET", "/api/health", { origin: evil }), {});

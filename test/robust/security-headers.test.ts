@@ -46,23 +46,32 @@ describe("headers from the local server", () => {
   it("the built index.html has no inline script, style or handler, so the CSP needs neither 'unsafe-inline' nor hashes", async () => {
     const html = await (await fetch(`${site.url}/index.html`)).text();
     expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js"><\/script>/);
-    expect([...html.matchAll(/<script\b([^>]*)>/g)].every((m) => /\bsrc=/.test(m[1])), "every script has a src").toBe(true);
+    expect(
+      [...html.matchAll(/<script\b([^>]*)>/g)].every((m) => /\bsrc=/.test(m[1])),
+      "every script has a src",
+    ).toBe(true);
     expect(html).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=/i);
   });
 
-  it.each(["/", "/index.html", "/signin", "/wishes/01ANYTHING", "/manifest.webmanifest", "/sw.js"])("%s: the app's CSP and the common headers", async (path) => {
-    const res = await headersOf(path);
-    expect(res.status).toBe(200);
-    for (const [name, value] of Object.entries(common)) expect(res.headers.get(name), name).toBe(value);
-    expect(res.headers.get("content-security-policy")).toBe(siteCsp());
-    expect(res.headers.get("permissions-policy")).toMatch(/geolocation=\(self\)/);
-  });
+  it.each(["/", "/index.html", "/signin", "/wishes/01ANYTHING", "/manifest.webmanifest", "/sw.js"])(
+    "%s: the app's CSP and the common headers",
+    async (path) => {
+      const res = await headersOf(path);
+      expect(res.status).toBe(200);
+      for (const [name, value] of Object.entries(common)) expect(res.headers.get(name), name).toBe(value);
+      expect(res.headers.get("content-security-policy")).toBe(siteCsp());
+      expect(res.headers.get("permissions-policy")).toMatch(/geolocation=\(self\)/);
+    },
+  );
 
   it("a built script and stylesheet carry them too, with their real types (nosniff needs them right)", async () => {
     const html = await (await fetch(`${site.url}/`)).text();
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
     const style = /href="(\/assets\/[^"]+\.css)"/.exec(html)![1];
-    for (const [path, type] of [[script, /javascript/], [style, /text\/css/]] as const) {
+    for (const [path, type] of [
+      [script, /javascript/],
+      [style, /text\/css/],
+    ] as const) {
       const res = await headersOf(path);
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(type);
@@ -73,11 +82,25 @@ describe("headers from the local server", () => {
 
   it("the CSP is the strict one: the app's own origin only, no inline code, no framing", () => {
     const csp = siteCsp();
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self' data:", "manifest-src 'self'", "worker-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "object-src 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "connect-src 'self'",
+      "img-src 'self' data:",
+      "manifest-src 'self'",
+      "worker-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "object-src 'none'",
+    ]) {
       expect(csp.split("; ")).toContain(directive);
     }
     expect(csp).not.toMatch(/unsafe|\*|http:/);
-    expect(siteCsp("https://abc.execute-api.ap-southeast-1.amazonaws.com").split("; ")).toContain("connect-src 'self' https://abc.execute-api.ap-southeast-1.amazonaws.com");
+    expect(siteCsp("https://abc.execute-api.ap-southeast-1.amazonaws.com").split("; ")).toContain(
+      "connect-src 'self' https://abc.execute-api.ap-southeast-1.amazonaws.com",
+    );
   });
 
   it.each([
@@ -113,7 +136,9 @@ async function watched(opts: Parameters<Site["phoneAt"]>[0] = {}) {
   const phone = await site.phoneAt(opts);
   await phone.context.addInitScript(() => {
     (window as any).__violations = [];
-    document.addEventListener("securitypolicyviolation", (e) => (window as any).__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      (window as any).__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+    );
     (window as any).__printed = 0;
     window.print = () => void (window as any).__printed++;
   });
@@ -147,7 +172,9 @@ describe("the app in Chromium under its CSP", () => {
     closing.push(signIn.context);
     await site.signInThroughUi(signIn.page, resident);
     seen["sign-in → home"] = await violations(signIn.page);
-    expect(await signIn.page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active?.scriptURL)), "worker-src 'self'").toBe(`${site.url}/sw.js`);
+    expect(await signIn.page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active?.scriptURL)), "worker-src 'self'").toBe(
+      `${site.url}/sw.js`,
+    );
 
     const heading = (p: Page) => p.locator("h1").first().waitFor();
     const pages: [typeof resident, string[]][] = [

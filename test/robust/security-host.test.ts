@@ -74,7 +74,9 @@ describe("a certificate asked for with a forged Host header", () => {
   });
 
   it("prints a page whose QR code and link lead to the API's own verification page", async () => {
-    const issued = await ok(api.call("POST", `/api/members/${c.members[0].id}/certificates`, { as: c.members[0], body: { from: day, to: day } }));
+    const issued = await ok(
+      api.call("POST", `/api/members/${c.members[0].id}/certificates`, { as: c.members[0], body: { from: day, to: day } }),
+    );
     const page = await send("GET", `/api/certificates/${issued.number}/print`, "evil.example");
     expect(page.status).toBe(200);
     expect(page.text).not.toContain("evil.example");

@@ -21,7 +21,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expire } from "../../functions/core/wish.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
-import { community, newWish, somewhere, startApi, wishIn, type Api, type Person, type Response, type TestCommunity } from "../helpers/api.js";
+import {
+  community,
+  newWish,
+  somewhere,
+  startApi,
+  wishIn,
+  type Api,
+  type Person,
+  type Response,
+  type TestCommunity,
+} from "../helpers/api.js";
 import { streamFeed } from "../notify/feed.js";
 
 let api: Api;
@@ -39,7 +49,13 @@ let checked = 0;
 /** Every way a number is written: +8613612345678, 8613612345678, 13612345678, 136 1234 5678, 136-1234-5678. */
 const formsOf = (phone: string) => {
   const local = phone.replace(/^\+86/, "");
-  return [phone, phone.slice(1), local, `${local.slice(0, 3)} ${local.slice(3, 7)} ${local.slice(7)}`, `${local.slice(0, 3)}-${local.slice(3, 7)}-${local.slice(7)}`];
+  return [
+    phone,
+    phone.slice(1),
+    local,
+    `${local.slice(0, 3)} ${local.slice(3, 7)} ${local.slice(7)}`,
+    `${local.slice(0, 3)}-${local.slice(3, 7)}-${local.slice(7)}`,
+  ];
 };
 
 const residents = () => [...a.residents, ...b.residents];
@@ -92,7 +108,12 @@ async function scan(role: Role, value: unknown, where: string, allowed: Set<stri
   }
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
-    const wishId = typeof obj.id === "string" && wishes.has(obj.id) ? obj.id : typeof obj.wishId === "string" && wishes.has(obj.wishId) ? obj.wishId : undefined;
+    const wishId =
+      typeof obj.id === "string" && wishes.has(obj.id)
+        ? obj.id
+        : typeof obj.wishId === "string" && wishes.has(obj.wishId)
+          ? obj.wishId
+          : undefined;
     const here = wishId ? new Set([...allowed, ...(await entitledOnWish(role, wishId))]) : allowed;
     for (const [k, v] of Object.entries(obj)) await scan(role, v, `${where}.${k}`, here);
     return;
@@ -108,7 +129,13 @@ async function scan(role: Role, value: unknown, where: string, allowed: Set<stri
 }
 
 /** One request as one role, recorded against its route template, and its answer searched. */
-async function drive(role: Role, method: string, template: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+async function drive(
+  role: Role,
+  method: string,
+  template: string,
+  path: string,
+  opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+) {
   driven.add(`${method.toUpperCase()} ${template}`);
   const res: Response = await api.call(method, path, { as: role.who, ...opts });
   expect(res.status, `${role.name} ${method} ${path}: ${JSON.stringify(res.body).slice(0, 300)}`).toBeLessThan(500);
@@ -196,7 +223,17 @@ describe("a resident's number, across every route and role", () => {
       for (const role of roles) await drive(role, "GET", "/api/wishes/{id}", `/api/wishes/${id}`);
     }
     // Wishes in every state for the lists, one of them the other resident's, one in the other community.
-    for (const status of ["submitted", "open", "claimed", "in_progress", "completed", "confirmed", "closed", "rejected", "cancelled"] as const) {
+    for (const status of [
+      "submitted",
+      "open",
+      "claimed",
+      "in_progress",
+      "completed",
+      "confirmed",
+      "closed",
+      "rejected",
+      "cancelled",
+    ] as const) {
       await track(owner, a, status, { members: [claimant] });
     }
     // After the work, the claim kept as a record: cancelled by staff in progress, expired with a place taken.
@@ -229,12 +266,26 @@ describe("a resident's number, across every route and role", () => {
 
     const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const cert = await api.call("POST", `/api/members/${a.members[0].id}/certificates`, { as: a.members[0], body: { from: "2020-01-01", to: today, communityId: a.id } });
+    const cert = await api.call("POST", `/api/members/${a.members[0].id}/certificates`, {
+      as: a.members[0],
+      body: { from: "2020-01-01", to: today, communityId: a.id },
+    });
     expect(cert.status, JSON.stringify(cert.body)).toBe(201);
     const number = cert.body.number as string;
 
     const people = [a.members[0], a.members[1], a.residents[0], a.residents[1], b.residents[0], a.staff];
-    const statuses = ["submitted", "open", "claimed", "in_progress", "completed", "confirmed", "closed", "rejected", "cancelled", "expired"];
+    const statuses = [
+      "submitted",
+      "open",
+      "claimed",
+      "in_progress",
+      "completed",
+      "confirmed",
+      "closed",
+      "rejected",
+      "cancelled",
+      "expired",
+    ];
     const gets: [string, string][] = [
       ["/api/health", "/api/health"],
       ["/api/openapi.json", "/api/openapi.json"],
@@ -244,7 +295,9 @@ describe("a resident's number, across every route and role", () => {
       ["/api/me/preferences", "/api/me/preferences"],
       ["/api/notifications", "/api/notifications"],
       ["/api/wishes", "/api/wishes?mine=true"],
-      ...[a.id, b.id].flatMap((cid) => statuses.map((s): [string, string] => ["/api/wishes", `/api/wishes?communityId=${cid}&status=${s}`])),
+      ...[a.id, b.id].flatMap((cid) =>
+        statuses.map((s): [string, string] => ["/api/wishes", `/api/wishes?communityId=${cid}&status=${s}`]),
+      ),
       ...[...wishes.keys()].map((id): [string, string] => ["/api/wishes/{id}", `/api/wishes/${id}`]),
       ...[a.id, b.id].flatMap((cid): [string, string][] => [
         ["/api/communities/{id}", `/api/communities/${cid}`],
@@ -274,15 +327,21 @@ describe("a resident's number, across every route and role", () => {
       await drive(role, "POST", "/api/notifications/{id}/read", `/api/notifications/${noteId}/read`);
       await drive(role, "POST", "/api/notifications/read-all", "/api/notifications/read-all");
       await drive(role, "PUT", "/api/me/preferences", "/api/me/preferences", { body: { lang: "zh-CN" } });
-      await drive(role, "POST", "/api/communities/{id}/settings", `/api/communities/${a.id}/settings`, { body: { fenceRadiusMeters: 300 } });
-      await drive(role, "POST", "/api/members/{id}/certificates", `/api/members/${a.members[0].id}/certificates`, { body: { from: "2020-01-01", to: today, communityId: a.id } });
+      await drive(role, "POST", "/api/communities/{id}/settings", `/api/communities/${a.id}/settings`, {
+        body: { fenceRadiusMeters: 300 },
+      });
+      await drive(role, "POST", "/api/members/{id}/certificates", `/api/members/${a.members[0].id}/certificates`, {
+        body: { from: "2020-01-01", to: today, communityId: a.id },
+      });
       await drive(role, "POST", "/api/communities/{id}/members/import", `/api/communities/${a.id}/members/import`, {
         raw: "phone,name,branch\n13912345678,新志愿者,第一支部\n",
         headers: { "content-type": "text/csv" },
       });
       // Signing in answers with the person's own number only.
       await drive(role, "POST", "/api/auth/otp", "/api/auth/otp", { body: { phone: role.who?.phone ?? "+8613600000000" } });
-      await drive(role, "POST", "/api/auth/token", "/api/auth/token", { body: { phone: role.who?.phone ?? "+8613600000000", code: "000000" } });
+      await drive(role, "POST", "/api/auth/token", "/api/auth/token", {
+        body: { phone: role.who?.phone ?? "+8613600000000", code: "000000" },
+      });
     }
     expect(findings).toEqual([]);
   }, 300_000);
@@ -299,7 +358,13 @@ describe("a resident's number, across every route and role", () => {
 
   it("the entitled did see the numbers (so the rule was exercised both ways)", () => {
     expect([...sightings].sort()).toEqual(
-      expect.arrayContaining(["member holding the claim ← the resident", "staff of the community ← the resident", "staff of the community ← another", "the resident ← the resident", "another resident ← another"]),
+      expect.arrayContaining([
+        "member holding the claim ← the resident",
+        "staff of the community ← the resident",
+        "staff of the community ← another",
+        "the resident ← the resident",
+        "another resident ← another",
+      ]),
     );
     // (The member "without a claim" takes one along the way, by claim and by dispatch, and then may see the number there.)
     expect([...sightings].filter((s) => s.startsWith("anonymous"))).toEqual([]);

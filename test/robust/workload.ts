@@ -119,12 +119,24 @@ export interface Server {
 /** Starts `node --import tsx functions/local.ts` as npm start does, on the data directory given. */
 export async function startServer(dataDir: string, web: string): Promise<Server> {
   const dynamoPort = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--disable-warning=NodeVersionSupportWarning", "--import", "tsx", "functions/local.ts"], {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", DYNAMO_PORT: String(dynamoPort), WEB_DIR: web, TABLE_NAME: table },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--disable-warning=NodeVersionSupportWarning", "--import", "tsx", "functions/local.ts"],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DYNAMO_PORT: String(dynamoPort),
+        WEB_DIR: web,
+        TABLE_NAME: table,
+      },
+    },
+  );
   const pid = child.pid!;
   groups.add(pid);
   let tail = "";
@@ -211,10 +223,21 @@ export interface Demo {
   everyone: DemoPerson[];
 }
 
-export async function call(base: string, method: string, path: string, token?: string, body?: unknown, headers: { [name: string]: string } = {}) {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: { [name: string]: string } = {},
+) {
   const res = await fetch(base + path, {
     method,
-    headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: {
+      ...headers,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -337,7 +360,12 @@ export interface Load {
  * connection, with `setupRequest` choosing who and what. Beside it `lifecycles` loops take wishes
  * through the whole lifecycle to verification, so hours reach the ledger while the load runs.
  */
-export function startLoad(base: string, d: Demo, rec: Answers, opts: { seconds: number; connections: number; lifecycles: number; crashing?: boolean }): Load {
+export function startLoad(
+  base: string,
+  d: Demo,
+  rec: Answers,
+  opts: { seconds: number; connections: number; lifecycles: number; crashing?: boolean },
+): Load {
   const url = new URL(base);
   const submitted: string[] = [];
   const open: string[] = [];
@@ -382,7 +410,11 @@ export function startLoad(base: string, d: Demo, rec: Answers, opts: { seconds: 
     },
     {
       method: "GET",
-      setupRequest: (req: any) => ({ ...req, path: `/api/wishes?communityId=${d.communityId}&status=submitted&limit=50`, headers: auth(d.staff.token) }),
+      setupRequest: (req: any) => ({
+        ...req,
+        path: `/api/wishes?communityId=${d.communityId}&status=submitted&limit=50`,
+        headers: auth(d.staff.token),
+      }),
       onResponse: read("review queue"),
     },
     {
@@ -392,7 +424,12 @@ export function startLoad(base: string, d: Demo, rec: Answers, opts: { seconds: 
         if (!id) return null;
         ctx.approving = id;
         const slots = 1 + Math.floor(Math.random() * 3);
-        return { ...req, path: `/api/wishes/${id}/approve`, headers: json(d.staff.token), body: JSON.stringify({ slots, estimatedMinutes: 60 }) };
+        return {
+          ...req,
+          path: `/api/wishes/${id}/approve`,
+          headers: json(d.staff.token),
+          body: JSON.stringify({ slots, estimatedMinutes: 60 }),
+        };
       },
       onResponse(status: number, body: string, ctx: any) {
         const w = parse(body);
@@ -437,7 +474,11 @@ export function startLoad(base: string, d: Demo, rec: Answers, opts: { seconds: 
     },
     {
       method: "GET",
-      setupRequest: (req: any) => ({ ...req, path: `/api/communities/${d.communityId}/stats?period=${period}`, headers: auth(d.staff.token) }),
+      setupRequest: (req: any) => ({
+        ...req,
+        path: `/api/communities/${d.communityId}/stats?period=${period}`,
+        headers: auth(d.staff.token),
+      }),
       onResponse: read("stats"),
     },
     {
@@ -479,7 +520,9 @@ export function startLoad(base: string, d: Demo, rec: Answers, opts: { seconds: 
       max: result.latency.max,
       errors: result.errors,
       timeouts: result.timeouts,
-      statuses: Object.fromEntries(Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([k, v]) => [k, v.count])),
+      statuses: Object.fromEntries(
+        Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([k, v]) => [k, v.count]),
+      ),
       lifecycles: rec.lifecycles,
     };
   })();
@@ -534,7 +577,13 @@ async function lifecycle(base: string, d: Demo, rec: Answers, loop: number, roun
   await step("confirm", resident.token, `${at}/confirm`, { rating: 1 + (round % 5) });
   // Two rounds in three staff give the minutes; in the third the measured minutes (none to speak of) stand.
   const minutes = round % 3 === 2 ? undefined : Object.fromEntries(team.map((m, i) => [m.id, 30 + 15 * ((round + i) % 8)]));
-  await step("verify", d.staff.token, `${at}/verify`, { minutes, reason: minutes ? "按现场记录核定" : undefined, staffRating: 5 }, { minutes });
+  await step(
+    "verify",
+    d.staff.token,
+    `${at}/verify`,
+    { minutes, reason: minutes ? "按现场记录核定" : undefined, staffRating: 5 },
+    { minutes },
+  );
   rec.lifecycles++;
 }
 
@@ -620,25 +669,32 @@ export async function lostAcks(store: Store, acks: Ack[], wishes: Map<string, Wi
       continue;
     }
     const now = read.wish.status;
-    if (order.indexOf(now) < order.indexOf(a.status)) problems.push(`${a.step} of wish ${a.wishId} was acknowledged as ${a.status}, the wish is now ${now}`);
+    if (order.indexOf(now) < order.indexOf(a.status))
+      problems.push(`${a.step} of wish ${a.wishId} was acknowledged as ${a.status}, the wish is now ${now}`);
     if (a.memberId) {
       const claim = read.claims.find((c) => c.memberId === a.memberId);
       if (!claim) problems.push(`${a.step} of wish ${a.wishId} by ${a.memberId} was acknowledged but the claim is gone`);
-      else if (a.step === "check-in" && !claim.checkIn) problems.push(`check-in on wish ${a.wishId} by ${a.memberId} was acknowledged but is not on the claim`);
-      else if (a.step === "check-out" && !claim.checkOut) problems.push(`check-out on wish ${a.wishId} by ${a.memberId} was acknowledged but is not on the claim`);
+      else if (a.step === "check-in" && !claim.checkIn)
+        problems.push(`check-in on wish ${a.wishId} by ${a.memberId} was acknowledged but is not on the claim`);
+      else if (a.step === "check-out" && !claim.checkOut)
+        problems.push(`check-out on wish ${a.wishId} by ${a.memberId} was acknowledged but is not on the claim`);
     }
     if (a.step === "verify") {
       const credits = (read.events.findLast((e) => e.kind === "verify")?.data?.credits ?? []) as { memberId: string; minutes: number }[];
       if (a.minutes) {
         for (const [memberId, minutes] of Object.entries(a.minutes)) {
-          if (credits.find((c) => c.memberId === memberId)?.minutes !== minutes) problems.push(`verify of wish ${a.wishId} gave ${memberId} ${minutes} minutes; the event says otherwise`);
+          if (credits.find((c) => c.memberId === memberId)?.minutes !== minutes)
+            problems.push(`verify of wish ${a.wishId} gave ${memberId} ${minutes} minutes; the event says otherwise`);
         }
       }
       const keys = credits.filter((c) => c.minutes > 0).map((c) => Keys.ledger(c.memberId, a.wishId));
       const entries = await getMany(store, keys);
       for (const c of credits.filter((c) => c.minutes > 0)) {
         const e = entries.find((x) => x.memberId === c.memberId);
-        if (e?.minutes !== c.minutes) problems.push(`verify of wish ${a.wishId} was acknowledged but ${c.memberId}'s ledger entry is ${e ? `${e.minutes} min` : "missing"}`);
+        if (e?.minutes !== c.minutes)
+          problems.push(
+            `verify of wish ${a.wishId} was acknowledged but ${c.memberId}'s ledger entry is ${e ? `${e.minutes} min` : "missing"}`,
+          );
       }
     }
     for (const problem of problems) out.push({ ack: a, problem });
@@ -660,7 +716,8 @@ export async function checkWishes(store: Store, wishes: Map<string, WishRead>): 
     if ((w.status === "submitted" || w.status === "rejected") && claims.length) say(w, "has claims before approval");
     if (w.status === "open" && w.claimed >= w.slots) say(w, `open with ${w.claimed} of ${w.slots} places taken`);
     if (w.status === "claimed" && w.claimed !== w.slots) say(w, `claimed with ${w.claimed} of ${w.slots} places taken`);
-    if (["in_progress", "completed", "confirmed", "closed"].includes(w.status) && !claims.some((c) => c.checkIn)) say(w, "under way with nobody checked in");
+    if (["in_progress", "completed", "confirmed", "closed"].includes(w.status) && !claims.some((c) => c.checkIn))
+      say(w, "under way with nobody checked in");
     if (["completed", "confirmed", "closed"].includes(w.status) && !w.completedAt) say(w, "done without completedAt");
     if (w.status === "closed" && (!w.closedAt || w.crediting)) say(w, "closed without closedAt, or still crediting");
     const moves = events.filter((e) => !notices.has(e.kind));
@@ -669,16 +726,25 @@ export async function checkWishes(store: Store, wishes: Map<string, WishRead>): 
     for (const c of claims) {
       const took = events.some((e) => (e.kind === "claim" || e.kind === "dispatch") && e.data?.memberIds?.includes(c.memberId));
       if (!took) say(w, `claim of ${c.memberId} is not in the timeline`);
-      if (c.checkIn && !events.some((e) => e.kind === "check-in" && e.actorId === c.memberId)) say(w, `check-in of ${c.memberId} is not in the timeline`);
-      if (c.checkOut && !events.some((e) => e.kind === "check-out" && e.actorId === c.memberId)) say(w, `check-out of ${c.memberId} is not in the timeline`);
-      if (c.checkIn && !events.some((e) => e.kind === "check-in" && e.actorId === c.memberId && e.data?.at === c.checkIn.at)) say(w, `check-in of ${c.memberId} differs from its event`);
+      if (c.checkIn && !events.some((e) => e.kind === "check-in" && e.actorId === c.memberId))
+        say(w, `check-in of ${c.memberId} is not in the timeline`);
+      if (c.checkOut && !events.some((e) => e.kind === "check-out" && e.actorId === c.memberId))
+        say(w, `check-out of ${c.memberId} is not in the timeline`);
+      if (c.checkIn && !events.some((e) => e.kind === "check-in" && e.actorId === c.memberId && e.data?.at === c.checkIn.at))
+        say(w, `check-in of ${c.memberId} differs from its event`);
     }
-    const took = events.filter((e) => e.kind === "claim" || e.kind === "dispatch").reduce((s, e) => s + (e.data?.memberIds?.length ?? 0), 0);
+    const took = events
+      .filter((e) => e.kind === "claim" || e.kind === "dispatch")
+      .reduce((s, e) => s + (e.data?.memberIds?.length ?? 0), 0);
     const gaveBack = events.filter((e) => e.kind === "release" || e.kind === "decline").length;
-    if (took - gaveBack !== claims.length) say(w, `timeline takes ${took} places and gives back ${gaveBack}, ${claims.length} claims remain`);
+    if (took - gaveBack !== claims.length)
+      say(w, `timeline takes ${took} places and gives back ${gaveBack}, ${claims.length} claims remain`);
     if (w.status === "closed") {
       const credits = (events.findLast((e) => e.kind === "verify")?.data?.credits ?? []) as { memberId: string; minutes: number }[];
-      const entries = await getMany(store, credits.filter((c) => c.minutes > 0).map((c) => Keys.ledger(c.memberId, w.id)));
+      const entries = await getMany(
+        store,
+        credits.filter((c) => c.minutes > 0).map((c) => Keys.ledger(c.memberId, w.id)),
+      );
       for (const c of credits.filter((c) => c.minutes > 0)) {
         if (entries.find((e) => e.memberId === c.memberId)?.minutes !== c.minutes) say(w, `ledger entry of ${c.memberId} missing or wrong`);
       }
@@ -703,12 +769,15 @@ export async function checkFigures(store: Store, d: Demo, wishes: Map<string, Wi
     const tally = items.find((i) => i.sk === `HT#${c}`);
     const sum = entries.reduce((s, e) => s + e.minutes, 0);
     if ((tally?.totalMinutes ?? 0) !== sum || (tally?.entries ?? 0) !== entries.length) {
-      problems.push(`${m.name}'s tally is ${tally?.totalMinutes ?? 0} min in ${tally?.entries ?? 0} entries; the ledger has ${sum} min in ${entries.length}`);
+      problems.push(
+        `${m.name}'s tally is ${tally?.totalMinutes ?? 0} min in ${tally?.entries ?? 0} entries; the ledger has ${sum} min in ${entries.length}`,
+      );
     }
     for (const month of new Set(entries.map((e) => e.month as string))) {
       const inMonth = entries.filter((e) => e.month === month);
       const minutes = inMonth.reduce((s, e) => s + e.minutes, 0);
-      if (tally?.[`${month}#minutes`] !== minutes || tally?.[`${month}#entries`] !== inMonth.length) problems.push(`${m.name}'s ${month} tally differs from the ledger`);
+      if (tally?.[`${month}#minutes`] !== minutes || tally?.[`${month}#entries`] !== inMonth.length)
+        problems.push(`${m.name}'s ${month} tally differs from the ledger`);
     }
     for (const e of entries) {
       const w = wishes.get(e.wishId)?.wish;
@@ -720,13 +789,18 @@ export async function checkFigures(store: Store, d: Demo, wishes: Map<string, Wi
     const tally = figures.find((i) => i.sk === `B#${branchId}`);
     const inBranch = all.filter((e) => e.branchId === branchId);
     const sum = inBranch.reduce((s, e) => s + e.minutes, 0);
-    if ((tally?.totalMinutes ?? 0) !== sum || (tally?.entries ?? 0) !== inBranch.length) problems.push(`branch ${branchId}'s tally is ${tally?.totalMinutes ?? 0} min in ${tally?.entries ?? 0}; its ledger ${sum} in ${inBranch.length}`);
+    if ((tally?.totalMinutes ?? 0) !== sum || (tally?.entries ?? 0) !== inBranch.length)
+      problems.push(
+        `branch ${branchId}'s tally is ${tally?.totalMinutes ?? 0} min in ${tally?.entries ?? 0}; its ledger ${sum} in ${inBranch.length}`,
+      );
   }
   const total = figures.find((i) => i.sk === "C");
   const sum = all.reduce((s, e) => s + e.minutes, 0);
   const closed = [...wishes.values()].filter((w) => w.wish.status === "closed").length;
   if ((total?.totalMinutes ?? 0) !== sum || (total?.entries ?? 0) !== all.length || (total?.closed ?? 0) !== closed) {
-    problems.push(`the community's totals are ${total?.totalMinutes ?? 0} min, ${total?.entries ?? 0} entries, ${total?.closed ?? 0} closed; the ledger has ${sum} min in ${all.length} entries and ${closed} wishes are closed`);
+    problems.push(
+      `the community's totals are ${total?.totalMinutes ?? 0} min, ${total?.entries ?? 0} entries, ${total?.closed ?? 0} closed; the ledger has ${sum} min in ${all.length} entries and ${closed} wishes are closed`,
+    );
   }
   const events = [...wishes.values()].flatMap((w) => w.events);
   const months = new Set([...all.map((e) => e.month as string), ...events.map((e) => monthOf(e.at))]);
@@ -744,7 +818,8 @@ export async function checkFigures(store: Store, d: Demo, wishes: Map<string, Wi
       claimed: firstClaims,
     };
     const have = Object.fromEntries(Object.keys(want).map((k) => [k, stats?.[k] ?? 0]));
-    if (JSON.stringify(have) !== JSON.stringify(want)) problems.push(`month ${month} counts ${JSON.stringify(have)}; the items say ${JSON.stringify(want)}`);
+    if (JSON.stringify(have) !== JSON.stringify(want))
+      problems.push(`month ${month} counts ${JSON.stringify(have)}; the items say ${JSON.stringify(want)}`);
   }
   return problems;
 }
@@ -759,7 +834,13 @@ export async function checkNotifications(store: Store, wishes: Map<string, WishR
   const expected: { userId: string; eventId: string; sms: boolean; what: string }[] = [];
   await inBatches(events, 16, async (e) => {
     const { notices } = await audience(store, eventItems.fromItem(e));
-    for (const n of notices) expected.push({ userId: n.userId, eventId: e.id, sms: defaultSmsKinds.includes(n.kind), what: `${n.kind} of ${e.kind} on wish ${e.wishId}` });
+    for (const n of notices)
+      expected.push({
+        userId: n.userId,
+        eventId: e.id,
+        sms: defaultSmsKinds.includes(n.kind),
+        what: `${n.kind} of ${e.kind} on wish ${e.wishId}`,
+      });
   });
   const started = Date.now();
   let missing: string[] = [];
@@ -802,7 +883,11 @@ export function dataDir() {
  * events the restarted poller had to pick up. Read with a reader of its own, from the same
  * positions. `streamChanged` when the table's stream is not the one the checkpoint names.
  */
-export async function eventsBeyond(dynamoPort: number, checkpoint: { streamArn?: string; shards: Record<string, string>; closed: string[] }, until: string) {
+export async function eventsBeyond(
+  dynamoPort: number,
+  checkpoint: { streamArn?: string; shards: Record<string, string>; closed: string[] },
+  until: string,
+) {
   const config = dynamoClientConfig(`http://127.0.0.1:${dynamoPort}`);
   const dynamo = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);

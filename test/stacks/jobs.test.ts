@@ -114,7 +114,13 @@ describe("stream consumer", () => {
     }
     const items = granting(statements, "dynamodb:").filter((s) => !stream.includes(s) && !list(s.Action).includes("dynamodb:ListStreams"));
     expect(items).toHaveLength(1);
-    expect(list(items[0].Action).sort()).toEqual(["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]);
+    expect(list(items[0].Action).sort()).toEqual([
+      "dynamodb:BatchGetItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ]);
     const [table, indexes] = list(items[0].Resource) as Json[];
     expect(exported(data, table)).toEqual({ "Fn::GetAtt": [tableId(), "Arn"] });
     expect(indexes).toEqual({ "Fn::Join": ["", [table, "/index/*"]] });
@@ -126,7 +132,12 @@ describe("stream consumer", () => {
     const resources = sns.flatMap((s) => list(s.Resource));
     expect(resources).toHaveLength(2);
     expect(resources).toContain("*");
-    expect(exported(notify, resources.find((r) => r !== "*"))).toEqual({ Ref: topicId() });
+    expect(
+      exported(
+        notify,
+        resources.find((r) => r !== "*"),
+      ),
+    ).toEqual({ Ref: topicId() });
   });
 });
 
@@ -164,7 +175,8 @@ describe("the Jobs stack", () => {
     for (const s of policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])) {
       const actions = list(s.Action);
       expect(actions.some((a) => a === "*" || a.endsWith(":*"))).toBe(false);
-      if (actions.some((a) => a.startsWith("dynamodb:")) && list(s.Resource).includes("*")) expect(actions).toEqual(["dynamodb:ListStreams"]);
+      if (actions.some((a) => a.startsWith("dynamodb:")) && list(s.Resource).includes("*"))
+        expect(actions).toEqual(["dynamodb:ListStreams"]);
     }
   });
 });

@@ -43,7 +43,9 @@ function named(resource: unknown, stack: string): string {
   }
   const local = /"Fn::GetAtt":\["(\w+)","Arn"\]/.exec(text);
   if (local && templates[stack].toJSON().Resources[local[1]]?.Type === "AWS::SQS::Queue") return "queue";
-  const ssm = new RegExp(`^\\{"Fn::Join":\\["",\\["arn:",\\{"Ref":"AWS::Partition"\\},":ssm:${region}:${account}:parameter(/[^"]+)"\\]\\]\\}$`).exec(text);
+  const ssm = new RegExp(
+    `^\\{"Fn::Join":\\["",\\["arn:",\\{"Ref":"AWS::Partition"\\},":ssm:${region}:${account}:parameter(/[^"]+)"\\]\\]\\}$`,
+  ).exec(text);
   if (ssm) {
     if (ssm[1] === "/sst/microwish/test/Secret/JWT_SECRET/value") return "jwt secret";
     if (ssm[1] === siteOriginParameter({ stage: "test" })) return "site origin";
@@ -58,11 +60,17 @@ const unscoped: { actions: string[]; why: string }[] = [
   { actions: ["sns:Publish"], why: "SMS straight to a phone number has no ARN" },
   { actions: ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"], why: "IAM has no resource type for an SNS subscription" },
   { actions: ["dynamodb:ListStreams"], why: "ListStreams is account-wide (the event source mapping asks for it)" },
-  { actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], why: "X-Ray tracing, which SST adds to every function, has no resource" },
+  {
+    actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+    why: "X-Ray tracing, which SST adds to every function, has no resource",
+  },
 ];
 
 describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
-  const all = () => Object.entries(templates).filter(([name]) => name !== "Web").flatMap(([name, t]) => statementsOf(t).map((s) => ({ stack: name, s })));
+  const all = () =>
+    Object.entries(templates)
+      .filter(([name]) => name !== "Web")
+      .flatMap(([name, t]) => statementsOf(t).map((s) => ({ stack: name, s })));
 
   it("there is something to check: the Api and Jobs functions have policies", () => {
     expect(statementsOf(templates.Api).length).toBeGreaterThan(3);
@@ -87,7 +95,10 @@ describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
       if (resources.includes("*")) {
         expect(resources, `${stack}: ${JSON.stringify(s)}`).toEqual(["*"]);
         const actions = list(s.Action).sort();
-        expect(unscoped.map((u) => JSON.stringify(u.actions)), `${stack}: ${actions}`).toContain(JSON.stringify(actions));
+        expect(
+          unscoped.map((u) => JSON.stringify(u.actions)),
+          `${stack}: ${actions}`,
+        ).toContain(JSON.stringify(actions));
         continue;
       }
       for (const r of resources) {
@@ -118,7 +129,17 @@ describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
         expect(actions.sort()).toEqual(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]);
       } else {
         expect(names).toEqual(["table", "table indexes"]);
-        for (const a of actions) expect(["BatchGetItem", "BatchWriteItem", "ConditionCheckItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem"]).toContain(a.slice(9));
+        for (const a of actions)
+          expect([
+            "BatchGetItem",
+            "BatchWriteItem",
+            "ConditionCheckItem",
+            "DeleteItem",
+            "GetItem",
+            "PutItem",
+            "Query",
+            "UpdateItem",
+          ]).toContain(a.slice(9));
       }
     }
   });
@@ -126,7 +147,8 @@ describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
   it("no role carries a managed policy beyond basic Lambda logging, and none has an inline policy of its own", () => {
     for (const [name, t] of Object.entries(templates)) {
       for (const role of Object.values(t.findResources("AWS::IAM::Role")) as Json[]) {
-        for (const arn of role.Properties.ManagedPolicyArns ?? []) expect(JSON.stringify(arn), name).toMatch(/service-role\/AWSLambdaBasicExecutionRole"/);
+        for (const arn of role.Properties.ManagedPolicyArns ?? [])
+          expect(JSON.stringify(arn), name).toMatch(/service-role\/AWSLambdaBasicExecutionRole"/);
         expect(role.Properties.Policies, name).toBeUndefined();
       }
     }
@@ -135,7 +157,9 @@ describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
 
 describe("CORS at the API", () => {
   const handler = () => {
-    const fns = (Object.values(templates.Api.findResources("AWS::Lambda::Function")) as Json[]).filter((f) => f.Properties.Environment?.Variables?.TABLE_NAME);
+    const fns = (Object.values(templates.Api.findResources("AWS::Lambda::Function")) as Json[]).filter(
+      (f) => f.Properties.Environment?.Variables?.TABLE_NAME,
+    );
     expect(fns).toHaveLength(1);
     return fns[0];
   };
@@ -150,12 +174,18 @@ describe("CORS at the API", () => {
   it("the handler reads the site's origin and its own URL from parameters the stacks write, and may read only them and the JWT secret", () => {
     const env = handler().Properties.Environment.Variables;
     expect(env.SITE_ORIGIN_PARAM).toBe("/microwish/test/site-origin");
-    const [param] = Object.values(templates.Web.findResources("AWS::SSM::Parameter", { Properties: { Name: env.SITE_ORIGIN_PARAM } })) as Json[];
+    const [param] = Object.values(
+      templates.Web.findResources("AWS::SSM::Parameter", { Properties: { Name: env.SITE_ORIGIN_PARAM } }),
+    ) as Json[];
     expect(param, "the Web stack writes it").toBeDefined();
     const ssm = statementsOf(templates.Api).filter((s) => list(s.Action).some((a) => a.startsWith("ssm:")));
     expect(ssm).toHaveLength(1);
     expect(list(ssm[0].Action).sort()).toEqual(["ssm:GetParameter", "ssm:GetParameters"]);
-    expect(list(ssm[0].Resource).map((r) => named(r, "Api")).sort()).toEqual(["api url", "jwt secret", "site origin"]);
+    expect(
+      list(ssm[0].Resource)
+        .map((r) => named(r, "Api"))
+        .sort(),
+    ).toEqual(["api url", "jwt secret", "site origin"]);
   });
 
   it("the Web stack's CSP lets the app reach the API's own endpoint and nothing else outside the site", () => {

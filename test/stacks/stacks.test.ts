@@ -56,9 +56,7 @@ describe("Data stack", () => {
 
   it("has the three GSIs with their key names, projecting everything", () => {
     const [, table] = only(data, "AWS::DynamoDB::Table");
-    const byName = Object.fromEntries(
-      (table.Properties.GlobalSecondaryIndexes as Json[]).map((ix) => [ix.IndexName, ix]),
-    );
+    const byName = Object.fromEntries((table.Properties.GlobalSecondaryIndexes as Json[]).map((ix) => [ix.IndexName, ix]));
     expect(Object.keys(byName).sort()).toEqual(["byCommunity", "byStatus", "byUser"]);
     for (const [name, pk, sk] of [
       ["byStatus", "gsi1pk", "gsi1sk"],
@@ -127,7 +125,10 @@ describe("Api stack", () => {
 
   it("bundles as minified ESM", async () => {
     const { useProject } = await import("sst/project.js");
-    const fn = sst.getStack(Api).node.findAll().find((c) => c instanceof sst.Function)!;
+    const fn = sst
+      .getStack(Api)
+      .node.findAll()
+      .find((c) => c instanceof sst.Function)!;
     const bundle = readFileSync(join(useProject().paths.artifacts, fn.node.addr, "functions/api.mjs"), "utf8");
     expect(/\bexport\s*\{[^}]*\bas handler\s*\}/.test(bundle), "ESM export of handler").toBe(true);
     const lines = bundle.split("\n");
@@ -160,7 +161,9 @@ describe("Api stack", () => {
   it("gives the handler the API's own URL for printed QR codes through a parameter, not from a request's Host", () => {
     const [, fn] = handler();
     expect(fn.Properties.Environment.Variables.PUBLIC_URL_PARAM).toBe("/microwish/test/api-url");
-    const params = Object.values(api.findResources("AWS::SSM::Parameter", { Properties: { Name: "/microwish/test/api-url" } })) as Resource[];
+    const params = Object.values(
+      api.findResources("AWS::SSM::Parameter", { Properties: { Name: "/microwish/test/api-url" } }),
+    ) as Resource[];
     expect(params).toHaveLength(1);
     const [param] = params;
     const [apiId] = only(api, "AWS::ApiGatewayV2::Api");
@@ -176,8 +179,7 @@ describe("Api stack", () => {
       expect(mine.length).toBeGreaterThan(0);
       return mine.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
     };
-    const granting = (prefix: string) =>
-      statements().filter((s) => list(s.Action).some((a) => a.startsWith(prefix)));
+    const granting = (prefix: string) => statements().filter((s) => list(s.Action).some((a) => a.startsWith(prefix)));
 
     it("grants DynamoDB item actions on this table and its indexes only", () => {
       const tableArn = { "Fn::ImportValue": expect.stringContaining("Data") };
@@ -221,7 +223,9 @@ describe("Api stack", () => {
       expect(list(ssm[0].Action).sort()).toEqual(["ssm:GetParameter", "ssm:GetParameters"]);
       const resources = list(ssm[0].Resource);
       expect(resources).toHaveLength(3);
-      const arn = (path: string) => ({ "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, `:ssm:${region}:${account}:parameter${path}`]] });
+      const arn = (path: string) => ({
+        "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, `:ssm:${region}:${account}:parameter${path}`]],
+      });
       expect(resources).toEqual([
         arn("/sst/microwish/test/Secret/JWT_SECRET/value"),
         arn("/microwish/test/site-origin"),
@@ -247,8 +251,14 @@ describe("all stacks", () => {
 
 describe("Web stack", () => {
   it("serves web/dist built with the API URL", () => {
-    const site = sst.getStack(Web).node.findAll().find((c) => c instanceof sst.StaticSite) as InstanceType<typeof sst.StaticSite>;
-    const httpApi = sst.getStack(Api).node.findAll().find((c) => c instanceof sst.Api) as InstanceType<typeof sst.Api>;
+    const site = sst
+      .getStack(Web)
+      .node.findAll()
+      .find((c) => c instanceof sst.StaticSite) as InstanceType<typeof sst.StaticSite>;
+    const httpApi = sst
+      .getStack(Api)
+      .node.findAll()
+      .find((c) => c instanceof sst.Api) as InstanceType<typeof sst.Api>;
     const meta = site.getConstructMetadata();
     expect(meta.data.path).toBe("web");
     expect(meta.data.environment).toEqual({ VITE_API_URL: httpApi.url });

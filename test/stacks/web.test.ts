@@ -83,11 +83,15 @@ describe("Web stack", () => {
     expect(csp).toBe(expected["content-security-policy"]);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     expect(security.ContentSecurityPolicy.Override).toBe(true);
-    expect(`max-age=${security.StrictTransportSecurity.AccessControlMaxAgeSec}${security.StrictTransportSecurity.IncludeSubdomains ? "; includeSubDomains" : ""}`).toBe(expected["strict-transport-security"]);
+    expect(
+      `max-age=${security.StrictTransportSecurity.AccessControlMaxAgeSec}${security.StrictTransportSecurity.IncludeSubdomains ? "; includeSubDomains" : ""}`,
+    ).toBe(expected["strict-transport-security"]);
     expect(security.ContentTypeOptions).toEqual({ Override: true });
     expect(security.FrameOptions).toEqual({ FrameOption: expected["x-frame-options"], Override: true });
     expect(security.ReferrerPolicy).toEqual({ ReferrerPolicy: expected["referrer-policy"], Override: true });
-    expect(config.CustomHeadersConfig.Items).toEqual([{ Header: "permissions-policy", Value: expected["permissions-policy"], Override: true }]);
+    expect(config.CustomHeadersConfig.Items).toEqual([
+      { Header: "permissions-policy", Value: expected["permissions-policy"], Override: true },
+    ]);
   });
 
   it("writes the site's CloudFront URL to the parameter the API reads for CORS", () => {
@@ -100,7 +104,9 @@ describe("Web stack", () => {
   });
 
   it("grants its deploy-time helpers only this site's bucket, distribution and the CDK assets bucket", () => {
-    const statements = Object.values(web.findResources("AWS::IAM::Policy")).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const statements = Object.values(web.findResources("AWS::IAM::Policy")).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Statement[],
+    );
     expect(statements.length).toBeGreaterThan(0);
     const [bucketId] = Object.keys(web.findResources("AWS::S3::Bucket"));
     const [distributionId] = Object.keys(web.findResources("AWS::CloudFront::Distribution"));

@@ -142,9 +142,7 @@ describe("startDynamoLocal", () => {
     try {
       const err = await rejection(startDynamoLocal({ port }));
       expect(err.code).toBe("port_taken");
-      expect(err.message).toBe(
-        `Port ${port} is already in use: stop what listens there or pick another port for DynamoDB Local`,
-      );
+      expect(err.message).toBe(`Port ${port} is already in use: stop what listens there or pick another port for DynamoDB Local`);
     } finally {
       server.close();
     }
@@ -156,9 +154,7 @@ describe("startDynamoLocal", () => {
     try {
       const err = await rejection(startDynamoLocal({}));
       expect(err.code).toBe("java_missing");
-      expect(err.message).toBe(
-        "Java 17+ is needed to run DynamoDB Local: install it (Debian: apt-get install -y openjdk-17-jre-headless)",
-      );
+      expect(err.message).toBe("Java 17+ is needed to run DynamoDB Local: install it (Debian: apt-get install -y openjdk-17-jre-headless)");
     } finally {
       process.env.PATH = path;
     }
@@ -183,9 +179,7 @@ describe("startDynamoLocal", () => {
     );
     const err = await rejection(startDynamoLocal({ java }));
     expect(err.code).toBe("exited");
-    expect(err.message).toBe(
-      'DynamoDB Local exited early (code 3): Exception in thread "main" java.lang.IllegalStateException: disk full',
-    );
+    expect(err.message).toBe('DynamoDB Local exited early (code 3): Exception in thread "main" java.lang.IllegalStateException: disk full');
   });
 
   test("does not outlive the Node process that started it", async () => {

@@ -38,7 +38,9 @@ describe("npm start refuses clearly", () => {
     try {
       const { code, stderr } = await boot({ PORT: String(port) });
       expect(code).toBe(1);
-      expect(stderr.trim().split("\n")).toEqual([`microwish: port ${port} is already in use: stop what is using it, or set PORT to another port`]);
+      expect(stderr.trim().split("\n")).toEqual([
+        `microwish: port ${port} is already in use: stop what is using it, or set PORT to another port`,
+      ]);
     } finally {
       busy.close();
     }

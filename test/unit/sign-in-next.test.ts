@@ -8,15 +8,12 @@ import { pagePaths, safeNext } from "../../web/src/data/routes.js";
 const home = "/hall";
 
 describe("the sign-in page's next=", () => {
-  it.each([
-    "/wishes/01JDXK2Z8Y3M4N5P6Q7R8S9T0V",
-    "/stats?period=2026-12",
-    "/hall",
-    "/notifications",
-    "/mine?status=open&limit=20",
-  ])("goes on to the app's own page %s", (next) => {
-    expect(safeNext(next, home)).toBe(next);
-  });
+  it.each(["/wishes/01JDXK2Z8Y3M4N5P6Q7R8S9T0V", "/stats?period=2026-12", "/hall", "/notifications", "/mine?status=open&limit=20"])(
+    "goes on to the app's own page %s",
+    (next) => {
+      expect(safeNext(next, home)).toBe(next);
+    },
+  );
 
   it.each([
     "/\\evil.example",

@@ -52,9 +52,7 @@ const entryCells = (e: PublicCertificate["entries"][number]) =>
  * from the public view alone: no service titles, addresses, times of day or staff names.
  */
 export async function certificatePage(cert: PublicCertificate, verifyUrl: string) {
-  const rows = cert.entries
-    .map((e, i) => `<tr><td class="n">${i + 1}</td>${entryCells(e)}</tr>`)
-    .join("");
+  const rows = cert.entries.map((e, i) => `<tr><td class="n">${i + 1}</td>${entryCells(e)}</tr>`).join("");
   const style = `
 @page{size:A4;margin:14mm}
 @media print{body{background:none}main{margin:0;padding:0;max-width:none}.noprint{display:none}thead{display:table-header-group}tr{break-inside:avoid}}
@@ -100,9 +98,17 @@ export function verificationPage(cert: PublicCertificate) {
 </tbody></table>
 <h2>服务记录 Services</h2>
 <table><thead><tr><th>日期</th><th>类别</th><th>小时</th></tr></thead><tbody>${rows}</tbody></table>`;
-  return shell(`核验 ${cert.number}`, `.ok{font-size:16pt;color:#106b2a;font-weight:bold}.facts{margin-bottom:6mm}.facts th{width:38%}h2{font-size:13pt}`, body);
+  return shell(
+    `核验 ${cert.number}`,
+    `.ok{font-size:16pt;color:#106b2a;font-weight:bold}.facts{margin-bottom:6mm}.facts th{width:38%}h2{font-size:13pt}`,
+    body,
+  );
 }
 
 export function notFoundPage(number: string) {
-  return shell("未找到证书", `.bad{font-size:16pt;color:#a11}`, `<p class="bad">✘ 没有编号为 ${escape(number.slice(0, 40))} 的证书 <span class="en">No certificate has this number</span></p>`);
+  return shell(
+    "未找到证书",
+    `.bad{font-size:16pt;color:#a11}`,
+    `<p class="bad">✘ 没有编号为 ${escape(number.slice(0, 40))} 的证书 <span class="en">No certificate has this number</span></p>`,
+  );
 }

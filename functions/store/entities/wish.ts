@@ -1,18 +1,6 @@
 import type { CategoryCode, Status } from "../../core/model.js";
 import type { Item } from "../client.js";
-import {
-  and,
-  beginsWith,
-  below,
-  eq,
-  le,
-  notExists,
-  oneOf,
-  tx,
-  type Condition,
-  type KeyQuery,
-  type TransactItem,
-} from "../expression.js";
+import { and, beginsWith, below, eq, le, notExists, oneOf, tx, type Condition, type KeyQuery, type TransactItem } from "../expression.js";
 import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 export interface LatLng {

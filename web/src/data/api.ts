@@ -35,7 +35,11 @@ export async function fetchApi(path: string, opts: RequestOptions = {}): Promise
   if (opts.body !== undefined) headers["content-type"] ??= raw ? "text/plain; charset=utf-8" : "application/json";
   let res: Response;
   try {
-    res = await fetch(apiBase + path, { method: opts.method ?? "GET", headers, body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body) });
+    res = await fetch(apiBase + path, {
+      method: opts.method ?? "GET",
+      headers,
+      body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body),
+    });
   } catch {
     throw new ApiError(0, navigator.onLine ? "network.failed" : "network.offline", "No answer from the server.");
   }
@@ -62,7 +66,8 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 }
 
 export const get = <T>(path: string) => request<T>(path);
-export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>(path, { method: "POST", body: body ?? {}, headers });
+export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+  request<T>(path, { method: "POST", body: body ?? {}, headers });
 export const put = <T>(path: string, body: unknown) => request<T>(path, { method: "PUT", body });
 
 /** Fetches a file the API makes for signed-in people (a CSV) and hands it to the browser as a download. */

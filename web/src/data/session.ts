@@ -93,7 +93,7 @@ export const role = createRoot(() =>
   createMemo<Role>(() => {
     const mine = roles();
     const chosen = chosenRole();
-    return chosen && mine.includes(chosen) ? chosen : mine[0] ?? "resident";
+    return chosen && mine.includes(chosen) ? chosen : (mine[0] ?? "resident");
   }),
 );
 

@@ -258,7 +258,8 @@ const en: Record<Key, string> = {
   "data.import": "Import members from CSV",
   "data.downloaded": "Downloaded.",
   "import.title": "Import members",
-  "import.hint": "A CSV file, one row each: phone, name, branch. New branches are created; rows with problems are left out and listed below with the reason.",
+  "import.hint":
+    "A CSV file, one row each: phone, name, branch. New branches are created; rows with problems are left out and listed below with the reason.",
   "import.file": "CSV file",
   "import.send": "Import",
   "import.done": "Import finished.",
@@ -373,11 +374,13 @@ const en: Record<Key, string> = {
   "err.preferences.unavailable": "The text-message service could not be reached, so nothing was changed. Please save again in a moment.",
   "err.notification.not_found": "This notification cannot be found.",
   "err.handshake.wrong": "That is not the resident's code: {n} more tries. Ask the resident to read the 4 digits on their phone again.",
-  "err.handshake.locked": "The code was entered wrongly too often and is locked. Check out without it; staff will see the resident did not sign.",
+  "err.handshake.locked":
+    "The code was entered wrongly too often and is locked. Check out without it; staff will see the resident did not sign.",
   "step.checkin": "check in",
   "step.checkout": "check out",
   "err.fence.far": "Could not {step}: you are about {distance} from the wish's place; you can {step} within {radius} of it.",
-  "err.fence.accuracy": "Could not {step}: your phone's position is only accurate to about {accuracy}; it must be within {radius}. Turn on GPS or step outside, wait a moment and try again.",
+  "err.fence.accuracy":
+    "Could not {step}: your phone's position is only accurate to about {accuracy}; it must be within {radius}. Turn on GPS or step outside, wait a moment and try again.",
   "err.window.checkinEarly": "Too early: you can check in from {at}.",
   "err.window.late": "Check-in closed at {at}. Please ask the community's staff to record your time.",
   "err.window.checkoutEarly": "The agreed time has not ended yet: you can check out from {at}.",

@@ -48,9 +48,12 @@ function fenceRefusal(err: ApiError): string | undefined {
   if (area !== "checkin" && area !== "checkout") return undefined;
   const step = t(area === "checkin" ? "step.checkin" : "step.checkout");
   const radius = typeof d.radiusMeters === "number" ? formatDistance(d.radiusMeters) : "";
-  if (rule === "too_far" && typeof d.distanceMeters === "number") return t("err.fence.far", { step, distance: formatDistance(d.distanceMeters), radius });
-  if (rule === "inaccurate" && typeof d.accuracyMeters === "number") return t("err.fence.accuracy", { step, accuracy: formatDistance(d.accuracyMeters), radius });
-  if (rule === "too_early" && d.earliestAt) return t(area === "checkin" ? "err.window.checkinEarly" : "err.window.checkoutEarly", { at: formatDateTime(d.earliestAt) });
+  if (rule === "too_far" && typeof d.distanceMeters === "number")
+    return t("err.fence.far", { step, distance: formatDistance(d.distanceMeters), radius });
+  if (rule === "inaccurate" && typeof d.accuracyMeters === "number")
+    return t("err.fence.accuracy", { step, accuracy: formatDistance(d.accuracyMeters), radius });
+  if (rule === "too_early" && d.earliestAt)
+    return t(area === "checkin" ? "err.window.checkinEarly" : "err.window.checkoutEarly", { at: formatDateTime(d.earliestAt) });
   if (rule === "too_late" && d.latestAt) return t("err.window.late", { at: formatDateTime(d.latestAt) });
   return undefined;
 }

@@ -55,7 +55,13 @@ export const formatNumber = (n: number, opts?: Intl.NumberFormatOptions) => new 
 
 export function formatDateTime(iso: string | undefined) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(localeSignal(), { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
+  return new Intl.DateTimeFormat(localeSignal(), {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).format(new Date(iso));
 }
 
 export function formatDate(iso: string | undefined) {

@@ -23,7 +23,9 @@ export default function Board() {
     setLoading(true);
     setError(undefined);
     try {
-      const lists = await Promise.all(columns.map((s) => getAll<Wish>(`/api/wishes?communityId=${encodeURIComponent(id)}&status=${s}&limit=100`, 5)));
+      const lists = await Promise.all(
+        columns.map((s) => getAll<Wish>(`/api/wishes?communityId=${encodeURIComponent(id)}&status=${s}&limit=100`, 5)),
+      );
       setLists(Object.fromEntries(columns.map((s, i) => [s, lists[i]])));
     } catch (err) {
       setError(err);

@@ -16,7 +16,9 @@ import { PageTitle } from "../ui/page-title";
 /** Open wishes of the member's community: nearest first once the phone's position is known, by category on request. */
 export default function Hall() {
   const navigate = useNavigate();
-  const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=open&limit=50` : undefined));
+  const list = createPaged<Wish>(() =>
+    communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=open&limit=50` : undefined,
+  );
   refreshOnReturn(() => list.reload());
   const [category, setCategory] = createSignal("");
   const [here, setHere] = createSignal<Fix>();
@@ -40,7 +42,8 @@ export default function Hall() {
 
   const shown = createMemo(() => {
     const pos = here();
-    const items = list.items()
+    const items = list
+      .items()
       .filter((w) => !category() || w.category === category())
       .map((w) => ({ wish: w, distance: pos && w.location ? distance(pos, w.location) : undefined }));
     return pos ? items.sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity)) : items;

@@ -21,7 +21,10 @@ function CertificateForm(props: { memberId: string }) {
   const issue = createAction();
   const send = async (e: Event) => {
     e.preventDefault();
-    const c = await issue.run(() => post<Certificate>(`/api/members/${props.memberId}/certificates`, { from: from(), to: to() }), t("cert.issued"));
+    const c = await issue.run(
+      () => post<Certificate>(`/api/members/${props.memberId}/certificates`, { from: from(), to: to() }),
+      t("cert.issued"),
+    );
     if (c) setIssued(c);
   };
   // The API answers with its own address; a deployed site calls the API on another origin.
@@ -30,7 +33,14 @@ function CertificateForm(props: { memberId: string }) {
     <form class="panel" onSubmit={send} aria-labelledby="cert-title">
       <h2 id="cert-title">{t("cert.title")}</h2>
       <p class="hint">{t("cert.hint")}</p>
-      <Field label={t("cert.from")} type="date" value={from()} onValue={setFrom} max={today()} problem={fieldProblem(issue.error(), "from")} />
+      <Field
+        label={t("cert.from")}
+        type="date"
+        value={from()}
+        onValue={setFrom}
+        max={today()}
+        problem={fieldProblem(issue.error(), "from")}
+      />
       <Field label={t("cert.to")} type="date" value={to()} onValue={setTo} max={today()} problem={fieldProblem(issue.error(), "to")} />
       <button type="submit" class="primary wide" disabled={issue.busy()} aria-busy={issue.busy()}>
         <Busy when={issue.busy()} working={t("working")} idle={t("cert.issue")} />

@@ -16,7 +16,12 @@ export default function Import() {
     const f = file();
     if (!f) return;
     const out = await upload.run(
-      async () => request<ImportReport>(`/api/communities/${communityId()}/members/import`, { method: "POST", body: await f.text(), headers: { "content-type": "text/csv; charset=utf-8" } }),
+      async () =>
+        request<ImportReport>(`/api/communities/${communityId()}/members/import`, {
+          method: "POST",
+          body: await f.text(),
+          headers: { "content-type": "text/csv; charset=utf-8" },
+        }),
       t("import.done"),
     );
     if (out) setReport(out);
@@ -56,7 +61,9 @@ export default function Import() {
             <Show when={r().refused.length} fallback={<p>{t("import.noneRefused")}</p>}>
               <h3>{t("import.refused", { n: r().refused.length })}</h3>
               <ul class="refused">
-                <For each={r().refused}>{(row) => <li>{t("import.refusedRow", { row: row.row, phone: row.phone || "–", reason: row.reason })}</li>}</For>
+                <For each={r().refused}>
+                  {(row) => <li>{t("import.refusedRow", { row: row.row, phone: row.phone || "–", reason: row.reason })}</li>}
+                </For>
               </ul>
             </Show>
           </div>

@@ -47,7 +47,16 @@ export default function Post() {
     try {
       sessionStorage.setItem(
         draftKey,
-        JSON.stringify({ category: category(), title: title(), description: description(), address: address(), from: from(), to: to(), fix: fix(), key: key() }),
+        JSON.stringify({
+          category: category(),
+          title: title(),
+          description: description(),
+          address: address(),
+          from: from(),
+          to: to(),
+          fix: fix(),
+          key: key(),
+        }),
       );
     } catch {
       // No storage: the form still holds it for this visit.
@@ -90,14 +99,20 @@ export default function Post() {
     }
   };
 
-  const problem = (field: string, ...more: string[]) => (missing().includes(field) ? t("post.required") : fieldProblem(submit.error(), field, ...more));
+  const problem = (field: string, ...more: string[]) =>
+    missing().includes(field) ? t("post.required") : fieldProblem(submit.error(), field, ...more);
 
   return (
     <section class="page" aria-labelledby="post-title">
       <PageTitle id="post-title">{t("post.title")}</PageTitle>
       <Show when={communityId()} fallback={<p class="notice">{t("post.noCommunity")}</p>}>
         <form onSubmit={send} onInput={keep} novalidate>
-          <fieldset class="chips" id="post-category" tabindex="-1" aria-describedby={missing().includes("category") ? "category-problem" : undefined}>
+          <fieldset
+            class="chips"
+            id="post-category"
+            tabindex="-1"
+            aria-describedby={missing().includes("category") ? "category-problem" : undefined}
+          >
             <legend>{t("post.category")}</legend>
             <For each={community()?.categories ?? []}>
               {(c) => (
@@ -123,9 +138,32 @@ export default function Post() {
               </p>
             </Show>
           </fieldset>
-          <Field id="post-title-input" label={t("post.wishTitle")} hint={t("post.wishTitleHint")} required maxLength={80} value={title()} onValue={setTitle} problem={problem("title")} />
-          <Field label={t("post.description")} multiline maxLength={2000} value={description()} onValue={setDescription} problem={problem("description")} />
-          <Field label={t("post.address")} autocomplete="street-address" maxLength={200} value={address()} onValue={setAddress} problem={problem("address")} />
+          <Field
+            id="post-title-input"
+            label={t("post.wishTitle")}
+            hint={t("post.wishTitleHint")}
+            required
+            maxLength={80}
+            value={title()}
+            onValue={setTitle}
+            problem={problem("title")}
+          />
+          <Field
+            label={t("post.description")}
+            multiline
+            maxLength={2000}
+            value={description()}
+            onValue={setDescription}
+            problem={problem("description")}
+          />
+          <Field
+            label={t("post.address")}
+            autocomplete="street-address"
+            maxLength={200}
+            value={address()}
+            onValue={setAddress}
+            problem={problem("address")}
+          />
           <div class="field">
             <button type="button" class="secondary" onClick={useLocation} disabled={locate.busy()} aria-busy={locate.busy()}>
               <Busy when={locate.busy()} working={t("geo.locating")} idle={fix() ? t("post.relocate") : t("post.useLocation")} />
@@ -145,7 +183,13 @@ export default function Post() {
           <fieldset class="window">
             <legend>{t("post.window")}</legend>
             <p class="hint">{t("post.windowHint")}</p>
-            <Field label={t("post.from")} type="datetime-local" value={from()} onValue={setFrom} problem={problem("window.from", "window")} />
+            <Field
+              label={t("post.from")}
+              type="datetime-local"
+              value={from()}
+              onValue={setFrom}
+              problem={problem("window.from", "window")}
+            />
             <Field label={t("post.to")} type="datetime-local" value={to()} onValue={setTo} problem={problem("window.to")} />
           </fieldset>
           <button type="submit" class="primary wide" disabled={submit.busy()} aria-busy={submit.busy()}>

@@ -11,13 +11,18 @@ import { PageTitle } from "../ui/page-title";
 
 /** Wishes waiting for review, oldest first: each opens on its page with approve and reject. */
 export default function Review() {
-  const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=submitted&limit=100` : undefined), { wholeUpTo: 10 });
+  const list = createPaged<Wish>(
+    () => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=submitted&limit=100` : undefined),
+    { wholeUpTo: 10 },
+  );
   refreshOnReturn(() => list.reload());
   return (
     <section class="page" aria-labelledby="review-title">
       <PageTitle id="review-title">{t("review.title")}</PageTitle>
       <ul class="cards" aria-labelledby="review-title">
-        <For each={[...list.items()].sort((a, b) => a.createdAt.localeCompare(b.createdAt))}>{(w) => <WishCard wish={w} overdue={waitingTooLong(w)} />}</For>
+        <For each={[...list.items()].sort((a, b) => a.createdAt.localeCompare(b.createdAt))}>
+          {(w) => <WishCard wish={w} overdue={waitingTooLong(w)} />}
+        </For>
       </ul>
       <ListState list={list} empty={t("review.empty")} />
     </section>

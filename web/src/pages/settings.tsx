@@ -9,7 +9,16 @@ import { PageTitle } from "../ui/page-title";
 
 /** Which notices reach a person by SMS, grouped by the role that receives them. */
 const kindsByRole: Record<Role, Preferences["sms"]> = {
-  resident: ["wish-approved", "wish-rejected", "wish-claimed", "wish-released", "wish-started", "wish-completed", "wish-cancelled", "wish-expired"],
+  resident: [
+    "wish-approved",
+    "wish-rejected",
+    "wish-claimed",
+    "wish-released",
+    "wish-started",
+    "wish-completed",
+    "wish-cancelled",
+    "wish-expired",
+  ],
   member: ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder", "task-disputed", "task-verified"],
   staff: ["review-needed", "dispatch-declined", "wish-waiting"],
 };
@@ -23,7 +32,8 @@ export default function Settings() {
     mutate(next);
     setDirty(true);
   };
-  const toggle = <T extends string>(list: T[], item: T, on: boolean) => (on ? [...new Set([...list, item])] : list.filter((x) => x !== item));
+  const toggle = <T extends string>(list: T[], item: T, on: boolean) =>
+    on ? [...new Set([...list, item])] : list.filter((x) => x !== item);
   const submit = async (e: Event) => {
     e.preventDefault();
     const p = prefs();
@@ -64,7 +74,11 @@ export default function Settings() {
                   <For each={kindsByRole[r]}>
                     {(kind) => (
                       <label class="check">
-                        <input type="checkbox" checked={p().sms.includes(kind)} onChange={(e) => change({ ...p(), sms: toggle(p().sms, kind, e.currentTarget.checked) })} />
+                        <input
+                          type="checkbox"
+                          checked={p().sms.includes(kind)}
+                          onChange={(e) => change({ ...p(), sms: toggle(p().sms, kind, e.currentTarget.checked) })}
+                        />
                         <span>{t(`notice.${kind}` as Key)}</span>
                       </label>
                     )}
@@ -79,7 +93,11 @@ export default function Settings() {
                 <For each={community()?.categories ?? []}>
                   {(c) => (
                     <label class="check">
-                      <input type="checkbox" checked={p().categories.includes(c.code)} onChange={(e) => change({ ...p(), categories: toggle(p().categories, c.code, e.currentTarget.checked) })} />
+                      <input
+                        type="checkbox"
+                        checked={p().categories.includes(c.code)}
+                        onChange={(e) => change({ ...p(), categories: toggle(p().categories, c.code, e.currentTarget.checked) })}
+                      />
                       <span>{c.name[locale()]}</span>
                     </label>
                   )}

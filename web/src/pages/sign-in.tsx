@@ -41,7 +41,9 @@ export default function SignIn() {
 
   const redeem = async (e: Event) => {
     e.preventDefault();
-    const out = await verify.run(() => post<{ token: string; user: Me }>("/api/auth/token", { phone: sentTo() ?? phone().trim(), code: code().trim() }));
+    const out = await verify.run(() =>
+      post<{ token: string; user: Me }>("/api/auth/token", { phone: sentTo() ?? phone().trim(), code: code().trim() }),
+    );
     if (out) {
       signIn(out.token, out.user);
       if (!localeChosenHere() && out.user.lang === "en") setLocale("en");

@@ -31,7 +31,11 @@ export default function StatsPage() {
     return Array.from({ length: last }, (_, i) => {
       const key = `${yearKey}-${String(i + 1).padStart(2, "0")}`;
       const m = y.detail!.months.find((x) => x.month === key);
-      return { label: monthName(key), value: m?.minutes ?? 0, text: t("stats.trendRow", { d: formatMinutes(m?.minutes ?? 0), n: m?.personTimes ?? 0 }) };
+      return {
+        label: monthName(key),
+        value: m?.minutes ?? 0,
+        text: t("stats.trendRow", { d: formatMinutes(m?.minutes ?? 0), n: m?.personTimes ?? 0 }),
+      };
     });
   };
   const exporting = createAction();
@@ -40,7 +44,8 @@ export default function StatsPage() {
       const p = stats.latest!.period;
       return download(`/api/communities/${communityId()}/ledger.csv?from=${p.from}&to=${p.to}`, `ledger-${p.key}.csv`);
     }, t("data.downloaded"));
-  const exportMembers = () => exporting.run(() => download(`/api/communities/${communityId()}/members.csv`, "members.csv"), t("data.downloaded"));
+  const exportMembers = () =>
+    exporting.run(() => download(`/api/communities/${communityId()}/members.csv`, "members.csv"), t("data.downloaded"));
   const failed = () => stats.error ?? branches.error ?? year.error ?? members.error;
 
   return (
@@ -48,7 +53,13 @@ export default function StatsPage() {
       <PageTitle id="stats-title">{t("stats.title")}</PageTitle>
       <div class="field">
         <label for="stats-month">{t("stats.month")}</label>
-        <input id="stats-month" type="month" value={month()} max={thisMonth()} onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />
+        <input
+          id="stats-month"
+          type="month"
+          value={month()}
+          max={thisMonth()}
+          onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)}
+        />
       </div>
       <Show when={failed()}>
         <p class="notice error" role="alert">
@@ -115,7 +126,14 @@ export default function StatsPage() {
         <Show when={branches.latest}>
           {(r) => (
             <Show when={r().items.length} fallback={<p class="empty">{t("stats.noRanking")}</p>}>
-              <Bars label={t("stats.branches")} rows={r().items.map((b) => ({ label: `${b.rank}. ${b.name}`, value: b.score, text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }) }))} />
+              <Bars
+                label={t("stats.branches")}
+                rows={r().items.map((b) => ({
+                  label: `${b.rank}. ${b.name}`,
+                  value: b.score,
+                  text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }),
+                }))}
+              />
             </Show>
           )}
         </Show>
@@ -123,7 +141,16 @@ export default function StatsPage() {
         <Show when={members.latest}>
           {(r) => (
             <Show when={r().items.length} fallback={<p class="empty">{t("stats.noRanking")}</p>}>
-              <Bars label={t("stats.members")} rows={r().items.slice(0, 10).map((b) => ({ label: `${b.rank}. ${b.name}`, value: b.score, text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }) }))} />
+              <Bars
+                label={t("stats.members")}
+                rows={r()
+                  .items.slice(0, 10)
+                  .map((b) => ({
+                    label: `${b.rank}. ${b.name}`,
+                    value: b.score,
+                    text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }),
+                  }))}
+              />
             </Show>
           )}
         </Show>
@@ -134,7 +161,13 @@ export default function StatsPage() {
       </Suspense>
       <section class="panel" aria-labelledby="data-title">
         <h2 id="data-title">{t("data.title")}</h2>
-        <button type="button" class="secondary wide" onClick={exportLedger} disabled={exporting.busy() || !stats.latest} aria-busy={exporting.busy()}>
+        <button
+          type="button"
+          class="secondary wide"
+          onClick={exportLedger}
+          disabled={exporting.busy() || !stats.latest}
+          aria-busy={exporting.busy()}
+        >
           <Busy when={exporting.busy()} working={t("working")} idle={t("data.ledger", { m: month() })} />
         </button>
         <button type="button" class="secondary wide" onClick={exportMembers} disabled={exporting.busy()}>

@@ -10,7 +10,10 @@ import { PageTitle } from "../ui/page-title";
 
 /** Wishes the residents confirmed, waiting for staff to verify the hours and close them: the longest waiting first. */
 export default function VerifyQueue() {
-  const list = createPaged<Wish>(() => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=confirmed&limit=100` : undefined), { wholeUpTo: 10 });
+  const list = createPaged<Wish>(
+    () => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=confirmed&limit=100` : undefined),
+    { wholeUpTo: 10 },
+  );
   refreshOnReturn(() => list.reload());
   return (
     <section class="page" aria-labelledby="verify-title">

@@ -94,18 +94,16 @@ export function Shell(props: RouteSectionProps) {
             <span>{t("app.name")}</span>
             <Show when={community()}>{(c) => <span class="community">{c().name}</span>}</Show>
           </p>
-          <button
-            type="button"
-            class="link"
-            lang={locale() === "en" ? "zh-CN" : "en"}
-            onClick={switchLanguage}
-          >
+          <button type="button" class="link" lang={locale() === "en" ? "zh-CN" : "en"} onClick={switchLanguage}>
             {t("lang.switch")}
           </button>
           <Show when={token()}>
             <A href="/notifications" class="bell" aria-label={unread() > 0 ? t("inbox.bellUnread", { n: unread() }) : t("inbox.bell")}>
               <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-                <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
+                <path
+                  fill="currentColor"
+                  d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+                />
               </svg>
               <Show when={unread() > 0}>
                 <span class="bell-count" aria-hidden="true">

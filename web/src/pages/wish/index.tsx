@@ -16,12 +16,14 @@ import { PageTitle } from "../../ui/page-title";
 
 const StaffActions = lazy(() => import("./staff-actions"));
 
-
 /** One wish: what, where and when, what the person may do now in their role, and its timeline. */
 export default function WishPage() {
   const params = useParams();
   const [search] = useSearchParams();
-  const [wish, { mutate, refetch }] = createResource(() => params.id, (id) => get<WishView>(`/api/wishes/${encodeURIComponent(id)}`));
+  const [wish, { mutate, refetch }] = createResource(
+    () => params.id,
+    (id) => get<WishView>(`/api/wishes/${encodeURIComponent(id)}`),
+  );
   const update = (w: WishView) => mutate(w);
   const reload = () => refetch();
   refreshOnReturn(reload);
@@ -104,7 +106,11 @@ export default function WishPage() {
               </dd>
               <Show when={w().claims.length > 0}>
                 <dt>{t("wish.volunteers")}</dt>
-                <dd>{w().claims.map((c) => c.memberName).join(t("list.sep"))}</dd>
+                <dd>
+                  {w()
+                    .claims.map((c) => c.memberName)
+                    .join(t("list.sep"))}
+                </dd>
               </Show>
               <Show when={w().rejectReason}>
                 <dt>{t("wish.rejectReason")}</dt>

@@ -20,7 +20,12 @@ async function position() {
 }
 
 /** Claiming with a confirmation; shared by the hall and the wish page. */
-export function ClaimButton(props: { wish: { id: string; title: string }; action: Action; onClaimed: (w: WishView) => void; onRefused?: () => void }) {
+export function ClaimButton(props: {
+  wish: { id: string; title: string };
+  action: Action;
+  onClaimed: (w: WishView) => void;
+  onRefused?: () => void;
+}) {
   const [asking, setAsking] = createSignal(false);
   const claim = props.action;
   const go = async () => {
@@ -34,7 +39,13 @@ export function ClaimButton(props: { wish: { id: string; title: string }; action
       <button type="button" class="primary wide" onClick={() => setAsking(true)} disabled={claim.busy()} aria-busy={claim.busy()}>
         <Busy when={claim.busy()} working={t("member.claiming")} idle={t("member.claim")} />
       </button>
-      <ConfirmDialog open={asking()} title={t("member.claimConfirmTitle")} confirmLabel={t("member.claimConfirm")} onConfirm={go} onClose={() => setAsking(false)}>
+      <ConfirmDialog
+        open={asking()}
+        title={t("member.claimConfirmTitle")}
+        confirmLabel={t("member.claimConfirm")}
+        onConfirm={go}
+        onClose={() => setAsking(false)}
+      >
         <p>{t("member.claimConfirmBody", { title: props.wish.title })}</p>
       </ConfirmDialog>
     </div>
@@ -163,7 +174,15 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
             <Show when={c().checkIn && props.wish.status === "in_progress"}>
               <form class="panel" onSubmit={finish}>
                 <h2>{t("member.completeTitle")}</h2>
-                <Field label={t("member.note")} multiline required maxLength={1000} value={note()} onValue={setNote} problem={fieldProblem(complete.error(), "note")} />
+                <Field
+                  label={t("member.note")}
+                  multiline
+                  required
+                  maxLength={1000}
+                  value={note()}
+                  onValue={setNote}
+                  problem={fieldProblem(complete.error(), "note")}
+                />
                 <button type="submit" class="primary wide" disabled={complete.busy() || !note().trim()} aria-busy={complete.busy()}>
                   <Busy when={complete.busy()} working={t("working")} idle={t("member.complete")} />
                 </button>

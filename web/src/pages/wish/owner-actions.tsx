@@ -7,7 +7,6 @@ import { t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
 
-
 /** Stars 1–5 as a radio group: one tab stop, arrows move, each star says its number. */
 export function Stars(props: { value: number; onValue: (n: number) => void; legend: string }) {
   return (
@@ -41,17 +40,26 @@ export function OwnerActions(props: { wish: WishView; onChange: (w: WishView) =>
 
   const doConfirm = async (e: Event) => {
     e.preventDefault();
-    const w = await confirm.run(() => post<WishView>(`/api/wishes/${id()}/confirm`, { rating: rating(), comment: comment().trim() || undefined }), t("owner.confirmed"));
+    const w = await confirm.run(
+      () => post<WishView>(`/api/wishes/${id()}/confirm`, { rating: rating(), comment: comment().trim() || undefined }),
+      t("owner.confirmed"),
+    );
     if (w) props.onChange(w);
   };
   const doDispute = async (e: Event) => {
     e.preventDefault();
-    const w = await dispute.run(() => post<WishView>(`/api/wishes/${id()}/dispute`, { reason: disputeReason().trim() }), t("owner.disputed"));
+    const w = await dispute.run(
+      () => post<WishView>(`/api/wishes/${id()}/dispute`, { reason: disputeReason().trim() }),
+      t("owner.disputed"),
+    );
     if (w) props.onChange(w);
   };
   const doCancel = async (e: Event) => {
     e.preventDefault();
-    const w = await cancel.run(() => post<WishView>(`/api/wishes/${id()}/cancel`, { reason: cancelReason().trim() || t("owner.cancelDefault") }), t("owner.cancelled"));
+    const w = await cancel.run(
+      () => post<WishView>(`/api/wishes/${id()}/cancel`, { reason: cancelReason().trim() || t("owner.cancelDefault") }),
+      t("owner.cancelled"),
+    );
     if (w) props.onChange(w);
   };
 
@@ -67,7 +75,14 @@ export function OwnerActions(props: { wish: WishView; onChange: (w: WishView) =>
             <p>{t("owner.note", { note: props.wish.completionNote! })}</p>
           </Show>
           <Stars value={rating()} onValue={setRating} legend={t("owner.rating")} />
-          <Field label={t("owner.comment")} multiline maxLength={1000} value={comment()} onValue={setComment} problem={fieldProblem(confirm.error(), "comment")} />
+          <Field
+            label={t("owner.comment")}
+            multiline
+            maxLength={1000}
+            value={comment()}
+            onValue={setComment}
+            problem={fieldProblem(confirm.error(), "comment")}
+          />
           <button type="submit" class="primary wide" disabled={confirm.busy()} aria-busy={confirm.busy()}>
             <Busy when={confirm.busy()} working={t("working")} idle={t("owner.confirm")} />
           </button>
@@ -81,7 +96,15 @@ export function OwnerActions(props: { wish: WishView; onChange: (w: WishView) =>
           }
         >
           <form onSubmit={doDispute} class="panel">
-            <Field label={t("owner.disputeReason")} multiline required maxLength={500} value={disputeReason()} onValue={setDisputeReason} problem={fieldProblem(dispute.error(), "reason")} />
+            <Field
+              label={t("owner.disputeReason")}
+              multiline
+              required
+              maxLength={500}
+              value={disputeReason()}
+              onValue={setDisputeReason}
+              problem={fieldProblem(dispute.error(), "reason")}
+            />
             <button type="submit" class="danger wide" disabled={dispute.busy() || !disputeReason().trim()} aria-busy={dispute.busy()}>
               <Busy when={dispute.busy()} working={t("working")} idle={t("owner.dispute")} />
             </button>
@@ -98,7 +121,14 @@ export function OwnerActions(props: { wish: WishView; onChange: (w: WishView) =>
           }
         >
           <form onSubmit={doCancel} class="panel">
-            <Field label={t("owner.cancelReason")} multiline maxLength={500} value={cancelReason()} onValue={setCancelReason} problem={fieldProblem(cancel.error(), "reason")} />
+            <Field
+              label={t("owner.cancelReason")}
+              multiline
+              maxLength={500}
+              value={cancelReason()}
+              onValue={setCancelReason}
+              problem={fieldProblem(cancel.error(), "reason")}
+            />
             <button type="submit" class="danger wide" disabled={cancel.busy()} aria-busy={cancel.busy()}>
               <Busy when={cancel.busy()} working={t("working")} idle={t("owner.cancelConfirm")} />
             </button>

@@ -9,7 +9,6 @@ import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
 import { Stars } from "./owner-actions";
 
-
 const measured = (c: WishView["claims"][number]) =>
   c.checkIn && c.checkOut ? Math.max(0, Math.floor((Date.parse(c.checkOut.at) - Date.parse(c.checkIn.at)) / 60_000)) : undefined;
 
@@ -18,7 +17,9 @@ async function allMembers(communityId: string) {
   const out: Person[] = [];
   let cursor: string | undefined;
   do {
-    const page = await get<Page<Person>>(`/api/communities/${communityId}/members?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const page = await get<Page<Person>>(
+      `/api/communities/${communityId}/members?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
     out.push(...page.items.filter((p) => p.roles.includes("member")));
     cursor = page.cursor;
   } while (cursor);
@@ -32,7 +33,9 @@ async function allMembers(communityId: string) {
  */
 async function currentLoads(communityId: string) {
   const lists = await Promise.all(
-    ["open", "claimed", "in_progress"].map((status) => get<Page<Wish>>(`/api/wishes?communityId=${communityId}&status=${status}&limit=100`)),
+    ["open", "claimed", "in_progress"].map((status) =>
+      get<Page<Wish>>(`/api/wishes?communityId=${communityId}&status=${status}&limit=100`),
+    ),
   );
   const busy = lists.flatMap((l) => l.items).filter((w) => w.claimed > 0);
   const loads = new Map<string, number>();
@@ -61,10 +64,7 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
   const [rejecting, setRejecting] = createSignal(false);
 
   // Dispatch
-  const [members] = createResource(
-    () => (props.wish.status === "open" ? props.wish.communityId : undefined),
-    allMembers,
-  );
+  const [members] = createResource(() => (props.wish.status === "open" ? props.wish.communityId : undefined), allMembers);
   const [loads] = createResource(() => (props.wish.status === "open" ? props.wish.communityId : undefined), currentLoads);
   const load = (id: string) => loads()?.get(id) ?? 0;
   const [branch, setBranch] = createSignal("");
@@ -107,15 +107,45 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
             e.preventDefault();
             done(
               "approve",
-              { slots: Number(slots()), estimatedMinutes: Number(estimate()), deadline: deadline() ? new Date(deadline()).toISOString() : undefined },
+              {
+                slots: Number(slots()),
+                estimatedMinutes: Number(estimate()),
+                deadline: deadline() ? new Date(deadline()).toISOString() : undefined,
+              },
               t("staff.approved"),
             );
           }}
         >
           <h2 id="approve-title">{t("staff.approveTitle")}</h2>
-          <Field label={t("staff.slots")} type="number" inputmode="numeric" min={1} max={500} value={slots()} onValue={setSlots} problem={fieldProblem(act.error(), "slots")} />
-          <Field label={t("staff.estimate")} hint={t("staff.estimateHint")} type="number" inputmode="numeric" min={5} max={1440} step={5} value={estimate()} onValue={setEstimate} problem={fieldProblem(act.error(), "estimatedMinutes")} />
-          <Field label={t("staff.deadline")} type="datetime-local" value={deadline()} onValue={setDeadline} problem={fieldProblem(act.error(), "deadline")} />
+          <Field
+            label={t("staff.slots")}
+            type="number"
+            inputmode="numeric"
+            min={1}
+            max={500}
+            value={slots()}
+            onValue={setSlots}
+            problem={fieldProblem(act.error(), "slots")}
+          />
+          <Field
+            label={t("staff.estimate")}
+            hint={t("staff.estimateHint")}
+            type="number"
+            inputmode="numeric"
+            min={5}
+            max={1440}
+            step={5}
+            value={estimate()}
+            onValue={setEstimate}
+            problem={fieldProblem(act.error(), "estimatedMinutes")}
+          />
+          <Field
+            label={t("staff.deadline")}
+            type="datetime-local"
+            value={deadline()}
+            onValue={setDeadline}
+            problem={fieldProblem(act.error(), "deadline")}
+          />
           <button type="submit" class="primary wide" disabled={act.busy()} aria-busy={act.busy()}>
             <Busy when={act.busy()} working={t("working")} idle={t("staff.approve")} />
           </button>
@@ -135,7 +165,16 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
               done("reject", { reason: rejectReason().trim() }, t("staff.rejected"));
             }}
           >
-            <Field label={t("staff.rejectReason")} hint={t("staff.rejectHint")} multiline required maxLength={500} value={rejectReason()} onValue={setRejectReason} problem={fieldProblem(act.error(), "reason")} />
+            <Field
+              label={t("staff.rejectReason")}
+              hint={t("staff.rejectHint")}
+              multiline
+              required
+              maxLength={500}
+              value={rejectReason()}
+              onValue={setRejectReason}
+              problem={fieldProblem(act.error(), "reason")}
+            />
             <button type="submit" class="danger wide" disabled={act.busy() || !rejectReason().trim()} aria-busy={act.busy()}>
               <Busy when={act.busy()} working={t("working")} idle={t("staff.rejectConfirm")} />
             </button>
@@ -205,7 +244,15 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
         >
           <h2 id="behalf-title">{t("staff.behalfTitle")}</h2>
           <Stars value={rating()} onValue={setRating} legend={t("owner.rating")} />
-          <Field label={t("staff.behalfWhy")} multiline required maxLength={1000} value={comment()} onValue={setComment} problem={fieldProblem(act.error(), "comment")} />
+          <Field
+            label={t("staff.behalfWhy")}
+            multiline
+            required
+            maxLength={1000}
+            value={comment()}
+            onValue={setComment}
+            problem={fieldProblem(act.error(), "comment")}
+          />
           <button type="submit" class="primary wide" disabled={act.busy() || !comment().trim()} aria-busy={act.busy()}>
             <Busy when={act.busy()} working={t("working")} idle={t("owner.confirm")} />
           </button>
@@ -248,10 +295,27 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
             )}
           </For>
           <Show when={Object.keys(givenMinutes()).length > 0}>
-            <Field label={t("staff.verifyReason")} multiline required maxLength={500} value={verifyReason()} onValue={setVerifyReason} problem={fieldProblem(act.error(), "reason")} />
+            <Field
+              label={t("staff.verifyReason")}
+              multiline
+              required
+              maxLength={500}
+              value={verifyReason()}
+              onValue={setVerifyReason}
+              problem={fieldProblem(act.error(), "reason")}
+            />
           </Show>
           <Stars value={staffRating()} onValue={setStaffRating} legend={t("staff.teamRating")} />
-          <Field label={t("staff.served")} hint={t("staff.servedHint")} type="number" inputmode="numeric" min={1} value={served()} onValue={setServed} problem={fieldProblem(act.error(), "peopleServed")} />
+          <Field
+            label={t("staff.served")}
+            hint={t("staff.servedHint")}
+            type="number"
+            inputmode="numeric"
+            min={1}
+            value={served()}
+            onValue={setServed}
+            problem={fieldProblem(act.error(), "peopleServed")}
+          />
           <button type="submit" class="primary wide" disabled={act.busy()} aria-busy={act.busy()}>
             <Busy when={act.busy()} working={t("working")} idle={t("staff.verify")} />
           </button>
@@ -274,7 +338,15 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
               done("cancel", { reason: cancelReason().trim() }, t("owner.cancelled"));
             }}
           >
-            <Field label={t("owner.cancelReason")} multiline required maxLength={500} value={cancelReason()} onValue={setCancelReason} problem={fieldProblem(act.error(), "reason")} />
+            <Field
+              label={t("owner.cancelReason")}
+              multiline
+              required
+              maxLength={500}
+              value={cancelReason()}
+              onValue={setCancelReason}
+              problem={fieldProblem(act.error(), "reason")}
+            />
             <button type="submit" class="danger wide" disabled={act.busy() || !cancelReason().trim()} aria-busy={act.busy()}>
               <Busy when={act.busy()} working={t("working")} idle={t("owner.cancelConfirm")} />
             </button>
