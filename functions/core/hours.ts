@@ -296,7 +296,10 @@ export async function resumeCrediting(store: Store, id: string) {
     const { chunks, done } = wish.crediting;
     const verifyEvent = events.filter((e) => e.kind === "verify").at(-1)!;
     const decided = new Map<string, { minutes: number; measuredMinutes: number | null }>(
-      verifyEvent.data?.credits.map((c: any) => [c.memberId, c]),
+      ((verifyEvent.data?.credits ?? []) as { memberId: string; minutes: number; measuredMinutes: number | null }[]).map((c) => [
+        c.memberId,
+        c,
+      ]),
     );
     const adjusted = new Set<string>(verifyEvent.data?.adjusted ?? []);
     const credits: Credit[] = claims.map((claim) => {

@@ -252,8 +252,8 @@ export async function readToken(secret: string, token: string): Promise<string> 
     const payload = await verify(token, secret, "HS256");
     // Every token must expire: one without exp (which the library would accept) is refused.
     if (typeof payload.sub === "string" && payload.sub && typeof payload.exp === "number") return payload.sub;
-  } catch (err: any) {
-    if (err?.name === "JwtTokenExpired") fail("auth.token_expired", "Your sign-in has expired: sign in again.");
+  } catch (err: unknown) {
+    if ((err as Error | undefined)?.name === "JwtTokenExpired") fail("auth.token_expired", "Your sign-in has expired: sign in again.");
   }
   return fail("auth.bad_token", "The sign-in token is not valid: sign in again.");
 }

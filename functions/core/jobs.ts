@@ -58,7 +58,8 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
       }
     };
     const community = await getItem(store, communities.key(id));
-    const alertHours: number = (community && communities.fromItem(community).settings?.unclaimedAlertHours) ?? unclaimedAlertHours;
+    const set = community && communities.fromItem(community).settings?.unclaimedAlertHours;
+    const alertHours = typeof set === "number" ? set : unclaimedAlertHours;
 
     const open = await byStatus(store, id, "open");
     for (const wish of open) {

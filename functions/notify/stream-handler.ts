@@ -67,7 +67,7 @@ async function inBatches<T>(items: T[], each: (item: T) => Promise<void>) {
 export function eventOf(record: StreamRecord): WishEvent | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== "INSERT" || !image || image.type?.S !== "event") return undefined;
-  return events.fromItem(unmarshall(image as Record<string, any>));
+  return events.fromItem(unmarshall(image as Parameters<typeof unmarshall>[0]));
 }
 
 export function createStreamHandler(deps: StreamDeps) {

@@ -238,7 +238,7 @@ beforeAll(async () => {
     "cancelled",
     "expired",
   ];
-  order.forEach((s, i) => (shared[s] = built[i]));
+  for (const [i, s] of order.entries()) shared[s] = built[i];
   for (const s of order) {
     const seen = await api.call("GET", `/api/wishes/${shared[s]}`, { as: c.staff });
     expect(seen.body.status, `the shared ${s} wish`).toBe(s);

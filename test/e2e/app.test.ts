@@ -134,7 +134,7 @@ describe("the web app on a phone", () => {
 
     // The resident's page now shows the completion code; the member enters it to check out.
     await r.reload();
-    const code = (await r.locator(".handshake .code").textContent())!.trim();
+    const code = (await r.locator(".handshake .code [aria-hidden]").textContent())!.trim();
     // Meanwhile the resident heard of the approval and the claim: the bell counts them.
     await r.getByRole("link", { name: /^通知，\d+ 条未读$/ }).waitFor();
     expect(code).toMatch(/^\d{4}$/);

@@ -145,7 +145,7 @@ async function drive(
   if (typeof body === "string" && res.type.includes("json")) body = JSON.parse(body);
   await scan(role, body, `${method} ${path} body`, allowed);
   const headers: Record<string, string> = {};
-  res.headers.forEach((v, k) => (headers[k] = v));
+  for (const [k, v] of res.headers) headers[k] = v;
   await scan(role, headers, `${method} ${path} headers`, entitledEverywhere(role));
   checked++;
   return res;

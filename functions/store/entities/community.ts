@@ -6,7 +6,7 @@ export interface CommunityRecord {
   id: string;
   name: string;
   /** the fence and the rules of hours; stored whole, read over the defaults */
-  settings?: Record<string, any>;
+  settings?: Record<string, unknown>;
   createdAt: string;
 }
 

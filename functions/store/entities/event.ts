@@ -16,6 +16,8 @@ export interface WishEvent {
   from: string | null;
   to: string;
   note?: string;
+  /** what each kind of step records (credits, member ids, reasons): read by the kind that wrote it */
+  // biome-ignore lint/suspicious/noExplicitAny: each kind of event records its own shape; readers know theirs by `kind`
   data?: Record<string, any>;
 }
 

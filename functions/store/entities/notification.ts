@@ -12,6 +12,7 @@ export interface Notification {
   wishId: string;
   communityId: string;
   at: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the template's parameters, whose shape each notice kind's template fixes
   params: Record<string, any>;
   createdAt: string;
   readAt?: string;

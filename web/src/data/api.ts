@@ -47,8 +47,14 @@ export async function fetchApi(path: string, opts: RequestOptions = {}): Promise
   return res;
 }
 
+/** A refusal as the API words it (RFC 9457), with the rule's own members beside the standard ones. */
+type Problem = { code: string; detail: string; errors: Record<string, string>; type: string; title: string; status: number } & Record<
+  string,
+  unknown
+>;
+
 async function refusal(res: Response, signedIn: boolean): Promise<never> {
-  let json: any;
+  let json: Partial<Problem> | undefined;
   try {
     json = await res.json();
   } catch {

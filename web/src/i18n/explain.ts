@@ -43,7 +43,7 @@ export function explain(err: unknown): string {
  * window allows the step.
  */
 function fenceRefusal(err: ApiError): string | undefined {
-  const d = err.data as Record<string, any>;
+  const d = err.data as { radiusMeters?: number; distanceMeters?: number; accuracyMeters?: number; earliestAt?: string; latestAt?: string };
   const [area, rule] = err.code.split(".");
   if (area !== "checkin" && area !== "checkout") return undefined;
   const step = t(area === "checkin" ? "step.checkin" : "step.checkout");

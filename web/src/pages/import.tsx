@@ -42,7 +42,7 @@ export default function Import() {
       <Outcome action={upload} />
       <Show when={report()}>
         {(r) => (
-          <div class="panel" aria-labelledby="report-title">
+          <section class="panel" aria-labelledby="report-title">
             <h2 id="report-title">{t("import.report")}</h2>
             <dl class="details">
               <dt>{t("import.rows")}</dt>
@@ -66,7 +66,7 @@ export default function Import() {
                 </For>
               </ul>
             </Show>
-          </div>
+          </section>
         )}
       </Show>
     </section>

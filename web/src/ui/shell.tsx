@@ -77,6 +77,7 @@ export function Shell(props: RouteSectionProps) {
 
   return (
     <>
+      {/* biome-ignore lint/a11y/useValidAnchor: a real link to #main that also moves focus, which the client-side router would otherwise swallow */}
       <a
         class="skip"
         href="#main"

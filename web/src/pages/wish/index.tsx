@@ -59,13 +59,14 @@ export default function WishPage() {
             </div>
             {/* The code is shown while volunteers may still come: the states a check-in may leave. */}
             <Show when={role() === "resident" && w().handshakeCode && allows("check-in", w().status)}>
-              <div class="handshake" aria-labelledby="code-label">
+              <section class="handshake" aria-labelledby="code-label">
                 <p id="code-label">{t("wish.code")}</p>
-                <p class="code" aria-label={w().handshakeCode!.split("").join(" ")}>
-                  {w().handshakeCode}
+                <p class="code">
+                  <span aria-hidden="true">{w().handshakeCode}</span>
+                  <span class="sr-only">{w().handshakeCode!.split("").join(" ")}</span>
                 </p>
                 <p class="hint">{t("wish.codeHint")}</p>
-              </div>
+              </section>
             </Show>
             <dl class="details">
               <dt>{t("wish.category")}</dt>
