@@ -120,7 +120,8 @@ export async function bundleRows(): Promise<{ rows: Row[]; notes: string[]; bund
     });
   }
   const notes = [
-    `Bundles: esbuild ${esbuildVersion} (SST v2's own) with SST v2's options for an ESM function: bundle, minify, keepNames, platform node, target esnext, format esm with the createRequire banner, AWS SDK bundled; sizes of the .mjs without its source map.`,
+    `Bundles: esbuild ${esbuildVersion} (SST v2's own) with SST v2's options for an ESM function: bundle, minify, keepNames, platform ` +
+      `node, target esnext, format esm with the createRequire banner, AWS SDK bundled; sizes of the .mjs without its source map.`,
     `api over the floor: ${overFloor(bundles.api, floor)}.`,
   ];
   return { rows, notes, bundles, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -19,11 +19,16 @@ const c0 = process.cpuUsage();
 const t0 = performance.now();
 const { handler } = await import(process.env.BENCH_BUNDLE);
 const t1 = performance.now();
-const res = await handler(JSON.parse(process.env.BENCH_EVENT), { awsRequestId: "bench", functionName: "bench", getRemainingTimeInMillis: () => 10000 });
+const res = await handler(JSON.parse(process.env.BENCH_EVENT), {
+  awsRequestId: "bench", functionName: "bench", getRemainingTimeInMillis: () => 10000,
+});
 const t2 = performance.now();
 const c = process.cpuUsage(c0);
 const body = String(res.body);
-process.stdout.write(JSON.stringify({ load: t1 - t0, total: t2 - t0, cpu: (c.user + c.system) / 1000, sinceStart: t2, status: res.statusCode, found: body.includes(process.env.BENCH_EXPECT), body: body.slice(0, 300) }));
+process.stdout.write(JSON.stringify({
+  load: t1 - t0, total: t2 - t0, cpu: (c.user + c.system) / 1000, sinceStart: t2,
+  status: res.statusCode, found: body.includes(process.env.BENCH_EXPECT), body: body.slice(0, 300),
+}));
 process.exit(0);
 `;
 
@@ -142,7 +147,8 @@ export async function coldRows(opts: {
   const floor = median(times.floor.map((r) => r.total));
   const apiMedian = median(times.api.map((r) => r.total));
   const describe = (rs: Run[]) =>
-    `${ms(median(rs.map((r) => r.total)))} (import ${ms(median(rs.map((r) => r.load)))}; CPU ${ms(median(rs.map((r) => r.cpu)))}; from process start ${ms(median(rs.map((r) => r.sinceStart)))})`;
+    `${ms(median(rs.map((r) => r.total)))} (import ${ms(median(rs.map((r) => r.load)))}; CPU ${ms(median(rs.map((r) => r.cpu)))}; from ` +
+    `process start ${ms(median(rs.map((r) => r.sinceStart)))})`;
   return {
     rows: [
       { name: `floor cold start, first GetItem (median of ${runs})`, figure: describe(times.floor), budget: "reference", holds: true },
@@ -154,7 +160,9 @@ export async function coldRows(opts: {
       },
     ],
     notes: [
-      `Cold start: a new \`node\` process per run, ${runs} runs each alternating api and floor after 3 uncounted pairs; the figure is the wall time of the bundle's import plus the first answer, against DynamoDB Local (CPU: the process's own CPU time over the same span, less disturbed by a busy machine).`,
+      `Cold start: a new \`node\` process per run, ${runs} runs each alternating api and floor after 3 uncounted pairs; the figure is ` +
+        `the wall time of the bundle's import plus the first answer, against DynamoDB Local (CPU: the process's own CPU time over the ` +
+        `same span, less disturbed by a busy machine).`,
     ],
   };
 }

@@ -98,11 +98,11 @@ export async function contentionRows(opts: {
         },
       ],
       notes: [
-        `Contention: ${claimants} members' claims sent at once over their own kept-alive connections; refusals: ${[...codes].map(([k, v]) => `${v} × ${k}`).join(", ") || "none"}. DynamoDB calls the burst made (count, median and p99 time of each call): ${[
-          ...calls,
-        ]
-          .map(([k, v]) => `${k} ${v.length}, ${ms(percentile(v, 50))} / ${ms(percentile(v, 99))}`)
-          .join("; ")}.`,
+        `Contention: ${claimants} members' claims sent at once over their own kept-alive connections; ` +
+          `refusals: ${[...codes].map(([k, v]) => `${v} × ${k}`).join(", ") || "none"}. ` +
+          `DynamoDB calls the burst made (count, median and p99 time of each call): ${[...calls]
+            .map(([k, v]) => `${k} ${v.length}, ${ms(percentile(v, 50))} / ${ms(percentile(v, 99))}`)
+            .join("; ")}.`,
       ],
     };
   } finally {

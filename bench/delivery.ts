@@ -70,7 +70,9 @@ export async function deliveryRows(): Promise<{ rows: Row[]; notes: string[] }> 
         },
       ],
       notes: [
-        `delivery: ${claims} claims, one after another, each of a wish of its own, under the local server as \`npm start\` runs it (DynamoDB Local on disk, the stream poller asking every 250 ms); timed from the claim's answer to the text in GET /api/dev/outbox, polled every 20 ms.`,
+        `delivery: ${claims} claims, one after another, each of a wish of its own, under the local server as \`npm start\` runs it ` +
+          `(DynamoDB Local on disk, the stream poller asking every 250 ms); timed from the claim's answer to the text in GET ` +
+          `/api/dev/outbox, polled every 20 ms.`,
       ],
     };
   } finally {

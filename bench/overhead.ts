@@ -139,7 +139,8 @@ export async function overheadRows(opts: { endpoint: string; iterations?: number
     }
     rows.push(...pair("claim (POST /api/wishes/:id/claim)", claimHttp, claimRaw));
     notes.push(
-      `Overhead, claim: ${iterations} iterations after ${warmup} warm-up, ${slots} members taking the ${slots} places of one wish after another; the request's DynamoDB calls: ${[...sequences].join(" | ")}.`,
+      `Overhead, claim: ${iterations} iterations after ${warmup} warm-up, ${slots} members taking the ${slots} places of one wish ` +
+        `after another; the request's DynamoDB calls: ${[...sequences].join(" | ")}.`,
     );
   } finally {
     await api.close();

@@ -107,7 +107,8 @@ export async function scaleRows(opts: { endpoint: string }): Promise<Row[]> {
       figure: tables
         .map(
           (t) =>
-            `${t.wishes.toLocaleString("en")} wishes, ${t.items.toLocaleString("en")} items in ${(t.seedMs / 1000).toFixed(1)} s (${Math.round(t.items / (t.seedMs / 1000))} items/s)`,
+            `${t.wishes.toLocaleString("en")} wishes, ${t.items.toLocaleString("en")} items in ${(t.seedMs / 1000).toFixed(1)} s ` +
+            `(${Math.round(t.items / (t.seedMs / 1000))} items/s)`,
         )
         .join(" · "),
       budget: "—",

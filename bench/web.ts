@@ -231,12 +231,18 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
     const score = mid(scores);
     rows.push({
       name: `Lighthouse mobile performance, resident's home /mine (median of ${runs})`,
-      figure: `${score} (runs ${scores.join(", ")}; FCP ${Math.round(mid(metrics.FCP))} ms, LCP ${Math.round(mid(metrics.LCP))} ms, TBT ${Math.round(mid(metrics.TBT))} ms, CLS ${mid(metrics.CLS).toFixed(3)}; machine's benchmarkIndex ${Math.round(mid(metrics.bench))})`,
+      figure:
+        `${score} (runs ${scores.join(", ")}; FCP ${Math.round(mid(metrics.FCP))} ms, LCP ${Math.round(mid(metrics.LCP))} ms, ` +
+        `TBT ${Math.round(mid(metrics.TBT))} ms, CLS ${mid(metrics.CLS).toFixed(3)}; machine's benchmarkIndex ` +
+        `${Math.round(mid(metrics.bench))})`,
       budget: "≥ 95",
       holds: score >= 95,
     });
     notes.push(
-      `Web: ${url} with the demo resident's token in localStorage (\`mw.token\`), the site's files brotli-compressed as CloudFront sends them to Chromium, the API on another origin (${apiOrigin}) as API Gateway is; Lighthouse 12.2.3, mobile form factor, default simulated throttling, before each run the HTTP cache, service worker and cache storage cleared and localStorage holding only the token (Lighthouse's own storage reset would sign the resident out), HTTP/1.1 on loopback.`,
+      `Web: ${url} with the demo resident's token in localStorage (\`mw.token\`), the site's files brotli-compressed as CloudFront ` +
+        `sends them to Chromium, the API on another origin (${apiOrigin}) as API Gateway is; Lighthouse 12.2.3, mobile form factor, ` +
+        "default simulated throttling, before each run the HTTP cache, service worker and cache storage cleared and localStorage " +
+        "holding only the token (Lighthouse's own storage reset would sign the resident out), HTTP/1.1 on loopback.",
     );
   } finally {
     chrome?.kill();

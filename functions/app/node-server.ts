@@ -38,7 +38,8 @@ export function answerClientErrors(server: Pick<Server, "on">) {
           : [400, "Bad Request", "request.malformed", "The request is not well-formed HTTP."];
     const body = problemBody(status as number, title as string, code as string, detail as string);
     socket.end(
-      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${problemType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${problemType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ` +
+        `close\r\n\r\n${body}`,
     );
   });
 }

@@ -24,7 +24,8 @@ export function checkPlace(step: Step, wish: Wish, position: Position, settings:
   if (position.accuracy > radiusMeters) {
     fail(
       `${step}.inaccurate`,
-      `Your phone places you only to within ${Math.round(position.accuracy)} m; to ${verb[step]} it must be within ${radiusMeters} m. Turn on GPS or step outside, and try again.`,
+      `Your phone places you only to within ${Math.round(position.accuracy)} m; to ${verb[step]} it must be within ${radiusMeters} m. ` +
+        `Turn on GPS or step outside, and try again.`,
       {
         accuracyMeters: Math.round(position.accuracy),
         radiusMeters,
@@ -67,7 +68,8 @@ export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
   if (now.getTime() > latest) {
     fail(
       "checkin.too_late",
-      `This wish started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ${iso(latest)}. Ask staff to record your time.`,
+      `This wish started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ${iso(latest)}. Ask ` +
+        `staff to record your time.`,
       {
         windowFrom: wish.window.from,
         latestAt: iso(latest),
@@ -84,7 +86,8 @@ export function checkDeparture(wish: Wish, now: Date, settings: HoursSettings) {
   if (now.getTime() < earliest) {
     fail(
       "checkout.too_early",
-      `This wish runs until ${wish.window.to}; you can check out from ${settings.checkOutGraceMinutes} minutes before its end, at ${iso(earliest)}.`,
+      `This wish runs until ${wish.window.to}; you can check out from ${settings.checkOutGraceMinutes} minutes before its end, at ` +
+        `${iso(earliest)}.`,
       {
         windowTo: wish.window.to,
         earliestAt: iso(earliest),

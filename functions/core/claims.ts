@@ -217,13 +217,17 @@ export async function checkOut(store: Store, actor: Actor, id: string, position:
   return { ...wish, version: wish.version + 1, updatedAt: at };
 }
 
-/** True for the resident's code; a wrong one is counted on the claim (under a condition, so racing tries cannot exceed the limit) and refused. */
+/**
+ * True for the resident's code; a wrong one is counted on the claim (under a condition, so racing
+ * tries cannot exceed the limit) and refused.
+ */
 async function checkCode(store: Store, wish: Wish, claim: Claim, code: string): Promise<true> {
   const tries = claim.codeTries ?? 0;
   const locked = () =>
     fail(
       "handshake.locked",
-      `The resident's code was entered wrongly ${maxHandshakeTries} times and is locked: check out without it; staff will see the resident did not sign.`,
+      `The resident's code was entered wrongly ${maxHandshakeTries} times and is locked: check out without it; staff will see the ` +
+        `resident did not sign.`,
       {
         triesLeft: 0,
       },

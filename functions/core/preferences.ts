@@ -84,7 +84,8 @@ export async function put(store: Store, actor: Actor, input: Preferences, subscr
       jsonLog("error", "subscriptions.failed", { userId: actor.id, error: String(err?.name ?? err), message: String(err?.message ?? "") });
       return fail(
         "preferences.unavailable",
-        "Your choice of new wishes could not be passed on to the text-message service just now; nothing was changed. Try again in a moment.",
+        "Your choice of new wishes could not be passed on to the text-message service just now; nothing was changed. Try again in a " +
+          "moment.",
       );
     });
   const chosen: PreferencesRecord = { userId: actor.id, sms: [...new Set(input.sms)], categories, subscriptionArn, updatedAt: at };

@@ -133,7 +133,8 @@ const newWish: Record<Lang, Words> = {
   "zh-CN": (p) =>
     `新心愿「${p.title}」（${categoryName(p.category, "zh-CN")}）等待认领${p.address ? `，地点：${p.address}` : ""}。打开微心愿查看。`,
   en: (p) =>
-    `New wish "${p.title}" (${categoryName(p.category, "en")}) needs a volunteer${p.address ? ` at ${p.address}` : ""}. Open Microwish to claim it.`,
+    `New wish "${p.title}" (${categoryName(p.category, "en")}) needs a volunteer${p.address ? ` at ${p.address}` : ""}. ` +
+    "Open Microwish to claim it.",
 };
 
 function categoryName(code: string | undefined, lang: Lang) {

@@ -174,7 +174,8 @@ async function checkJava(java: string): Promise<void> {
   if (major < MIN_JAVA) {
     throw new DynamoLocalError(
       "java_too_old",
-      `DynamoDB Local needs Java ${MIN_JAVA}+, but \`${java}\` is Java ${major}: install a newer one (Debian: apt-get install -y openjdk-17-jre-headless)`,
+      `DynamoDB Local needs Java ${MIN_JAVA}+, but \`${java}\` is Java ${major}: install a newer one (Debian: apt-get install -y ` +
+        `openjdk-17-jre-headless)`,
     );
   }
 }

@@ -146,7 +146,8 @@ export async function expectPhoneFriendly(page: Page, name: string) {
       .filter(({ box }) => box.height < 44 || box.width < 44)
       .map(
         ({ el, box }) =>
-          `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? "").trim().slice(0, 20)}" ${Math.round(box.width)}×${Math.round(box.height)}`,
+          `${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? "").trim().slice(0, 20)}" ` +
+          `${Math.round(box.width)}×${Math.round(box.height)}`,
       );
     return { wide, scrollWidth: document.documentElement.scrollWidth, small };
   });

@@ -68,7 +68,7 @@ async function teamWish(tc: TestCommunity, team: Person[], minutes: (i: number) 
 }
 
 describe("crediting several volunteers", () => {
-  it("gives each the minutes measured to the minute, staff's figure where staff give one, and nothing to one who never checked out", async () => {
+  it("gives each the minutes measured, staff's figure where staff give one, and nothing to one who never checked out", async () => {
     const [a, b, d, e] = c.members;
     const id = await claimedBy(api, c, [a, b, d, e]);
     const end = Date.now();

@@ -32,7 +32,8 @@ export interface Subscription {
 const ns = "http://sns.amazonaws.com/doc/2010-03-31/";
 
 function errorXml(type: string, code: string, message: string) {
-  return `<ErrorResponse xmlns="${ns}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+  const error = `<Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error>`;
+  return `<ErrorResponse xmlns="${ns}">${error}<RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
 }
 
 const failures: Record<Failure, { status: number; body: () => string }> = {
@@ -62,7 +63,8 @@ function mapOf(form: URLSearchParams, name: string) {
 }
 
 const done = (action: string, result = "") =>
-  `<${action}Response xmlns="${ns}">${result}<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
+  `<${action}Response xmlns="${ns}">${result}` +
+  `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`;
 
 export async function startSnsDouble() {
   const subscriptions = new Map<string, Subscription>();
@@ -130,7 +132,8 @@ export async function startSnsDouble() {
         return res.end(done("Unsubscribe"));
       }
       res.end(
-        `<PublishResponse xmlns="${ns}"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+        `<PublishResponse xmlns="${ns}"><PublishResult><MessageId>${randomUUID()}</MessageId></PublishResult>` +
+          `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
       );
     });
   });

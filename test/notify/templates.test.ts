@@ -67,7 +67,9 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
   "task-reminder": {
     "zh-CN":
       "【微心愿】提醒：心愿「代取降压药」的服务时间已到（11月22日 09:00–11:00，幸福里3号楼），请前往并签到；如不能前往，请释放名额。",
-    en: '[Microwish] Reminder: the wish "代取降压药" is due now (Sun 22 Nov 09:00–11:00, 幸福里3号楼). Please go and check in, or release your place if you cannot.',
+    en:
+      '[Microwish] Reminder: the wish "代取降压药" is due now (Sun 22 Nov 09:00–11:00, 幸福里3号楼). ' +
+      "Please go and check in, or release your place if you cannot.",
   },
   "task-disputed": {
     "zh-CN": "【微心愿】居民认为心愿「代取降压药」尚未完成：临时有事",
@@ -168,7 +170,10 @@ describe("SMS length", () => {
     const wide = smsText("task-dispatched", "en", p);
     expect(smsSegments(wide.text)).toBeLessThanOrEqual(3);
     expect(wide.text).toMatch(
-      /^\[Microwish\] Staff assigned you the wish "代取降压药" \(Sun 22 Nov 09:00–11:00, (幸福里社区)+[幸福里社区]*…\)\. If you cannot go, decline it in Microwish\.$/,
+      new RegExp(
+        '^\\[Microwish\\] Staff assigned you the wish "代取降压药" \\(Sun 22 Nov 09:00–11:00, (幸福里社区)+[幸福里社区]*…\\)\\. ' +
+          "If you cannot go, decline it in Microwish\\.$",
+      ),
     );
   });
 

@@ -109,13 +109,22 @@ describe("kill -9 in the middle of the load", () => {
       const figuresWrong = await checkFigures(server.store, people, wishes);
       const told = await checkNotifications(server.store, wishes, since, 60_000);
       const poller = pollerFiles(dir);
+      const killedLate = atKill.map((m) => `${m.problem}, acknowledged ${killMs - m.ack.at!} ms before the kill`).join("; ");
       console.log(
         [
-          `crash round ${round}/${rounds}: kill -9 of server ${killed.server} and DynamoDB Local ${killed.jvm} after ${killAfter} ms of load (${figures.requests} requests, p50 ${figures.p50} ms, p99 ${figures.p99} ms, ${figures.lifecycles} lifecycles so far)`,
+          `crash round ${round}/${rounds}: kill -9 of server ${killed.server} and DynamoDB Local ${killed.jvm} after ${killAfter} ms ` +
+            `of load (${figures.requests} requests, p50 ${figures.p50} ms, p99 ${figures.p99} ms, ${figures.lifecycles} lifecycles so far)`,
           `statuses so far: ${JSON.stringify(rec.byStatus())}`,
-          `posts in flight at the kill, sent again with their Idempotency-Key: ${retried.length} (${retried.filter((r) => r.status === 200).length} had gone in, ${retried.filter((r) => r.status === 201).length} had not), posted twice: ${twice.length}`,
-          `after restart: ${acked} acknowledged writes checked over ${wishes.size} wishes; lost ${lost.length}, lost by DynamoDB Local at the kill ${atKill.length}${atKill.length ? ` (${atKill.map((m) => `${m.problem}, acknowledged ${killMs - m.ack.at!} ms before the kill`).join("; ")})` : ""}, half-done ${halfDone.length}, figures off ${figuresWrong.length}`,
-          `stream: ${backlog.events} events past the checkpoint the poller had saved at the kill (handed again or for the first time after the restart)${backlog.streamChanged ? " (the stream changed!)" : ""}; notifications: ${told.notices} for ${told.events} events since the first start, ${told.missing.length} missing after ${told.waitedMs} ms; dead letters ${poller.deadLetters}`,
+          `posts in flight at the kill, sent again with their Idempotency-Key: ${retried.length} ` +
+            `(${retried.filter((r) => r.status === 200).length} had gone in, ${retried.filter((r) => r.status === 201).length} had ` +
+            `not), posted twice: ${twice.length}`,
+          `after restart: ${acked} acknowledged writes checked over ${wishes.size} wishes; lost ${lost.length}, ` +
+            `lost by DynamoDB Local at the kill ${atKill.length}${atKill.length ? ` (${killedLate})` : ""}, ` +
+            `half-done ${halfDone.length}, figures off ${figuresWrong.length}`,
+          `stream: ${backlog.events} events past the checkpoint the poller had saved at the kill (handed again or for the first time ` +
+            `after the restart)${backlog.streamChanged ? " (the stream changed!)" : ""}; notifications: ${told.notices} for ` +
+            `${told.events} events since the first start, ${told.missing.length} missing after ${told.waitedMs} ms; ` +
+            `dead letters ${poller.deadLetters}`,
         ].join("\n"),
       );
       expect(rec.unexpected).toEqual([]);

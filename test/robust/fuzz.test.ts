@@ -135,7 +135,8 @@ let listCursor: string;
 
 beforeAll(async () => {
   console.log(
-    `fuzz: ${full ? "ROBUST=full" : "default"} setting, ${runsPerRoute} runs per route, base seed ${baseSeed} (route i uses seed ${baseSeed} + i)`,
+    `fuzz: ${full ? "ROBUST=full" : "default"} setting, ${runsPerRoute} runs per route, base seed ${baseSeed} (route i uses seed ` +
+      `${baseSeed} + i)`,
   );
   api = await startApi();
   [c, other] = await Promise.all([
@@ -214,7 +215,8 @@ afterAll(async () => {
     .map(([s, n]) => `${s}×${n}`)
     .join(" ");
   console.log(
-    `fuzz: ${tally.requests} requests (${(tally.requestMs / Math.max(1, tally.requests)).toFixed(1)} ms each), ${tally.scans} scans of ${tally.items} items (${(tally.scanMs / Math.max(1, tally.scans)).toFixed(1)} ms each); answers ${statuses}`,
+    `fuzz: ${tally.requests} requests (${(tally.requestMs / Math.max(1, tally.requests)).toFixed(1)} ms each), ${tally.scans} scans of ` +
+      `${tally.items} items (${(tally.scanMs / Math.max(1, tally.scans)).toFixed(1)} ms each); answers ${statuses}`,
   );
   await api?.close();
 });
@@ -307,7 +309,10 @@ function describeRequest(r: FuzzRequest) {
       : typeof r.body === "string"
         ? ` body(${r.made})=${JSON.stringify(short(r.body))}`
         : ` body(${r.made})=<${r.body.length} bytes>`;
-  return `${r.method} ${short(r.path + r.query, 400)} headers=${JSON.stringify(Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, short(v, 80)])))}${body}`;
+  return (
+    `${r.method} ${short(r.path + r.query, 400)} ` +
+    `headers=${JSON.stringify(Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, short(v, 80)])))}${body}`
+  );
 }
 
 /**

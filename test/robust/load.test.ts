@@ -47,7 +47,8 @@ describe("under load", () => {
     const writes = rec.acks.length;
     console.log(
       [
-        `load: ${figures.requests} requests in ${figures.seconds} s over ${figures.connections} connections (${Math.round(figures.throughput)} req/s) + ${figures.lifecycles} full lifecycles beside them`,
+        `load: ${figures.requests} requests in ${figures.seconds} s over ${figures.connections} connections ` +
+          `(${Math.round(figures.throughput)} req/s) + ${figures.lifecycles} full lifecycles beside them`,
         `latency (ms): p50 ${figures.p50}, p90 ${figures.p90}, p99 ${figures.p99}, max ${figures.max}`,
         `errors ${figures.errors}, timeouts ${figures.timeouts}`,
         `statuses: ${JSON.stringify(rec.byStatus())}`,

@@ -379,7 +379,7 @@ describe("a resident's number, across every route and role", () => {
     expect(findings.splice(before)).toHaveLength(forms.length);
   });
 
-  it("the search would have found a number: the resident's own answers show it, and staff's show it on their community's wishes", async () => {
+  it("the search would have found a number: the resident's own answers show it, and staff's on their community's wishes", async () => {
     const owner = a.residents[0];
     const id = [...wishes.entries()].find(([, w]) => w.owner === owner)![0];
     for (const who of [owner, a.staff]) {

@@ -85,7 +85,7 @@ describe("another client cannot keep the owner out", () => {
 });
 
 describe("the brute-force bound holds per code", () => {
-  it("twenty guesses at once from one address: five are compared with its code, the rest locked out; the owner's code untouched", async () => {
+  it("twenty guesses at once from one address: five compared with its code, the rest locked out; the owner's code untouched", async () => {
     const phone = newPhone();
     expect((await ask(phone, owner)).status).toBe(202);
     const ownerCode = await newestCode(phone);

@@ -109,7 +109,10 @@ export interface Server {
   store: Store;
   /** when the server said it was running */
   readyAt: string;
-  /** kill -9 the server and its JVM at once (the whole process group; the signal goes before the first await), and wait until both are gone */
+  /**
+   * kill -9 the server and its JVM at once (the whole process group; the signal goes before the
+   * first await), and wait until both are gone
+   */
   crash(): Promise<void>;
   /** Ctrl-C, as a person stops npm start */
   stop(): Promise<void>;
@@ -770,7 +773,8 @@ export async function checkFigures(store: Store, d: Demo, wishes: Map<string, Wi
     const sum = entries.reduce((s, e) => s + e.minutes, 0);
     if ((tally?.totalMinutes ?? 0) !== sum || (tally?.entries ?? 0) !== entries.length) {
       problems.push(
-        `${m.name}'s tally is ${tally?.totalMinutes ?? 0} min in ${tally?.entries ?? 0} entries; the ledger has ${sum} min in ${entries.length}`,
+        `${m.name}'s tally is ${tally?.totalMinutes ?? 0} min in ${tally?.entries ?? 0} entries; the ledger has ${sum} min in ` +
+          `${entries.length}`,
       );
     }
     for (const month of new Set(entries.map((e) => e.month as string))) {
@@ -799,7 +803,8 @@ export async function checkFigures(store: Store, d: Demo, wishes: Map<string, Wi
   const closed = [...wishes.values()].filter((w) => w.wish.status === "closed").length;
   if ((total?.totalMinutes ?? 0) !== sum || (total?.entries ?? 0) !== all.length || (total?.closed ?? 0) !== closed) {
     problems.push(
-      `the community's totals are ${total?.totalMinutes ?? 0} min, ${total?.entries ?? 0} entries, ${total?.closed ?? 0} closed; the ledger has ${sum} min in ${all.length} entries and ${closed} wishes are closed`,
+      `the community's totals are ${total?.totalMinutes ?? 0} min, ${total?.entries ?? 0} entries, ${total?.closed ?? 0} closed; the ` +
+        `ledger has ${sum} min in ${all.length} entries and ${closed} wishes are closed`,
     );
   }
   const events = [...wishes.values()].flatMap((w) => w.events);

@@ -171,7 +171,7 @@ describe("CORS at the API", () => {
     expect(routes, "OPTIONS reaches the handler").toContain("ANY /api/{proxy+}");
   });
 
-  it("the handler reads the site's origin and its own URL from parameters the stacks write, and may read only them and the JWT secret", () => {
+  it("the handler reads the site's origin and its own URL from parameters the stacks write, and only them and the JWT secret", () => {
     const env = handler().Properties.Environment.Variables;
     expect(env.SITE_ORIGIN_PARAM).toBe("/microwish/test/site-origin");
     const [param] = Object.values(

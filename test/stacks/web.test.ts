@@ -62,7 +62,7 @@ describe("Web stack", () => {
     expect(Object.keys(web.findOutputs("SiteUrl"))).toHaveLength(1);
   });
 
-  it("adds the security headers to every answer: the same CSP as locally, with the API's endpoint, HSTS, nosniff, DENY, no referrer", () => {
+  it("adds the security headers to every answer: the CSP as locally, with the API's endpoint, HSTS, nosniff, DENY, no referrer", () => {
     const policies = Object.entries(web.findResources("AWS::CloudFront::ResponseHeadersPolicy"));
     expect(policies).toHaveLength(1);
     const [policyId, policy] = policies[0];
@@ -84,7 +84,8 @@ describe("Web stack", () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     expect(security.ContentSecurityPolicy.Override).toBe(true);
     expect(
-      `max-age=${security.StrictTransportSecurity.AccessControlMaxAgeSec}${security.StrictTransportSecurity.IncludeSubdomains ? "; includeSubDomains" : ""}`,
+      `max-age=${security.StrictTransportSecurity.AccessControlMaxAgeSec}` +
+        (security.StrictTransportSecurity.IncludeSubdomains ? "; includeSubDomains" : ""),
     ).toBe(expected["strict-transport-security"]);
     expect(security.ContentTypeOptions).toEqual({ Override: true });
     expect(security.FrameOptions).toEqual({ FrameOption: expected["x-frame-options"], Override: true });

@@ -55,7 +55,8 @@ export async function certificatePage(cert: PublicCertificate, verifyUrl: string
   const rows = cert.entries.map((e, i) => `<tr><td class="n">${i + 1}</td>${entryCells(e)}</tr>`).join("");
   const style = `
 @page{size:A4;margin:14mm}
-@media print{body{background:none}main{margin:0;padding:0;max-width:none}.noprint{display:none}thead{display:table-header-group}tr{break-inside:avoid}}
+@media print{body{background:none}main{margin:0;padding:0;max-width:none}.noprint{display:none}
+thead{display:table-header-group}tr{break-inside:avoid}}
 .meta{display:flex;justify-content:space-between;font-size:10pt;margin-bottom:6mm}
 .lead{font-size:12.5pt;line-height:1.9;text-indent:2em;margin:0 0 6mm}
 .foot{display:flex;justify-content:space-between;align-items:flex-end;margin-top:8mm;font-size:10.5pt;gap:8mm}
@@ -68,7 +69,9 @@ button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
 <h1>志愿服务证明</h1>
 <div class="en sub">Certificate of Volunteer Service</div>
 <div class="meta"><span>证书编号 No. <b data-number>${escape(cert.number)}</b></span><span>开具日期 ${escape(dayOf(cert.issuedAt))}</span></div>
-<p class="lead">兹证明 <b>${escape(cert.memberName)}</b> 同志于 ${escape(cert.from)} 至 ${escape(cert.to)} 期间，在 <b>${escape(cert.communityName)}</b> 参加志愿服务 <b>${cert.entries.length}</b> 次，经社区工作人员核实，累计服务时长 <b>${hours(cert.totalMinutes)}</b> 小时。服务记录如下。</p>
+<p class="lead">兹证明 <b>${escape(cert.memberName)}</b> 同志于 ${escape(cert.from)} 至 ${escape(cert.to)} 期间，
+在 <b>${escape(cert.communityName)}</b> 参加志愿服务 <b>${cert.entries.length}</b> 次，经社区工作人员核实，
+累计服务时长 <b>${hours(cert.totalMinutes)}</b> 小时。服务记录如下。</p>
 <table><thead><tr><th>#</th><th>日期 Date</th><th>服务类别 Category</th><th>小时 Hours</th></tr></thead>
 <tbody>${rows}</tbody>
 <tfoot><tr><th colspan="3">合计 Total</th><th class="n">${hours(cert.totalMinutes)}</th></tr></tfoot></table>

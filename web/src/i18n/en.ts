@@ -259,7 +259,8 @@ const en: Record<Key, string> = {
   "data.downloaded": "Downloaded.",
   "import.title": "Import members",
   "import.hint":
-    "A CSV file, one row each: phone, name, branch. New branches are created; rows with problems are left out and listed below with the reason.",
+    "A CSV file, one row each: phone, name, branch. New branches are created; rows with problems are left out and listed below with " +
+    "the reason.",
   "import.file": "CSV file",
   "import.send": "Import",
   "import.done": "Import finished.",
@@ -380,7 +381,8 @@ const en: Record<Key, string> = {
   "step.checkout": "check out",
   "err.fence.far": "Could not {step}: you are about {distance} from the wish's place; you can {step} within {radius} of it.",
   "err.fence.accuracy":
-    "Could not {step}: your phone's position is only accurate to about {accuracy}; it must be within {radius}. Turn on GPS or step outside, wait a moment and try again.",
+    "Could not {step}: your phone's position is only accurate to about {accuracy}; it must be within {radius}. Turn on GPS or step " +
+    "outside, wait a moment and try again.",
   "err.window.checkinEarly": "Too early: you can check in from {at}.",
   "err.window.late": "Check-in closed at {at}. Please ask the community's staff to record your time.",
   "err.window.checkoutEarly": "The agreed time has not ended yet: you can check out from {at}.",

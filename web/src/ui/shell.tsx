@@ -27,6 +27,10 @@ const navs: Record<Role, { href: string; label: Key }[]> = {
   ],
 };
 
+/** The bell's outline (24 × 24). */
+const bellPath =
+  "M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z";
+
 /** The frame of every page: header, role switch, offline notice, the page, the role's navigation. */
 export function Shell(props: RouteSectionProps) {
   const navigate = useNavigate();
@@ -77,7 +81,7 @@ export function Shell(props: RouteSectionProps) {
 
   return (
     <>
-      {/* biome-ignore lint/a11y/useValidAnchor: a real link to #main that also moves focus, which the client-side router would otherwise swallow */}
+      {/* biome-ignore lint/a11y/useValidAnchor: a real link to #main that also moves focus, which the router would swallow */}
       <a
         class="skip"
         href="#main"
@@ -101,10 +105,7 @@ export function Shell(props: RouteSectionProps) {
           <Show when={token()}>
             <A href="/notifications" class="bell" aria-label={unread() > 0 ? t("inbox.bellUnread", { n: unread() }) : t("inbox.bell")}>
               <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-                <path
-                  fill="currentColor"
-                  d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
-                />
+                <path fill="currentColor" d={bellPath} />
               </svg>
               <Show when={unread() > 0}>
                 <span class="bell-count" aria-hidden="true">
