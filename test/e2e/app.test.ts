@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { monthOf } from "../../functions/core/period.js";
+import { dayOf, monthOf } from "../../functions/core/period.js";
 import { expectAccessible, expectPhoneFriendly, screenshot, startSite, type Site } from "./browser.js";
 
 let site: Site;
@@ -44,6 +44,11 @@ const title = "帮忙取快递送到三楼";
 
 describe("the web app on a phone", () => {
   let wishId = "";
+  /** When staff verified the walk-through's wish: the day and month its hours count in (China time). */
+  const verifiedAt = async (): Promise<string> =>
+    (await site.api("GET", `/api/wishes/${wishId}`, site.person("王主任").token)).timeline.find(
+      (e: { kind: string }) => e.kind === "verify",
+    ).at;
 
   it("walks a wish from posting to verified hours, each role through its own screens", { timeout: 240_000 }, async () => {
     const resident = await site.phoneAt({ at: place });
@@ -215,7 +220,9 @@ describe("the web app on a phone", () => {
     const ranked = await branches.locator("li").allTextContents();
     expect(ranked.length).toBeGreaterThan(0);
     expect(ranked[0]).toMatch(/^1\. .+ · .*(小时|分钟)/);
-    const stats = await site.api("GET", `/api/communities/${site.demo.communityId}/stats?period=${monthOf(new Date())}`);
+    // The month the page shows, not the test's own clock: a run crossing midnight at a month's end would ask for another.
+    const period = await s.locator("#stats-month").inputValue();
+    const stats = await site.api("GET", `/api/communities/${site.demo.communityId}/stats?period=${period}`);
     const figures = await s.locator(".figures dd").allTextContents();
     expect(figures.slice(0, 3)).toEqual(
       [stats.activities, stats.personTimes, stats.residentsServed].map((n: number) => n.toLocaleString("zh-CN")),
@@ -362,6 +369,10 @@ describe("the web app on a phone", () => {
     const m = member.page;
     await m.goto(`${site.url}/hours`);
     await m.getByRole("heading", { name: "志愿服务证明" }).waitFor();
+    // The range starts on 1 January in China time; a run that crossed New Year there starts it at the service's day.
+    const from = m.getByLabel("从", { exact: true });
+    const served = dayOf(await verifiedAt());
+    if (served < (await from.inputValue())) await from.fill(served);
     await m.getByRole("button", { name: "开具证明" }).click();
     await m.getByText("证明已开具。").waitFor();
     const issued = (await m.getByText(/^编号 MW-/).textContent())!;
@@ -395,7 +406,9 @@ describe("the web app on a phone", () => {
     const s = staff.page;
     await s.goto(`${site.url}/stats`);
     await s.getByRole("heading", { name: "导出与导入" }).waitFor();
-    const month = monthOf(new Date());
+    // The ledger of the month the wish was verified in, which a run crossing midnight at a month's end leaves behind.
+    const month = monthOf(await verifiedAt());
+    await s.getByLabel("月份", { exact: true }).fill(month);
     const downloading = s.waitForEvent("download");
     await s.getByRole("button", { name: `导出 ${month} 的服务台账（CSV）` }).click();
     const ledger = await downloading;
