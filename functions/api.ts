@@ -13,17 +13,25 @@ const need = (name: string) => {
   return value;
 };
 
-let secret: Promise<string> | undefined;
-
-/** The signing secret: from JWT_SECRET when given, else read once from SSM (an SST secret). */
-function loadSecret(): Promise<string> {
-  if (process.env.JWT_SECRET) return Promise.resolve(process.env.JWT_SECRET);
-  secret ??= getParameter(need("JWT_SECRET_PARAM")).catch((err) => {
-    secret = undefined;
-    throw err;
-  });
-  return secret;
+/**
+ * A setting from the environment variable `name` when given, else the SSM parameter that `${name}_PARAM`
+ * names, read once (a failed read is tried again on the next call).
+ */
+function fromEnvOrParameter(name: string): () => Promise<string> {
+  let read: Promise<string> | undefined;
+  return () => {
+    const value = process.env[name];
+    if (value) return Promise.resolve(value);
+    read ??= getParameter(need(`${name}_PARAM`)).catch((err) => {
+      read = undefined;
+      throw err;
+    });
+    return read;
+  };
 }
+
+/** The signing secret: JWT_SECRET, or the SST secret's parameter. */
+const loadSecret = fromEnvOrParameter("JWT_SECRET");
 
 /**
  * The web app's origins, for CORS: SITE_ORIGIN (a custom domain, comma-separated) and the value
@@ -55,21 +63,12 @@ function siteOrigins(): Promise<readonly string[]> | readonly string[] {
   return reading;
 }
 
-let apiUrl: Promise<string> | undefined;
-
 /**
- * The API's public address for printed QR codes: PUBLIC_URL (a custom domain) when set, else the
- * value of PUBLIC_URL_PARAM, which the Api stack writes with the API's own URL (a function cannot
- * name the URL of the API that invokes it without a cycle). Never the request's Host header.
+ * The API's public address for printed QR codes: PUBLIC_URL (a custom domain), or the parameter the
+ * Api stack writes with the API's own URL (a function cannot name the URL of the API that invokes it
+ * without a cycle). Never the request's Host header.
  */
-function publicUrl(): Promise<string> | string {
-  if (process.env.PUBLIC_URL) return process.env.PUBLIC_URL;
-  apiUrl ??= getParameter(need("PUBLIC_URL_PARAM")).catch((err) => {
-    apiUrl = undefined;
-    throw err;
-  });
-  return apiUrl;
-}
+const publicUrl = fromEnvOrParameter("PUBLIC_URL");
 
 const topicArn = process.env.TOPIC_ARN;
 const app = createApp({
