@@ -17,6 +17,8 @@ export const SettingsChange = z.partial(
     onTimeClaimHours: int(1, 24 * 30),
     // How long an approved wish may wait for a volunteer before its staff hear of it (the jobs read it).
     unclaimedAlertHours: int(1, 24 * 30, "At least 1 hour.", "At most 720 hours (30 days)."),
+    // How long after a window's start a claim not checked in is kept before the job releases it.
+    claimGraceMinutes: int(10, 24 * 60, "At least 10 minutes.", "At most 1440 minutes (a day)."),
     rankingWeights: z.partial(
       z.strictObject({ hours: weight, onTime: weight, completion: weight, residentRating: weight, staffRating: weight }),
     ),

@@ -6,7 +6,7 @@
  */
 import * as z from "zod/mini";
 import { noticeKinds } from "../core/audience.js";
-import { categoryCodes, roles, statuses, transitions } from "../core/model.js";
+import { categoryCodes, claimSteps, roles, statuses, transitions } from "../core/model.js";
 
 const str = z.string();
 const int = z.int();
@@ -96,9 +96,20 @@ export const Claim = obj({
   checkOut: opt(Stamp),
   codeTries: opt(int),
   remindedAt: opt(time),
+  warnedAt: opt(described(time, "when the holder was warned that the claim will be released unless they check in")),
+  extendedAt: opt(described(time, "when the holder took the claim's one extension")),
 });
 
-const eventKinds = [...(Object.keys(transitions) as (keyof typeof transitions)[]), "submit", "remind", "alert"] as const;
+export const Takeover = obj({
+  memberId: described(str, "the member asking to take the claim over"),
+  memberName: str,
+  branchId: opt(str),
+  holderId: described(str, "the member whose claim stalled"),
+  holderName: str,
+  at: time,
+});
+
+const eventKinds = [...(Object.keys(transitions) as (keyof typeof transitions)[]), "submit", "remind", "alert", ...claimSteps] as const;
 export const TimelineEvent = obj({
   id: str,
   kind: z.enum(eventKinds),
@@ -111,7 +122,11 @@ export const TimelineEvent = obj({
   data: opt(described(z.record(str, z.unknown()), "what the step recorded: the approval's terms, the position, the credits")),
 });
 
-export const WishView = z.extend(Wish, { claims: z.array(Claim), timeline: z.array(TimelineEvent) });
+export const WishView = z.extend(Wish, {
+  claims: z.array(Claim),
+  timeline: z.array(TimelineEvent),
+  takeovers: opt(described(z.array(Takeover), "requests to take over a stalled claim, waiting for staff")),
+});
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
@@ -128,6 +143,7 @@ export const Settings = obj({
   checkOutGraceMinutes: int,
   onTimeClaimHours: int,
   unclaimedAlertHours: int,
+  claimGraceMinutes: int,
   rankingWeights: Weights,
 });
 

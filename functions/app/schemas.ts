@@ -110,6 +110,9 @@ export const OptionalReason = z.object({ reason: z.optional(text(500, { multilin
 export const Dispatch = z.object({
   memberIds: z.array(Id).check(z.minLength(1, "Name at least one member."), z.maxLength(50, "At most 50 members at a time.")),
 });
+export const TakeoverAsk = z.object({
+  memberId: z.optional(Id.check(z.meta({ description: "whose stalled claim; may be left out when only one is stalled" }))),
+});
 export const Position = z.object({
   lat: between(-90, 90),
   lng: between(-180, 180),

@@ -49,11 +49,12 @@ export function checkPlace(step: Step, wish: Wish, position: Position, settings:
 const minutes = (n: number) => n * 60_000;
 
 /** No check-in long before the window opens, nor later than its start plus the grace: no late arrival. */
-export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
+export function checkArrival(wish: Wish, now: Date, settings: HoursSettings, extendedMinutes = 0) {
   if (!wish.window) return;
   const from = Date.parse(wish.window.from);
   const earliest = from - minutes(settings.checkInEarlyMinutes);
-  const latest = from + minutes(settings.checkInGraceMinutes);
+  const grace = settings.checkInGraceMinutes + extendedMinutes;
+  const latest = from + minutes(grace);
   if (now.getTime() < earliest) {
     fail(
       "checkin.too_early",
@@ -68,12 +69,12 @@ export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
   if (now.getTime() > latest) {
     fail(
       "checkin.too_late",
-      `This wish started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ${iso(latest)}. Ask ` +
+      `This wish started at ${wish.window.from}; check-in closed ${grace} minutes after, at ${iso(latest)}. Ask ` +
         `staff to record your time.`,
       {
         windowFrom: wish.window.from,
         latestAt: iso(latest),
-        graceMinutes: settings.checkInGraceMinutes,
+        graceMinutes: grace,
       },
     );
   }

@@ -27,15 +27,32 @@ export const noticeKinds = [
   "task-reminder",
   "task-disputed",
   "task-verified",
+  "task-lapsing",
+  "task-lapsed",
+  "task-takeover-asked",
+  "task-handed-over",
+  "task-taken-over",
   // to the community's staff
   "review-needed",
   "dispatch-declined",
   "wish-waiting",
+  "claim-lapsed",
+  "claim-extended",
+  "takeover-requested",
 ] as const;
 export type NoticeKind = (typeof noticeKinds)[number];
 
 /** What reaches a phone by SMS unless the person says otherwise: what a volunteer must not miss. */
-export const defaultSmsKinds: readonly NoticeKind[] = ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder"];
+export const defaultSmsKinds: readonly NoticeKind[] = [
+  "task-dispatched",
+  "task-confirmed",
+  "task-cancelled",
+  "task-reminder",
+  "task-lapsing",
+  "task-lapsed",
+  "task-handed-over",
+  "task-taken-over",
+];
 
 /** The wish's facts a message may quote, as they were when the event was handled. */
 export interface NoticeParams {
@@ -50,6 +67,8 @@ export interface NoticeParams {
   category?: string;
   /** a task called off because the wish passed its deadline, not by a person */
   expired?: boolean;
+  /** a claim's deadline: when it lapses unless its holder checks in */
+  until?: string;
 }
 
 export interface Notice {
@@ -149,6 +168,27 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
       break;
     case "alert":
       tell(await staffOf(store, wish.communityId), "wish-waiting", { hours: event.data?.hours });
+      break;
+    case "warn":
+      tell(memberIds, "task-lapsing", { until: event.data?.releaseAt });
+      break;
+    case "lapse": {
+      const holder = { actor: event.data?.memberName, minutes: event.data?.minutes };
+      tell(memberIds, "task-lapsed", holder);
+      if (event.from === "claimed") tell(owner, "wish-released", holder);
+      tell(await staffOf(store, wish.communityId), "claim-lapsed", holder);
+      break;
+    }
+    case "extend":
+      tell(await staffOf(store, wish.communityId), "claim-extended", { until: event.data?.until });
+      break;
+    case "ask-takeover":
+      tell(memberIds, "task-takeover-asked");
+      tell(await staffOf(store, wish.communityId), "takeover-requested", { names: [event.data?.holderName] });
+      break;
+    case "takeover":
+      tell(memberIds, "task-handed-over", { names: [event.data?.fromMemberName] });
+      tell([event.data?.fromMemberId], "task-taken-over");
       break;
   }
   return { notices, topic };

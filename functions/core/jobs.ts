@@ -4,6 +4,8 @@
  * - an open wish with no volunteer 24 hours after approval alerts its staff, once;
  * - a volunteer who has not checked in once the wish's time window has started is reminded, once
  *   per claim (a wish without a window has no time to be late for);
+ * - a claim still not checked in at the window's start plus half the community's `claimGraceMinutes`
+ *   is warned, and at the start plus the grace released (functions/core/claim-expiry.ts);
  * - a completed wish neither confirmed nor disputed for 72 hours is confirmed by the system.
  * Reminders and alerts are event items: the stream delivers them like any other event.
  *
@@ -16,6 +18,7 @@ import * as communities from "../store/entities/community.js";
 import * as communityList from "../store/entities/community-entry.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, Wish } from "../store/entities/index.js";
+import { isLost, lapseStalled } from "./claim-expiry.js";
 import { DomainError } from "./errors.js";
 import type { Log } from "./log.js";
 import type { Status } from "./model.js";
@@ -33,6 +36,8 @@ export interface JobReport {
   expired: number;
   alerted: number;
   reminded: number;
+  warned: number;
+  lapsed: number;
   confirmed: number;
   failed: number;
 }
@@ -43,7 +48,7 @@ class Lost extends Error {}
 export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}): Promise<JobReport> {
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
-  const report: JobReport = { communities: 0, expired: 0, alerted: 0, reminded: 0, confirmed: 0, failed: 0 };
+  const report: JobReport = { communities: 0, expired: 0, alerted: 0, reminded: 0, warned: 0, lapsed: 0, confirmed: 0, failed: 0 };
   const entries = await queryAll(store, communityList.all());
   for (const { id } of entries) {
     report.communities++;
@@ -52,7 +57,7 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
         await run();
         report[what]++;
       } catch (err) {
-        if (err instanceof Lost || err instanceof DomainError) return;
+        if (err instanceof Lost || isLost(err) || err instanceof DomainError) return;
         report.failed++;
         log("error", "job.failed", { job: what, wishId: wish.id, error: String((err as Error)?.message ?? err) });
       }
@@ -70,16 +75,20 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
       }
     }
 
-    const started = [
+    const live = [
       ...open.filter((w) => !(w.deadline && Date.parse(w.deadline) <= now.getTime())),
       ...(await byStatus(store, id, "claimed")),
       ...(await byStatus(store, id, "in_progress")),
-    ].filter((w) => w.window && Date.parse(w.window.from) <= now.getTime() && now.getTime() < Date.parse(w.window.to));
+    ];
+    const started = live.filter((w) => w.window && Date.parse(w.window.from) <= now.getTime() && now.getTime() < Date.parse(w.window.to));
     for (const wish of started) {
       for (const claim of await absentees(store, wish.id)) {
         await step("reminded", wish, () => remind(store, wish, claim, now));
       }
     }
+
+    // A claim lapses even when the window is over by then (a window shorter than the grace).
+    await lapseStalled(store, id, live, now, step);
 
     const cutoff = new Date(now.getTime() - autoConfirmAfterHours * hour).toISOString();
     // A wish is created before it is completed: the index's creation-time order bounds the query.

@@ -51,6 +51,14 @@ export function allows(transition: Transition, status: Status): boolean {
 export type Notice = "remind" | "alert";
 
 /**
+ * Steps on one claim that are not transitions of the wish (functions/core/claim-expiry.ts): the
+ * job's warning (`warn`) and release (`lapse`) of a claim not checked in, its holder's one
+ * extension (`extend`), another member asking to take it over (`ask-takeover`) and staff handing it over (`takeover`).
+ */
+export const claimSteps = ["warn", "lapse", "extend", "ask-takeover", "takeover"] as const;
+export type ClaimStep = (typeof claimSteps)[number];
+
+/**
  * Steps that take or do the work: never on a wish one posted oneself, or a person could post,
  * do and sign for their own hours. Confirming is barred to anyone holding a claim on the wish.
  */

@@ -10,8 +10,9 @@ import { hasRole, type Actor } from "./identity.js";
  * check-in earlier than its start minus `checkInEarlyMinutes` or later than its start plus
  * `checkInGraceMinutes` (no late arrival), no check-out earlier than its end minus
  * `checkOutGraceMinutes` (no early departure). A claim is on time when taken within
- * `onTimeClaimHours` of the wish opening. The ranking weights default to the Hanzhong scoring's
- * 70/10/10/5/5.
+ * `onTimeClaimHours` of the wish opening. A claim not checked in by the window's start plus
+ * `claimGraceMinutes` is released by the scheduled job (warned at half of it; see
+ * functions/core/claim-expiry.ts). The ranking weights default to the Hanzhong scoring's 70/10/10/5/5.
  */
 export const hoursDefaults = {
   fenceRadiusMeters: 300,
@@ -19,6 +20,7 @@ export const hoursDefaults = {
   checkInGraceMinutes: 30,
   checkOutGraceMinutes: 30,
   onTimeClaimHours: 24,
+  claimGraceMinutes: 30,
   rankingWeights: { hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5 },
 };
 export type HoursSettings = typeof hoursDefaults;

@@ -4,13 +4,23 @@ import { getItem, getMany, queryAll, type Store, type TransactItem } from "../st
 import * as claims from "../store/entities/claim.js";
 import * as events from "../store/entities/event.js";
 import * as idempotencyKeys from "../store/entities/idempotency.js";
+import * as takeovers from "../store/entities/takeover.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
 import { hasRole, maskPhone, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
-import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
+import {
+  notOnOwnWish,
+  ownerMayCancelFrom,
+  transitions,
+  type CategoryCode,
+  type ClaimStep,
+  type Notice,
+  type Status,
+  type Transition,
+} from "./model.js";
 import { page, write } from "./storage.js";
 
 export type { LatLng, Wish } from "../store/entities/index.js";
@@ -46,7 +56,7 @@ export function capacities(who: Who, wish: Wish, claim?: Claim): Capacity[] {
 }
 
 /** Whether someone may see the wish at all; those who may not are told it does not exist. */
-function canSee(caps: Capacity[], wish: Wish) {
+export function canSee(caps: Capacity[], wish: Wish) {
   if (caps.some((c) => c === "owner" || c === "staff" || c === "claimant" || c === "system")) return true;
   return caps.includes("member") && wish.status !== "submitted" && wish.status !== "rejected";
 }
@@ -125,7 +135,7 @@ export async function loadWithClaim(store: Store, id: string, memberId: string):
 export function eventItem(
   wish: Wish,
   who: Who,
-  kind: Transition | "submit" | Notice,
+  kind: Transition | "submit" | Notice | ClaimStep,
   to: Status,
   at: string,
   extra: { note?: string; data?: Record<string, unknown> } = {},
@@ -335,10 +345,12 @@ export async function view(store: Store, actor: Actor, id: string) {
     active.find((c) => c.memberId === actor.id),
   );
   if (!canSee(caps, wish)) throw notFound(id);
+  const asks = takeovers.pending(items.filter(takeovers.isTakeover).map(takeovers.fromItem), active);
   return {
     ...present(wish, caps),
     claims: active.map(claims.present),
     timeline: items.filter(events.isEvent).map((e) => events.present(events.fromItem(e))),
+    ...(asks.length ? { takeovers: asks } : {}),
   };
 }
 

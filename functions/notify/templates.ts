@@ -41,6 +41,12 @@ export function formatWindow(window: { from: string; to: string }, lang: Lang): 
   return lang === "zh-CN" ? `${a.day} ${a.time}至${b.day} ${b.time}` : `${a.day} ${a.time} to ${b.day} ${b.time}`;
 }
 
+/** A moment as people read it: "12月5日 09:30", "Sat 5 Dec 09:30". */
+export function formatTime(at: string, lang: Lang): string {
+  const p = parts(at, lang);
+  return `${p.day} ${p.time}`;
+}
+
 const zhWhere = (p: NoticeParams) => {
   const bits = [p.window && formatWindow(p.window, "zh-CN"), p.address].filter(Boolean);
   return bits.length ? `（${bits.join("，")}）` : "";
@@ -115,6 +121,30 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
     "zh-CN": (p) => `心愿「${p.title}」的服务时长已核定：${p.minutes}分钟。`,
     en: (p) => `Your time on "${p.title}" is verified: ${p.minutes} minutes.`,
   },
+  "task-lapsing": {
+    "zh-CN": (p) =>
+      `心愿「${p.title}」已开始，您尚未签到：如${p.until ? `到${formatTime(p.until, "zh-CN")}` : "稍后"}仍未签到，名额将被释放。` +
+      "如需更多时间，可在微心愿中延长一次。",
+    en: (p) =>
+      `"${p.title}" has started and you have not checked in: unless you do${p.until ? ` by ${formatTime(p.until, "en")}` : ""}, ` +
+      "your place will be released. Need more time? Extend it once in Microwish.",
+  },
+  "task-lapsed": {
+    "zh-CN": (p) => `您认领的心愿「${p.title}」在开始后${p.minutes}分钟内未签到，名额已释放，无需前往。`,
+    en: (p) => `You did not check in to "${p.title}" within ${p.minutes} minutes of its start: your place was released. No need to go.`,
+  },
+  "task-takeover-asked": {
+    "zh-CN": (p) => `${p.actor}申请接替您在心愿「${p.title}」中的名额，待社区审核。如能前往，请尽快签到。`,
+    en: (p) => `${p.actor} asked to take over your place on "${p.title}"; staff will decide. If you can go, check in soon.`,
+  },
+  "task-handed-over": {
+    "zh-CN": (p) => `社区已将心愿「${p.title}」${zhWhere(p)}转由您接替${(p.names ?? []).join("、")}，请尽快前往并签到。`,
+    en: (p) => `Staff handed you ${(p.names ?? []).join(", ")}'s place on "${p.title}"${enWhere(p)}. Please go and check in soon.`,
+  },
+  "task-taken-over": {
+    "zh-CN": (p) => `您在心愿「${p.title}」中的名额已由社区转给其他志愿者，无需前往。`,
+    en: (p) => `Staff handed your place on "${p.title}" to another volunteer: no need to go.`,
+  },
   "review-needed": {
     "zh-CN": (p) => `新心愿待审核：「${p.title}」，来自${p.actor}。`,
     en: (p) => `New wish to review: "${p.title}" from ${p.actor}.`,
@@ -126,6 +156,18 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
   "wish-waiting": {
     "zh-CN": (p) => `心愿「${p.title}」已等待${p.hours}小时，仍无人认领。`,
     en: (p) => `"${p.title}" has waited ${p.hours} hours with no volunteer.`,
+  },
+  "claim-lapsed": {
+    "zh-CN": (p) => `${p.actor}在心愿「${p.title}」开始后${p.minutes}分钟内未签到，名额已自动释放。`,
+    en: (p) => `${p.actor} did not check in to "${p.title}" within ${p.minutes} minutes of its start: the place was released.`,
+  },
+  "claim-extended": {
+    "zh-CN": (p) => `${p.actor}延长了心愿「${p.title}」的签到时限${p.until ? `，至${formatTime(p.until, "zh-CN")}` : ""}。`,
+    en: (p) => `${p.actor} extended their claim on "${p.title}"${p.until ? ` until ${formatTime(p.until, "en")}` : ""}.`,
+  },
+  "takeover-requested": {
+    "zh-CN": (p) => `${p.actor}申请接替${(p.names ?? []).join("、")}在心愿「${p.title}」中未签到的名额，请审核。`,
+    en: (p) => `${p.actor} asked to take over ${(p.names ?? []).join(", ")}'s place on "${p.title}" (not checked in): please decide.`,
   },
 };
 

@@ -67,6 +67,14 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/wishes/${rejected}/reject`, { as: staff, body: { reason: "不在服务范围" } }));
     const cancelled = await wishIn(api, c, "open");
     await ok(api.call("POST", `/api/wishes/${cancelled}/cancel`, { as: staff, body: { reason: "居民已自行解决" } }));
+    const started = Date.now() - 2 * 60_000;
+    const window = { from: new Date(started).toISOString(), to: new Date(started + 3_600_000).toISOString() };
+    const stalled = (await ok(api.call("POST", "/api/wishes", { as: resident, body: newWish(c.id, { window }) }), 201)).id;
+    await ok(api.call("POST", `/api/wishes/${stalled}/approve`, { as: staff, body: { slots: 1, estimatedMinutes: 30 } }));
+    await ok(api.call("POST", `/api/wishes/${stalled}/claim`, { as: m0 }));
+    await ok(api.call("POST", `/api/wishes/${stalled}/extend`, { as: m0 }));
+    await ok(api.call("POST", `/api/wishes/${stalled}/takeover`, { as: m1, body: {} }));
+    await ok(api.call("POST", `/api/wishes/${stalled}/takeover/${m1.id}/approve`, { as: staff }));
 
     await ok(api.call("GET", "/api/me", { as: m0 }));
     await ok(api.call("GET", `/api/communities/${c.id}`));

@@ -103,7 +103,16 @@ describe("preferences", () => {
     const prefs = await ok(api.call("GET", "/api/me/preferences", { as: people.member0 }));
     expect(prefs).toEqual({
       lang: "zh-CN",
-      sms: ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder"],
+      sms: [
+        "task-dispatched",
+        "task-confirmed",
+        "task-cancelled",
+        "task-reminder",
+        "task-lapsing",
+        "task-lapsed",
+        "task-handed-over",
+        "task-taken-over",
+      ],
       categories: [],
       newWishFilter: null,
     });

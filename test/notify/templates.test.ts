@@ -17,6 +17,8 @@ const params: NoticeParams = {
   minutes: 90,
   hours: 24,
   category: "errand",
+  // 09:30 in Beijing
+  until: "2026-11-22T01:30:00Z",
 };
 
 const expected: Record<NoticeKind, Record<Lang, string>> = {
@@ -79,6 +81,31 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
     "zh-CN": "【微心愿】心愿「代取降压药」的服务时长已核定：90分钟。",
     en: '[Microwish] Your time on "代取降压药" is verified: 90 minutes.',
   },
+  "task-lapsing": {
+    "zh-CN":
+      "【微心愿】心愿「代取降压药」已开始，您尚未签到：如到11月22日 09:30仍未签到，名额将被释放。如需更多时间，可在微心愿中延长一次。",
+    en:
+      '[Microwish] "代取降压药" has started and you have not checked in: unless you do by Sun 22 Nov 09:30, your place will be ' +
+      "released. Need more time? Extend it once in Microwish.",
+  },
+  "task-lapsed": {
+    "zh-CN": "【微心愿】您认领的心愿「代取降压药」在开始后90分钟内未签到，名额已释放，无需前往。",
+    en: '[Microwish] You did not check in to "代取降压药" within 90 minutes of its start: your place was released. No need to go.',
+  },
+  "task-takeover-asked": {
+    "zh-CN": "【微心愿】李明申请接替您在心愿「代取降压药」中的名额，待社区审核。如能前往，请尽快签到。",
+    en: '[Microwish] 李明 asked to take over your place on "代取降压药"; staff will decide. If you can go, check in soon.',
+  },
+  "task-handed-over": {
+    "zh-CN": "【微心愿】社区已将心愿「代取降压药」（11月22日 09:00–11:00，幸福里3号楼）转由您接替李明、张伟，请尽快前往并签到。",
+    en:
+      '[Microwish] Staff handed you 李明, 张伟\'s place on "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼). ' +
+      "Please go and check in soon.",
+  },
+  "task-taken-over": {
+    "zh-CN": "【微心愿】您在心愿「代取降压药」中的名额已由社区转给其他志愿者，无需前往。",
+    en: '[Microwish] Staff handed your place on "代取降压药" to another volunteer: no need to go.',
+  },
   "review-needed": {
     "zh-CN": "【微心愿】新心愿待审核：「代取降压药」，来自李明。",
     en: '[Microwish] New wish to review: "代取降压药" from 李明.',
@@ -90,6 +117,18 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
   "wish-waiting": {
     "zh-CN": "【微心愿】心愿「代取降压药」已等待24小时，仍无人认领。",
     en: '[Microwish] "代取降压药" has waited 24 hours with no volunteer.',
+  },
+  "claim-lapsed": {
+    "zh-CN": "【微心愿】李明在心愿「代取降压药」开始后90分钟内未签到，名额已自动释放。",
+    en: '[Microwish] 李明 did not check in to "代取降压药" within 90 minutes of its start: the place was released.',
+  },
+  "claim-extended": {
+    "zh-CN": "【微心愿】李明延长了心愿「代取降压药」的签到时限，至11月22日 09:30。",
+    en: '[Microwish] 李明 extended their claim on "代取降压药" until Sun 22 Nov 09:30.',
+  },
+  "takeover-requested": {
+    "zh-CN": "【微心愿】李明申请接替李明、张伟在心愿「代取降压药」中未签到的名额，请审核。",
+    en: '[Microwish] 李明 asked to take over 李明, 张伟\'s place on "代取降压药" (not checked in): please decide.',
   },
 };
 

@@ -113,6 +113,12 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
       wishIn(api, c, "submitted"),
       wishIn(api, c, "submitted", { owner: r1 }),
     ]);
+    // A wish whose window started two minutes ago, claimed and not checked in: for extend and takeover.
+    const started = Date.now() - 2 * 60_000;
+    const window = { from: new Date(started).toISOString(), to: new Date(started + 3_600_000).toISOString() };
+    const wStalled = (await api.call("POST", "/api/wishes", { as: r1, body: newWish(c.id, { window }) })).body.id as string;
+    await api.call("POST", `/api/wishes/${wStalled}/approve`, { as: staff, body: { slots: 1, estimatedMinutes: 30 } });
+    expect((await api.call("POST", `/api/wishes/${wStalled}/claim`, { as: m2 })).status).toBe(200);
     const today = dayOf(new Date());
     const dayAround = (d: number) => dayOf(new Date(Date.now() + d * 86_400_000));
     const month = monthOf(new Date());
@@ -161,6 +167,9 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/wishes/{id}/release", `/api/wishes/${wRelease}/release`, { as: m2, body: { reason: "临时有事" } });
     await go("POST", "/api/wishes/{id}/reject", `/api/wishes/${wReject}/reject`, { as: staff, body: { reason: "不在服务范围" } });
     await go("POST", "/api/wishes/{id}/cancel", `/api/wishes/${wCancel}/cancel`, { as: r1, body: { reason: "不需要了" } });
+    await go("POST", "/api/wishes/{id}/extend", `/api/wishes/${wStalled}/extend`, { as: m2 });
+    await go("POST", "/api/wishes/{id}/takeover", `/api/wishes/${wStalled}/takeover`, { as: m1, body: {} });
+    await go("POST", "/api/wishes/{id}/takeover/{memberId}/approve", `/api/wishes/${wStalled}/takeover/${m1.id}/approve`, { as: staff });
 
     // Hours and certificates.
     await go("GET", "/api/members/{id}/hours", `/api/members/${m0.id}/hours`, { as: m0 });

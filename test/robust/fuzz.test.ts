@@ -548,10 +548,12 @@ function validBodies(): Record<string, unknown[]> {
     "POST /api/wishes/{id}/dispute": [{ reason: "还在滴水" }],
     "POST /api/wishes/{id}/verify": [{}, { minutes: { [m0.id]: 30 }, reason: "按预估计", staffRating: 4, peopleServed: 2 }],
     "POST /api/wishes/{id}/cancel": [{ reason: "不需要了" }],
+    "POST /api/wishes/{id}/takeover": [{}, { memberId: m0.id }],
     "POST /api/communities/{id}/settings": [
       { fenceRadiusMeters: 300 },
       { rankingWeights: { hours: 70, onTime: 10 }, checkInGraceMinutes: 30 },
       { unclaimedAlertHours: 48 },
+      { claimGraceMinutes: 45 },
     ],
     "POST /api/members/{id}/certificates": [
       { from: day(-1), to: day(1) },
@@ -583,6 +585,7 @@ function validQueryValues(routeKey = ""): Record<string, string[]> {
 /** Path parameter values by the collection they name: existing ones, another community's, unknown ones. */
 function pathValues(template: string, name: string): string[] {
   const users = [...c.members, c.staff, ...c.residents, ...other.members, other.staff, admin].map((p) => p.id);
+  if (name === "memberId") return [...users, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/members/")) return [c.members[0].id, c.members[0].id, ...users, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/communities/")) return [c.id, c.id, c.id, other.id, "demo-xingfuli", "no-such-community"];
   if (template.startsWith("/api/wishes/")) return [...Object.values(w), "01JZZZZZZZZZZZZZZZZZZZZZZZ"];

@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import type * as z from "zod/mini";
+import * as ClaimExpiry from "../../core/claim-expiry.js";
 import * as Claims from "../../core/claims.js";
 import { fail, type ErrorStatus } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
@@ -131,6 +132,51 @@ export function wishRoutes() {
   step("dispute", "disputeWish", "owner, or staff", "Not done: completed → in_progress", S.Reason, Wish.dispute);
   step("verify", "verifyHours", "staff", "Verify hours and close: confirmed → closed", S.Verify, Hours.verify);
   step("cancel", "cancelWish", "owner before work starts, or staff", "Cancel", S.Reason, Wish.cancel);
+
+  app.post(
+    "/wishes/:id/extend",
+    doc({
+      operationId: "extendClaim",
+      tag: "lifecycle",
+      who: "member with a claim",
+      summary: "Extend one's claim once, by the community's claimGraceMinutes, before it lapses; 409 the second time",
+      ok: { 200: R.WishView },
+      refuses: [403, 409],
+    }),
+    signedIn,
+    async (c) => {
+      const id = wishId(c);
+      await ClaimExpiry.extend(c.var.deps.store, c.var.actor, id);
+      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id));
+    },
+  );
+  step(
+    "takeover",
+    "askTakeover",
+    "member without a claim",
+    "Ask to take over a stalled claim (not checked in once the window started); staff approve",
+    S.TakeoverAsk,
+    (s, a, id, b) => ClaimExpiry.askTakeover(s, a, id, b),
+  );
+  app.post(
+    "/wishes/:id/takeover/:memberId/approve",
+    doc({
+      operationId: "approveTakeover",
+      tag: "lifecycle",
+      who: "staff",
+      summary: "Hand a stalled claim over to the member who asked to take it over",
+      ok: { 200: R.WishView },
+      refuses: [403, 409],
+    }),
+    signedIn,
+    async (c) => {
+      const id = wishId(c);
+      const memberId = c.req.param("memberId")!;
+      if (!S.Id.safeParse(memberId).success) fail("takeover.not_found", `Nobody with the id ${memberId.slice(0, 64)} asked.`);
+      await ClaimExpiry.approveTakeover(c.var.deps.store, c.var.actor, id, memberId);
+      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id));
+    },
+  );
 
   return app;
 }

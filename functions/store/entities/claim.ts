@@ -1,5 +1,5 @@
 import type { Item } from "../client.js";
-import { and, beginsWith, exists, lt, notExists, or, tx, type KeyQuery, type TransactItem, type Update } from "../expression.js";
+import { and, beginsWith, eq, exists, lt, notExists, or, tx, type KeyQuery, type TransactItem, type Update } from "../expression.js";
 import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 export interface Arrival {
@@ -28,6 +28,10 @@ export interface Claim {
   /** wrong handshake codes entered on this claim */
   codeTries?: number;
   remindedAt?: string;
+  /** when the job warned that the claim will be released if its holder does not check in */
+  warnedAt?: string;
+  /** when the holder took the one extension of the grace the claim allows */
+  extendedAt?: string;
 }
 
 export const prefix = "CL#";
@@ -76,6 +80,35 @@ export const wrongCode = (wishId: string, memberId: string, maxTries: number): U
 export const reminded = (wishId: string, memberId: string, at: string): TransactItem =>
   tx.update(key(wishId, memberId), { set: { remindedAt: at } }, and(exists("pk"), notExists("checkIn"), notExists("remindedAt")));
 
+/** Notes the warning that a claim not checked in is about to lapse: once per deadline (an extension clears it). */
+export const warned = (claim: Claim, at: string): TransactItem =>
+  tx.update(
+    key(claim.wishId, claim.memberId),
+    { set: { warnedAt: at } },
+    and(exists("pk"), notExists("checkIn"), notExists("warnedAt"), asRead(claim)),
+  );
+
+/** The holder's one extension: the deadline moves on by a grace, and the warning may come again. */
+export const extend = (wishId: string, memberId: string, at: string): TransactItem =>
+  tx.update(
+    key(wishId, memberId),
+    { set: { extendedAt: at }, remove: ["warnedAt"] },
+    and(exists("pk"), notExists("checkIn"), notExists("extendedAt")),
+  );
+
+/**
+ * Deletes a claim nobody checked in on, as it was read: the same claim (not one taken afresh after
+ * a release) with the same extension, so a holder who extended or arrived meanwhile keeps it.
+ */
+export const lapse = (claim: Claim): TransactItem => tx.delete(key(claim.wishId, claim.memberId), and(notExists("checkIn"), asRead(claim)));
+
+/** The claim is still as read and not checked in: for steps written beside it (a takeover asked). */
+export const stalled = (claim: Claim): TransactItem =>
+  tx.check(key(claim.wishId, claim.memberId), and(notExists("checkIn"), asRead(claim)));
+
+const asRead = (claim: Claim) =>
+  and(eq("claimedAt", claim.claimedAt), claim.extendedAt ? eq("extendedAt", claim.extendedAt) : notExists("extendedAt"));
+
 /** The active claims of a wish, read consistently. */
 export const ofWish = (wishId: string): KeyQuery => ({ pk: `W#${wishId}`, sk: beginsWith(prefix), consistent: true });
 /** Claims of a wish whose volunteer has neither checked in nor been reminded. */
@@ -91,7 +124,7 @@ export const ofMember = (memberId: string, limit: number): KeyQuery => ({
 
 const shown = fields(`
   wishId communityId memberId memberName branchId claimedAt dispatchedBy checkIn checkOut codeTries
-  remindedAt
+  remindedAt warnedAt extendedAt
 `) satisfies (keyof Claim)[];
 export type PresenterCovers = Proven<Decided<Claim, (typeof shown)[number]>>;
 
