@@ -70,7 +70,8 @@ export function checkArrival(wish: Attended, now: Date, settings: HoursSettings,
   if (now.getTime() < earliest) {
     fail(
       "checkin.too_early",
-      `This ${noun} starts at ${wish.window.from}; you can check in from ${settings.checkInEarlyMinutes} minutes before, at ${iso(earliest)}.`,
+      `This ${noun} starts at ${wish.window.from}; you can check in from ${settings.checkInEarlyMinutes} minutes before, at ` +
+        `${iso(earliest)}.`,
       {
         windowFrom: wish.window.from,
         earliestAt: iso(earliest),
@@ -81,8 +82,8 @@ export function checkArrival(wish: Attended, now: Date, settings: HoursSettings,
   if (now.getTime() > latest) {
     fail(
       "checkin.too_late",
-      `This ${noun} started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ${iso(latest)}. Ask ` +
-        `staff to record your time.`,
+      `This ${noun} started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ` +
+        `${iso(latest)}. Ask staff to record your time.`,
       {
         windowFrom: wish.window.from,
         latestAt: iso(latest),
