@@ -163,7 +163,7 @@ export async function checkIn(store: Store, actor: Actor, id: string, position: 
   if (claim!.checkIn) fail("claim.checked_in", `You checked in already, at ${claim!.checkIn.at}.`);
   const settings = await Settings.read(store, wish.communityId);
   // A claim its holder extended (functions/core/claim-expiry.ts) may check in one grace later.
-  checkArrival(wish, now, settings, claim!.extendedAt ? settings.claimGraceMinutes : 0);
+  checkArrival(wish, now, settings, "wish", claim!.extendedAt ? settings.claimGraceMinutes : 0);
   const distanceMeters = checkPlace("checkin", wish, position, settings);
   const at = now.toISOString();
   const record = { at, lat: position.lat, lng: position.lng, accuracy: position.accuracy, distanceMeters };
