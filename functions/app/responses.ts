@@ -131,7 +131,17 @@ export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
-export const Me = obj({ id: str, phone: str, name: str, lang, admin: bool, communities: z.array(Membership) });
+export const Me = obj({ id: str, phone: str, name: str, lang, skills: opt(z.array(str)), admin: bool, communities: z.array(Membership) });
+export const Candidate = obj({
+  id: str,
+  name: str,
+  branchId: opt(str),
+  skills: z.array(str),
+  matched: described(z.array(str), "the member's skills this wish calls for (or the one asked for)"),
+  tasksInHand: described(int, "claims on the community's open, claimed and in-progress wishes"),
+  distanceMeters: opt(described(int, "from this wish to the nearest wish the member has in hand; members' own positions are never stored")),
+});
+export const Candidates = obj({ items: z.array(Candidate) });
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
 export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
 
@@ -153,6 +163,7 @@ export const Community = obj({
   settings: z.extend(z.partial(Settings), { fenceRadiusMeters: int }),
   branches: z.array(obj({ id: str, name: str })),
   categories: z.array(obj({ code: category, name: obj({ "zh-CN": str, en: str }) })),
+  skills: described(z.array(obj({ name: str, en: str, categories: z.array(category) })), "the skills members pick from"),
 });
 export const Person = obj({ id: str, name: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
 export const PersonPage = page(Person);

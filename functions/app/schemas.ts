@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { noticeKinds } from "../core/audience.js";
-import { categoryCodes, statuses } from "../core/model.js";
+import { categoryCodes, maxSkillLength, maxSkills, statuses } from "../core/model.js";
 import { normalizePhone } from "../core/identity.js";
 
 /**
@@ -93,6 +93,9 @@ export const WishQuery = z.object({
   ),
   cursor: z.optional(cursor),
   limit: z.optional(limit),
+  skills: z.optional(
+    z.enum(["mine"]).check(z.meta({ description: "only wishes matching my skills (a page may then hold fewer than limit)" })),
+  ),
 });
 
 export const PageQuery = z.object({
@@ -136,6 +139,20 @@ export const Verify = z.object({
     .optional(int(1, 100_000))
     .check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
 });
+/** What a person says about themselves; each field is optional and only those given change. */
+export const Profile = z.object({
+  skills: z.optional(
+    z
+      .array(text(maxSkillLength))
+      .check(
+        z.maxLength(maxSkills, `At most ${maxSkills} skills.`),
+        z.meta({ description: "from the community's skill list or in one's own words; an empty list clears them" }),
+      ),
+  ),
+});
+
+export const CandidateQuery = z.object({ skill: z.optional(text(maxSkillLength)) });
+
 export const OutboxQuery = z.object({ to: Phone });
 
 export const Preferences = z.object({

@@ -5,7 +5,7 @@ import * as communities from "../store/entities/community.js";
 import * as communityList from "../store/entities/community-entry.js";
 import * as roles from "../store/entities/role.js";
 import { fail } from "./errors.js";
-import { categories, defaultSettings, type Role } from "./model.js";
+import { categories, defaultSettings, skillCatalogue, type CategoryCode, type Role } from "./model.js";
 import { page, write } from "./storage.js";
 
 export interface Branch {
@@ -19,6 +19,7 @@ export interface Community {
   settings: typeof defaultSettings;
   branches: Branch[];
   categories: { code: string; name: { "zh-CN": string; en: string } }[];
+  skills: { name: string; en: string; categories: CategoryCode[] }[];
 }
 
 /** The community, its branches and the category catalogue: one query on the community's partition. */
@@ -35,6 +36,7 @@ export async function fromId(store: Store, id: string): Promise<Community> {
       .map(branchItems.fromItem)
       .map((b) => ({ id: b.id, name: b.name })),
     categories: categories.map((c) => ({ code: c.code, name: { ...c.name } })),
+    skills: skillCatalogue.map((s) => ({ name: s.name, en: s.en, categories: [...s.categories] })),
   };
 }
 

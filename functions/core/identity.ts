@@ -10,7 +10,7 @@ import * as users from "../store/entities/user.js";
 import type { UserRecord } from "../store/entities/index.js";
 import { fail } from "./errors.js";
 import { signToken, TokenError, verifyToken } from "./jwt.js";
-import type { Role } from "./model.js";
+import { tidy, type Role } from "./model.js";
 import { countryOf, smsRulesFrom, type SmsRules } from "./sms.js";
 import { write } from "./storage.js";
 
@@ -37,6 +37,8 @@ export interface User {
   phone: string;
   name: string;
   lang: "zh-CN" | "en";
+  /** what the person can do for others, from the skill catalogue or in their own words */
+  skills?: string[];
 }
 
 export interface Membership {
@@ -218,7 +220,20 @@ export async function findOrCreateUser(store: Store, input: { phone: string; nam
   return user;
 }
 
-const userOf = ({ id, phone, name, lang }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN" });
+const userOf = ({ id, phone, name, lang, skills }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN", skills });
+
+export interface Profile {
+  skills?: string[];
+}
+
+/** Sets what the person says about themselves; fields not given stay as they are. */
+export async function setProfile(store: Store, actor: Actor, input: Profile): Promise<Actor> {
+  const changes = { skills: input.skills && tidy(input.skills) };
+  if (changes.skills === undefined) return actor;
+  if (!(await updateItem(store, users.setProfile(actor.id, changes))).ok)
+    fail("auth.bad_token", "This account no longer exists: sign in again.");
+  return { ...actor, skills: changes.skills ?? actor.skills };
+}
 
 export async function getUser(store: Store, id: string): Promise<User | undefined> {
   const item = await getItem(store, users.key(id));

@@ -86,3 +86,58 @@ export type CategoryCode = (typeof categories)[number]["code"];
 export const categoryCodes = categories.map((c) => c.code) as [CategoryCode, ...CategoryCode[]];
 
 export const defaultSettings = { fenceRadiusMeters: 300 };
+
+/**
+ * Skills members list (with free text beside these), each with the wish categories it serves:
+ * dispatch ranks members by the skills a wish's category calls for, and the hall's "matches my
+ * skills" shows the wishes of those categories. The same for every community for now.
+ */
+export const skillCatalogue = [
+  { name: "水电维修", en: "Plumbing and wiring", categories: ["repair"] },
+  { name: "家电维修", en: "Appliance repair", categories: ["repair"] },
+  { name: "医疗护理", en: "Nursing and first aid", categories: ["health", "elderly"] },
+  { name: "健康咨询", en: "Health advice", categories: ["health"] },
+  { name: "陪伴照护", en: "Company and care", categories: ["elderly"] },
+  { name: "心理疏导", en: "Listening and counselling", categories: ["elderly", "children"] },
+  { name: "课业辅导", en: "Tutoring", categories: ["children"] },
+  { name: "手机电脑", en: "Phones and computers", categories: ["digital"] },
+  { name: "驾驶", en: "Driving", categories: ["errand", "carry"] },
+  { name: "搬运", en: "Lifting and moving", categories: ["carry", "farming"] },
+  { name: "农业技术", en: "Farming", categories: ["farming"] },
+  { name: "保洁", en: "Cleaning", categories: ["cleaning"] },
+  { name: "理发", en: "Haircuts", categories: ["elderly"] },
+  { name: "法律咨询", en: "Legal advice", categories: ["other"] },
+] as const satisfies readonly { name: string; en: string; categories: readonly CategoryCode[] }[];
+
+/** At most this many skills per member, each at most `maxSkillLength` characters. */
+export const maxSkills = 10;
+export const maxSkillLength = 20;
+
+/** The catalogue's skills a wish of this category calls for, by their Chinese and English names. */
+export const skillsFor = (category: CategoryCode): string[] =>
+  skillCatalogue.filter((s) => (s.categories as readonly string[]).includes(category)).flatMap((s) => [s.name, s.en]);
+
+/** Skills as compared: trimmed, case and width folded, so " 驾驶 " meets 驾驶 and driving meets Driving. */
+export const skillKey = (s: string) => s.normalize("NFKC").trim().toLowerCase();
+
+/** The skills a member listed, once each, in their order. */
+export function tidy(skills: string[]): string[] {
+  const seen = new Set<string>();
+  return skills.filter((s) => {
+    const k = skillKey(s);
+    if (!k || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Which of the member's skills a wish calls for: the catalogue's for its category, or free text found in its title or description. */
+export function matching(
+  skills: readonly string[],
+  wish: { category: CategoryCode; title: string; description: string },
+  wanted?: string[],
+): string[] {
+  const called = new Set((wanted ?? skillsFor(wish.category)).map(skillKey));
+  const text = `${wish.title} ${wish.description}`.normalize("NFKC").toLowerCase();
+  return skills.filter((s) => called.has(skillKey(s)) || (!wanted && skillKey(s).length >= 2 && text.includes(skillKey(s))));
+}

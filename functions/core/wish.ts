@@ -15,6 +15,7 @@ import {
   notOnOwnWish,
   ownerMayCancelFrom,
   transitions,
+  matching,
   type CategoryCode,
   type ClaimStep,
   type Notice,
@@ -354,7 +355,7 @@ export async function view(store: Store, actor: Actor, id: string) {
   };
 }
 
-export type ListQuery = { communityId?: string; status?: Status; mine?: boolean; cursor?: string; limit?: number };
+export type ListQuery = { communityId?: string; status?: Status; mine?: boolean; cursor?: string; limit?: number; skills?: "mine" };
 
 /**
  * Lists by index: a resident's own wishes (in one status, filtered on the index and read on
@@ -378,7 +379,9 @@ export async function list(store: Store, actor: Actor, q: ListQuery) {
   const caps: Capacity[] = staff ? ["staff"] : ["member"];
   const query = q.status ? wishes.inStatus(communityId, q.status, { newestFirst: q.status !== "open" }) : wishes.ofCommunity(communityId);
   const found = await page(store, { ...query, limit }, q.cursor, wishes.fromItem);
-  return { items: found.items.map((w) => present(w, caps)), cursor: found.cursor };
+  // "Matches my skills" narrows the page read; the cursor still walks the whole list.
+  const shown = q.skills === "mine" ? found.items.filter((w) => matching(actor.skills ?? [], w).length > 0) : found.items;
+  return { items: shown.map((w) => present(w, caps)), cursor: found.cursor };
 }
 
 /** A member's active claims with the wishes they are on, newest first. */

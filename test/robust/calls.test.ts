@@ -135,6 +135,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/auth/token", "/api/auth/token", { body: { phone: r1.phone, code } });
     await go("GET", "/api/dev/demo", "/api/dev/demo");
     await go("GET", "/api/me", "/api/me", { as: r0 });
+    await go("PUT", "/api/me", "/api/me", { as: m1, body: { skills: ["水电维修"] } });
 
     // One wish through its whole life, each step by whom it belongs to.
     const created = await go("POST", "/api/wishes", "/api/wishes", {
@@ -167,6 +168,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/wishes/{id}/release", `/api/wishes/${wRelease}/release`, { as: m2, body: { reason: "临时有事" } });
     await go("POST", "/api/wishes/{id}/reject", `/api/wishes/${wReject}/reject`, { as: staff, body: { reason: "不在服务范围" } });
     await go("POST", "/api/wishes/{id}/cancel", `/api/wishes/${wCancel}/cancel`, { as: r1, body: { reason: "不需要了" } });
+    await go("GET", "/api/wishes/{id}/candidates", `/api/wishes/${wStalled}/candidates`, { as: staff });
     await go("POST", "/api/wishes/{id}/extend", `/api/wishes/${wStalled}/extend`, { as: m2 });
     await go("POST", "/api/wishes/{id}/takeover", `/api/wishes/${wStalled}/takeover`, { as: m1, body: {} });
     await go("POST", "/api/wishes/{id}/takeover/{memberId}/approve", `/api/wishes/${wStalled}/takeover/${m1.id}/approve`, { as: staff });

@@ -572,6 +572,7 @@ function validBodies(): Record<string, unknown[]> {
     "POST /api/wishes/{id}/verify": [{}, { minutes: { [m0.id]: 30 }, reason: "按预估计", staffRating: 4, peopleServed: 2 }],
     "POST /api/wishes/{id}/cancel": [{ reason: "不需要了" }],
     "POST /api/wishes/{id}/takeover": [{}, { memberId: m0.id }],
+    "PUT /api/me": [{ skills: ["水电维修", "会修自行车"] }, {}, { skills: [] }],
     "POST /api/communities/{id}/settings": [
       { fenceRadiusMeters: 300 },
       { rankingWeights: { hours: 70, onTime: 10 }, checkInGraceMinutes: 30 },
@@ -618,6 +619,8 @@ function validQueryValues(routeKey = ""): Record<string, string[]> {
     limit: ["1", "20", "100"],
     period: [monthOf(new Date()), "2026-Q4", "2026", "all"],
     by: ["branch", "member"],
+    skills: ["mine"],
+    skill: ["水电维修", "Driving"],
     from: [day(-1), day(-400)],
     to: [day(0), day(1)],
   };

@@ -4,6 +4,7 @@ import * as ClaimExpiry from "../../core/claim-expiry.js";
 import * as Claims from "../../core/claims.js";
 import { fail, type ErrorStatus } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
+import * as Skills from "../../core/skills.js";
 import type { Actor } from "../../core/identity.js";
 import * as Wish from "../../core/wish.js";
 import type { Store } from "../../store/client.js";
@@ -66,6 +67,22 @@ export function wishRoutes() {
     }),
     signedIn,
     async (c) => c.json(await Wish.view(c.var.deps.store, c.var.actor, wishId(c))),
+  );
+
+  app.get(
+    "/wishes/:id/candidates",
+    doc({
+      operationId: "listCandidates",
+      tag: "lifecycle",
+      who: "staff",
+      summary:
+        "Members to dispatch, best first: skills matched, then fewest tasks in hand, then nearest; with skill=, only those who list it",
+      ok: { 200: R.Candidates },
+      refuses: [403],
+    }),
+    signedIn,
+    query(S.CandidateQuery),
+    async (c) => c.json(await Skills.candidates(c.var.deps.store, c.var.actor, wishId(c), c.req.valid("query"))),
   );
 
   /** A lifecycle step: run the domain function, answer with the wish as the caller now sees it. */
