@@ -49,7 +49,7 @@ async function signIn(phone: string) {
 }
 
 describe("a wish taken in for a resident", () => {
-  it("belongs to the resident, who gets the code by SMS, signs in later and finds it; the volunteer checks out with that code", async () => {
+  it("is the resident's: the code comes by SMS, they sign in and find it; the volunteer checks out with that code", async () => {
     const phone = newPhone();
     const posted = await ok(
       api.call("POST", "/api/wishes", {
@@ -131,7 +131,7 @@ describe("a wish taken in for a resident", () => {
 });
 
 describe("refused, and nothing written", () => {
-  const before = () => snapshot(api.store, [`C#${c.id}`, `U#${c.staff.id}`]);
+  const stored = () => snapshot(api.store, [`C#${c.id}`, `U#${c.staff.id}`]);
   const wishes = async () => (await ok(api.call("GET", `/api/wishes?communityId=${c.id}&status=submitted`, { as: c.staff }))).items.length;
 
   it.each([
@@ -141,12 +141,12 @@ describe("refused, and nothing written", () => {
     ["an empty name", { phone: "13700000098", name: "  " }, "onBehalfOf.name"],
   ])("%s: 422 naming the field", async (_what, onBehalfOf, field) => {
     const count = await wishes();
-    const items = await before();
+    const items = await stored();
     const res = await api.call("POST", "/api/wishes", { as: c.staff, body: newWish(c.id, { onBehalfOf }) });
     expect(res.status).toBe(422);
     expect(JSON.stringify(res.body)).toContain(field);
     expect(await wishes()).toBe(count);
-    expect(await before()).toBe(items);
+    expect(await stored()).toBe(items);
     expect(await snapshot(api.store, ["P#+8613700000099", "P#+8613700000098"])).toBe("[]");
   });
 
