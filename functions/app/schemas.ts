@@ -69,6 +69,9 @@ export const LatLng = z.object({
   lng: between(-180, 180),
 });
 
+/** A person's name as they are called in the community: 王奶奶, 李明, Mrs Wang. */
+export const PersonName = text(40);
+
 export const NewWish = z.object({
   communityId: Id,
   category: z.enum(categoryCodes),
@@ -77,6 +80,11 @@ export const NewWish = z.object({
   address: z.optional(text(200)),
   location: z.optional(LatLng),
   window: z.optional(z.object({ from: isoTime, to: isoTime })),
+  onBehalfOf: z.optional(
+    z
+      .object({ phone: Phone, name: PersonName })
+      .check(z.meta({ description: "staff only: the resident who phoned or walked in; they own the wish and get its code by SMS" })),
+  ),
 });
 
 const cursor = z.string().check(z.maxLength(2048));
@@ -141,6 +149,8 @@ export const Verify = z.object({
 });
 /** What a person says about themselves; each field is optional and only those given change. */
 export const Profile = z.object({
+  name: z.optional(PersonName),
+  address: z.optional(text(200)),
   skills: z.optional(
     z
       .array(text(maxSkillLength))

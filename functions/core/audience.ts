@@ -11,7 +11,8 @@ import * as wishes from "../store/entities/wish.js";
 import type { Claim, WishEvent } from "../store/entities/index.js";
 
 export const noticeKinds = [
-  // to the resident who posted the wish
+  // to the resident who posted the wish, or for whom staff took it in
+  "wish-taken-in",
   "wish-approved",
   "wish-rejected",
   "wish-claimed",
@@ -54,6 +55,12 @@ export const defaultSmsKinds: readonly NoticeKind[] = [
   "task-taken-over",
 ];
 
+/**
+ * What always goes by SMS, whatever the person chose: a resident whose wish staff took in may have
+ * no smartphone, and the text is how they learn the code to give the volunteer.
+ */
+export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in"];
+
 /** The wish's facts a message may quote, as they were when the event was handled. */
 export interface NoticeParams {
   title: string;
@@ -69,6 +76,8 @@ export interface NoticeParams {
   expired?: boolean;
   /** a claim's deadline: when it lapses unless its holder checks in */
   until?: string;
+  /** the handshake code, for the resident only */
+  code?: string;
 }
 
 export interface Notice {
@@ -121,6 +130,7 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
   let topic: Audience["topic"];
   switch (event.kind) {
     case "submit":
+      if (event.data?.takenInFor === wish.ownerId) tell(owner, "wish-taken-in", { code: wish.handshakeCode });
       tell(await staffOf(store, wish.communityId), "review-needed");
       break;
     case "approve":

@@ -114,6 +114,7 @@ export const errors = {
 
   "user.exists": conflict,
   "user.not_found": notFound,
+  "user.changed": conflict,
   "notification.not_found": notFound,
   "preferences.unavailable": unavailable,
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -37,6 +37,8 @@ export interface User {
   phone: string;
   name: string;
   lang: "zh-CN" | "en";
+  /** where the person lives, for those who come to help; their own to give */
+  address?: string;
   /** what the person can do for others, from the skill catalogue or in their own words */
   skills?: string[];
 }
@@ -49,6 +51,8 @@ export interface Membership {
 
 /** The signed-in person with what they may do, read from the table on each request. */
 export interface Actor extends User {
+  /** whether the person has a name of their own rather than the placeholder made from their number */
+  named: boolean;
   admin: boolean;
   communities: Membership[];
 }
@@ -204,13 +208,20 @@ export async function redeemCode(store: Store, secret: string, input: { phone: s
   return findOrCreateUser(store, { phone: input.phone });
 }
 
+/** What a person is called until they say: 居民 and the last four digits of their number. */
+export const placeholderName = (phone: string) => `居民${phone.slice(-4)}`;
+
+export function hasChosenName(user: Pick<User, "name" | "phone">): boolean {
+  return user.name !== placeholderName(user.phone);
+}
+
 export async function findOrCreateUser(store: Store, input: { phone: string; name?: string; id?: string }): Promise<User> {
   const link = await getItem(store, phones.key(input.phone));
   if (link) return userOf(users.fromItem((await getItem(store, users.key(phones.fromItem(link).userId)))!));
   const user: User = {
     id: input.id ?? ulid(),
     phone: input.phone,
-    name: input.name ?? `居民${input.phone.slice(-4)}`,
+    name: input.name ?? placeholderName(input.phone),
     lang: "zh-CN",
   };
   const at = new Date().toISOString();
@@ -220,19 +231,42 @@ export async function findOrCreateUser(store: Store, input: { phone: string; nam
   return user;
 }
 
-const userOf = ({ id, phone, name, lang, skills }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN", skills });
+const userOf = ({ id, phone, name, lang, address, skills }: UserRecord): User => ({
+  id,
+  phone,
+  name,
+  lang: lang ?? "zh-CN",
+  address,
+  skills,
+});
 
 export interface Profile {
+  name?: string;
+  address?: string;
   skills?: string[];
 }
 
-/** Sets what the person says about themselves; fields not given stay as they are. */
+/**
+ * Sets what the person says about themselves; fields not given stay as they are. A new name also
+ * goes to their role in each community, where the community's lists read it, in the same write.
+ * Skills are kept once each (functions/core/model.ts, `tidy`).
+ */
 export async function setProfile(store: Store, actor: Actor, input: Profile): Promise<Actor> {
-  const changes = { skills: input.skills && tidy(input.skills) };
-  if (changes.skills === undefined) return actor;
-  if (!(await updateItem(store, users.setProfile(actor.id, changes))).ok)
-    fail("auth.bad_token", "This account no longer exists: sign in again.");
-  return { ...actor, skills: changes.skills ?? actor.skills };
+  const changes = { name: input.name, address: input.address, skills: input.skills && tidy(input.skills) };
+  if (changes.name === undefined && changes.address === undefined && changes.skills === undefined) return actor;
+  const renamed = changes.name !== undefined && changes.name !== actor.name;
+  const outcome = await write(store, [
+    users.setProfile(actor.id, changes),
+    ...(renamed ? actor.communities.map((m) => roles.rename(actor.id, m.communityId, changes.name!)) : []),
+  ]);
+  if (!outcome.ok) fail("user.changed", "Your account changed meanwhile (a role given or taken): try again.");
+  const next = {
+    ...actor,
+    name: changes.name ?? actor.name,
+    address: changes.address ?? actor.address,
+    skills: changes.skills ?? actor.skills,
+  };
+  return { ...next, named: hasChosenName(next) };
 }
 
 export async function getUser(store: Store, id: string): Promise<User | undefined> {
@@ -248,6 +282,7 @@ export async function loadActor(store: Store, userId: string): Promise<Actor | u
   const user = users.fromItem(head);
   return {
     ...userOf(user),
+    named: hasChosenName(user),
     admin: Boolean(user.admin),
     communities: items
       .filter(roles.isRole)

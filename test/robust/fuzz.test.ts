@@ -555,6 +555,7 @@ function validBodies(): Record<string, unknown[]> {
       newWish(c.id),
       newWish(c.id, { window: windowSoon }),
       { communityId: other.id, category: "visit", title: "陪聊", description: "想找人聊聊天" },
+      newWish(c.id, { onBehalfOf: { phone: "13700000077", name: "王奶奶" } }),
     ],
     "POST /api/wishes/{id}/approve": [
       { slots: 1, estimatedMinutes: 60 },
@@ -572,7 +573,6 @@ function validBodies(): Record<string, unknown[]> {
     "POST /api/wishes/{id}/verify": [{}, { minutes: { [m0.id]: 30 }, reason: "按预估计", staffRating: 4, peopleServed: 2 }],
     "POST /api/wishes/{id}/cancel": [{ reason: "不需要了" }],
     "POST /api/wishes/{id}/takeover": [{}, { memberId: m0.id }],
-    "PUT /api/me": [{ skills: ["水电维修", "会修自行车"] }, {}, { skills: [] }],
     "POST /api/communities/{id}/settings": [
       { fenceRadiusMeters: 300 },
       { rankingWeights: { hours: 70, onTime: 10 }, checkInGraceMinutes: 30 },
@@ -583,6 +583,7 @@ function validBodies(): Record<string, unknown[]> {
       { from: day(-1), to: day(1) },
       { from: day(-30), to: day(0), communityId: c.id },
     ],
+    "PUT /api/me": [{ name: "李明" }, { address: "幸福里3号楼" }, {}, { skills: ["水电维修", "会修自行车"] }, { skills: [] }],
     "POST /api/communities/{id}/activities": [
       {
         title: "健康义诊",

@@ -34,7 +34,7 @@ export function peopleRoutes() {
       operationId: "putMe",
       tag: "people",
       who: "signed in",
-      summary: "Set what I say about myself: my skills (fields left out stay as they are)",
+      summary: "Set my name, address or skills (fields left out stay as they are)",
       ok: { 200: R.Me },
     }),
     signedIn,

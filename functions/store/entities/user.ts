@@ -7,6 +7,7 @@ export interface UserRecord {
   phone: string;
   name: string;
   lang: "zh-CN" | "en";
+  address?: string;
   skills?: string[];
   admin?: boolean;
   createdAt?: string;
@@ -21,8 +22,9 @@ export const create = (u: UserRecord): TransactItem => tx.put(toItem(u), notExis
 /** The language is the person's own; only an account that exists takes it. */
 export const setLang = (id: string, lang: UserRecord["lang"]): TransactItem => tx.update(key(id), { set: { lang } }, exists("pk"));
 
-/** What a person says about themselves; only an account that exists takes it. */
-export const setProfile = (id: string, changes: Partial<Pick<UserRecord, "skills">>) => tx.update(key(id), { set: changes }, exists("pk"));
+/** The name, address and skills a person gives themselves; only an account that exists takes them. */
+export const setProfile = (id: string, changes: Partial<Pick<UserRecord, "name" | "address" | "skills">>) =>
+  tx.update(key(id), { set: changes }, exists("pk"));
 
 /** The user and their roles (`R#…` sorts before `U`): one range of the partition. */
 export const withRoles = (id: string): KeyQuery => ({ pk: key(id).pk, sk: between("R#", "U") });
