@@ -5,7 +5,7 @@ const bytes = (d: string | ArrayBuffer | ArrayBufferView) =>
   typeof d === "string" ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
 /** SHA-256 (or its HMAC when given a secret) in the shape SigV4 expects. */
-class Sha256 {
+export class Sha256 {
   private readonly hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");

@@ -11,6 +11,8 @@ import { DomainError, fail } from "./errors.js";
 import { hasRole, maskPhone, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
 import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
+import * as Photos from "./photos.js";
+import type { PhotoBucket } from "./photos.js";
 import { page, write } from "./storage.js";
 
 export type { LatLng, Wish } from "../store/entities/index.js";
@@ -194,7 +196,14 @@ function handshakeCode() {
   return String(randomInt(0, 10_000)).padStart(4, "0");
 }
 
-export async function create(store: Store, actor: Actor, input: NewWish, idempotencyKey?: string) {
+export async function create(
+  store: Store,
+  actor: Actor,
+  given: NewWish & { photos?: string[] },
+  idempotencyKey?: string,
+  bucket?: PhotoBucket,
+) {
+  const { photos, ...input } = given;
   const at = new Date().toISOString();
   if (input.window && Date.parse(input.window.from) >= Date.parse(input.window.to)) {
     fail("wish.invalid", "The time window must end after it starts.", { field: "window.to" });
@@ -205,15 +214,17 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   if (!(await Community.exists(store, input.communityId))) {
     fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
   }
-  const fingerprint = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  const fingerprint = createHash("sha256").update(JSON.stringify(given)).digest("hex");
   if (idempotencyKey) {
     const earlier = await replay(store, actor, idempotencyKey, fingerprint);
     if (earlier) return { wish: earlier, replayed: true };
   }
+  const photoKeys = await Photos.attach(bucket, actor, "wish", photos);
   const id = ulid(Date.parse(at));
   const wish: Wish = {
     id,
     ...input,
+    ...(photoKeys.length ? { photoKeys } : {}),
     ownerId: actor.id,
     ownerName: actor.name,
     contactPhone: actor.phone,
@@ -322,8 +333,8 @@ export function present(wish: Wish, caps: Capacity[]) {
   return wishes.present(wish, caps, maskPhone);
 }
 
-/** The wish, its active claims and its whole timeline: one query on the wish's partition. */
-export async function view(store: Store, actor: Actor, id: string) {
+/** The wish, its active claims, its whole timeline (one query on the wish's partition) and read URLs for its photos. */
+export async function view(store: Store, actor: Actor, id: string, bucket?: PhotoBucket) {
   const items = await queryAll(store, wishes.partition(id));
   const head = items.find(wishes.isWish);
   if (!head) throw notFound(id);
@@ -339,6 +350,8 @@ export async function view(store: Store, actor: Actor, id: string) {
     ...present(wish, caps),
     claims: active.map(claims.present),
     timeline: items.filter(events.isEvent).map((e) => events.present(events.fromItem(e))),
+    photos: await Photos.readable(bucket, wish.photoKeys),
+    completionPhotos: await Photos.readable(bucket, wish.completionPhotoKeys),
   };
 }
 
