@@ -313,6 +313,72 @@ export const Preferences = obj({
   newWishFilter: described(z.nullable(z.record(str, z.array(str))), "the filter of the member's subscription to new wishes; null: none"),
 });
 
+/** A group activity as everyone who may see it does; the poster's token is never in it. */
+export const Activity = obj({
+  id: str,
+  communityId: str,
+  title: str,
+  description: str,
+  address: str,
+  location: LatLng,
+  window: obj({ from: time, to: time }),
+  places: opt(described(int, "how many may take part; absent: unlimited")),
+  signedUp: int,
+  teams: opt(z.array(str)),
+  branchIds: opt(described(z.array(str), "the branches invited; absent: every member of the community")),
+  status: z.enum(["open", "closed", "verified"]),
+  createdBy: str,
+  createdByName: str,
+  createdAt: time,
+  updatedAt: time,
+  version: int,
+  closedAt: opt(time),
+  absent: opt(int),
+  verifiedAt: opt(time),
+  verifiedBy: opt(str),
+  verifierName: opt(str),
+  photos: opt(z.array(z.unknown())),
+});
+const ActivityStamp = obj({ at: time, lat: num, lng: num, accuracy: num, distanceMeters: opt(int) });
+export const Signup = obj({
+  activityId: str,
+  communityId: str,
+  memberId: str,
+  memberName: str,
+  branchId: opt(str),
+  team: opt(str),
+  signedAt: time,
+  walkIn: opt(bool),
+  checkIn: opt(ActivityStamp),
+  checkOut: opt(ActivityStamp),
+  comment: opt(str),
+  absentAt: opt(time),
+  creditedMinutes: opt(int),
+  creditedAt: opt(time),
+});
+export const ActivityView = z.extend(Activity, {
+  mySignup: opt(Signup),
+  comments: z.array(obj({ memberName: str, comment: str, at: time })),
+  signups: opt(described(z.array(Signup), "for staff")),
+  byTeam: opt(
+    described(
+      z.array(
+        obj({
+          team: z.nullable(str),
+          signedUp: int,
+          checkedIn: int,
+          absent: int,
+          members: z.array(obj({ memberId: str, memberName: str, branchId: opt(str) })),
+        }),
+      ),
+      "for staff: who signed up, per team (null: no team)",
+    ),
+  ),
+  attendance: opt(described(obj({ signedUp: int, checkedIn: int, checkedOut: int, walkIns: int, absent: int }), "for staff")),
+});
+export const ActivityPage = page(Activity);
+export const MyActivities = obj({ items: z.array(obj({ signup: Signup, activity: Activity })) });
+
 /** Every refusal (RFC 9457), with members of its own where the rule has more to say (`retryAfter`, `triesLeft`, ...). */
 export const Problem = z.looseObject({
   type: str,
@@ -356,3 +422,8 @@ export type NotificationPage = z.output<typeof NotificationPage>;
 export type Unread = z.output<typeof Unread>;
 export type Preferences = z.output<typeof Preferences>;
 export type Problem = z.output<typeof Problem>;
+export type Activity = z.output<typeof Activity>;
+export type Signup = z.output<typeof Signup>;
+export type ActivityView = z.output<typeof ActivityView>;
+export type ActivityPage = z.output<typeof ActivityPage>;
+export type MyActivities = z.output<typeof MyActivities>;

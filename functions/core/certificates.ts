@@ -3,6 +3,7 @@ import { getItem, putItem, queryAll, type Store } from "../store/client.js";
 import * as certificates from "../store/entities/certificate.js";
 import * as ledger from "../store/entities/ledger-entry.js";
 import type { Certificate, LedgerEntry, PublicCertificate } from "../store/entities/index.js";
+import { recordScope, within } from "./access.js";
 import { fail } from "./errors.js";
 import { mayReadHours } from "./hours.js";
 import { hasRole, type Actor } from "./identity.js";
@@ -37,7 +38,16 @@ export async function issue(
   input: { communityId?: string; from: string; to: string },
 ): Promise<Certificate> {
   await mayReadHours(store, actor, memberId);
-  const record = (await queryAll(store, ledger.ofMember(memberId))).map(ledger.fromItem);
+  const kept = (await queryAll(store, ledger.ofMember(memberId))).map(ledger.fromItem);
+  const record = within(
+    await recordScope(
+      store,
+      actor,
+      memberId,
+      kept.map((e) => e.communityId),
+    ),
+    kept,
+  );
   const inRange = record.filter((e) => serviceDay(e) >= input.from && serviceDay(e) <= input.to);
   const communities = [...new Set(inRange.map((e) => e.communityId))];
   const communityId = input.communityId ?? (communities.length === 1 ? communities[0] : undefined);
@@ -115,7 +125,7 @@ export async function byNumber(store: Store, raw: string): Promise<PublicCertifi
  */
 export async function read(store: Store, raw: string, actor?: Actor): Promise<Certificate | PublicCertificate> {
   const cert = await find(store, raw);
-  const entitled = actor && (actor.id === cert.memberId || actor.admin || hasRole(actor, cert.communityId, "staff"));
+  const entitled = actor && (await recordScope(store, actor, cert.memberId, [cert.communityId])).covers(cert.communityId);
   return entitled ? certificates.present(cert) : certificates.presentPublic(cert);
 }
 
@@ -123,5 +133,11 @@ export async function read(store: Store, raw: string, actor?: Actor): Promise<Ce
 export async function ofMember(store: Store, actor: Actor, memberId: string, cursor?: string, limit = 20) {
   await mayReadHours(store, actor, memberId);
   const found = await page(store, certificates.ofMember(memberId, limit), cursor, certificates.fromItem);
-  return { items: found.items.map(certificates.summary), cursor: found.cursor };
+  const scope = await recordScope(
+    store,
+    actor,
+    memberId,
+    found.items.map((c) => c.communityId),
+  );
+  return { items: within(scope, found.items).map(certificates.summary), cursor: found.cursor };
 }

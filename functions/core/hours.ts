@@ -12,6 +12,7 @@ import * as roles from "../store/entities/role.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, Figures, Wish, WishEvent } from "../store/entities/index.js";
 import * as Community from "./community.js";
+import { recordScope, within } from "./access.js";
 import { fail } from "./errors.js";
 import { hasRole, type Actor } from "./identity.js";
 import { monthOf, periodsOf } from "./period.js";
@@ -325,16 +326,23 @@ export async function resumeCrediting(store: Store, id: string) {
 }
 
 /**
- * A member's totals and ledger; readable by the member and by staff of a community they serve.
+ * A member's totals and ledger; readable by the member and by staff of a community they serve,
+ * who see only what their own communities recorded.
  * One query on the member's partition: the entries (`HL#`) and a tally per community (`HT#`).
  */
 export async function memberHours(store: Store, actor: Actor, memberId: string) {
   await mayReadHours(store, actor, memberId);
   const items = await queryAll(store, ledger.withTallies(memberId));
-  const tallies = items.filter(memberTallies.isMemberTally).map(memberTallies.fromItem);
-  const entries = items
-    .filter(ledger.isEntry)
-    .map((e) => ledger.present(ledger.fromItem(e)))
+  const allTallies = items.filter(memberTallies.isMemberTally).map(memberTallies.fromItem);
+  const scope = await recordScope(
+    store,
+    actor,
+    memberId,
+    allTallies.map((t) => t.communityId),
+  );
+  const tallies = within(scope, allTallies);
+  const entries = within(scope, items.filter(ledger.isEntry).map(ledger.fromItem))
+    .map(ledger.present)
     .sort((a, b) => b.verifiedAt.localeCompare(a.verifiedAt));
   return {
     memberId,

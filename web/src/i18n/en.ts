@@ -6,6 +6,7 @@ const en: Record<Key, string> = {
   "lang.switch": "中文",
   offline: "You are offline: this page shows what was saved last time; posting and other steps wait until you are back online.",
   loading: "Loading…",
+  "time.justNow": "just now",
   working: "Sending…",
   "list.sep": ", ",
 
@@ -342,6 +343,8 @@ const en: Record<Key, string> = {
   "err.geo.timeout": "Finding your position took too long. Please try again.",
   "err.geo.unsupported": "This browser cannot tell your position.",
   "err.network.offline": "You are offline, so this was not sent. What you typed is kept; try again once you are online.",
+  "err.load.offline": "You are offline, so this could not load. It will load by itself once you are online.",
+  "err.load.failed": "The server did not answer, so this could not load. Please try again shortly.",
   "err.network.failed": "The server did not answer, so this did not go through. What you typed is kept; please try again shortly.",
   "err.wish.full": "Just missed it: another volunteer took the last place.",
   "err.wish.full_some": "Not enough places left: only {free}.",

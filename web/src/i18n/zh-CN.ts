@@ -5,6 +5,7 @@ const zh = {
   "lang.switch": "English",
   offline: "现在没有网络：页面是上次保存的内容，提交等操作要等联网后再试。",
   loading: "正在加载…",
+  "time.justNow": "刚刚",
   working: "正在提交…",
   "list.sep": "、",
 
@@ -339,6 +340,8 @@ const zh = {
   "err.geo.timeout": "定位太久没有结果，请再试一次。",
   "err.geo.unsupported": "这个浏览器不能定位。",
   "err.network.offline": "现在没有网络，刚才的操作没有发出去。填的内容还在，联网后再试。",
+  "err.load.offline": "现在没有网络，内容没能加载。联网后会自动再试。",
+  "err.load.failed": "连不上服务器，内容没能加载。请稍后点「重试」。",
   "err.network.failed": "连不上服务器，刚才的操作没有完成。填的内容还在，请稍后再试。",
   "err.wish.full": "晚了一步：名额已经被别的志愿者认领完了。",
   "err.wish.full_some": "名额不够了：只剩 {free} 个。",

@@ -83,7 +83,12 @@ export default function Hall() {
         <For each={shown()}>
           {(item) => (
             <WishCard wish={item.wish} distance={item.distance}>
-              <ClaimButton wish={item.wish} action={claim} onClaimed={(w) => navigate(`/wishes/${w.id}`)} onRefused={() => list.reload()} />
+              <ClaimButton
+                wish={item.wish}
+                action={claim}
+                onClaimed={(w) => navigate(`/wishes/${w.id}?claimed=1`)}
+                onRefused={() => list.reload()}
+              />
             </WishCard>
           )}
         </For>

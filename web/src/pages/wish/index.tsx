@@ -1,12 +1,12 @@
 import { useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createResource, For, lazy, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createResource, createSignal, For, lazy, Match, on, Show, Switch } from "solid-js";
 import { allows } from "../../../../functions/core/model";
 import { get } from "../../data/api";
 import { refreshOnReturn } from "../../data/freshness";
 import { unread } from "../../data/notifications";
 import { me, role } from "../../data/session";
 import type { WishView } from "../../data/types";
-import { explain } from "../../i18n/explain";
+import { explainLoad } from "../../i18n/explain";
 import { formatDateTime, formatMinutes, formatPhone, t, type Key } from "../../i18n";
 import { StatusBadge } from "../../ui/status-badge";
 import { categoryName } from "../../ui/wish-card";
@@ -24,6 +24,12 @@ export default function WishPage() {
     () => params.id,
     (id) => get<WishView>(`/api/wishes/${encodeURIComponent(id)}`),
   );
+  // What was shown last stays while a look again fails (offline), and the page says why beside it.
+  const [shown, setShown] = createSignal<WishView>();
+  createEffect(() => {
+    if (wish.state === "ready") setShown(wish());
+  });
+  const current = () => (shown()?.id === params.id ? shown() : undefined);
   const update = (w: WishView) => mutate(w);
   const reload = () => refetch();
   refreshOnReturn(reload);
@@ -32,25 +38,31 @@ export default function WishPage() {
 
   return (
     <section class="page" aria-labelledby="wish-title">
-      <Show when={wish.error}>
+      {/* Read only through `state`: a resource that failed throws when read, and would take the page down with it. */}
+      <Show when={wish.state === "errored" && wish.error}>
         <div class="notice error" role="alert">
-          <p>{explain(wish.error)}</p>
+          <p>{explainLoad(wish.error)}</p>
           <button type="button" class="secondary" onClick={reload}>
             {t("action.retry")}
           </button>
         </div>
       </Show>
-      <Show when={wish.loading && !wish.latest}>
+      <Show when={wish.state === "pending" || (wish.state === "refreshing" && !current())}>
         <p role="status" class="muted">
           {t("loading")}
         </p>
       </Show>
-      <Show when={wish.latest}>
+      <Show when={current()}>
         {(w) => (
           <>
             <Show when={search.posted && w().status === "submitted"}>
               <p class="notice ok" role="status">
                 {t("wish.posted")}
+              </p>
+            </Show>
+            <Show when={search.claimed && w().claims.some((c) => c.memberId === me()?.id)}>
+              <p class="notice ok" role="status">
+                {t("member.claimed")}
               </p>
             </Show>
             <div class="page-head">
