@@ -1,6 +1,7 @@
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app/index.js";
 import { parseOrigins } from "./app/security.js";
+import { getSecretString } from "./aws/secrets.js";
 import { getParameter } from "./aws/ssm.js";
 import { smsRulesFrom } from "./core/sms.js";
 import { snsNotifier } from "./notify/sns.js";
@@ -30,8 +31,20 @@ function fromEnvOrParameter(name: string): () => Promise<string> {
   };
 }
 
-/** The signing secret: JWT_SECRET, or the SST secret's parameter. */
-const loadSecret = fromEnvOrParameter("JWT_SECRET");
+/**
+ * The signing secret: JWT_SECRET, or the secret the Api stack generates in Secrets Manager
+ * (JWT_SECRET_ARN), read once; the read starts at cold start, so the first sign-in need not wait for it.
+ */
+let secretRead: Promise<string> | undefined;
+function loadSecret(): Promise<string> {
+  if (process.env.JWT_SECRET) return Promise.resolve(process.env.JWT_SECRET);
+  secretRead ??= (async () => getSecretString(need("JWT_SECRET_ARN")))().catch((err) => {
+    secretRead = undefined;
+    throw err;
+  });
+  return secretRead;
+}
+loadSecret().catch((err) => console.error(JSON.stringify({ level: "error", msg: "signing secret unreadable", error: String(err) })));
 
 /**
  * The web app's origins, for CORS: SITE_ORIGIN (a custom domain, comma-separated) and the value

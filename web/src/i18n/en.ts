@@ -332,6 +332,7 @@ const en: Record<Key, string> = {
   "settings.categoriesHint": "None ticked, none sent.",
   "settings.save": "Save",
   "settings.saved": "Saved.",
+  "notice.wish-taken-in": "Staff took in a wish for me",
   "notice.wish-approved": "My wish is approved",
   "notice.wish-rejected": "My wish is not approved",
   "notice.wish-claimed": "A volunteer claims my wish",

@@ -327,6 +327,7 @@ const zh = {
   "settings.categoriesHint": "不选就不发。",
   "settings.save": "保存",
   "settings.saved": "已保存。",
+  "notice.wish-taken-in": "社区代我登记心愿",
   "notice.wish-approved": "心愿通过审核",
   "notice.wish-rejected": "心愿未通过审核",
   "notice.wish-claimed": "有志愿者认领",
