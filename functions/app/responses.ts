@@ -40,6 +40,7 @@ export const Wish = obj({
   ownerId: str,
   ownerName: str,
   contactPhone: described(str, "in full for the resident, staff and volunteers holding a claim; masked (138****0000) for others"),
+  takenInBy: opt(described(obj({ id: str, name: str }), "the staff member who took the wish in for the resident")),
   status,
   version: int,
   slots: int,
@@ -136,7 +137,16 @@ export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
-export const Me = obj({ id: str, phone: str, name: str, lang, admin: bool, communities: z.array(Membership) });
+export const Me = obj({
+  id: str,
+  phone: str,
+  name: str,
+  named: described(bool, "false while the name is the placeholder made from the number (居民5678): the app asks for one"),
+  address: opt(str),
+  lang,
+  admin: bool,
+  communities: z.array(Membership),
+});
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
 export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
 

@@ -81,6 +81,9 @@ export const Upload = z.object({
   size: int(1, maxPhotoBytes, "Empty file.", `At most ${maxPhotoBytes} bytes (2 MB): shrink the photo first.`),
 });
 
+/** A person's name as they are called in the community: 王奶奶, 李明, Mrs Wang. */
+export const PersonName = text(40);
+
 export const NewWish = z.object({
   communityId: Id,
   category: z.enum(categoryCodes),
@@ -90,6 +93,11 @@ export const NewWish = z.object({
   location: z.optional(LatLng),
   window: z.optional(z.object({ from: isoTime, to: isoTime })),
   photos: z.optional(PhotoKeys),
+  onBehalfOf: z.optional(
+    z
+      .object({ phone: Phone, name: PersonName })
+      .check(z.meta({ description: "staff only: the resident who phoned or walked in; they own the wish and get its code by SMS" })),
+  ),
 });
 
 const cursor = z.string().check(z.maxLength(2048));
@@ -146,6 +154,12 @@ export const Verify = z.object({
     .optional(int(1, 100_000))
     .check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
 });
+/** What a person says about themselves; each field is optional and only those given change. */
+export const Profile = z.object({
+  name: z.optional(PersonName),
+  address: z.optional(text(200)),
+});
+
 export const OutboxQuery = z.object({ to: Phone });
 
 export const Preferences = z.object({

@@ -105,6 +105,7 @@ export const errors = {
 
   "user.exists": conflict,
   "user.not_found": notFound,
+  "user.changed": conflict,
   "notification.not_found": notFound,
   "preferences.unavailable": unavailable,
 

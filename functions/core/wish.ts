@@ -8,7 +8,7 @@ import * as wishes from "../store/entities/wish.js";
 import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
-import { hasRole, maskPhone, type Actor } from "./identity.js";
+import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
 import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
 import * as Photos from "./photos.js";
@@ -25,6 +25,8 @@ export interface NewWish {
   address?: string;
   location?: LatLng;
   window?: { from: string; to: string };
+  /** staff taking the wish in for a resident: the resident owns it */
+  onBehalfOf?: { phone: string; name: string };
 }
 
 /** A system actor for scheduled jobs (expiry, auto-confirm). */
@@ -214,20 +216,27 @@ export async function create(
   if (!(await Community.exists(store, input.communityId))) {
     fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
   }
+  const { onBehalfOf, ...fields } = input;
+  if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
+    fail("wish.forbidden", "Only staff of this community may take a wish in on a resident's behalf.", { field: "onBehalfOf" });
+  }
   const fingerprint = createHash("sha256").update(JSON.stringify(given)).digest("hex");
   if (idempotencyKey) {
     const earlier = await replay(store, actor, idempotencyKey, fingerprint);
     if (earlier) return { wish: earlier, replayed: true };
   }
+  // Staff taking a wish in on a resident's behalf attach photos they uploaded themselves.
   const photoKeys = await Photos.attach(bucket, actor, "wish", photos);
+  const owner = onBehalfOf ? await residentFor(store, onBehalfOf) : actor;
   const id = ulid(Date.parse(at));
   const wish: Wish = {
     id,
-    ...input,
+    ...fields,
     ...(photoKeys.length ? { photoKeys } : {}),
-    ownerId: actor.id,
-    ownerName: actor.name,
-    contactPhone: actor.phone,
+    ownerId: owner.id,
+    ownerName: owner.name,
+    contactPhone: owner.phone,
+    ...(onBehalfOf ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
     status: "submitted",
     version: 1,
     slots: 1,
@@ -238,7 +247,7 @@ export async function create(
   };
   const items: TransactItem[] = [
     wishes.create(wish),
-    eventItem(wish, actor, "submit", "submitted", at),
+    eventItem(wish, actor, "submit", "submitted", at, onBehalfOf ? { data: { takenInFor: owner.id } } : {}),
     ...countStep(input.communityId, "submit", at),
   ];
   if (idempotencyKey) {
@@ -254,6 +263,17 @@ export async function create(
     fail("wish.idempotency_race", "raced");
   }
   return { wish, replayed: false };
+}
+
+/**
+ * The resident a wish is taken in for: the account of that phone, made if there is none. A resident
+ * who never chose a name gets the one staff heard; one who did keeps their own.
+ */
+async function residentFor(store: Store, who: { phone: string; name: string }) {
+  const user = await findOrCreateUser(store, who);
+  if (user.name === who.name || hasChosenName(user)) return user;
+  const actor = await loadActor(store, user.id);
+  return actor ? setProfile(store, actor, { name: who.name }) : user;
 }
 
 async function replay(store: Store, actor: Actor, key: string, fingerprint: string) {

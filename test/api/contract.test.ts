@@ -69,6 +69,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/wishes/${cancelled}/cancel`, { as: staff, body: { reason: "居民已自行解决" } }));
 
     await ok(api.call("GET", "/api/me", { as: m0 }));
+    await ok(api.call("PUT", "/api/me", { as: m0, body: { name: m0.name, address: "幸福里5号楼" } }));
     await ok(api.call("GET", `/api/communities/${c.id}`));
     await ok(api.call("GET", `/api/communities/${c.id}/members`, { as: staff }));
     await ok(api.call("GET", `/api/members/${m0.id}/hours`, { as: m0 }));

@@ -129,6 +129,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/auth/token", "/api/auth/token", { body: { phone: r1.phone, code } });
     await go("GET", "/api/dev/demo", "/api/dev/demo");
     await go("GET", "/api/me", "/api/me", { as: r0 });
+    await go("PUT", "/api/me", "/api/me", { as: r0, body: { name: r0.name } });
 
     // One wish through its whole life, each step by whom it belongs to.
     const created = await go("POST", "/api/wishes", "/api/wishes", {

@@ -23,7 +23,7 @@ export function wishRoutes() {
     doc({
       operationId: "postWish",
       tag: "wishes",
-      who: "resident",
+      who: "resident; staff with onBehalfOf for a resident who phoned or walked in",
       summary:
         "Post a wish (status submitted), with uploaded photos; honours Idempotency-Key, answering 200 with the same wish on a replay",
       ok: { 201: R.Wish, 200: R.Wish },
