@@ -123,9 +123,26 @@ export const TimelineEvent = obj({
   data: opt(described(z.record(str, z.unknown()), "what the step recorded: the approval's terms, the position, the credits")),
 });
 
+/** A photo on a record: its key, and a URL to read it that works for about 15 minutes. */
+export const Photo = obj({
+  key: str,
+  url: described(url, "a presigned GET, valid about 15 minutes: fetch the record again for fresh ones"),
+});
+/** POST /api/uploads: the form to send the file with, straight to the bucket. */
+export const Upload = obj({
+  key: described(str, "attach it to the record as one of its photos once the upload succeeded"),
+  url,
+  method: z.enum(["POST"]),
+  fields: described(z.record(str, str), "the form fields to send, in this order, before the file (field name `file`)"),
+  maxBytes: int,
+  expiresAt: described(time, "start the upload before then"),
+});
+
 export const WishView = z.extend(Wish, {
   claims: z.array(Claim),
   timeline: z.array(TimelineEvent),
+  photos: described(z.array(Photo), "the resident's photos"),
+  completionPhotos: described(z.array(Photo), "the volunteers' photos of the work done"),
   takeovers: opt(described(z.array(Takeover), "requests to take over a stalled claim, waiting for staff")),
 });
 export const WishPage = page(Wish);
@@ -414,6 +431,8 @@ export type Stamp = z.output<typeof Stamp>;
 export type Claim = z.output<typeof Claim>;
 export type TimelineEvent = z.output<typeof TimelineEvent>;
 export type WishView = z.output<typeof WishView>;
+export type Photo = z.output<typeof Photo>;
+export type Upload = z.output<typeof Upload>;
 export type WishPage = z.output<typeof WishPage>;
 export type TaskPage = z.output<typeof TaskPage>;
 export type Membership = z.output<typeof Membership>;

@@ -250,6 +250,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/notifications/{id}/read", `/api/notifications/${inbox.body.items[0].id}/read`, { as: m0 });
     await go("POST", "/api/notifications/read-all", "/api/notifications/read-all", { as: m0 });
     await go("GET", "/api/me/preferences", "/api/me/preferences", { as: m0 });
+    await go("POST", "/api/uploads", "/api/uploads", { as: r0, body: { purpose: "wish", contentType: "image/jpeg", size: 300_000 } });
     await go("PUT", "/api/me/preferences", "/api/me/preferences", {
       as: m0,
       body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] },

@@ -606,6 +606,10 @@ function validBodies(): Record<string, unknown[]> {
       { lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] },
       { lang: "en", sms: [], categories: [] },
     ],
+    "POST /api/uploads": [
+      { purpose: "wish", contentType: "image/jpeg", size: 300_000 },
+      { purpose: "completion", contentType: "image/webp", size: 2 * 1024 * 1024 },
+    ],
   };
 }
 
