@@ -40,6 +40,7 @@ export const Wish = obj({
   ownerId: str,
   ownerName: str,
   contactPhone: described(str, "in full for the resident, staff and volunteers holding a claim; masked (138****0000) for others"),
+  takenInBy: opt(described(obj({ id: str, name: str }), "the staff member who took the wish in for the resident")),
   status,
   version: int,
   slots: int,
@@ -111,12 +112,41 @@ export const TimelineEvent = obj({
   data: opt(described(z.record(str, z.unknown()), "what the step recorded: the approval's terms, the position, the credits")),
 });
 
-export const WishView = z.extend(Wish, { claims: z.array(Claim), timeline: z.array(TimelineEvent) });
+/** A photo on a record: its key, and a URL to read it that works for about 15 minutes. */
+export const Photo = obj({
+  key: str,
+  url: described(url, "a presigned GET, valid about 15 minutes: fetch the record again for fresh ones"),
+});
+/** POST /api/uploads: the form to send the file with, straight to the bucket. */
+export const Upload = obj({
+  key: described(str, "attach it to the record as one of its photos once the upload succeeded"),
+  url,
+  method: z.enum(["POST"]),
+  fields: described(z.record(str, str), "the form fields to send, in this order, before the file (field name `file`)"),
+  maxBytes: int,
+  expiresAt: described(time, "start the upload before then"),
+});
+
+export const WishView = z.extend(Wish, {
+  claims: z.array(Claim),
+  timeline: z.array(TimelineEvent),
+  photos: described(z.array(Photo), "the resident's photos"),
+  completionPhotos: described(z.array(Photo), "the volunteers' photos of the work done"),
+});
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
-export const Me = obj({ id: str, phone: str, name: str, lang, admin: bool, communities: z.array(Membership) });
+export const Me = obj({
+  id: str,
+  phone: str,
+  name: str,
+  named: described(bool, "false while the name is the placeholder made from the number (居民5678): the app asks for one"),
+  address: opt(str),
+  lang,
+  admin: bool,
+  communities: z.array(Membership),
+});
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
 export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
 
@@ -410,6 +440,8 @@ export type Stamp = z.output<typeof Stamp>;
 export type Claim = z.output<typeof Claim>;
 export type TimelineEvent = z.output<typeof TimelineEvent>;
 export type WishView = z.output<typeof WishView>;
+export type Photo = z.output<typeof Photo>;
+export type Upload = z.output<typeof Upload>;
 export type WishPage = z.output<typeof WishPage>;
 export type TaskPage = z.output<typeof TaskPage>;
 export type Membership = z.output<typeof Membership>;

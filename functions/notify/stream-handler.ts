@@ -14,7 +14,7 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { resumeCrediting as resumeActivityCrediting } from "../core/activities.js";
-import { activityAudience, audience, type Notice } from "../core/audience.js";
+import { activityAudience, alwaysSmsKinds, audience, type Notice } from "../core/audience.js";
 import { resumeCrediting } from "../core/hours.js";
 import * as Inbox from "../core/inbox.js";
 import { jsonLog, type Log } from "../core/log.js";
@@ -197,7 +197,7 @@ async function tell(
   });
 
   await inBatches(delivered, async ({ notice, person, smsSentAt }) => {
-    if (!(smsToAll || person.sms.includes(notice.kind)) || smsSentAt) return;
+    if (!(smsToAll || person.sms.includes(notice.kind) || alwaysSmsKinds.includes(notice.kind)) || smsSentAt) return;
     const what = { eventId: event.id, userId: person.userId, kind: notice.kind };
     if (!person.phone) {
       log("warn", "sms.no_phone", what);

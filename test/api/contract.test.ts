@@ -70,6 +70,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/wishes/${cancelled}/cancel`, { as: staff, body: { reason: "居民已自行解决" } }));
 
     await ok(api.call("GET", "/api/me", { as: m0 }));
+    await ok(api.call("PUT", "/api/me", { as: m0, body: { name: m0.name, address: "幸福里5号楼" } }));
     await ok(api.call("GET", `/api/communities/${c.id}`));
     await ok(api.call("GET", `/api/communities/${c.id}/members`, { as: staff }));
     await ok(api.call("GET", `/api/members/${m0.id}/hours`, { as: m0 }));
@@ -128,6 +129,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/notifications/${inbox.items[0].id}/read`, { as: m0 }));
     await ok(api.call("POST", "/api/notifications/read-all", { as: m0 }));
     await ok(api.call("GET", "/api/me/preferences", { as: m0 }));
+    await ok(api.call("POST", "/api/uploads", { as: resident, body: { purpose: "wish", contentType: "image/jpeg", size: 300_000 } }), 201);
     await ok(api.call("PUT", "/api/me/preferences", { as: m0, body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] } }));
 
     const succeeded = new Set(seen.filter((a) => a.route && a.status < 300).map((a) => a.route));
@@ -171,6 +173,8 @@ describe("the check itself", () => {
     updatedAt: "2026-11-22T01:00:00.000Z",
     claims: [],
     timeline: [],
+    photos: [],
+    completionPhotos: [],
   });
 
   it("accepts a documented answer", () => {

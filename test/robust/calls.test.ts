@@ -130,6 +130,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/auth/token", "/api/auth/token", { body: { phone: r1.phone, code } });
     await go("GET", "/api/dev/demo", "/api/dev/demo");
     await go("GET", "/api/me", "/api/me", { as: r0 });
+    await go("PUT", "/api/me", "/api/me", { as: r0, body: { name: r0.name } });
 
     // One wish through its whole life, each step by whom it belongs to.
     const created = await go("POST", "/api/wishes", "/api/wishes", {
@@ -247,6 +248,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/notifications/{id}/read", `/api/notifications/${inbox.body.items[0].id}/read`, { as: m0 });
     await go("POST", "/api/notifications/read-all", "/api/notifications/read-all", { as: m0 });
     await go("GET", "/api/me/preferences", "/api/me/preferences", { as: m0 });
+    await go("POST", "/api/uploads", "/api/uploads", { as: r0, body: { purpose: "wish", contentType: "image/jpeg", size: 300_000 } });
     await go("PUT", "/api/me/preferences", "/api/me/preferences", {
       as: m0,
       body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] },

@@ -555,6 +555,7 @@ function validBodies(): Record<string, unknown[]> {
       newWish(c.id),
       newWish(c.id, { window: windowSoon }),
       { communityId: other.id, category: "visit", title: "陪聊", description: "想找人聊聊天" },
+      newWish(c.id, { onBehalfOf: { phone: "13700000077", name: "王奶奶" } }),
     ],
     "POST /api/wishes/{id}/approve": [
       { slots: 1, estimatedMinutes: 60 },
@@ -580,6 +581,7 @@ function validBodies(): Record<string, unknown[]> {
       { from: day(-1), to: day(1) },
       { from: day(-30), to: day(0), communityId: c.id },
     ],
+    "PUT /api/me": [{ name: "李明" }, { address: "幸福里3号楼" }, {}],
     "POST /api/communities/{id}/activities": [
       {
         title: "健康义诊",
@@ -607,6 +609,10 @@ function validBodies(): Record<string, unknown[]> {
     "PUT /api/me/preferences": [
       { lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] },
       { lang: "en", sms: [], categories: [] },
+    ],
+    "POST /api/uploads": [
+      { purpose: "wish", contentType: "image/jpeg", size: 300_000 },
+      { purpose: "completion", contentType: "image/webp", size: 2 * 1024 * 1024 },
     ],
   };
 }
