@@ -20,7 +20,14 @@ export const SettingsChange = z.partial(
     // How long after a window's start a claim not checked in is kept before the job releases it.
     claimGraceMinutes: int(10, 24 * 60, "At least 10 minutes.", "At most 1440 minutes (a day)."),
     rankingWeights: z.partial(
-      z.strictObject({ hours: weight, onTime: weight, completion: weight, residentRating: weight, staffRating: weight }),
+      z.strictObject({
+        hours: weight,
+        onTime: weight,
+        completion: weight,
+        residentRating: weight,
+        staffRating: weight,
+        attendance: weight,
+      }),
     ),
   }),
 );

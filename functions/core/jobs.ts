@@ -6,7 +6,9 @@
  *   per claim (a wish without a window has no time to be late for);
  * - a claim still not checked in at the window's start plus half the community's `claimGraceMinutes`
  *   is warned, and at the start plus the grace released (functions/core/claim-expiry.ts);
- * - a completed wish neither confirmed nor disputed for 72 hours is confirmed by the system.
+ * - a completed wish neither confirmed nor disputed for 72 hours is confirmed by the system;
+ * - an activity whose window is over closes: everyone signed up who never checked in is marked
+ *   absent, once, and told.
  * Reminders and alerts are event items: the stream delivers them like any other event.
  *
  * Each step is a conditional write, so the jobs may run twice at once or again at any time: the
@@ -18,6 +20,7 @@ import * as communities from "../store/entities/community.js";
 import * as communityList from "../store/entities/community-entry.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, Wish } from "../store/entities/index.js";
+import * as Activities from "./activities.js";
 import { isLost, lapseStalled } from "./claim-expiry.js";
 import { DomainError } from "./errors.js";
 import type { Log } from "./log.js";
@@ -39,6 +42,9 @@ export interface JobReport {
   warned: number;
   lapsed: number;
   confirmed: number;
+  /** activities closed, and members marked absent from them */
+  activitiesClosed: number;
+  absent: number;
   failed: number;
 }
 
@@ -48,7 +54,18 @@ class Lost extends Error {}
 export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}): Promise<JobReport> {
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
-  const report: JobReport = { communities: 0, expired: 0, alerted: 0, reminded: 0, warned: 0, lapsed: 0, confirmed: 0, failed: 0 };
+  const report: JobReport = {
+    communities: 0,
+    expired: 0,
+    alerted: 0,
+    reminded: 0,
+    warned: 0,
+    lapsed: 0,
+    confirmed: 0,
+    activitiesClosed: 0,
+    absent: 0,
+    failed: 0,
+  };
   const entries = await queryAll(store, communityList.all());
   for (const { id } of entries) {
     report.communities++;
@@ -96,6 +113,13 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
     for (const wish of completed.filter((w) => w.completedAt! <= cutoff)) {
       await step("confirmed", wish, () => autoConfirm(store, wish.id, now));
     }
+
+    const closing = await Activities.closeEnded(store, id, now, (activityId, err) => {
+      report.failed++;
+      log("error", "job.failed", { job: "absent", activityId, error: String((err as Error)?.message ?? err) });
+    });
+    report.activitiesClosed += closing.closed;
+    report.absent += closing.absent;
   }
   return report;
 }

@@ -135,6 +135,20 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
     "zh-CN": "【微心愿】李明申请接替李明、张伟在心愿「代取降压药」中未签到的名额，请审核。",
     en: '[Microwish] 李明 asked to take over 李明, 张伟\'s place on "代取降压药" (not checked in): please decide.',
   },
+  "activity-absent": {
+    "zh-CN": "【微心愿】您报名的活动「代取降压药」（11月22日 09:00–11:00，幸福里3号楼）没有签到，已记为缺勤。如有误，请联系社区。",
+    en:
+      '[Microwish] You signed up for "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) and did not check in: recorded as absent. ' +
+      "If that is wrong, tell staff.",
+  },
+  "activity-verified": {
+    "zh-CN": "【微心愿】活动「代取降压药」的服务时长已核定：90分钟。",
+    en: '[Microwish] Your time at "代取降压药" is verified: 90 minutes.',
+  },
+  notice: {
+    "zh-CN": "【微心愿】活动「代取降压药」通知（李明）：临时有事",
+    en: '[Microwish] Notice about "代取降压药" from 李明: 临时有事',
+  },
 };
 
 describe("every notice in both languages", () => {
