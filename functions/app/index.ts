@@ -9,6 +9,7 @@ import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
+import { voiceRoutes } from "./routes/voices.js";
 import { wishRoutes } from "./routes/wishes.js";
 
 export type { Deps, Env } from "./http.js";
@@ -66,7 +67,16 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   app.get("/api/health", doc({ operationId: "health", tag: "service", who: "anyone", summary: "Liveness", ok: { 200: R.Health } }), (c) =>
     c.json({ ok: true }),
   );
-  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), activityRoutes(), ...extra])
+  for (const routes of [
+    authRoutes(),
+    wishRoutes(),
+    peopleRoutes(),
+    hoursRoutes(),
+    notificationRoutes(),
+    activityRoutes(),
+    voiceRoutes(),
+    ...extra,
+  ])
     app.route("/api", routes);
 
   let document: unknown;

@@ -116,6 +116,20 @@ export const WishView = z.extend(Wish, { claims: z.array(Claim), timeline: z.arr
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
+/** 微心声: staff and the author see whose it is; everyone else sees names and words only. */
+export const Voice = obj({
+  id: str,
+  communityId: str,
+  authorId: opt(described(str, "for the community's staff and the author only")),
+  authorName: str,
+  text: str,
+  status: z.enum(["new", "answered"]),
+  createdAt: time,
+  answer: opt(obj({ text: str, byId: opt(described(str, "for staff and the author only")), byName: str, at: time })),
+  wishId: opt(described(str, "the wish staff made of the message")),
+});
+export const VoicePage = page(Voice);
+
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
 export const Me = obj({
   id: str,

@@ -8,7 +8,7 @@ import * as wishes from "../store/entities/wish.js";
 import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
-import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor } from "./identity.js";
+import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor, type User } from "./identity.js";
 import { countStep } from "./tallies.js";
 import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
 import { page, write } from "./storage.js";
@@ -196,7 +196,17 @@ function handshakeCode() {
   return String(randomInt(0, 10_000)).padStart(4, "0");
 }
 
-export async function create(store: Store, actor: Actor, input: NewWish, idempotencyKey?: string) {
+/**
+ * What a wish made from something else brings: its owner (the resident who asked) and a write that
+ * must hold in the same transaction, with the refusal to give when it does not.
+ */
+export interface Origin {
+  owner: User;
+  also: (wishId: string) => TransactItem;
+  refused: () => never;
+}
+
+export async function create(store: Store, actor: Actor, input: NewWish, idempotencyKey?: string, origin?: Origin) {
   const at = new Date().toISOString();
   if (input.window && Date.parse(input.window.from) >= Date.parse(input.window.to)) {
     fail("wish.invalid", "The time window must end after it starts.", { field: "window.to" });
@@ -216,7 +226,8 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
     const earlier = await replay(store, actor, idempotencyKey, fingerprint);
     if (earlier) return { wish: earlier, replayed: true };
   }
-  const owner = onBehalfOf ? await residentFor(store, onBehalfOf) : actor;
+  const owner = origin?.owner ?? (onBehalfOf ? await residentFor(store, onBehalfOf) : actor);
+  const takenIn = owner.id !== actor.id;
   const id = ulid(Date.parse(at));
   const wish: Wish = {
     id,
@@ -224,7 +235,7 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
     ownerId: owner.id,
     ownerName: owner.name,
     contactPhone: owner.phone,
-    ...(onBehalfOf ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
+    ...(takenIn ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
     status: "submitted",
     version: 1,
     slots: 1,
@@ -235,9 +246,11 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   };
   const items: TransactItem[] = [
     wishes.create(wish),
-    eventItem(wish, actor, "submit", "submitted", at, onBehalfOf ? { data: { takenInFor: owner.id } } : {}),
+    eventItem(wish, actor, "submit", "submitted", at, takenIn ? { data: { takenInFor: owner.id } } : {}),
     ...countStep(input.communityId, "submit", at),
   ];
+  const also = origin?.also(id);
+  if (also) items.push(also);
   if (idempotencyKey) {
     const nowSeconds = Math.floor(Date.parse(at) / 1000);
     const record = { wishId: id, fingerprint, expiresAt: nowSeconds + idempotencyTtlSeconds };
@@ -245,6 +258,7 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   }
   const outcome = await write(store, items);
   if (!outcome.ok) {
+    if (also && outcome.failed.some((f) => f.index === items.indexOf(also))) origin!.refused();
     // Only the key can fail (the wish's id is new): the same key raced in from another request.
     const earlier = idempotencyKey ? await replay(store, actor, idempotencyKey, fingerprint) : undefined;
     if (earlier) return { wish: earlier, replayed: true };
