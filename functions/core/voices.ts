@@ -107,6 +107,7 @@ export async function toWish(store: Store, actor: Actor, id: string, input: { ca
     actor,
     { communityId: voice.communityId, category: input.category, title, description: voice.text },
     undefined,
+    undefined,
     { owner: owner!, also: (wishId) => voices.madeWish(voice.id, wishId), refused: made },
   );
   return wish;
