@@ -8,6 +8,7 @@ import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
+import { unitRoutes } from "./routes/units.js";
 import { wishRoutes } from "./routes/wishes.js";
 
 export type { Deps, Env } from "./http.js";
@@ -65,7 +66,7 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   app.get("/api/health", doc({ operationId: "health", tag: "service", who: "anyone", summary: "Liveness", ok: { 200: R.Health } }), (c) =>
     c.json({ ok: true }),
   );
-  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), ...extra])
+  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), unitRoutes(), ...extra])
     app.route("/api", routes);
 
   let document: unknown;

@@ -8,7 +8,7 @@ import { normalizePhone } from "../core/identity.js";
  * route in the OpenAPI document. Text is measured in characters as a person counts them
  * (code points), so a title of emoji or Chinese gets the same allowance as one in Latin.
  */
-function text(max: number, opts: { min?: number; multiline?: boolean } = {}) {
+export function text(max: number, opts: { min?: number; multiline?: boolean } = {}) {
   const min = opts.min ?? 1;
   const controls = opts.multiline ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/ : /[\u0000-\u001F\u007F]/;
   return z
