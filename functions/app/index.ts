@@ -4,11 +4,13 @@ import { doc, onError, problem, type Deps, type Env } from "./http.js";
 import { docsPage, openApiDocument, operationsOf } from "./openapi.js";
 import * as R from "./responses.js";
 import { apiCsp, commonHeaders, pageCsp } from "./security.js";
+import { activityRoutes } from "./routes/activities.js";
 import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
 import { unitRoutes } from "./routes/units.js";
+import { photoRoutes } from "./routes/photos.js";
 import { wishRoutes } from "./routes/wishes.js";
 
 export type { Deps, Env } from "./http.js";
@@ -66,8 +68,17 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   app.get("/api/health", doc({ operationId: "health", tag: "service", who: "anyone", summary: "Liveness", ok: { 200: R.Health } }), (c) =>
     c.json({ ok: true }),
   );
-  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), unitRoutes(), ...extra])
-    app.route("/api", routes);
+  const routes = [
+    authRoutes(),
+    wishRoutes(),
+    peopleRoutes(),
+    hoursRoutes(),
+    notificationRoutes(),
+    activityRoutes(),
+    photoRoutes(),
+    unitRoutes(),
+  ];
+  for (const part of [...routes, ...extra]) app.route("/api", part);
 
   let document: unknown;
   app.get("/api/openapi.json", (c) => c.json((document ??= openApiDocument(operationsOf(app.routes)))));

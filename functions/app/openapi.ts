@@ -13,8 +13,10 @@ export const tags = [
   { name: "people", description: "The signed-in person and their tasks." },
   { name: "communities", description: "Communities, their branches and their people." },
   { name: "units", description: "The organisation tree (county, street, community, grid), its staff, registrations and audit trail." },
+  { name: "activities", description: "Group activities: posting, sign-up, the poster, attendance, verification and notices." },
   { name: "hours", description: "Rules, figures, rankings, certificates, the ledger and the roll of members." },
   { name: "notifications", description: "The inbox, and what reaches a person by text message." },
+  { name: "photos", description: "Uploads straight to the photo bucket, attached to records by key." },
   { name: "local only", description: "Helpers of local runs; the Lambda serves none of them." },
 ] as const;
 export type Tag = (typeof tags)[number]["name"];

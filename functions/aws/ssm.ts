@@ -5,7 +5,7 @@ const bytes = (d: string | ArrayBuffer | ArrayBufferView) =>
   typeof d === "string" ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
 /** SHA-256 (or its HMAC when given a secret) in the shape SigV4 expects. */
-class Sha256 {
+export class Sha256 {
   private readonly hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
@@ -25,7 +25,8 @@ class Sha256 {
  */
 export async function getParameter(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
-  const url = new URL(env.SSM_ENDPOINT ?? `https://ssm.${region}.amazonaws.com/`);
+  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  const url = new URL(env.SSM_ENDPOINT ?? `https://ssm.${region}.${suffix}/`);
   const body = JSON.stringify({ Name: name, WithDecryption: true });
   const signer = new SignatureV4({
     service: "ssm",

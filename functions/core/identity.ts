@@ -1,5 +1,4 @@
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
-import { sign, verify } from "hono/utils/jwt/jwt";
 import { ulid } from "ulid";
 import type { Notifier } from "../notify/notifier.js";
 import { deleteItem, getItem, putItem, queryAll, updateItem, type Store } from "../store/client.js";
@@ -12,6 +11,7 @@ import type { UnitKind } from "../store/entities/unit.js";
 import * as users from "../store/entities/user.js";
 import type { UserRecord } from "../store/entities/index.js";
 import { fail } from "./errors.js";
+import { signToken, TokenError, verifyToken } from "./jwt.js";
 import type { Role } from "./model.js";
 import { countryOf, smsRulesFrom, type SmsRules } from "./sms.js";
 import { write } from "./storage.js";
@@ -39,6 +39,8 @@ export interface User {
   phone: string;
   name: string;
   lang: "zh-CN" | "en";
+  /** where the person lives, for those who come to help; their own to give */
+  address?: string;
 }
 
 export interface Membership {
@@ -57,6 +59,8 @@ export interface UnitMembership {
 
 /** The signed-in person with what they may do, read from the table on each request. */
 export interface Actor extends User {
+  /** whether the person has a name of their own rather than the placeholder made from their number */
+  named: boolean;
   admin: boolean;
   communities: Membership[];
   units: UnitMembership[];
@@ -213,13 +217,20 @@ export async function redeemCode(store: Store, secret: string, input: { phone: s
   return findOrCreateUser(store, { phone: input.phone });
 }
 
+/** What a person is called until they say: 居民 and the last four digits of their number. */
+export const placeholderName = (phone: string) => `居民${phone.slice(-4)}`;
+
+export function hasChosenName(user: Pick<User, "name" | "phone">): boolean {
+  return user.name !== placeholderName(user.phone);
+}
+
 export async function findOrCreateUser(store: Store, input: { phone: string; name?: string; id?: string }): Promise<User> {
   const link = await getItem(store, phones.key(input.phone));
   if (link) return userOf(users.fromItem((await getItem(store, users.key(phones.fromItem(link).userId)))!));
   const user: User = {
     id: input.id ?? ulid(),
     phone: input.phone,
-    name: input.name ?? `居民${input.phone.slice(-4)}`,
+    name: input.name ?? placeholderName(input.phone),
     lang: "zh-CN",
   };
   const at = new Date().toISOString();
@@ -229,7 +240,29 @@ export async function findOrCreateUser(store: Store, input: { phone: string; nam
   return user;
 }
 
-const userOf = ({ id, phone, name, lang }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN" });
+const userOf = ({ id, phone, name, lang, address }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN", address });
+
+export interface Profile {
+  name?: string;
+  address?: string;
+}
+
+/**
+ * Sets what the person says about themselves; fields not given stay as they are. A new name also
+ * goes to their role in each community, where the community's lists read it, in the same write.
+ */
+export async function setProfile(store: Store, actor: Actor, input: Profile): Promise<Actor> {
+  const changes = { name: input.name, address: input.address };
+  if (changes.name === undefined && changes.address === undefined) return actor;
+  const renamed = changes.name !== undefined && changes.name !== actor.name;
+  const outcome = await write(store, [
+    users.setProfile(actor.id, changes),
+    ...(renamed ? actor.communities.map((m) => roles.rename(actor.id, m.communityId, changes.name!)) : []),
+  ]);
+  if (!outcome.ok) fail("user.changed", "Your account changed meanwhile (a role given or taken): try again.");
+  const next = { ...actor, name: changes.name ?? actor.name, address: changes.address ?? actor.address };
+  return { ...next, named: hasChosenName(next) };
+}
 
 export async function getUser(store: Store, id: string): Promise<User | undefined> {
   const item = await getItem(store, users.key(id));
@@ -244,6 +277,7 @@ export async function loadActor(store: Store, userId: string): Promise<Actor | u
   const user = users.fromItem(head);
   return {
     ...userOf(user),
+    named: hasChosenName(user),
     admin: Boolean(user.admin),
     communities: items
       .filter(roles.isRole)
@@ -258,17 +292,17 @@ export async function loadActor(store: Store, userId: string): Promise<Actor | u
 
 export async function issueToken(secret: string, userId: string, now = Date.now()) {
   const iat = Math.floor(now / 1000);
-  return sign({ sub: userId, iat, exp: iat + tokenTtlSeconds }, secret, "HS256");
+  return signToken({ sub: userId, iat, exp: iat + tokenTtlSeconds }, secret);
 }
 
 /** The user id a token was issued to, or a 401-class error saying why not. */
 export async function readToken(secret: string, token: string): Promise<string> {
   try {
-    const payload = await verify(token, secret, "HS256");
-    // Every token must expire: one without exp (which the library would accept) is refused.
+    const payload = verifyToken(token, secret);
+    // Every token must expire: one without exp (which verifyToken lets through) is refused.
     if (typeof payload.sub === "string" && payload.sub && typeof payload.exp === "number") return payload.sub;
   } catch (err: unknown) {
-    if ((err as Error | undefined)?.name === "JwtTokenExpired") fail("auth.token_expired", "Your sign-in has expired: sign in again.");
+    if (err instanceof TokenError && err.reason === "expired") fail("auth.token_expired", "Your sign-in has expired: sign in again.");
   }
   return fail("auth.bad_token", "The sign-in token is not valid: sign in again.");
 }

@@ -1,36 +1,34 @@
-import { PublishCommand, SNSClient, type SNSClientConfig } from "@aws-sdk/client-sns";
+import { snsClient, type SnsConfig } from "../aws/sns.js";
 import type { Notifier } from "./notifier.js";
+
+/** Message attributes as Publish takes them: `MessageAttributes.entry.N.Name`, `.Value.DataType`, `.Value.StringValue`. */
+function messageAttributes(attributes: Record<string, string>) {
+  const out: Record<string, string> = {};
+  Object.entries(attributes).forEach(([name, value], i) => {
+    const at = `MessageAttributes.entry.${i + 1}`;
+    Object.assign(out, { [`${at}.Name`]: name, [`${at}.Value.DataType`]: "String", [`${at}.Value.StringValue`]: value });
+  });
+  return out;
+}
 
 /**
  * SMS straight to a phone through SNS, marked transactional so carriers deliver it promptly;
  * topic messages carry their attributes as SNS message attributes, for subscription filters.
  */
-export function snsNotifier(config: SNSClientConfig & { topicArn?: string } = {}): Notifier {
+export function snsNotifier(config: SnsConfig & { topicArn?: string } = {}): Notifier {
   const { topicArn, ...client } = config;
-  const sns = new SNSClient(client);
+  const sns = snsClient(client);
   return {
     async send(message) {
-      await sns.send(
-        new PublishCommand({
-          PhoneNumber: message.to,
-          Message: message.text,
-          MessageAttributes: {
-            "AWS.SNS.SMS.SMSType": { DataType: "String", StringValue: "Transactional" },
-          },
-        }),
-      );
+      await sns("Publish", {
+        PhoneNumber: message.to,
+        Message: message.text,
+        ...messageAttributes({ "AWS.SNS.SMS.SMSType": "Transactional" }),
+      });
     },
     async publish(message) {
       if (!topicArn) throw new Error("No topic to publish to: set TOPIC_ARN");
-      await sns.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Message: message.text,
-          MessageAttributes: Object.fromEntries(
-            Object.entries(message.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
-          ),
-        }),
-      );
+      await sns("Publish", { TopicArn: topicArn, Message: message.text, ...messageAttributes(message.attributes) });
     },
   };
 }

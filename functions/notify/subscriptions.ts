@@ -2,13 +2,7 @@
  * Members' SMS subscriptions to the wish-events topic, each with the filter policy their
  * preferences give, so that SNS itself sends each new wish to those who want it.
  */
-import {
-  SNSClient,
-  SetSubscriptionAttributesCommand,
-  SubscribeCommand,
-  UnsubscribeCommand,
-  type SNSClientConfig,
-} from "@aws-sdk/client-sns";
+import { entries, snsClient, xmlValue, type SnsConfig } from "../aws/sns.js";
 import type { FilterPolicy } from "../core/preferences.js";
 
 export interface Subscriptions {
@@ -26,19 +20,28 @@ export const noSubscriptions: Subscriptions = {
   },
 };
 
-export function snsSubscriptions(config: SNSClientConfig & { topicArn: string }): Subscriptions {
+export function snsSubscriptions(config: SnsConfig & { topicArn: string }): Subscriptions {
   const { topicArn, ...client } = config;
-  const sns = new SNSClient(client);
+  const sns = snsClient(client);
   const setPolicy = (arn: string, policy: FilterPolicy) =>
-    sns.send(
-      new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: "FilterPolicy", AttributeValue: JSON.stringify(policy) }),
+    sns("SetSubscriptionAttributes", { SubscriptionArn: arn, AttributeName: "FilterPolicy", AttributeValue: JSON.stringify(policy) });
+  const subscribe = async (phone: string, attributes: Record<string, string>) =>
+    xmlValue(
+      await sns("Subscribe", {
+        TopicArn: topicArn,
+        Protocol: "sms",
+        Endpoint: phone,
+        ...entries("Attributes", attributes),
+        ReturnSubscriptionArn: "true",
+      }),
+      "SubscriptionArn",
     );
   return {
     async set({ phone, policy, current }) {
       if (!policy) {
         if (current) {
           try {
-            await sns.send(new UnsubscribeCommand({ SubscriptionArn: current }));
+            await sns("Unsubscribe", { SubscriptionArn: current });
           } catch (err) {
             if ((err as Error)?.name !== "NotFoundException") throw err;
           }
@@ -55,25 +58,15 @@ export function snsSubscriptions(config: SNSClientConfig & { topicArn: string })
         }
       }
       try {
-        const out = await sns.send(
-          new SubscribeCommand({
-            TopicArn: topicArn,
-            Protocol: "sms",
-            Endpoint: phone,
-            Attributes: { FilterPolicy: JSON.stringify(policy) },
-            ReturnSubscriptionArn: true,
-          }),
-        );
-        return out.SubscriptionArn;
+        return await subscribe(phone, { FilterPolicy: JSON.stringify(policy) });
       } catch (err) {
         // A subscription for this number exists already with another policy (one whose ARN was
         // never stored): SNS hands its ARN back when asked without attributes, then it is updated.
         if ((err as Error)?.name !== "InvalidParameterException") throw err;
-        const out = await sns.send(
-          new SubscribeCommand({ TopicArn: topicArn, Protocol: "sms", Endpoint: phone, ReturnSubscriptionArn: true }),
-        );
-        await setPolicy(out.SubscriptionArn!, policy);
-        return out.SubscriptionArn;
+        const arn = await subscribe(phone, {});
+        if (!arn) throw new Error("SNS answered Subscribe without a subscription ARN");
+        await setPolicy(arn, policy);
+        return arn;
       }
     },
   };
