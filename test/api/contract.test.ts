@@ -6,6 +6,7 @@
  * a media type or a shape the document does not declare.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runJobs } from "../../functions/core/jobs.js";
 import { dayOf } from "../../functions/core/period.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
@@ -119,6 +120,9 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/activities/${running.id}/check-in`, { as: m1, body: { ...somewhere, token } }));
     await ok(api.call("POST", `/api/activities/${running.id}/check-out`, { as: m1, body: { ...somewhere, token, comment: "很有意义" } }));
     await ok(api.call("GET", `/api/activities/${running.id}`, { as: staff }));
+    await runJobs(api.store, { now: new Date(Date.parse(running.window.to) + 60_000) });
+    await ok(api.call("POST", `/api/activities/${running.id}/verify`, { as: staff, body: { minutes: { [m1.id]: 60 }, reason: "按安排" } }));
+    await ok(api.call("POST", "/api/notices", { as: staff, body: { activityId: running.id, text: "感谢参加", sms: true } }), 202);
     const admin = await person(api.store, "平台管理员");
     await putItem(api.store, tx.put(users.toItem({ id: admin.id, phone: admin.phone, name: admin.name, lang: "zh-CN", admin: true })));
     const county = await ok(api.call("POST", "/api/units", { as: admin, body: { kind: "county", name: "凤县" } }), 201);

@@ -26,6 +26,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runJobs } from "../../functions/core/jobs.js";
 import { dayOf, monthOf } from "../../functions/core/period.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
@@ -264,6 +265,13 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("GET", "/api/me/invitations", "/api/me/invitations", { as: invitedIn });
     await go("POST", "/api/me/invitations/{id}/accept", `/api/me/invitations/${c.id}/accept`, { as: invitedIn });
     await go("POST", "/api/me/invitations/{id}/decline", `/api/me/invitations/${c.id}/decline`, { as: invitedOut });
+
+    await runJobs(api.store, { now: new Date(Date.parse(inMinutes(21))) });
+    await go("POST", "/api/activities/{id}/verify", `/api/activities/${running}/verify`, {
+      as: staff,
+      body: { minutes: { [m1.id]: 60 }, reason: "按安排" },
+    });
+    await go("POST", "/api/notices", "/api/notices", { as: staff, body: { activityId: running, text: "感谢参加", sms: true } });
 
     // The inbox, filled by the stream handler from the walk's own events: m0 hears of the dispute and the close.
     await handle(await feed.next());
