@@ -11,6 +11,7 @@ import { Busy, createAction, Outcome } from "../ui/action";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
 import { ClaimButton } from "./wish/member-actions";
+import { Icon } from "../ui/icons";
 import { PageTitle } from "../ui/page-title";
 
 /** When the last back or forward happened: coming back to the hall that way puts it where it was. */
@@ -89,7 +90,10 @@ export default function Hall() {
           {(c) => (
             <label class="chip">
               <input type="radio" name="hall-category" checked={category() === c.code} onChange={() => setCategory(c.code)} />
-              <span>{c.name[locale()]}</span>
+              <span>
+                <Icon name={c.code} size={18} />
+                {c.name[locale()]}
+              </span>
             </label>
           )}
         </For>

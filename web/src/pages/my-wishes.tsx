@@ -23,7 +23,7 @@ export default function MyWishes() {
       <ul class="cards" aria-labelledby="mine-title">
         <For each={list.items()}>{(w) => <WishCard wish={w} />}</For>
       </ul>
-      <ListState list={list} empty={t("mine.empty")} />
+      <ListState list={list} empty={t("mine.empty")} next={{ href: "/post", label: t("mine.emptyNext") }} />
     </section>
   );
 }
