@@ -3,6 +3,7 @@ import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "
 import { ApiError } from "../data/api";
 import { currentPosition, distance, GeoError, type Fix } from "../data/geo";
 import { refreshOnReturn } from "../data/freshness";
+import { homeLists } from "../data/home-lists";
 import { createPaged } from "../data/paged";
 import { community, communityId } from "../data/session";
 import type { Wish } from "../data/types";
@@ -24,9 +25,7 @@ const scrollKey = "mw.hall.scroll";
 /** Open wishes of the member's community: nearest first once the phone's position is known, by category on request. */
 export default function Hall() {
   const navigate = useNavigate();
-  const list = createPaged<Wish>(() =>
-    communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=open&limit=50` : undefined,
-  );
+  const list = createPaged<Wish>(() => homeLists["/hall"](communityId()));
   refreshOnReturn(() => list.reload());
   const savedScroll = Number(sessionStorage.getItem(scrollKey) ?? 0);
   // Kept as the person leaves: by the time the hall is torn down the router has scrolled to the top.
