@@ -304,7 +304,9 @@ describe("defects seen on a phone", () => {
       return {
         mark: document.querySelectorAll("header .brand svg.mark").length,
         brand: document.querySelector("header .brand")?.textContent,
-        underlined: [...document.querySelectorAll("header a")].filter((a) => getComputedStyle(a).textDecorationLine !== "none").length,
+        underlined: [...document.querySelectorAll("header a, header button.link")].filter(
+          (a) => getComputedStyle(a).textDecorationLine !== "none",
+        ).length,
         tabsWithoutIcon: [...document.querySelectorAll(".tabs a")].filter((a) => !a.querySelector("svg")).length,
         chipRows: new Set(chips.map((c) => Math.round(c.getBoundingClientRect().top))).size,
         chipsWithoutIcon: chips.slice(1).filter((c) => !c.querySelector("svg")).length,
