@@ -4,7 +4,6 @@ import { fail } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
 import * as Units from "../../core/units.js";
 import * as Identity from "../../core/identity.js";
-import { hasRole } from "../../core/identity.js";
 import * as Wish from "../../core/wish.js";
 import { doc, json, query, signedIn, type Env } from "../http.js";
 import * as R from "../responses.js";
