@@ -9,6 +9,7 @@ import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
+import { unitRoutes } from "./routes/units.js";
 import { photoRoutes } from "./routes/photos.js";
 import { voiceRoutes } from "./routes/voices.js";
 import { wishRoutes } from "./routes/wishes.js";
@@ -77,6 +78,7 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
     activityRoutes(),
     photoRoutes(),
     voiceRoutes(),
+    unitRoutes(),
   ];
   for (const part of [...routes, ...extra]) app.route("/api", part);
 
