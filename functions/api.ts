@@ -1,34 +1,13 @@
 import { handle } from "hono/aws-lambda";
-import { createApp } from "./app/index.js";
+import { buildApp } from "./app/base.js";
+import { apiRoutes } from "./app/parts.js";
 import { parseOrigins } from "./app/security.js";
+import { fromEnvOrParameter, need } from "./aws/env.js";
 import { getParameter } from "./aws/ssm.js";
 import { smsRulesFrom } from "./core/sms.js";
 import { snsNotifier } from "./notify/sns.js";
 import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStore } from "./store/client.js";
-
-const need = (name: string) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-
-/**
- * A setting from the environment variable `name` when given, else the SSM parameter that `${name}_PARAM`
- * names, read once (a failed read is tried again on the next call).
- */
-function fromEnvOrParameter(name: string): () => Promise<string> {
-  let read: Promise<string> | undefined;
-  return () => {
-    const value = process.env[name];
-    if (value) return Promise.resolve(value);
-    read ??= getParameter(need(`${name}_PARAM`)).catch((err) => {
-      read = undefined;
-      throw err;
-    });
-    return read;
-  };
-}
 
 /** The signing secret: JWT_SECRET, or the SST secret's parameter. */
 const loadSecret = fromEnvOrParameter("JWT_SECRET");
@@ -71,14 +50,17 @@ function siteOrigins(): Promise<readonly string[]> | readonly string[] {
 const publicUrl = fromEnvOrParameter("PUBLIC_URL");
 
 const topicArn = process.env.TOPIC_ARN;
-const app = createApp({
-  store: createStore(need("TABLE_NAME")),
-  notifier: snsNotifier({ topicArn }),
-  secret: loadSecret,
-  subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
-  siteOrigins,
-  publicUrl,
-  sms: smsRulesFrom(process.env),
-});
+const app = buildApp(
+  {
+    store: createStore(need("TABLE_NAME")),
+    notifier: snsNotifier({ topicArn }),
+    secret: loadSecret,
+    subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
+    siteOrigins,
+    publicUrl,
+    sms: smsRulesFrom(process.env),
+  },
+  apiRoutes(),
+);
 
 export const handler = handle(app);
