@@ -1,6 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
 import { ulid } from "ulid";
-import { getItem, getMany, queryAll, type Store, type TransactItem } from "../store/client.js";
+import { getItem, getMany, queryAll, type Item, type Store, type TransactItem } from "../store/client.js";
 import * as claims from "../store/entities/claim.js";
 import * as events from "../store/entities/event.js";
 import * as idempotencyKeys from "../store/entities/idempotency.js";
@@ -323,8 +323,20 @@ export function present(wish: Wish, caps: Capacity[]) {
 }
 
 /** The wish, its active claims and its whole timeline: one query on the wish's partition. */
+/** The wish's partition (the wish, its claims, its timeline) read strongly consistently, as a step reads it before acting. */
+export function readPartition(store: Store, id: string) {
+  return queryAll(store, { ...wishes.partition(id), consistent: true });
+}
+
+/** The wish's partition key, for `remember` and `written` (store/client.ts). */
+export const partitionKey = (id: string) => wishes.key(id).pk;
+
 export async function view(store: Store, actor: Actor, id: string) {
-  const items = await queryAll(store, wishes.partition(id));
+  return viewOf(actor, id, await queryAll(store, wishes.partition(id)));
+}
+
+/** The wish with its claims and timeline as `actor` may see them, from its partition's items; not found when they may not. */
+export function viewOf(actor: Actor, id: string, items: Item[]) {
   const head = items.find(wishes.isWish);
   if (!head) throw notFound(id);
   const wish = wishes.fromItem(head);
