@@ -1,8 +1,11 @@
+import { Aspects, RemovalPolicy } from "aws-cdk-lib/core";
 import type { SSTConfig } from "sst";
 import { Api } from "./stacks/Api.js";
 import { Data } from "./stacks/Data.js";
 import { Jobs } from "./stacks/Jobs.js";
+import { FunctionLogs } from "./stacks/logs.js";
 import { Notify } from "./stacks/Notify.js";
+import { Ops, watchFunctions } from "./stacks/Ops.js";
 import { Web } from "./stacks/Web.js";
 
 export default {
@@ -19,6 +22,8 @@ export default {
       // SST v2's esbuild leaves output unminified unless asked.
       nodejs: { format: "esm", minify: true },
     });
-    app.stack(Data).stack(Notify).stack(Api).stack(Jobs).stack(Web);
+    Aspects.of(app).add(new FunctionLogs(app.stage === "prod" ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY));
+    app.stack(Data).stack(Ops).stack(Notify).stack(Api).stack(Jobs).stack(Web);
+    watchFunctions(app);
   },
 } satisfies SSTConfig;

@@ -3,14 +3,28 @@ import { buildApp } from "./app/base.js";
 import { apiRoutes } from "./app/parts.js";
 import { parseOrigins } from "./app/security.js";
 import { fromEnvOrParameter, need } from "./aws/env.js";
+import { credentialsFromEnv, s3 } from "./aws/s3.js";
+import { getSecretString } from "./aws/secrets.js";
 import { getParameter } from "./aws/ssm.js";
 import { smsRulesFrom } from "./core/sms.js";
 import { snsNotifier } from "./notify/sns.js";
 import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStore } from "./store/client.js";
 
-/** The signing secret: JWT_SECRET, or the SST secret's parameter. */
-const loadSecret = fromEnvOrParameter("JWT_SECRET");
+/**
+ * The signing secret: JWT_SECRET, or the secret the Api stack generates in Secrets Manager
+ * (JWT_SECRET_ARN), read once; the read starts at cold start, so the first sign-in need not wait for it.
+ */
+let secretRead: Promise<string> | undefined;
+function loadSecret(): Promise<string> {
+  if (process.env.JWT_SECRET) return Promise.resolve(process.env.JWT_SECRET);
+  secretRead ??= (async () => getSecretString(need("JWT_SECRET_ARN")))().catch((err) => {
+    secretRead = undefined;
+    throw err;
+  });
+  return secretRead;
+}
+loadSecret().catch((err) => console.error(JSON.stringify({ level: "error", msg: "signing secret unreadable", error: String(err) })));
 
 /**
  * The web app's origins, for CORS: SITE_ORIGIN (a custom domain, comma-separated) and the value
@@ -49,6 +63,17 @@ function siteOrigins(): Promise<readonly string[]> | readonly string[] {
  */
 const publicUrl = fromEnvOrParameter("PUBLIC_URL");
 
+/** The photo bucket (PHOTO_BUCKET), through signed requests rather than the S3 client (functions/aws/s3.ts). */
+const photoBucket = process.env.PHOTO_BUCKET;
+const photos = photoBucket
+  ? s3({
+      bucket: photoBucket,
+      region: process.env.AWS_REGION ?? "us-east-1",
+      endpoint: process.env.S3_ENDPOINT || undefined,
+      credentials: () => credentialsFromEnv(),
+    })
+  : undefined;
+
 const topicArn = process.env.TOPIC_ARN;
 const app = buildApp(
   {
@@ -59,6 +84,7 @@ const app = buildApp(
     siteOrigins,
     publicUrl,
     sms: smsRulesFrom(process.env),
+    photos,
   },
   apiRoutes(),
 );

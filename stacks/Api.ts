@@ -1,12 +1,14 @@
 import { Fn } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib/core";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { StringParameter } from "aws-cdk-lib/aws-ssm";
-import { Api as HttpApi, Config, Function, use, type StackContext } from "sst/constructs";
-import { getParameterPath } from "sst/constructs/util/binding.js";
+import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
 import { deployedOpenApiJson } from "../functions/app/index.js";
 import { docsRouteKeys, pageRouteKeys } from "../functions/app/parts.js";
 import { Data } from "./Data.js";
 import { Notify } from "./Notify.js";
+import { alarm, thresholds } from "./Ops.js";
 
 const tableActions = [
   "dynamodb:BatchGetItem",
@@ -29,15 +31,19 @@ export const siteOriginParameter = (stack: { stage: string }) => `/microwish/${s
 /** The SSM parameter holding the API's own URL, where printed certificates' QR codes lead (written here, read by the handler). */
 export const apiUrlParameter = (stack: { stage: string }) => `/microwish/${stack.stage}/api-url`;
 
+/** Requests per second the API stage accepts, steady and in a burst. */
+export const apiThrottle = { rate: 200, burst: 400 } as const;
+
 export function Api({ stack }: StackContext) {
   const { table } = use(Data);
   const { wishEvents } = use(Notify);
 
-  const jwtSecret = new Config.Secret(stack, "JWT_SECRET");
-  // The same path `sst secrets set` writes to; the handler fetches it itself because
-  // functions/ must not depend on sst/node.
-  const jwtSecretParam = getParameterPath(jwtSecret, "value");
-  const jwtSecretArn = `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${jwtSecretParam}`;
+  // The token-signing secret, made by CloudFormation on the first deploy and kept across deploys:
+  // no manual step before the first sign-in. The handler reads it once, at cold start.
+  const signingSecret = new Secret(stack, "TokenSigningSecret", {
+    description: "Signs Microwish session tokens",
+    generateSecretString: { passwordLength: 64, excludePunctuation: true },
+  });
 
   // The value CloudFront sends the API with every request (functions/app/edge.ts): the stack's own
   // id, unknown outside the account, so only requests through the site's distribution may name
@@ -52,7 +58,7 @@ export function Api({ stack }: StackContext) {
     environment: {
       TABLE_NAME: table.tableName,
       TOPIC_ARN: wishEvents.topicArn,
-      JWT_SECRET_PARAM: jwtSecretParam,
+      JWT_SECRET_ARN: signingSecret.secretArn,
       SITE_ORIGIN_PARAM: siteOriginParameter(stack),
       EDGE_SECRET: edgeSecret,
       PUBLIC_URL_PARAM: apiUrlParameter(stack),
@@ -100,10 +106,14 @@ export function Api({ stack }: StackContext) {
       effect: Effect.ALLOW,
       actions: ["ssm:GetParameter", "ssm:GetParameters"],
       resources: [
-        jwtSecretArn,
         `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${siteOriginParameter(stack)}`,
         `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${apiUrlParameter(stack)}`,
       ],
+    }),
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [signingSecret.secretArn],
     }),
   ]);
 
@@ -145,12 +155,23 @@ export function Api({ stack }: StackContext) {
     // No CORS at API Gateway: the handler answers preflights and lets in only the web app's
     // origin (SITE_ORIGIN_PARAM, SITE_ORIGIN), as it does locally (functions/app/index.ts).
     cors: false,
+    // Kept a month like the functions' logs (SST's default keeps them forever).
+    accessLog: { retention: "one_month" },
+    // A stage-wide ceiling, so a flood (a script retrying in a loop) is refused at the door with 429s
+    // before it reaches Lambda's concurrency and the table; a county's peak is far below it.
+    defaults: { throttle: { rate: apiThrottle.rate, burst: apiThrottle.burst } },
     routes: {
       "ANY /api/{proxy+}": handler,
       "GET /api": handler,
       ...Object.fromEntries(pageRouteKeys.map((key) => [key, pages])),
       ...Object.fromEntries(docsRouteKeys.map((key) => [key, docs])),
     },
+  });
+
+  alarm(stack, "Api5xx", {
+    metric: api.cdk.httpApi.metricServerError({ statistic: "Sum", period: Duration.minutes(5) }),
+    threshold: thresholds.api5xx,
+    description: "The API answered 5xx: people cannot sign in, post or claim",
   });
 
   new StringParameter(stack, "ApiUrlParameter", { parameterName: apiUrlParameter(stack), stringValue: api.url });

@@ -20,6 +20,8 @@ export function Data({ stack }: StackContext) {
       table: {
         // Production wishes and claims must survive a mistaken `sst remove` or a replaced stack.
         removalPolicy: stack.stage === "prod" ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        // ...and a delete through the console or the API as well: CloudFormation's Retain does not stop those.
+        deletionProtection: stack.stage === "prod",
       },
     },
   });

@@ -6,6 +6,10 @@ import { Queue } from "aws-cdk-lib/aws-sqs";
 import { Cron, Function, use, type StackContext } from "sst/constructs";
 import { Data } from "./Data.js";
 import { Notify } from "./Notify.js";
+import { alarm, thresholds } from "./Ops.js";
+
+/** Concurrent batches per stream shard (1 to 10). */
+export const streamParallelization = 4;
 
 export function Jobs({ stack }: StackContext) {
   const { table } = use(Data);
@@ -38,6 +42,10 @@ export function Jobs({ stack }: StackContext) {
     new DynamoEventSource(table.cdk.table, {
       startingPosition: StartingPosition.LATEST,
       batchSize: 25,
+      // Batches from one shard run four at a time. Lambda still hands over records of one partition
+      // key in order, and every event of a wish is keyed by the wish (pk `W#<wish>`), so each wish's
+      // steps are told in the order they happened while a busy shard's other wishes go alongside.
+      parallelizationFactor: streamParallelization,
       // A failed publish fails its record: retried from there, the batch split to isolate it,
       // and after the retries set aside in the dead-letter queue rather than blocking the shard.
       reportBatchItemFailures: true,
@@ -81,6 +89,17 @@ export function Jobs({ stack }: StackContext) {
       resources: tableAndIndexes,
     }),
   ]);
+
+  alarm(stack, "StreamIteratorAge", {
+    metric: consumer.metric("IteratorAge", { statistic: "Maximum", period: Duration.minutes(5) }),
+    threshold: thresholds.iteratorAgeMs,
+    description: "The stream consumer is behind: notifications and SMS go out late (records older than 24 hours are lost)",
+  });
+  alarm(stack, "StreamDeadLettersWaiting", {
+    metric: deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: "Maximum", period: Duration.minutes(5) }),
+    threshold: thresholds.deadLetters,
+    description: "Stream records given up on after every retry: read them again from the stream within 24 hours",
+  });
 
   stack.addOutputs({ StreamDeadLettersUrl: deadLetters.queueUrl });
 

@@ -8,10 +8,12 @@
 import { Hono } from "hono";
 import { doc, type Env } from "./http.js";
 import * as R from "./responses.js";
+import { activityRoutes } from "./routes/activities.js";
 import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
+import { photoRoutes } from "./routes/photos.js";
 import { wishRoutes } from "./routes/wishes.js";
 
 function serviceRoutes() {
@@ -24,7 +26,16 @@ function serviceRoutes() {
 
 /** The API function's routes (functions/api.ts). */
 export function apiRoutes(): Hono<Env>[] {
-  return [serviceRoutes(), authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes()];
+  return [
+    serviceRoutes(),
+    authRoutes(),
+    wishRoutes(),
+    peopleRoutes(),
+    hoursRoutes(),
+    notificationRoutes(),
+    activityRoutes(),
+    photoRoutes(),
+  ];
 }
 
 /** API Gateway's routes to the certificate pages' function (functions/pages.ts); any method, so that it answers 405 itself. */

@@ -40,6 +40,7 @@ export const Wish = obj({
   ownerId: str,
   ownerName: str,
   contactPhone: described(str, "in full for the resident, staff and volunteers holding a claim; masked (138****0000) for others"),
+  takenInBy: opt(described(obj({ id: str, name: str }), "the staff member who took the wish in for the resident")),
   status,
   version: int,
   slots: int,
@@ -111,16 +112,45 @@ export const TimelineEvent = obj({
   data: opt(described(z.record(str, z.unknown()), "what the step recorded: the approval's terms, the position, the credits")),
 });
 
-export const WishView = z.extend(Wish, { claims: z.array(Claim), timeline: z.array(TimelineEvent) });
+/** A photo on a record: its key, and a URL to read it that works for about 15 minutes. */
+export const Photo = obj({
+  key: str,
+  url: described(url, "a presigned GET, valid about 15 minutes: fetch the record again for fresh ones"),
+});
+/** POST /api/uploads: the form to send the file with, straight to the bucket. */
+export const Upload = obj({
+  key: described(str, "attach it to the record as one of its photos once the upload succeeded"),
+  url,
+  method: z.enum(["POST"]),
+  fields: described(z.record(str, str), "the form fields to send, in this order, before the file (field name `file`)"),
+  maxBytes: int,
+  expiresAt: described(time, "start the upload before then"),
+});
+
+export const WishView = z.extend(Wish, {
+  claims: z.array(Claim),
+  timeline: z.array(TimelineEvent),
+  photos: described(z.array(Photo), "the resident's photos"),
+  completionPhotos: described(z.array(Photo), "the volunteers' photos of the work done"),
+});
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
-export const Me = obj({ id: str, phone: str, name: str, lang, admin: bool, communities: z.array(Membership) });
+export const Me = obj({
+  id: str,
+  phone: str,
+  name: str,
+  named: described(bool, "false while the name is the placeholder made from the number (居民5678): the app asks for one"),
+  address: opt(str),
+  lang,
+  admin: bool,
+  communities: z.array(Membership),
+});
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
 export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
 
-const Weights = obj({ hours: int, onTime: int, completion: int, residentRating: int, staffRating: int });
+const Weights = obj({ hours: int, onTime: int, completion: int, residentRating: int, staffRating: int, attendance: int });
 export const Settings = obj({
   fenceRadiusMeters: int,
   checkInEarlyMinutes: int,
@@ -141,15 +171,18 @@ export const Community = obj({
 export const Person = obj({ id: str, name: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
 export const PersonPage = page(Person);
 
+const serviceKind = described(z.enum(["wish", "activity"]), "a wish, or a group activity");
 export const LedgerEntry = obj({
+  kind: opt(serviceKind),
   memberId: str,
   memberName: str,
   communityId: str,
   communityName: str,
   branchId: opt(str),
   branchName: opt(str),
-  wishId: str,
-  category,
+  wishId: opt(str),
+  activityId: opt(str),
+  category: opt(category),
   content: str,
   place: opt(str),
   location: opt(LatLng),
@@ -219,7 +252,14 @@ export const Rankings = obj({
       minutes: int,
       personTimes: int,
       score: num,
-      indicators: obj({ hours: Indicator, onTime: Indicator, completion: Indicator, residentRating: Indicator, staffRating: Indicator }),
+      indicators: obj({
+        hours: Indicator,
+        onTime: Indicator,
+        completion: Indicator,
+        residentRating: Indicator,
+        staffRating: Indicator,
+        attendance: described(Indicator, "activities attended over those signed up for and attended or missed"),
+      }),
     }),
   ),
 });
@@ -235,10 +275,12 @@ export const Certificate = obj({
   totalMinutes: int,
   entries: z.array(
     obj({
-      wishId: str,
+      kind: opt(serviceKind),
+      wishId: opt(str),
+      activityId: opt(str),
       day,
       content: str,
-      category,
+      category: opt(category),
       place: opt(str),
       branchName: opt(str),
       start: opt(time),
@@ -263,7 +305,7 @@ export const PublicCertificate = obj({
   from: day,
   to: day,
   totalMinutes: int,
-  entries: z.array(obj({ day, category, minutes: int })),
+  entries: z.array(obj({ day, kind: opt(serviceKind), category: opt(category), minutes: int })),
   issuedAt: time,
   printUrl: url,
   verifyUrl: url,
@@ -283,7 +325,16 @@ export const ImportReport = obj({
   refused: z.array(obj({ row: int, phone: str, reason: str })),
 });
 
-export const Notification = obj({ id: str, kind: z.enum(noticeKinds), wishId: str, communityId: str, at: time, read: bool, text: str });
+export const Notification = obj({
+  id: str,
+  kind: z.enum(noticeKinds),
+  wishId: opt(described(str, "the wish it is about")),
+  activityId: opt(described(str, "the activity it is about")),
+  communityId: str,
+  at: time,
+  read: bool,
+  text: str,
+});
 export const NotificationPage = obj({ items: z.array(Notification), unread: int, cursor: opt(str) });
 export const Unread = obj({ unread: int });
 export const Preferences = obj({
@@ -292,6 +343,85 @@ export const Preferences = obj({
   categories: z.array(category),
   newWishFilter: described(z.nullable(z.record(str, z.array(str))), "the filter of the member's subscription to new wishes; null: none"),
 });
+
+/** A group activity as everyone who may see it does; the poster's token is never in it. */
+export const Activity = obj({
+  id: str,
+  communityId: str,
+  title: str,
+  description: str,
+  address: str,
+  location: LatLng,
+  window: obj({ from: time, to: time }),
+  places: opt(described(int, "how many may take part; absent: unlimited")),
+  signedUp: int,
+  teams: opt(z.array(str)),
+  branchIds: opt(described(z.array(str), "the branches invited; absent: every member of the community")),
+  status: z.enum(["open", "closed", "verified"]),
+  createdBy: str,
+  createdByName: str,
+  createdAt: time,
+  updatedAt: time,
+  version: int,
+  closedAt: opt(time),
+  absent: opt(int),
+  verifiedAt: opt(time),
+  verifiedBy: opt(str),
+  verifierName: opt(str),
+  photos: opt(z.array(z.unknown())),
+});
+const ActivityStamp = obj({ at: time, lat: num, lng: num, accuracy: num, distanceMeters: opt(int) });
+export const Signup = obj({
+  activityId: str,
+  communityId: str,
+  memberId: str,
+  memberName: str,
+  branchId: opt(str),
+  team: opt(str),
+  signedAt: time,
+  walkIn: opt(bool),
+  checkIn: opt(ActivityStamp),
+  checkOut: opt(ActivityStamp),
+  comment: opt(str),
+  absentAt: opt(time),
+  creditedMinutes: opt(int),
+  creditedAt: opt(time),
+});
+export const ActivityView = z.extend(Activity, {
+  mySignup: opt(Signup),
+  comments: z.array(obj({ memberName: str, comment: str, at: time })),
+  signups: opt(described(z.array(Signup), "for staff")),
+  byTeam: opt(
+    described(
+      z.array(
+        obj({
+          team: z.nullable(str),
+          signedUp: int,
+          checkedIn: int,
+          absent: int,
+          members: z.array(obj({ memberId: str, memberName: str, branchId: opt(str) })),
+        }),
+      ),
+      "for staff: who signed up, per team (null: no team)",
+    ),
+  ),
+  attendance: opt(described(obj({ signedUp: int, checkedIn: int, checkedOut: int, walkIns: int, absent: int }), "for staff")),
+});
+export const ActivityPage = page(Activity);
+export const NoticeSent = obj({
+  id: str,
+  communityId: str,
+  activityId: opt(str),
+  branchIds: opt(z.array(str)),
+  title: opt(str),
+  text: str,
+  sms: bool,
+  actorId: str,
+  actorName: str,
+  at: time,
+  recipients: described(int, "how many people it goes to"),
+});
+export const MyActivities = obj({ items: z.array(obj({ signup: Signup, activity: Activity })) });
 
 /** Every refusal (RFC 9457), with members of its own where the rule has more to say (`retryAfter`, `triesLeft`, ...). */
 export const Problem = z.looseObject({
@@ -310,6 +440,8 @@ export type Stamp = z.output<typeof Stamp>;
 export type Claim = z.output<typeof Claim>;
 export type TimelineEvent = z.output<typeof TimelineEvent>;
 export type WishView = z.output<typeof WishView>;
+export type Photo = z.output<typeof Photo>;
+export type Upload = z.output<typeof Upload>;
 export type WishPage = z.output<typeof WishPage>;
 export type TaskPage = z.output<typeof TaskPage>;
 export type Membership = z.output<typeof Membership>;
@@ -334,3 +466,8 @@ export type NotificationPage = z.output<typeof NotificationPage>;
 export type Unread = z.output<typeof Unread>;
 export type Preferences = z.output<typeof Preferences>;
 export type Problem = z.output<typeof Problem>;
+export type Activity = z.output<typeof Activity>;
+export type Signup = z.output<typeof Signup>;
+export type ActivityView = z.output<typeof ActivityView>;
+export type ActivityPage = z.output<typeof ActivityPage>;
+export type MyActivities = z.output<typeof MyActivities>;

@@ -2,13 +2,14 @@ import * as z from "zod/mini";
 import { noticeKinds } from "../core/audience.js";
 import { categoryCodes, statuses } from "../core/model.js";
 import { normalizePhone } from "../core/identity.js";
+import { maxPhotoBytes, maxPhotosPerRecord, photoContentTypes, purposes } from "../core/photos.js";
 
 /**
  * One schema per input: it validates the request, types the handler and describes the
  * route in the OpenAPI document. Text is measured in characters as a person counts them
  * (code points), so a title of emoji or Chinese gets the same allowance as one in Latin.
  */
-function text(max: number, opts: { min?: number; multiline?: boolean } = {}) {
+export function text(max: number, opts: { min?: number; multiline?: boolean } = {}) {
   const min = opts.min ?? 1;
   const controls = opts.multiline ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/ : /[\u0000-\u001F\u007F]/;
   return z
@@ -69,6 +70,20 @@ export const LatLng = z.object({
   lng: between(-180, 180),
 });
 
+/** Keys of photos uploaded through POST /api/uploads; each is checked to be the caller's when attached. */
+export const PhotoKeys = z
+  .array(z.string().check(z.minLength(1), z.maxLength(200)))
+  .check(z.maxLength(maxPhotosPerRecord, `At most ${maxPhotosPerRecord} photos on one record.`));
+
+export const Upload = z.object({
+  purpose: z.enum(purposes),
+  contentType: z.enum(photoContentTypes, "A JPEG, PNG or WebP photo: image/jpeg, image/png or image/webp."),
+  size: int(1, maxPhotoBytes, "Empty file.", `At most ${maxPhotoBytes} bytes (2 MB): shrink the photo first.`),
+});
+
+/** A person's name as they are called in the community: 王奶奶, 李明, Mrs Wang. */
+export const PersonName = text(40);
+
 export const NewWish = z.object({
   communityId: Id,
   category: z.enum(categoryCodes),
@@ -77,6 +92,12 @@ export const NewWish = z.object({
   address: z.optional(text(200)),
   location: z.optional(LatLng),
   window: z.optional(z.object({ from: isoTime, to: isoTime })),
+  photos: z.optional(PhotoKeys),
+  onBehalfOf: z.optional(
+    z
+      .object({ phone: Phone, name: PersonName })
+      .check(z.meta({ description: "staff only: the resident who phoned or walked in; they own the wish and get its code by SMS" })),
+  ),
 });
 
 const cursor = z.string().check(z.maxLength(2048));
@@ -118,7 +139,7 @@ export const Position = z.object({
 export const CheckOut = z.extend(Position, {
   code: z.optional(z.string().check(z.regex(/^\d{4}$/, "The 4-digit code the resident shows."))),
 });
-export const Complete = z.object({ note: text(1000, { multiline: true }) });
+export const Complete = z.object({ note: text(1000, { multiline: true }), photos: z.optional(PhotoKeys) });
 export const Confirm = z.object({
   rating: int(1, 5, "From 1 to 5 stars.", "From 1 to 5 stars."),
   comment: z.optional(text(1000, { multiline: true })),
@@ -133,6 +154,12 @@ export const Verify = z.object({
     .optional(int(1, 100_000))
     .check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
 });
+/** What a person says about themselves; each field is optional and only those given change. */
+export const Profile = z.object({
+  name: z.optional(PersonName),
+  address: z.optional(text(200)),
+});
+
 export const OutboxQuery = z.object({ to: Phone });
 
 export const Preferences = z.object({

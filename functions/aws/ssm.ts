@@ -25,7 +25,8 @@ export class Sha256 {
  */
 export async function getParameter(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
-  const url = new URL(env.SSM_ENDPOINT ?? `https://ssm.${region}.amazonaws.com/`);
+  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  const url = new URL(env.SSM_ENDPOINT ?? `https://ssm.${region}.${suffix}/`);
   const body = JSON.stringify({ Name: name, WithDecryption: true });
   const signer = new SignatureV4({
     service: "ssm",

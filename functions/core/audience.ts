@@ -11,7 +11,8 @@ import * as wishes from "../store/entities/wish.js";
 import type { Claim, WishEvent } from "../store/entities/index.js";
 
 export const noticeKinds = [
-  // to the resident who posted the wish
+  // to the resident who posted the wish, or for whom staff took it in
+  "wish-taken-in",
   "wish-approved",
   "wish-rejected",
   "wish-claimed",
@@ -31,11 +32,21 @@ export const noticeKinds = [
   "review-needed",
   "dispatch-declined",
   "wish-waiting",
+  // activities and notices
+  "activity-absent",
+  "activity-verified",
+  "notice",
 ] as const;
 export type NoticeKind = (typeof noticeKinds)[number];
 
 /** What reaches a phone by SMS unless the person says otherwise: what a volunteer must not miss. */
 export const defaultSmsKinds: readonly NoticeKind[] = ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder"];
+
+/**
+ * What always goes by SMS, whatever the person chose: a resident whose wish staff took in may have
+ * no smartphone, and the text is how they learn the code to give the volunteer.
+ */
+export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in"];
 
 /** The wish's facts a message may quote, as they were when the event was handled. */
 export interface NoticeParams {
@@ -50,6 +61,25 @@ export interface NoticeParams {
   category?: string;
   /** a task called off because the wish passed its deadline, not by a person */
   expired?: boolean;
+  /** the handshake code, for the resident only */
+  code?: string;
+}
+
+/** Who hears of an activity's step: the members it names (absence, credit). */
+export function activityAudience(
+  event: { kind: string; actorId: string; data?: Record<string, unknown> },
+  activity: { title: string; address?: string; window?: { from: string; to: string } },
+): Notice[] {
+  const params: NoticeParams = { title: activity.title, address: activity.address, window: activity.window };
+  if (event.kind === "absent") {
+    return ((event.data?.memberIds ?? []) as string[]).map((userId) => ({ userId, kind: "activity-absent" as const, params }));
+  }
+  if (event.kind === "verify") {
+    return ((event.data?.credits ?? []) as { memberId: string; minutes: number }[])
+      .filter((c) => c.minutes > 0)
+      .map((c) => ({ userId: c.memberId, kind: "activity-verified" as const, params: { ...params, minutes: c.minutes } }));
+  }
+  return [];
 }
 
 export interface Notice {
@@ -102,6 +132,7 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
   let topic: Audience["topic"];
   switch (event.kind) {
     case "submit":
+      if (event.data?.takenInFor === wish.ownerId) tell(owner, "wish-taken-in", { code: wish.handshakeCode });
       tell(await staffOf(store, wish.communityId), "review-needed");
       break;
     case "approve":

@@ -8,9 +8,11 @@ import * as wishes from "../store/entities/wish.js";
 import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
-import { hasRole, maskPhone, type Actor } from "./identity.js";
+import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
 import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
+import * as Photos from "./photos.js";
+import type { PhotoBucket } from "./photos.js";
 import { page, write } from "./storage.js";
 
 export type { LatLng, Wish } from "../store/entities/index.js";
@@ -23,6 +25,8 @@ export interface NewWish {
   address?: string;
   location?: LatLng;
   window?: { from: string; to: string };
+  /** staff taking the wish in for a resident: the resident owns it */
+  onBehalfOf?: { phone: string; name: string };
 }
 
 /** A system actor for scheduled jobs (expiry, auto-confirm). */
@@ -194,7 +198,14 @@ function handshakeCode() {
   return String(randomInt(0, 10_000)).padStart(4, "0");
 }
 
-export async function create(store: Store, actor: Actor, input: NewWish, idempotencyKey?: string) {
+export async function create(
+  store: Store,
+  actor: Actor,
+  given: NewWish & { photos?: string[] },
+  idempotencyKey?: string,
+  bucket?: PhotoBucket,
+) {
+  const { photos, ...input } = given;
   const at = new Date().toISOString();
   if (input.window && Date.parse(input.window.from) >= Date.parse(input.window.to)) {
     fail("wish.invalid", "The time window must end after it starts.", { field: "window.to" });
@@ -205,18 +216,27 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   if (!(await Community.exists(store, input.communityId))) {
     fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
   }
-  const fingerprint = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  const { onBehalfOf, ...fields } = input;
+  if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
+    fail("wish.forbidden", "Only staff of this community may take a wish in on a resident's behalf.", { field: "onBehalfOf" });
+  }
+  const fingerprint = createHash("sha256").update(JSON.stringify(given)).digest("hex");
   if (idempotencyKey) {
     const earlier = await replay(store, actor, idempotencyKey, fingerprint);
     if (earlier) return { wish: earlier, replayed: true };
   }
+  // Staff taking a wish in on a resident's behalf attach photos they uploaded themselves.
+  const photoKeys = await Photos.attach(bucket, actor, "wish", photos);
+  const owner = onBehalfOf ? await residentFor(store, onBehalfOf) : actor;
   const id = ulid(Date.parse(at));
   const wish: Wish = {
     id,
-    ...input,
-    ownerId: actor.id,
-    ownerName: actor.name,
-    contactPhone: actor.phone,
+    ...fields,
+    ...(photoKeys.length ? { photoKeys } : {}),
+    ownerId: owner.id,
+    ownerName: owner.name,
+    contactPhone: owner.phone,
+    ...(onBehalfOf ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
     status: "submitted",
     version: 1,
     slots: 1,
@@ -227,7 +247,7 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   };
   const items: TransactItem[] = [
     wishes.create(wish),
-    eventItem(wish, actor, "submit", "submitted", at),
+    eventItem(wish, actor, "submit", "submitted", at, onBehalfOf ? { data: { takenInFor: owner.id } } : {}),
     ...countStep(input.communityId, "submit", at),
   ];
   if (idempotencyKey) {
@@ -243,6 +263,17 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
     fail("wish.idempotency_race", "raced");
   }
   return { wish, replayed: false };
+}
+
+/**
+ * The resident a wish is taken in for: the account of that phone, made if there is none. A resident
+ * who never chose a name gets the one staff heard; one who did keeps their own.
+ */
+async function residentFor(store: Store, who: { phone: string; name: string }) {
+  const user = await findOrCreateUser(store, who);
+  if (user.name === who.name || hasChosenName(user)) return user;
+  const actor = await loadActor(store, user.id);
+  return actor ? setProfile(store, actor, { name: who.name }) : user;
 }
 
 async function replay(store: Store, actor: Actor, key: string, fingerprint: string) {
@@ -322,7 +353,6 @@ export function present(wish: Wish, caps: Capacity[]) {
   return wishes.present(wish, caps, maskPhone);
 }
 
-/** The wish, its active claims and its whole timeline: one query on the wish's partition. */
 /** The wish's partition (the wish, its claims, its timeline) read strongly consistently, as a step reads it before acting. */
 export function readPartition(store: Store, id: string) {
   return queryAll(store, { ...wishes.partition(id), consistent: true });
@@ -331,12 +361,13 @@ export function readPartition(store: Store, id: string) {
 /** The wish's partition key, for `remember` and `written` (store/client.ts). */
 export const partitionKey = (id: string) => wishes.key(id).pk;
 
-export async function view(store: Store, actor: Actor, id: string) {
-  return viewOf(actor, id, await queryAll(store, wishes.partition(id)));
+/** The wish, its active claims, its whole timeline (one query on the wish's partition) and read URLs for its photos. */
+export async function view(store: Store, actor: Actor, id: string, bucket?: PhotoBucket) {
+  return viewOf(actor, id, await queryAll(store, wishes.partition(id)), bucket);
 }
 
-/** The wish with its claims and timeline as `actor` may see them, from its partition's items; not found when they may not. */
-export function viewOf(actor: Actor, id: string, items: Item[]) {
+/** The wish as `view` answers it, from its partition's items; not found when `actor` may not see it. */
+export async function viewOf(actor: Actor, id: string, items: Item[], bucket?: PhotoBucket) {
   const head = items.find(wishes.isWish);
   if (!head) throw notFound(id);
   const wish = wishes.fromItem(head);
@@ -351,6 +382,8 @@ export function viewOf(actor: Actor, id: string, items: Item[]) {
     ...present(wish, caps),
     claims: active.map(claims.present),
     timeline: items.filter(events.isEvent).map((e) => events.present(events.fromItem(e))),
+    photos: await Photos.readable(bucket, wish.photoKeys),
+    completionPhotos: await Photos.readable(bucket, wish.completionPhotoKeys),
   };
 }
 

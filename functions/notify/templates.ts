@@ -53,6 +53,10 @@ const zhNote = (p: NoticeParams) => (p.note ? `：${p.note}` : "。");
 const enNote = (p: NoticeParams) => (p.note ? `: ${p.note}` : ".");
 
 const texts: Record<NoticeKind, Record<Lang, Words>> = {
+  "wish-taken-in": {
+    "zh-CN": (p) => `社区工作人员${p.actor}已为您登记心愿「${p.title}」。志愿者服务完成时，请把验证码${p.code}告诉他们。`,
+    en: (p) => `Staff (${p.actor}) took in your wish "${p.title}". When the volunteer is done, tell them the code ${p.code}.`,
+  },
   "wish-approved": {
     "zh-CN": (p) => `您的心愿「${p.title}」已通过审核，正在等待志愿者认领。`,
     en: (p) => `Your wish "${p.title}" was approved and is waiting for a volunteer.`,
@@ -126,6 +130,18 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
   "wish-waiting": {
     "zh-CN": (p) => `心愿「${p.title}」已等待${p.hours}小时，仍无人认领。`,
     en: (p) => `"${p.title}" has waited ${p.hours} hours with no volunteer.`,
+  },
+  "activity-absent": {
+    "zh-CN": (p) => `您报名的活动「${p.title}」${zhWhere(p)}没有签到，已记为缺勤。如有误，请联系社区。`,
+    en: (p) => `You signed up for "${p.title}"${enWhere(p)} and did not check in: recorded as absent. If that is wrong, tell staff.`,
+  },
+  "activity-verified": {
+    "zh-CN": (p) => `活动「${p.title}」的服务时长已核定：${p.minutes}分钟。`,
+    en: (p) => `Your time at "${p.title}" is verified: ${p.minutes} minutes.`,
+  },
+  notice: {
+    "zh-CN": (p) => `${p.title ? `活动「${p.title}」` : "社区"}通知（${p.actor}）：${p.note}`,
+    en: (p) => `Notice${p.title ? ` about "${p.title}"` : ""} from ${p.actor}: ${p.note}`,
   },
 };
 

@@ -6,6 +6,7 @@
  * a media type or a shape the document does not declare.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runJobs } from "../../functions/core/jobs.js";
 import { dayOf } from "../../functions/core/period.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
@@ -69,6 +70,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/wishes/${cancelled}/cancel`, { as: staff, body: { reason: "居民已自行解决" } }));
 
     await ok(api.call("GET", "/api/me", { as: m0 }));
+    await ok(api.call("PUT", "/api/me", { as: m0, body: { name: m0.name, address: "幸福里5号楼" } }));
     await ok(api.call("GET", `/api/communities/${c.id}`));
     await ok(api.call("GET", `/api/communities/${c.id}/members`, { as: staff }));
     await ok(api.call("GET", `/api/members/${m0.id}/hours`, { as: m0 }));
@@ -93,6 +95,32 @@ describe("every documented route, answering as documented", () => {
       api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: roll, headers: { "content-type": "text/csv" } }),
     );
 
+    const inMinutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+    const activity = (from: number, to: number) => ({
+      title: "周六环境清扫",
+      description: "清扫小区公共区域。",
+      address: "幸福里中心广场",
+      location: { lat: somewhere.lat, lng: somewhere.lng },
+      window: { from: inMinutes(from), to: inMinutes(to) },
+      places: 5,
+      teams: ["清扫组"],
+    });
+    const soon = await ok(api.call("POST", `/api/communities/${c.id}/activities`, { as: staff, body: activity(30, 90) }), 201);
+    await ok(api.call("GET", `/api/communities/${c.id}/activities?status=open`, { as: m0 }));
+    await ok(api.call("POST", `/api/activities/${soon.id}/signup`, { as: m0, body: { team: "清扫组" } }));
+    await ok(api.call("POST", `/api/activities/${soon.id}/withdraw`, { as: m0 }));
+    await ok(api.call("POST", `/api/activities/${soon.id}/signup`, { as: m0, body: {} }));
+    await ok(api.call("GET", "/api/me/activities", { as: m0 }));
+    const running = await ok(api.call("POST", `/api/communities/${c.id}/activities`, { as: staff, body: activity(-5, 20) }), 201);
+    const poster = await ok(api.call("GET", `/api/activities/${running.id}/poster`, { as: staff }));
+    const token = /check-in\?t=([\w-]+)/.exec(poster)![1];
+    await ok(api.call("POST", `/api/activities/${running.id}/check-in`, { as: m1, body: { ...somewhere, token } }));
+    await ok(api.call("POST", `/api/activities/${running.id}/check-out`, { as: m1, body: { ...somewhere, token, comment: "很有意义" } }));
+    await ok(api.call("GET", `/api/activities/${running.id}`, { as: staff }));
+    await runJobs(api.store, { now: new Date(Date.parse(running.window.to) + 60_000) });
+    await ok(api.call("POST", `/api/activities/${running.id}/verify`, { as: staff, body: { minutes: { [m1.id]: 60 }, reason: "按安排" } }));
+    await ok(api.call("POST", "/api/notices", { as: staff, body: { activityId: running.id, text: "感谢参加", sms: true } }), 202);
+
     const feed = streamFeed(api.store);
     await createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} })(await feed.next());
     feed.close();
@@ -101,6 +129,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/notifications/${inbox.items[0].id}/read`, { as: m0 }));
     await ok(api.call("POST", "/api/notifications/read-all", { as: m0 }));
     await ok(api.call("GET", "/api/me/preferences", { as: m0 }));
+    await ok(api.call("POST", "/api/uploads", { as: resident, body: { purpose: "wish", contentType: "image/jpeg", size: 300_000 } }), 201);
     await ok(api.call("PUT", "/api/me/preferences", { as: m0, body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] } }));
 
     const succeeded = new Set(seen.filter((a) => a.route && a.status < 300).map((a) => a.route));
@@ -144,6 +173,8 @@ describe("the check itself", () => {
     updatedAt: "2026-11-22T01:00:00.000Z",
     claims: [],
     timeline: [],
+    photos: [],
+    completionPhotos: [],
   });
 
   it("accepts a documented answer", () => {

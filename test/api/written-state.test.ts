@@ -140,7 +140,7 @@ describe("answers from the state the step wrote", () => {
     ]);
     // And the table holds what the answers said.
     const staff = (await loadActor(api.store, c.staff.id))!;
-    const stored = Wish.viewOf(staff, id, await Wish.readPartition(api.store, id));
+    const stored = await Wish.viewOf(staff, id, await Wish.readPartition(api.store, id));
     expect(stored.status).toBe("closed");
     expect(stored.version).toBe(version);
     expect(kinds(stored)).toEqual(kinds(closed));

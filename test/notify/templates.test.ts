@@ -17,9 +17,14 @@ const params: NoticeParams = {
   minutes: 90,
   hours: 24,
   category: "errand",
+  code: "0427",
 };
 
 const expected: Record<NoticeKind, Record<Lang, string>> = {
+  "wish-taken-in": {
+    "zh-CN": "【微心愿】社区工作人员李明已为您登记心愿「代取降压药」。志愿者服务完成时，请把验证码0427告诉他们。",
+    en: '[Microwish] Staff (李明) took in your wish "代取降压药". When the volunteer is done, tell them the code 0427.',
+  },
   "wish-approved": {
     "zh-CN": "【微心愿】您的心愿「代取降压药」已通过审核，正在等待志愿者认领。",
     en: '[Microwish] Your wish "代取降压药" was approved and is waiting for a volunteer.',
@@ -90,6 +95,20 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
   "wish-waiting": {
     "zh-CN": "【微心愿】心愿「代取降压药」已等待24小时，仍无人认领。",
     en: '[Microwish] "代取降压药" has waited 24 hours with no volunteer.',
+  },
+  "activity-absent": {
+    "zh-CN": "【微心愿】您报名的活动「代取降压药」（11月22日 09:00–11:00，幸福里3号楼）没有签到，已记为缺勤。如有误，请联系社区。",
+    en:
+      '[Microwish] You signed up for "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) and did not check in: recorded as absent. ' +
+      "If that is wrong, tell staff.",
+  },
+  "activity-verified": {
+    "zh-CN": "【微心愿】活动「代取降压药」的服务时长已核定：90分钟。",
+    en: '[Microwish] Your time at "代取降压药" is verified: 90 minutes.',
+  },
+  notice: {
+    "zh-CN": "【微心愿】活动「代取降压药」通知（李明）：临时有事",
+    en: '[Microwish] Notice about "代取降压药" from 李明: 临时有事',
   },
 };
 

@@ -13,11 +13,11 @@ beforeAll(async () => {
 }, 180_000);
 
 describe("Data stack in prod", () => {
-  it("retains the table on delete and on replacement, with point-in-time recovery", () => {
+  it("retains the table on delete and on replacement, refuses a delete from the console, with point-in-time recovery", () => {
     data.hasResource("AWS::DynamoDB::Table", {
       DeletionPolicy: "Retain",
       UpdateReplacePolicy: "Retain",
-      Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+      Properties: { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true },
     });
     expect(Object.keys(data.findResources("AWS::DynamoDB::Table"))).toHaveLength(1);
   });

@@ -41,13 +41,14 @@ function named(resource: unknown, stack: string): string {
     if (from === "Notify" && what.startsWith(`Ref${topic}`)) return "topic";
     return `unknown import ${what}`;
   }
+  const ref = /^\{"Ref":"(\w+)"\}$/.exec(text);
+  if (ref && templates[stack].toJSON().Resources[ref[1]]?.Type === "AWS::SecretsManager::Secret") return "signing secret";
   const local = /"Fn::GetAtt":\["(\w+)","Arn"\]/.exec(text);
   if (local && templates[stack].toJSON().Resources[local[1]]?.Type === "AWS::SQS::Queue") return "queue";
   const ssm = new RegExp(
     `^\\{"Fn::Join":\\["",\\["arn:",\\{"Ref":"AWS::Partition"\\},":ssm:${region}:${account}:parameter(/[^"]+)"\\]\\]\\}$`,
   ).exec(text);
   if (ssm) {
-    if (ssm[1] === "/sst/microwish/test/Secret/JWT_SECRET/value") return "jwt secret";
     if (ssm[1] === siteOriginParameter({ stage: "test" })) return "site origin";
     if (ssm[1] === apiUrlParameter({ stage: "test" })) return "api url";
     return `unknown parameter ${ssm[1]}`;
@@ -111,10 +112,10 @@ describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
       "dynamodb → table",
       "dynamodb → table indexes",
       "dynamodb → table stream",
+      "secretsmanager → signing secret",
       "sns → topic",
       "sqs → queue",
       "ssm → api url",
-      "ssm → jwt secret",
       "ssm → site origin",
     ]);
   });
@@ -171,7 +172,7 @@ describe("CORS at the API", () => {
     expect(routes, "OPTIONS reaches the handler").toContain("ANY /api/{proxy+}");
   });
 
-  it("the handler reads the site's origin and its own URL from parameters the stacks write, and only them and the JWT secret", () => {
+  it("the handler reads the site's origin and its own URL from parameters the stacks write, and only them", () => {
     const env = handler().Properties.Environment.Variables;
     expect(env.SITE_ORIGIN_PARAM).toBe("/microwish/test/site-origin");
     const [param] = Object.values(
@@ -191,7 +192,7 @@ describe("CORS at the API", () => {
       expect.arrayContaining([
         [
           ["ssm:GetParameter", "ssm:GetParameters"],
-          ["api url", "jwt secret", "site origin"],
+          ["api url", "site origin"],
         ],
         [["ssm:GetParameter"], ["api url"]],
       ]),

@@ -34,7 +34,7 @@ async function stepAnswer(
   const pk = Wish.partitionKey(id);
   remember(store, pk, before);
   await act(store, c.var.actor, id);
-  return c.json(Wish.viewOf(c.var.actor, id, written(store, pk, before)));
+  return c.json(await Wish.viewOf(c.var.actor, id, written(store, pk, before), c.var.deps.photos));
 }
 
 export function wishRoutes() {
@@ -45,9 +45,11 @@ export function wishRoutes() {
     doc({
       operationId: "postWish",
       tag: "wishes",
-      who: "resident",
-      summary: "Post a wish (status submitted); honours Idempotency-Key, answering 200 with the same wish on a replay",
+      who: "resident; staff with onBehalfOf for a resident who phoned or walked in",
+      summary:
+        "Post a wish (status submitted), with uploaded photos; honours Idempotency-Key, answering 200 with the same wish on a replay",
       ok: { 201: R.Wish, 200: R.Wish },
+      refuses: [403, 413, 415, 503],
     }),
     signedIn,
     json(S.NewWish),
@@ -56,7 +58,7 @@ export function wishRoutes() {
       if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
         fail("request.bad_idempotency_key", "Idempotency-Key must be 1 to 128 visible ASCII characters.");
       }
-      const { wish, replayed } = await Wish.create(c.var.deps.store, c.var.actor, c.req.valid("json"), key);
+      const { wish, replayed } = await Wish.create(c.var.deps.store, c.var.actor, c.req.valid("json"), key, c.var.deps.photos);
       return c.json(Wish.present(wish, ["owner"]), replayed ? 200 : 201);
     },
   );
@@ -86,7 +88,7 @@ export function wishRoutes() {
       ok: { 200: R.WishView },
     }),
     partition,
-    async (c) => c.json(Wish.viewOf(c.var.actor, wishId(c), await c.var.early)),
+    async (c) => c.json(await Wish.viewOf(c.var.actor, wishId(c), await c.var.early, c.var.deps.photos)),
   );
 
   /** A lifecycle step: run the domain function, answer with the wish as the caller now sees it. */
@@ -140,7 +142,20 @@ export function wishRoutes() {
     Claims.checkOut,
     [403, 409, 429],
   );
-  step("complete", "completeWish", "member with a claim", "Mark the work done: in_progress → completed", S.Complete, Claims.complete);
+  app.post(
+    "/wishes/:id/complete",
+    doc({
+      operationId: "completeWish",
+      tag: "lifecycle",
+      who: "member with a claim",
+      summary: "Mark the work done: in_progress → completed, with photos of it (uploaded keys) when given",
+      ok: { 200: R.WishView },
+      refuses: [403, 409, 413, 415, 503],
+    }),
+    partition,
+    json(S.Complete),
+    (c) => stepAnswer(c, (store, actor, id) => Claims.complete(store, actor, id, c.req.valid("json"), c.var.deps.photos)),
+  );
   step("confirm", "confirmWish", "owner, or staff on their behalf", "Confirm and rate: completed → confirmed", S.Confirm, Wish.confirm);
   step("dispute", "disputeWish", "owner, or staff", "Not done: completed → in_progress", S.Reason, Wish.dispute);
   step("verify", "verifyHours", "staff", "Verify hours and close: confirmed → closed", S.Verify, Hours.verify);

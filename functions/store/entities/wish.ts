@@ -21,6 +21,8 @@ export interface Wish {
   ownerId: string;
   ownerName: string;
   contactPhone?: string;
+  /** staff who typed the wish in for a resident who phoned or walked in */
+  takenInBy?: { id: string; name: string };
   status: Status;
   version: number;
   slots: number;
@@ -39,6 +41,10 @@ export interface Wish {
   completedAt?: string;
   completionNote?: string;
   completedBy?: string;
+  /** the resident's photos (bucket keys); answers carry short-lived URLs instead */
+  photoKeys?: string[];
+  /** the volunteers' photos of the work done */
+  completionPhotoKeys?: string[];
   rating?: number;
   comment?: string;
   confirmedBy?: string;
@@ -179,7 +185,7 @@ export type Audience = "owner" | "staff" | "claimant" | "member" | "system";
 
 /** What everyone who may see the wish at all sees. */
 const shown = fields(`
-  id communityId category title description address location window ownerId ownerName status version
+  id communityId category title description address location window ownerId ownerName takenInBy status version
   slots claimed createdAt updatedAt estimatedMinutes deadline approvedAt approvedBy alertedAt
   firstClaimedAt rejectReason startedAt completedAt completionNote completedBy rating comment
   confirmedBy confirmedAt autoConfirmed disputeReason cancelReason cancelledAt expiredAt closedAt
@@ -196,7 +202,9 @@ export const reachableWhile: readonly Status[] = ["open", "claimed", "in_progres
  * Only the resident and staff see the handshake code; they, and volunteers holding a claim while
  * the work is still to do, see the full phone.
  */
-export type PresenterCovers = Proven<Decided<Wish, (typeof shown)[number], "handshakeCode" | "contactPhone">>;
+export type PresenterCovers = Proven<
+  Decided<Wish, (typeof shown)[number], "handshakeCode" | "contactPhone" | "photoKeys" | "completionPhotoKeys">
+>;
 
 /** The wish as a given person sees it: the handshake code and the resident's full phone only for those entitled. */
 export function present(wish: Wish, audiences: readonly Audience[], mask: (phone: string) => string) {

@@ -10,14 +10,14 @@ export class GeoError extends Error {
   }
 }
 
-/** The phone's position, once, as precise as it will give within 20 seconds. */
+/** The phone's position now, as precise as it will give within 20 seconds: never an older fix, so a step closer counts. */
 export function currentPosition(): Promise<Fix> {
   return new Promise((resolve, reject) => {
     if (!("geolocation" in navigator)) return reject(new GeoError("unsupported"));
     navigator.geolocation.getCurrentPosition(
       (p) => resolve({ lat: p.coords.latitude, lng: p.coords.longitude, accuracy: Math.max(1, Math.round(p.coords.accuracy)) }),
       (e) => reject(new GeoError(e.code === e.PERMISSION_DENIED ? "denied" : e.code === e.TIMEOUT ? "timeout" : "unavailable")),
-      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 30_000 },
+      { enableHighAccuracy: true, timeout: 20_000, maximumAge: 0 },
     );
   });
 }

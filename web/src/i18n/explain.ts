@@ -38,6 +38,16 @@ export function explain(err: unknown): string {
 }
 
 /**
+ * Why something to read did not arrive: no network is not "what you typed is kept" (nothing was
+ * typed), and the page looks again by itself once the network returns.
+ */
+export function explainLoad(err: unknown): string {
+  if (err instanceof ApiError && err.code === "network.offline") return t("err.load.offline");
+  if (err instanceof ApiError && err.code === "network.failed") return t("err.load.failed");
+  return explain(err);
+}
+
+/**
  * Check-in and check-out refusals, from the numbers the server gives: how far the phone is from
  * the wish and the allowed radius, how vague its fix is, or from when (until when) the time
  * window allows the step.

@@ -72,6 +72,8 @@ export function formatDate(iso: string | undefined) {
 /** "3 小时前" / "3 hours ago" */
 export function formatAgo(iso: string, now = Date.now()) {
   const minutes = Math.round((Date.parse(iso) - now) / 60_000);
+  // "此刻" is what Intl says for now, and reads like a button: "刚刚" is how people say it.
+  if (Math.abs(minutes) < 1) return t("time.justNow");
   const rtf = new Intl.RelativeTimeFormat(localeSignal(), { numeric: "auto" });
   if (Math.abs(minutes) < 60) return rtf.format(minutes, "minute");
   if (Math.abs(minutes) < 48 * 60) return rtf.format(Math.round(minutes / 60), "hour");

@@ -96,12 +96,19 @@ export default function Hours() {
                       <strong>{formatMinutes(e.minutes)}</strong>
                     </div>
                     <p class="meta">
-                      <span>{categoryName(e.category)}</span>
+                      <span>
+                        {e.kind === "activity" ? t("hours.kindActivity") : `${t("hours.kindWish")} · ${categoryName(e.category ?? "")}`}
+                      </span>
                       <Show when={e.place}>
                         <span>{e.place}</span>
                       </Show>
                       <span>{formatDate(e.start ?? e.verifiedAt)}</span>
                     </p>
+                    <Show when={e.measuredMinutes !== undefined && e.measuredMinutes !== e.minutes}>
+                      <p class="meta">
+                        <span>{t("hours.measured", { m: formatMinutes(e.measuredMinutes!), d: formatMinutes(e.minutes) })}</span>
+                      </p>
+                    </Show>
                     <p class="meta">
                       <span>{t("hours.verifiedBy", { who: e.verifierName, at: formatDate(e.verifiedAt) })}</span>
                     </p>

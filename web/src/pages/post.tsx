@@ -145,7 +145,10 @@ export default function Post() {
             required
             maxLength={80}
             value={title()}
-            onValue={setTitle}
+            onValue={(v) => {
+              setTitle(v);
+              if (v.trim()) setMissing((m) => m.filter((f) => f !== "title"));
+            }}
             problem={problem("title")}
           />
           <Field

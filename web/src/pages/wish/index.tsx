@@ -1,12 +1,12 @@
 import { useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createResource, For, lazy, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createResource, createSignal, For, lazy, Match, on, Show, Switch } from "solid-js";
 import { allows } from "../../../../functions/core/model";
 import { get } from "../../data/api";
 import { refreshOnReturn } from "../../data/freshness";
 import { unread } from "../../data/notifications";
 import { me, role } from "../../data/session";
 import type { WishView } from "../../data/types";
-import { explain } from "../../i18n/explain";
+import { explainLoad } from "../../i18n/explain";
 import { formatDateTime, formatMinutes, formatPhone, t, type Key } from "../../i18n";
 import { StatusBadge } from "../../ui/status-badge";
 import { categoryName } from "../../ui/wish-card";
@@ -16,6 +16,37 @@ import { PageTitle } from "../../ui/page-title";
 
 const StaffActions = lazy(() => import("./staff-actions"));
 
+/** After verification: each volunteer's credited minutes, beside what was measured when it differs or was never measured. */
+function Credited(props: { wish: WishView }) {
+  const credits = () => {
+    const verified = props.wish.timeline.filter((e) => e.kind === "verify").at(-1);
+    return (verified?.data?.credits ?? []) as { memberId: string; minutes: number; measuredMinutes: number | null }[];
+  };
+  const claimOf = (id: string) => props.wish.claims.find((c) => c.memberId === id);
+  const note = (c: { memberId: string; minutes: number; measuredMinutes: number | null }) => {
+    if (c.measuredMinutes === null) return t(claimOf(c.memberId)?.checkIn ? "credit.noCheckOut" : "credit.noCheckIn");
+    return c.measuredMinutes === c.minutes ? "" : t("credit.measured", { d: formatMinutes(c.measuredMinutes) });
+  };
+  return (
+    <Show when={credits().length > 0}>
+      <h2 id="credited-title">{t("credit.title")}</h2>
+      <ul class="credited" aria-labelledby="credited-title">
+        <For each={credits()}>
+          {(c) => (
+            <li classList={{ mine: c.memberId === me()?.id }}>
+              <strong>{claimOf(c.memberId)?.memberName ?? t("wish.volunteers")}</strong>
+              <span>
+                {formatMinutes(c.minutes)}
+                {note(c)}
+              </span>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}
+
 /** One wish: what, where and when, what the person may do now in their role, and its timeline. */
 export default function WishPage() {
   const params = useParams();
@@ -24,6 +55,12 @@ export default function WishPage() {
     () => params.id,
     (id) => get<WishView>(`/api/wishes/${encodeURIComponent(id)}`),
   );
+  // What was shown last stays while a look again fails (offline), and the page says why beside it.
+  const [shown, setShown] = createSignal<WishView>();
+  createEffect(() => {
+    if (wish.state === "ready") setShown(wish());
+  });
+  const current = () => (shown()?.id === params.id ? shown() : undefined);
   const update = (w: WishView) => mutate(w);
   const reload = () => refetch();
   refreshOnReturn(reload);
@@ -32,25 +69,31 @@ export default function WishPage() {
 
   return (
     <section class="page" aria-labelledby="wish-title">
-      <Show when={wish.error}>
+      {/* Read only through `state`: a resource that failed throws when read, and would take the page down with it. */}
+      <Show when={wish.state === "errored" && wish.error}>
         <div class="notice error" role="alert">
-          <p>{explain(wish.error)}</p>
+          <p>{explainLoad(wish.error)}</p>
           <button type="button" class="secondary" onClick={reload}>
             {t("action.retry")}
           </button>
         </div>
       </Show>
-      <Show when={wish.loading && !wish.latest}>
+      <Show when={wish.state === "pending" || (wish.state === "refreshing" && !current())}>
         <p role="status" class="muted">
           {t("loading")}
         </p>
       </Show>
-      <Show when={wish.latest}>
+      <Show when={current()}>
         {(w) => (
           <>
             <Show when={search.posted && w().status === "submitted"}>
               <p class="notice ok" role="status">
                 {t("wish.posted")}
+              </p>
+            </Show>
+            <Show when={search.claimed && w().claims.some((c) => c.memberId === me()?.id)}>
+              <p class="notice ok" role="status">
+                {t("member.claimed")}
               </p>
             </Show>
             <div class="page-head">
@@ -130,6 +173,7 @@ export default function WishPage() {
                 </dd>
               </Show>
             </dl>
+            <Credited wish={w()} />
             <Switch>
               <Match when={role() === "resident" && w().ownerId === me()?.id}>
                 <OwnerActions wish={w()} onChange={update} />

@@ -1,0 +1,106 @@
+import { Duration, Stack } from "aws-cdk-lib/core";
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type { Construct } from "constructs";
+import { type App, Function, type StackContext } from "sst/constructs";
+
+/** Alarm thresholds, in one place for the README and the tests. */
+export const thresholds = {
+  /** a function's errors (crashes, timeouts) in five minutes */
+  functionErrors: 1,
+  /** a function's throttled invocations in five minutes */
+  functionThrottles: 1,
+  /** how far behind the stream consumer may fall before someone looks, in ms */
+  iteratorAgeMs: 5 * 60_000,
+  /** records given up on after every retry */
+  deadLetters: 1,
+  /** API answers 5xx in five minutes */
+  api5xx: 5,
+  /** SMS that SNS could not deliver, in fifteen minutes */
+  smsFailures: 10,
+  /** share of the month's SMS spend limit at which to warn */
+  smsSpendShare: 0.8,
+} as const;
+
+/** The account's monthly SMS spend limit in USD, as requested from AWS (SMS_SPEND_LIMIT_USD, default 1000). */
+export const smsSpendLimit = () => Number(process.env.SMS_SPEND_LIMIT_USD ?? 1000);
+
+/** Addresses the alarms are mailed to (ALARM_EMAIL, comma-separated); each confirms once from its inbox. */
+export const alarmEmails = () =>
+  (process.env.ALARM_EMAIL ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+let operators: Topic | undefined;
+
+/**
+ * The operator's topic, and the alarms that are the account's rather than a stack's: SMS that failed
+ * and the month's SMS spend (SNS reports both per region, not per topic).
+ */
+export function Ops({ stack }: StackContext) {
+  const topic = new Topic(stack, "OperatorAlarms", { displayName: "Microwish alarms" });
+  for (const email of alarmEmails()) topic.addSubscription(new EmailSubscription(email));
+  operators = topic;
+
+  alarm(stack, "SmsFailures", {
+    metric: new Metric({
+      namespace: "AWS/SNS",
+      metricName: "NumberOfNotificationsFailed",
+      // SMS published straight to a phone number, as every SMS here is.
+      dimensionsMap: { PhoneNumber: "PhoneNumberDirect" },
+      statistic: "Sum",
+      period: Duration.minutes(15),
+    }),
+    threshold: thresholds.smsFailures,
+    description: "SMS that SNS could not deliver (a carrier refusing, an unregistered template or sender)",
+  });
+  alarm(stack, "SmsSpend", {
+    metric: new Metric({ namespace: "AWS/SNS", metricName: "SMSMonthToDateSpentUSD", statistic: "Maximum", period: Duration.hours(1) }),
+    threshold: Math.round(smsSpendLimit() * thresholds.smsSpendShare),
+    description: `SMS spend this month past ${thresholds.smsSpendShare * 100}% of the limit: at the limit SNS stops, sign-in codes too`,
+  });
+
+  stack.addOutputs({ OperatorAlarmsTopicArn: topic.topicArn });
+  return { operators: topic };
+}
+
+/** An alarm that mails the operators when the metric reaches the threshold; no data is no trouble. */
+export function alarm(scope: Construct, id: string, props: { metric: IMetric; threshold: number; description: string }) {
+  if (!operators) throw new Error("The Ops stack must come before any alarm");
+  const made = new Alarm(scope, id, {
+    metric: props.metric,
+    threshold: props.threshold,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+    alarmDescription: props.description,
+  });
+  made.addAlarmAction(new SnsAction(operators));
+  return made;
+}
+
+/**
+ * Errors and throttles of every function the app defines, each alarm in the function's own stack
+ * (so no stack exports a function's name for another to import). Run once all stacks exist:
+ * a function added later anywhere is watched without anyone remembering to.
+ */
+export function watchFunctions(app: App) {
+  for (const fn of app.node.findAll().filter((c): c is Function => c instanceof Function)) {
+    const scope = Stack.of(fn);
+    const id = fn.node.path.split("/").slice(1).join("");
+    const period = Duration.minutes(5);
+    alarm(scope, `${id}Errors`, {
+      metric: fn.metricErrors({ period, statistic: "Sum" }),
+      threshold: thresholds.functionErrors,
+      description: `${fn.node.path}: invocations that failed (a crash or a timeout)`,
+    });
+    alarm(scope, `${id}Throttles`, {
+      metric: fn.metricThrottles({ period, statistic: "Sum" }),
+      threshold: thresholds.functionThrottles,
+      description: `${fn.node.path}: invocations refused for want of concurrency`,
+    });
+  }
+}
