@@ -4,6 +4,7 @@ import { parseOrigins } from "./app/security.js";
 import { getSecretString } from "./aws/secrets.js";
 import { getParameter } from "./aws/ssm.js";
 import { smsRulesFrom } from "./core/sms.js";
+import { notifierFrom } from "./notify/http-sms.js";
 import { snsNotifier } from "./notify/sns.js";
 import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStore } from "./store/client.js";
@@ -86,7 +87,7 @@ const publicUrl = fromEnvOrParameter("PUBLIC_URL");
 const topicArn = process.env.TOPIC_ARN;
 const app = createApp({
   store: createStore(need("TABLE_NAME")),
-  notifier: snsNotifier({ topicArn }),
+  notifier: notifierFrom(process.env, snsNotifier({ topicArn, senderId: process.env.SMS_SENDER_ID })),
   secret: loadSecret,
   subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
   siteOrigins,

@@ -5,7 +5,7 @@ import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
 import { Data } from "./Data.js";
 import { Notify } from "./Notify.js";
-import { alarm, thresholds } from "./Ops.js";
+import { alarm, smsEnvironment, thresholds } from "./Ops.js";
 
 const tableActions = [
   "dynamodb:BatchGetItem",
@@ -60,6 +60,8 @@ export function Api({ stack }: StackContext) {
       // The countries sign-in codes go to ("86,852:50"), and their hourly cap: mainland China and 1000 unless set.
       ...(process.env.SMS_COUNTRIES ? { SMS_COUNTRIES: process.env.SMS_COUNTRIES } : {}),
       ...(process.env.SMS_CODES_PER_COUNTRY_HOUR ? { SMS_CODES_PER_COUNTRY_HOUR: process.env.SMS_CODES_PER_COUNTRY_HOUR } : {}),
+      // The sender ID, and a domestic SMS provider in place of SNS for SMS (stacks/Ops.ts).
+      ...smsEnvironment(),
     },
   });
   handler.attachPermissions([

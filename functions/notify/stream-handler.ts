@@ -23,7 +23,7 @@ import * as events from "../store/entities/event.js";
 import type { WishEvent } from "../store/entities/index.js";
 import type { Notifier } from "./notifier.js";
 import { retryable } from "./sns.js";
-import { langs, newWishText, smsText } from "./templates.js";
+import { langs, newWishText, smsText, wishLink } from "./templates.js";
 
 /** Lambda's DynamoDB stream event, as far as this handler reads it. */
 export interface StreamRecord {
@@ -54,6 +54,8 @@ export interface StreamDeps {
   store: Store;
   notifier: Notifier;
   log?: Log;
+  /** the web app's address, for the link to the wish every SMS carries (none: a path alone) */
+  siteUrl?: () => string | Promise<string>;
 }
 
 const e164 = /^\+[1-9]\d{7,14}$/;
@@ -72,12 +74,13 @@ export function eventOf(record: StreamRecord): WishEvent | undefined {
 
 export function createStreamHandler(deps: StreamDeps) {
   const log = deps.log ?? jsonLog;
+  const siteUrl = deps.siteUrl ?? (() => "");
   return async (event: DynamoDBStreamEvent): Promise<StreamBatchResponse> => {
     for (const record of event.Records ?? []) {
       const item = eventOf(record);
       if (!item) continue;
       try {
-        await handleEvent({ ...deps, log }, item);
+        await handleEvent({ ...deps, log, siteUrl }, item);
       } catch (err) {
         log("error", "notify.retry", {
           eventId: item.id,
@@ -106,6 +109,8 @@ async function attempt(log: Log, what: Record<string, unknown>, send: () => Prom
 
 export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) {
   const { store, notifier, log } = deps;
+  let link: string | undefined;
+  const linkToWish = async () => (link ??= wishLink(await deps.siteUrl(), event.wishId));
   // A close too large for one transaction, cut off by a crash after its first, is finished here:
   // its verify event reaches the stream whatever became of the process that wrote it. Resuming is
   // safe to repeat (each step names the progress it expects) and does nothing once done.
@@ -146,17 +151,15 @@ export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) 
       log("warn", "sms.bad_phone", { ...what, phone: person.phone.slice(0, 32) });
       return;
     }
-    const { text, shortened } = smsText(notice.kind, person.lang, notice.params);
-    if (shortened) log("info", "sms.shortened", what);
-    const sent = await attempt(log, what, () => notifier.send({ to: person.phone!, channel: "sms", kind: notice.kind, text }));
+    const { text, template } = smsText(notice.kind, person.lang, notice.params, await linkToWish());
+    const sent = await attempt(log, what, () => notifier.send({ to: person.phone!, channel: "sms", kind: notice.kind, text, template }));
     if (sent) await Inbox.markSmsSent(store, person.userId, event.id);
   });
 
   if (topic) {
     for (const lang of langs) {
-      const { text, shortened } = newWishText(lang, topic.params);
+      const { text } = newWishText(lang, topic.params, await linkToWish());
       const attributes = { community: topic.communityId, category: topic.category, type: newWishType, lang };
-      if (shortened) log("info", "sms.shortened", { eventId: event.id, topic: true, lang });
       await attempt(log, { eventId: event.id, topic: true, lang }, () => notifier.publish({ kind: "wish-open", text, attributes }));
     }
   }
