@@ -4,6 +4,7 @@ import { doc, onError, problem, type Deps, type Env } from "./http.js";
 import { docsPage, openApiDocument, operationsOf } from "./openapi.js";
 import * as R from "./responses.js";
 import { apiCsp, commonHeaders, pageCsp } from "./security.js";
+import { activityRoutes } from "./routes/activities.js";
 import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
@@ -65,7 +66,7 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   app.get("/api/health", doc({ operationId: "health", tag: "service", who: "anyone", summary: "Liveness", ok: { 200: R.Health } }), (c) =>
     c.json({ ok: true }),
   );
-  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), ...extra])
+  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), activityRoutes(), ...extra])
     app.route("/api", routes);
 
   let document: unknown;

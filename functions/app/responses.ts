@@ -40,6 +40,7 @@ export const Wish = obj({
   ownerId: str,
   ownerName: str,
   contactPhone: described(str, "in full for the resident, staff and volunteers holding a claim; masked (138****0000) for others"),
+  takenInBy: opt(described(obj({ id: str, name: str }), "the staff member who took the wish in for the resident")),
   status,
   version: int,
   slots: int,
@@ -116,7 +117,16 @@ export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
-export const Me = obj({ id: str, phone: str, name: str, lang, admin: bool, communities: z.array(Membership) });
+export const Me = obj({
+  id: str,
+  phone: str,
+  name: str,
+  named: described(bool, "false while the name is the placeholder made from the number (居民5678): the app asks for one"),
+  address: opt(str),
+  lang,
+  admin: bool,
+  communities: z.array(Membership),
+});
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
 export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
 
@@ -293,6 +303,72 @@ export const Preferences = obj({
   newWishFilter: described(z.nullable(z.record(str, z.array(str))), "the filter of the member's subscription to new wishes; null: none"),
 });
 
+/** A group activity as everyone who may see it does; the poster's token is never in it. */
+export const Activity = obj({
+  id: str,
+  communityId: str,
+  title: str,
+  description: str,
+  address: str,
+  location: LatLng,
+  window: obj({ from: time, to: time }),
+  places: opt(described(int, "how many may take part; absent: unlimited")),
+  signedUp: int,
+  teams: opt(z.array(str)),
+  branchIds: opt(described(z.array(str), "the branches invited; absent: every member of the community")),
+  status: z.enum(["open", "closed", "verified"]),
+  createdBy: str,
+  createdByName: str,
+  createdAt: time,
+  updatedAt: time,
+  version: int,
+  closedAt: opt(time),
+  absent: opt(int),
+  verifiedAt: opt(time),
+  verifiedBy: opt(str),
+  verifierName: opt(str),
+  photos: opt(z.array(z.unknown())),
+});
+const ActivityStamp = obj({ at: time, lat: num, lng: num, accuracy: num, distanceMeters: opt(int) });
+export const Signup = obj({
+  activityId: str,
+  communityId: str,
+  memberId: str,
+  memberName: str,
+  branchId: opt(str),
+  team: opt(str),
+  signedAt: time,
+  walkIn: opt(bool),
+  checkIn: opt(ActivityStamp),
+  checkOut: opt(ActivityStamp),
+  comment: opt(str),
+  absentAt: opt(time),
+  creditedMinutes: opt(int),
+  creditedAt: opt(time),
+});
+export const ActivityView = z.extend(Activity, {
+  mySignup: opt(Signup),
+  comments: z.array(obj({ memberName: str, comment: str, at: time })),
+  signups: opt(described(z.array(Signup), "for staff")),
+  byTeam: opt(
+    described(
+      z.array(
+        obj({
+          team: z.nullable(str),
+          signedUp: int,
+          checkedIn: int,
+          absent: int,
+          members: z.array(obj({ memberId: str, memberName: str, branchId: opt(str) })),
+        }),
+      ),
+      "for staff: who signed up, per team (null: no team)",
+    ),
+  ),
+  attendance: opt(described(obj({ signedUp: int, checkedIn: int, checkedOut: int, walkIns: int, absent: int }), "for staff")),
+});
+export const ActivityPage = page(Activity);
+export const MyActivities = obj({ items: z.array(obj({ signup: Signup, activity: Activity })) });
+
 /** Every refusal (RFC 9457), with members of its own where the rule has more to say (`retryAfter`, `triesLeft`, ...). */
 export const Problem = z.looseObject({
   type: str,
@@ -334,3 +410,8 @@ export type NotificationPage = z.output<typeof NotificationPage>;
 export type Unread = z.output<typeof Unread>;
 export type Preferences = z.output<typeof Preferences>;
 export type Problem = z.output<typeof Problem>;
+export type Activity = z.output<typeof Activity>;
+export type Signup = z.output<typeof Signup>;
+export type ActivityView = z.output<typeof ActivityView>;
+export type ActivityPage = z.output<typeof ActivityPage>;
+export type MyActivities = z.output<typeof MyActivities>;

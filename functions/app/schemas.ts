@@ -8,7 +8,7 @@ import { normalizePhone } from "../core/identity.js";
  * route in the OpenAPI document. Text is measured in characters as a person counts them
  * (code points), so a title of emoji or Chinese gets the same allowance as one in Latin.
  */
-function text(max: number, opts: { min?: number; multiline?: boolean } = {}) {
+export function text(max: number, opts: { min?: number; multiline?: boolean } = {}) {
   const min = opts.min ?? 1;
   const controls = opts.multiline ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/ : /[\u0000-\u001F\u007F]/;
   return z
@@ -69,6 +69,9 @@ export const LatLng = z.object({
   lng: between(-180, 180),
 });
 
+/** A person's name as they are called in the community: 王奶奶, 李明, Mrs Wang. */
+export const PersonName = text(40);
+
 export const NewWish = z.object({
   communityId: Id,
   category: z.enum(categoryCodes),
@@ -77,6 +80,11 @@ export const NewWish = z.object({
   address: z.optional(text(200)),
   location: z.optional(LatLng),
   window: z.optional(z.object({ from: isoTime, to: isoTime })),
+  onBehalfOf: z.optional(
+    z
+      .object({ phone: Phone, name: PersonName })
+      .check(z.meta({ description: "staff only: the resident who phoned or walked in; they own the wish and get its code by SMS" })),
+  ),
 });
 
 const cursor = z.string().check(z.maxLength(2048));
@@ -133,6 +141,12 @@ export const Verify = z.object({
     .optional(int(1, 100_000))
     .check(z.meta({ description: "people the wish served, by staff's count; 1 (the resident) when not given" })),
 });
+/** What a person says about themselves; each field is optional and only those given change. */
+export const Profile = z.object({
+  name: z.optional(PersonName),
+  address: z.optional(text(200)),
+});
+
 export const OutboxQuery = z.object({ to: Phone });
 
 export const Preferences = z.object({

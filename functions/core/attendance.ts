@@ -1,7 +1,7 @@
 import { fail } from "./errors.js";
 import { distanceMeters } from "./geo.js";
 import type { HoursSettings } from "./settings.js";
-import type { LatLng, Wish } from "./wish.js";
+import type { LatLng } from "./wish.js";
 
 export interface Position extends LatLng {
   accuracy: number;
@@ -13,12 +13,25 @@ export const maxHandshakeTries = 5;
 type Step = "checkin" | "checkout";
 const verb = { checkin: "check in", checkout: "check out" } as const;
 
+/** What is attended: a wish or an activity, with its place and time window when it has them. */
+export interface Attended {
+  location?: LatLng;
+  window?: { from: string; to: string };
+}
+type Noun = "wish" | "activity";
+
 /**
  * The fence: within the radius of the wish's location, measured on the great circle, with a
  * fix at least as accurate as the radius (a 2 km fix cannot show that someone is within
  * 300 m). A wish without a location has no fence. Returns the distance for the record.
  */
-export function checkPlace(step: Step, wish: Wish, position: Position, settings: HoursSettings): number | undefined {
+export function checkPlace(
+  step: Step,
+  wish: Attended,
+  position: Position,
+  settings: HoursSettings,
+  noun: Noun = "wish",
+): number | undefined {
   if (!wish.location) return undefined;
   const radiusMeters = settings.fenceRadiusMeters;
   if (position.accuracy > radiusMeters) {
@@ -36,7 +49,7 @@ export function checkPlace(step: Step, wish: Wish, position: Position, settings:
   if (distance > radiusMeters) {
     fail(
       `${step}.too_far`,
-      `You are ${Math.round(distance)} m from the place of this wish; you can ${verb[step]} within ${radiusMeters} m of it.`,
+      `You are ${Math.round(distance)} m from the place of this ${noun}; you can ${verb[step]} within ${radiusMeters} m of it.`,
       {
         distanceMeters: Math.round(distance),
         radiusMeters,
@@ -49,7 +62,7 @@ export function checkPlace(step: Step, wish: Wish, position: Position, settings:
 const minutes = (n: number) => n * 60_000;
 
 /** No check-in long before the window opens, nor later than its start plus the grace: no late arrival. */
-export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
+export function checkArrival(wish: Attended, now: Date, settings: HoursSettings, noun: Noun = "wish") {
   if (!wish.window) return;
   const from = Date.parse(wish.window.from);
   const earliest = from - minutes(settings.checkInEarlyMinutes);
@@ -57,7 +70,8 @@ export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
   if (now.getTime() < earliest) {
     fail(
       "checkin.too_early",
-      `This wish starts at ${wish.window.from}; you can check in from ${settings.checkInEarlyMinutes} minutes before, at ${iso(earliest)}.`,
+      `This ${noun} starts at ${wish.window.from}; you can check in from ${settings.checkInEarlyMinutes} minutes before, at ` +
+        `${iso(earliest)}.`,
       {
         windowFrom: wish.window.from,
         earliestAt: iso(earliest),
@@ -68,8 +82,8 @@ export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
   if (now.getTime() > latest) {
     fail(
       "checkin.too_late",
-      `This wish started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ${iso(latest)}. Ask ` +
-        `staff to record your time.`,
+      `This ${noun} started at ${wish.window.from}; check-in closed ${settings.checkInGraceMinutes} minutes after, at ` +
+        `${iso(latest)}. Ask staff to record your time.`,
       {
         windowFrom: wish.window.from,
         latestAt: iso(latest),
@@ -80,13 +94,13 @@ export function checkArrival(wish: Wish, now: Date, settings: HoursSettings) {
 }
 
 /** No check-out earlier than the window's end minus the grace: no early departure. */
-export function checkDeparture(wish: Wish, now: Date, settings: HoursSettings) {
+export function checkDeparture(wish: Attended, now: Date, settings: HoursSettings, noun: Noun = "wish") {
   if (!wish.window) return;
   const earliest = Date.parse(wish.window.to) - minutes(settings.checkOutGraceMinutes);
   if (now.getTime() < earliest) {
     fail(
       "checkout.too_early",
-      `This wish runs until ${wish.window.to}; you can check out from ${settings.checkOutGraceMinutes} minutes before its end, at ` +
+      `This ${noun} runs until ${wish.window.to}; you can check out from ${settings.checkOutGraceMinutes} minutes before its end, at ` +
         `${iso(earliest)}.`,
       {
         windowTo: wish.window.to,

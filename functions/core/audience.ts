@@ -11,7 +11,8 @@ import * as wishes from "../store/entities/wish.js";
 import type { Claim, WishEvent } from "../store/entities/index.js";
 
 export const noticeKinds = [
-  // to the resident who posted the wish
+  // to the resident who posted the wish, or for whom staff took it in
+  "wish-taken-in",
   "wish-approved",
   "wish-rejected",
   "wish-claimed",
@@ -37,6 +38,12 @@ export type NoticeKind = (typeof noticeKinds)[number];
 /** What reaches a phone by SMS unless the person says otherwise: what a volunteer must not miss. */
 export const defaultSmsKinds: readonly NoticeKind[] = ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder"];
 
+/**
+ * What always goes by SMS, whatever the person chose: a resident whose wish staff took in may have
+ * no smartphone, and the text is how they learn the code to give the volunteer.
+ */
+export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in"];
+
 /** The wish's facts a message may quote, as they were when the event was handled. */
 export interface NoticeParams {
   title: string;
@@ -50,6 +57,8 @@ export interface NoticeParams {
   category?: string;
   /** a task called off because the wish passed its deadline, not by a person */
   expired?: boolean;
+  /** the handshake code, for the resident only */
+  code?: string;
 }
 
 export interface Notice {
@@ -102,6 +111,7 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
   let topic: Audience["topic"];
   switch (event.kind) {
     case "submit":
+      if (event.data?.takenInFor === wish.ownerId) tell(owner, "wish-taken-in", { code: wish.handshakeCode });
       tell(await staffOf(store, wish.communityId), "review-needed");
       break;
     case "approve":

@@ -77,6 +77,23 @@ export const errors = {
   "certificate.forbidden": notAllowed,
   "certificate.not_found": notFound,
 
+  "activity.not_found": notFound,
+  "activity.forbidden": notAllowed,
+  "activity.invalid": invalid,
+  "activity.not_invited": notAllowed,
+  "activity.bad_token": notAllowed,
+  "activity.full": conflict,
+  "activity.started": conflict,
+  "activity.wrong_state": conflict,
+  "activity.not_over": conflict,
+  "signup.exists": conflict,
+  "signup.none": conflict,
+  "signup.checked_in": conflict,
+  "signup.not_checked_in": conflict,
+  "signup.checked_out": conflict,
+  "notice.invalid": invalid,
+  "notice.forbidden": notAllowed,
+
   "community.not_found": notFound,
   "community.forbidden": notAllowed,
   "community.exists": conflict,
@@ -88,6 +105,7 @@ export const errors = {
 
   "user.exists": conflict,
   "user.not_found": notFound,
+  "user.changed": conflict,
   "notification.not_found": notFound,
   "preferences.unavailable": unavailable,
 } as const satisfies Record<string, { status: number; title: string }>;

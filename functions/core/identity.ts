@@ -38,6 +38,8 @@ export interface User {
   phone: string;
   name: string;
   lang: "zh-CN" | "en";
+  /** where the person lives, for those who come to help; their own to give */
+  address?: string;
 }
 
 export interface Membership {
@@ -48,6 +50,8 @@ export interface Membership {
 
 /** The signed-in person with what they may do, read from the table on each request. */
 export interface Actor extends User {
+  /** whether the person has a name of their own rather than the placeholder made from their number */
+  named: boolean;
   admin: boolean;
   communities: Membership[];
 }
@@ -199,13 +203,20 @@ export async function redeemCode(store: Store, secret: string, input: { phone: s
   return findOrCreateUser(store, { phone: input.phone });
 }
 
+/** What a person is called until they say: 居民 and the last four digits of their number. */
+export const placeholderName = (phone: string) => `居民${phone.slice(-4)}`;
+
+export function hasChosenName(user: Pick<User, "name" | "phone">): boolean {
+  return user.name !== placeholderName(user.phone);
+}
+
 export async function findOrCreateUser(store: Store, input: { phone: string; name?: string; id?: string }): Promise<User> {
   const link = await getItem(store, phones.key(input.phone));
   if (link) return userOf(users.fromItem((await getItem(store, users.key(phones.fromItem(link).userId)))!));
   const user: User = {
     id: input.id ?? ulid(),
     phone: input.phone,
-    name: input.name ?? `居民${input.phone.slice(-4)}`,
+    name: input.name ?? placeholderName(input.phone),
     lang: "zh-CN",
   };
   const at = new Date().toISOString();
@@ -215,7 +226,29 @@ export async function findOrCreateUser(store: Store, input: { phone: string; nam
   return user;
 }
 
-const userOf = ({ id, phone, name, lang }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN" });
+const userOf = ({ id, phone, name, lang, address }: UserRecord): User => ({ id, phone, name, lang: lang ?? "zh-CN", address });
+
+export interface Profile {
+  name?: string;
+  address?: string;
+}
+
+/**
+ * Sets what the person says about themselves; fields not given stay as they are. A new name also
+ * goes to their role in each community, where the community's lists read it, in the same write.
+ */
+export async function setProfile(store: Store, actor: Actor, input: Profile): Promise<Actor> {
+  const changes = { name: input.name, address: input.address };
+  if (changes.name === undefined && changes.address === undefined) return actor;
+  const renamed = changes.name !== undefined && changes.name !== actor.name;
+  const outcome = await write(store, [
+    users.setProfile(actor.id, changes),
+    ...(renamed ? actor.communities.map((m) => roles.rename(actor.id, m.communityId, changes.name!)) : []),
+  ]);
+  if (!outcome.ok) fail("user.changed", "Your account changed meanwhile (a role given or taken): try again.");
+  const next = { ...actor, name: changes.name ?? actor.name, address: changes.address ?? actor.address };
+  return { ...next, named: hasChosenName(next) };
+}
 
 export async function getUser(store: Store, id: string): Promise<User | undefined> {
   const item = await getItem(store, users.key(id));
@@ -230,6 +263,7 @@ export async function loadActor(store: Store, userId: string): Promise<Actor | u
   const user = users.fromItem(head);
   return {
     ...userOf(user),
+    named: hasChosenName(user),
     admin: Boolean(user.admin),
     communities: items
       .filter(roles.isRole)

@@ -8,7 +8,7 @@ import * as wishes from "../store/entities/wish.js";
 import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
-import { hasRole, maskPhone, type Actor } from "./identity.js";
+import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
 import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
 import { page, write } from "./storage.js";
@@ -23,6 +23,8 @@ export interface NewWish {
   address?: string;
   location?: LatLng;
   window?: { from: string; to: string };
+  /** staff taking the wish in for a resident: the resident owns it */
+  onBehalfOf?: { phone: string; name: string };
 }
 
 /** A system actor for scheduled jobs (expiry, auto-confirm). */
@@ -205,18 +207,24 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   if (!(await Community.exists(store, input.communityId))) {
     fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
   }
+  const { onBehalfOf, ...fields } = input;
+  if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
+    fail("wish.forbidden", "Only staff of this community may take a wish in on a resident's behalf.", { field: "onBehalfOf" });
+  }
   const fingerprint = createHash("sha256").update(JSON.stringify(input)).digest("hex");
   if (idempotencyKey) {
     const earlier = await replay(store, actor, idempotencyKey, fingerprint);
     if (earlier) return { wish: earlier, replayed: true };
   }
+  const owner = onBehalfOf ? await residentFor(store, onBehalfOf) : actor;
   const id = ulid(Date.parse(at));
   const wish: Wish = {
     id,
-    ...input,
-    ownerId: actor.id,
-    ownerName: actor.name,
-    contactPhone: actor.phone,
+    ...fields,
+    ownerId: owner.id,
+    ownerName: owner.name,
+    contactPhone: owner.phone,
+    ...(onBehalfOf ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
     status: "submitted",
     version: 1,
     slots: 1,
@@ -227,7 +235,7 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   };
   const items: TransactItem[] = [
     wishes.create(wish),
-    eventItem(wish, actor, "submit", "submitted", at),
+    eventItem(wish, actor, "submit", "submitted", at, onBehalfOf ? { data: { takenInFor: owner.id } } : {}),
     ...countStep(input.communityId, "submit", at),
   ];
   if (idempotencyKey) {
@@ -243,6 +251,17 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
     fail("wish.idempotency_race", "raced");
   }
   return { wish, replayed: false };
+}
+
+/**
+ * The resident a wish is taken in for: the account of that phone, made if there is none. A resident
+ * who never chose a name gets the one staff heard; one who did keeps their own.
+ */
+async function residentFor(store: Store, who: { phone: string; name: string }) {
+  const user = await findOrCreateUser(store, who);
+  if (user.name === who.name || hasChosenName(user)) return user;
+  const actor = await loadActor(store, user.id);
+  return actor ? setProfile(store, actor, { name: who.name }) : user;
 }
 
 async function replay(store: Store, actor: Actor, key: string, fingerprint: string) {

@@ -13,7 +13,7 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { audience, type Notice } from "../core/audience.js";
+import { alwaysSmsKinds, audience, type Notice } from "../core/audience.js";
 import { resumeCrediting } from "../core/hours.js";
 import * as Inbox from "../core/inbox.js";
 import { jsonLog, type Log } from "../core/log.js";
@@ -141,7 +141,7 @@ export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) 
   });
 
   await inBatches(delivered, async ({ notice, person, smsSentAt }) => {
-    if (!person.sms.includes(notice.kind) || smsSentAt) return;
+    if (!(person.sms.includes(notice.kind) || alwaysSmsKinds.includes(notice.kind)) || smsSentAt) return;
     const what = { eventId: event.id, userId: person.userId, kind: notice.kind };
     if (!person.phone) {
       log("warn", "sms.no_phone", what);

@@ -52,6 +52,10 @@ const zhNote = (p: NoticeParams) => (p.note ? `：${p.note}` : "。");
 const enNote = (p: NoticeParams) => (p.note ? `: ${p.note}` : ".");
 
 const texts: Record<NoticeKind, Record<Lang, Words>> = {
+  "wish-taken-in": {
+    "zh-CN": (p) => `社区工作人员${p.actor}已为您登记心愿「${p.title}」。志愿者服务完成时，请把验证码${p.code}告诉他们。`,
+    en: (p) => `Staff (${p.actor}) took in your wish "${p.title}". When the volunteer is done, tell them the code ${p.code}.`,
+  },
   "wish-approved": {
     "zh-CN": (p) => `您的心愿「${p.title}」已通过审核，正在等待志愿者认领。`,
     en: (p) => `Your wish "${p.title}" was approved and is waiting for a volunteer.`,

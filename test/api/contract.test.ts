@@ -69,6 +69,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/wishes/${cancelled}/cancel`, { as: staff, body: { reason: "居民已自行解决" } }));
 
     await ok(api.call("GET", "/api/me", { as: m0 }));
+    await ok(api.call("PUT", "/api/me", { as: m0, body: { name: m0.name, address: "幸福里5号楼" } }));
     await ok(api.call("GET", `/api/communities/${c.id}`));
     await ok(api.call("GET", `/api/communities/${c.id}/members`, { as: staff }));
     await ok(api.call("GET", `/api/members/${m0.id}/hours`, { as: m0 }));
@@ -92,6 +93,29 @@ describe("every documented route, answering as documented", () => {
     await ok(
       api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: roll, headers: { "content-type": "text/csv" } }),
     );
+
+    const inMinutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+    const activity = (from: number, to: number) => ({
+      title: "周六环境清扫",
+      description: "清扫小区公共区域。",
+      address: "幸福里中心广场",
+      location: { lat: somewhere.lat, lng: somewhere.lng },
+      window: { from: inMinutes(from), to: inMinutes(to) },
+      places: 5,
+      teams: ["清扫组"],
+    });
+    const soon = await ok(api.call("POST", `/api/communities/${c.id}/activities`, { as: staff, body: activity(30, 90) }), 201);
+    await ok(api.call("GET", `/api/communities/${c.id}/activities?status=open`, { as: m0 }));
+    await ok(api.call("POST", `/api/activities/${soon.id}/signup`, { as: m0, body: { team: "清扫组" } }));
+    await ok(api.call("POST", `/api/activities/${soon.id}/withdraw`, { as: m0 }));
+    await ok(api.call("POST", `/api/activities/${soon.id}/signup`, { as: m0, body: {} }));
+    await ok(api.call("GET", "/api/me/activities", { as: m0 }));
+    const running = await ok(api.call("POST", `/api/communities/${c.id}/activities`, { as: staff, body: activity(-5, 20) }), 201);
+    const poster = await ok(api.call("GET", `/api/activities/${running.id}/poster`, { as: staff }));
+    const token = /check-in\?t=([\w-]+)/.exec(poster)![1];
+    await ok(api.call("POST", `/api/activities/${running.id}/check-in`, { as: m1, body: { ...somewhere, token } }));
+    await ok(api.call("POST", `/api/activities/${running.id}/check-out`, { as: m1, body: { ...somewhere, token, comment: "很有意义" } }));
+    await ok(api.call("GET", `/api/activities/${running.id}`, { as: staff }));
 
     const feed = streamFeed(api.store);
     await createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} })(await feed.next());

@@ -735,7 +735,7 @@ describe("the web app on a phone", () => {
     await context.setOffline(true);
     await page.reload();
     await page.getByRole("heading", { name: "我的心愿" }).waitFor();
-    await page.getByText("现在没有网络：页面是上次保存的内容").waitFor();
+    await page.getByText("现在没有网络：提交等操作要等联网后再试。").waitFor();
     await expectAccessible(page, "offline");
     await screenshot(page, "offline");
 

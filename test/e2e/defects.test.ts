@@ -37,6 +37,8 @@ describe("defects seen on a phone", () => {
     // Offline: the page says there is no network, and shows the wish by itself when it comes back.
     await page.goto(`${site.url}/hall`);
     await page.locator("li.card").first().waitFor();
+    // The app's files are on the phone (the service worker has them); only the wish must come from the network.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
     await context.setOffline(true);
     await page.evaluate((to) => {
       history.pushState(null, "", to);
@@ -133,6 +135,154 @@ describe("defects seen on a phone", () => {
     await card.waitFor();
     expect(await card.textContent()).toContain("刚刚发布");
     expect(await card.textContent()).not.toContain("此刻");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("after verification: who was credited what, 0 minutes for a volunteer who never came, the resident's thanks", {
+    timeout: 120_000,
+  }, async () => {
+    const title = "帮忙把旧沙发抬下楼";
+    const id = await openWish(title, 2);
+    const [came, absent] = [site.person("周强"), site.person("吴敏")];
+    const at = { ...place, accuracy: 15 };
+    for (const m of [came, absent]) await site.api("POST", `/api/wishes/${id}/claim`, m.token);
+    await site.api("POST", `/api/wishes/${id}/check-in`, came.token, at);
+    await site.api("POST", `/api/wishes/${id}/check-out`, came.token, at);
+    await site.api("POST", `/api/wishes/${id}/complete`, came.token, { note: "抬下去了。" });
+    await site.api("POST", `/api/wishes/${id}/confirm`, site.person("李大爷").token, { rating: 5, comment: "谢谢两位！" });
+    await site.api("POST", `/api/wishes/${id}/verify`, site.person("王主任").token, {
+      minutes: { [came.id]: 30 },
+      reason: "按实际抬了半小时计。",
+    });
+
+    const { context, page, errors } = await site.phoneAt({ as: absent });
+    await page.goto(`${site.url}/tasks`);
+    const card = page.locator("li.card", { hasText: title });
+    await card.getByText("没有签到，记 0 分钟").waitFor();
+    await card.getByText("谢谢两位！").waitFor();
+    expect(await card.getByText("居民评价 5 颗星").count()).toBe(1);
+    await card.getByRole("link", { name: title }).click();
+    const credited = page.getByRole("list", { name: "核定的时长" });
+    await credited.waitFor();
+    expect(await credited.locator("li").allTextContents()).toEqual(["周强30 分钟（签到到签退实测 0 分钟）", "吴敏0 分钟（没有签到）"]);
+    await expectAccessible(page, "closed wish (volunteer)");
+    await context.close();
+
+    const other = await site.phoneAt({ as: came });
+    await other.page.goto(`${site.url}/tasks`);
+    const mine = other.page.locator("li.card", { hasText: title });
+    await mine.getByText("记了 30 分钟").waitFor();
+    await mine.getByText("谢谢两位！").waitFor();
+    expect([...errors, ...other.errors]).toEqual([]);
+    await other.context.close();
+  });
+
+  it("the printable certificate fits a phone: one-line title and names, a place for the seal, hours labelled", {
+    timeout: 60_000,
+  }, async () => {
+    // Any volunteer with verified hours (the walk-through above credited 周强).
+    let member = site.person("周强");
+    for (const p of site.demo.people.filter((x) => x.role === "member")) {
+      if ((await site.api("GET", `/api/members/${p.id}/hours`, p.token)).entries.length > 0) member = p;
+    }
+    const cert = await site.api("POST", `/api/members/${member.id}/certificates`, member.token, { from: "2000-01-01", to: "2099-12-31" });
+    const { context, page } = await site.phoneAt();
+    await page.goto(`${site.url}/api/certificates/${cert.number}/print`);
+    const report = await page.evaluate(() => {
+      const lines = (el: Element | null) => {
+        const range = document.createRange();
+        range.selectNodeContents(el!);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      };
+      return {
+        width: document.documentElement.scrollWidth,
+        title: lines(document.querySelector("h1")),
+        name: lines(document.querySelector(".lead b")),
+        seal: document.querySelector(".seal-box")?.textContent,
+        head: [...document.querySelectorAll("thead th")].map((th) => th.textContent),
+        note: document.querySelector(".hours-note")?.textContent,
+      };
+    });
+    expect(report.width).toBeLessThanOrEqual(390);
+    expect(report.title).toBe(1);
+    expect(report.name).toBe(1);
+    expect(report.seal).toContain("盖章");
+    expect(report.head.at(-1)).toContain("核定");
+    expect(report.note).toContain("签到签退");
+    await expectAccessible(page, "certificate on a phone");
+    await context.close();
+  });
+
+  it("the figures page: exports first, no rows of zeros, ties said as ties, and what 100 分 means", { timeout: 60_000 }, async () => {
+    const { context, page, errors } = await site.phoneAt({ as: site.person("王主任") });
+    await page.goto(`${site.url}/stats`);
+    const members = page.getByRole("list", { name: /志愿者排名/ });
+    await page.getByRole("heading", { name: /志愿者排名/ }).waitFor();
+    const exportsAt = (await page.getByRole("heading", { name: "导出与导入" }).boundingBox())!.y;
+    const rankingsAt = (await page.getByRole("heading", { name: /志愿者排名/ }).boundingBox())!.y;
+    expect(exportsAt).toBeLessThan(rankingsAt);
+    await page
+      .getByText(/100 分/)
+      .first()
+      .waitFor();
+    expect(await page.getByText("得分满分 100").count()).toBe(1);
+    const month = await page.locator("#stats-month").inputValue();
+    const ranked = await site.api(
+      "GET",
+      `/api/communities/${site.demo.communityId}/rankings?period=${month}&by=member`,
+      site.person("王主任").token,
+    );
+    const zero = ranked.items.filter((r: { minutes: number }) => r.minutes === 0).length;
+    if (ranked.items.length > zero) {
+      await members.waitFor();
+      const rows = await members.locator("li").allTextContents();
+      expect(rows.some((r) => /· 0 ?分钟/.test(r))).toBe(false);
+      const ranks = rows.map((r) => /^(?:并列 )?(\d+)\./.exec(r)![1]);
+      for (const [i, r] of rows.entries()) if (ranks.indexOf(ranks[i]) !== ranks.lastIndexOf(ranks[i])) expect(r).toMatch(/^并列 /);
+    }
+    if (zero > 0) await page.getByText(`另有 ${zero} 位志愿者这个月还没有核验过的时长`).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("offline, a list shows what the phone kept and says so, not the form's message", { timeout: 90_000 }, async () => {
+    const { context, page, errors } = await site.phoneAt({ as: site.person("孙悦") });
+    await page.goto(`${site.url}/hall`);
+    await page.locator("li.card").first().waitFor();
+    const online = await page.locator("li.card .card-title").allTextContents();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole("heading", { name: "心愿大厅" }).waitFor();
+    await page.getByText(/没有网络：这是 .+ 保存在手机上的列表/).waitFor();
+    expect(await page.locator("li.card .card-title").allTextContents()).toEqual(online);
+    expect(await page.locator("body").textContent()).not.toContain("刚才的操作没有发出去");
+    expect(await page.locator(".offline").textContent()).not.toContain("页面是上次保存的内容");
+    // A list this phone never saw: said plainly.
+    await page.getByRole("link", { name: "我的任务" }).click();
+    await page.getByText("现在没有网络，内容没能加载。联网后会自动再试。").waitFor();
+    await context.setOffline(false);
+    await page.getByText("现在没有网络，内容没能加载。联网后会自动再试。").waitFor({ state: "detached", timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("back from a wish, the hall is where it was", { timeout: 90_000 }, async () => {
+    for (let i = 0; i < 6; i++) await openWish(`帮忙整理楼道杂物 ${i + 1}`);
+    const { context, page, errors } = await site.phoneAt({ as: site.person("马超") });
+    await page.goto(`${site.url}/hall`);
+    await page.locator("li.card").nth(8).waitFor();
+    const last = page.locator("li.card").last();
+    await last.scrollIntoViewIfNeeded();
+    const before = await page.evaluate(() => scrollY);
+    expect(before).toBeGreaterThan(300);
+    await last.locator(".card-title").click();
+    await page.waitForURL(/\/wishes\//);
+    await page.locator(".timeline").waitFor();
+    await page.goBack();
+    await page.getByRole("heading", { name: "心愿大厅" }).waitFor();
+    await page.waitForFunction((y) => Math.abs(scrollY - y) < 5, before, { timeout: 5_000 });
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -26,9 +26,14 @@ const params: NoticeParams = {
   minutes: 90,
   hours: 24,
   category: "errand",
+  code: "0427",
 };
 
 const expected: Record<NoticeKind, Record<Lang, string>> = {
+  "wish-taken-in": {
+    "zh-CN": "【微心愿】社区工作人员李明已为您登记心愿「代取降压药」。志愿者服务完成时，请把验证码0427告诉他们。",
+    en: '[Microwish] Staff (李明) took in your wish "代取降压药". When the volunteer is done, tell them the code 0427.',
+  },
   "wish-approved": {
     "zh-CN": "【微心愿】您的心愿「代取降压药」已通过审核，正在等待志愿者认领。",
     en: '[Microwish] Your wish "代取降压药" was approved and is waiting for a volunteer.',

@@ -129,6 +129,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/auth/token", "/api/auth/token", { body: { phone: r1.phone, code } });
     await go("GET", "/api/dev/demo", "/api/dev/demo");
     await go("GET", "/api/me", "/api/me", { as: r0 });
+    await go("PUT", "/api/me", "/api/me", { as: r0, body: { name: r0.name } });
 
     // One wish through its whole life, each step by whom it belongs to.
     const created = await go("POST", "/api/wishes", "/api/wishes", {
@@ -200,6 +201,36 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
       headers: { "content-type": "text/csv" },
     });
     expect(imported.body).toMatchObject({ rows: 3, created: 2, refused: [] });
+
+    // An activity: posted, signed up for and withdrawn from, and one under way attended with its poster's token.
+    const inMinutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+    const activity = (from: number, to: number) => ({
+      title: "周六环境清扫",
+      description: "清扫小区公共区域。",
+      address: "幸福里中心广场",
+      location: { lat: somewhere.lat, lng: somewhere.lng },
+      window: { from: inMinutes(from), to: inMinutes(to) },
+      places: 5,
+    });
+    const soon = await go("POST", "/api/communities/{id}/activities", `/api/communities/${c.id}/activities`, {
+      as: staff,
+      body: activity(60, 120),
+    });
+    const a = soon.body.id as string;
+    await go("GET", "/api/communities/{id}/activities", `/api/communities/${c.id}/activities?status=open`, { as: m0 });
+    await go("POST", "/api/activities/{id}/signup", `/api/activities/${a}/signup`, { as: m0, body: {} });
+    await go("POST", "/api/activities/{id}/withdraw", `/api/activities/${a}/withdraw`, { as: m0 });
+    expect((await api.call("POST", `/api/activities/${a}/signup`, { as: m0, body: {} })).status).toBe(200);
+    await go("GET", "/api/me/activities", "/api/me/activities", { as: m0 });
+    await go("GET", "/api/activities/{id}", `/api/activities/${a}`, { as: staff });
+    const running = (await api.call("POST", `/api/communities/${c.id}/activities`, { as: staff, body: activity(-5, 20) })).body.id;
+    const poster = await go("GET", "/api/activities/{id}/poster", `/api/activities/${running}/poster`, { as: staff });
+    const token = /check-in\?t=([\w-]+)/.exec(poster.body)![1];
+    await go("POST", "/api/activities/{id}/check-in", `/api/activities/${running}/check-in`, { as: m1, body: { ...somewhere, token } });
+    await go("POST", "/api/activities/{id}/check-out", `/api/activities/${running}/check-out`, {
+      as: m1,
+      body: { ...somewhere, token, comment: "很有意义" },
+    });
 
     // The inbox, filled by the stream handler from the walk's own events: m0 hears of the dispute and the close.
     await handle(await feed.next());

@@ -132,6 +132,9 @@ let otpPhone: string;
 let otpCode: string;
 let handshake: string;
 let listCursor: string;
+/** activities: one to sign up for, one under way (with its poster's token) */
+const act: Record<string, string> = {};
+let activityToken: string;
 
 beforeAll(async () => {
   console.log(
@@ -208,6 +211,26 @@ beforeAll(async () => {
   otpCode = /\d{6}/.exec(ok(await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(otpPhone)}`), "outbox").body[0].text)![0];
   handshake = ok(await api.call("GET", `/api/wishes/${w.inProgress}`, { as: c.residents[0] }), "wish").body.handshakeCode;
   listCursor = ok(await api.call("GET", `/api/wishes?communityId=${c.id}&limit=1`, { as: c.staff }), "list").body.cursor;
+  const inMinutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+  const activity = (from: number, to: number) => ({
+    title: "周六环境清扫",
+    description: "清扫小区公共区域。",
+    address: "幸福里中心广场",
+    location: { lat: somewhere.lat, lng: somewhere.lng },
+    window: { from: inMinutes(from), to: inMinutes(to) },
+    places: 3,
+    teams: ["清扫组"],
+  });
+  act.upcoming = ok(
+    await api.call("POST", `/api/communities/${c.id}/activities`, { as: c.staff, body: activity(600, 720) }),
+    "activity",
+  ).body.id;
+  act.running = ok(
+    await api.call("POST", `/api/communities/${c.id}/activities`, { as: c.staff, body: activity(-5, 20) }),
+    "activity",
+  ).body.id;
+  const poster = ok(await api.call("GET", `/api/activities/${act.running}/poster`, { as: c.staff }), "poster").body as string;
+  activityToken = /check-in\?t=([\w-]+)/.exec(poster)![1];
 }, 120_000);
 afterAll(async () => {
   const statuses = [...tally.statuses]
@@ -532,6 +555,7 @@ function validBodies(): Record<string, unknown[]> {
       newWish(c.id),
       newWish(c.id, { window: windowSoon }),
       { communityId: other.id, category: "visit", title: "陪聊", description: "想找人聊聊天" },
+      newWish(c.id, { onBehalfOf: { phone: "13700000077", name: "王奶奶" } }),
     ],
     "POST /api/wishes/{id}/approve": [
       { slots: 1, estimatedMinutes: 60 },
@@ -556,6 +580,25 @@ function validBodies(): Record<string, unknown[]> {
     "POST /api/members/{id}/certificates": [
       { from: day(-1), to: day(1) },
       { from: day(-30), to: day(0), communityId: c.id },
+    ],
+    "PUT /api/me": [{ name: "李明" }, { address: "幸福里3号楼" }, {}],
+    "POST /api/communities/{id}/activities": [
+      {
+        title: "健康义诊",
+        description: "量血压",
+        address: "卫生站",
+        location: { lat: somewhere.lat, lng: somewhere.lng },
+        window: windowSoon,
+        places: 10,
+        teams: ["义诊组", "引导组"],
+      },
+      { title: "清扫", description: "清扫", address: "广场", location: { lat: somewhere.lat, lng: somewhere.lng }, window: windowSoon },
+    ],
+    "POST /api/activities/{id}/signup": [{ team: "清扫组" }, {}],
+    "POST /api/activities/{id}/check-in": [{ ...somewhere, token: activityToken }],
+    "POST /api/activities/{id}/check-out": [
+      { ...somewhere, token: activityToken, comment: "很有意义" },
+      { ...somewhere, token: activityToken },
     ],
     "PUT /api/me/preferences": [
       { lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] },
@@ -588,6 +631,7 @@ function pathValues(template: string, name: string): string[] {
   if (template.startsWith("/api/wishes/")) return [...Object.values(w), "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/certificates/"))
     return [certificateNumber, certificateNumber.toLowerCase(), ` ${certificateNumber} `, "MW-20261122-7KQ9X3AB", "MW-00000000-00000000"];
+  if (template.startsWith("/api/activities/")) return [act.upcoming, act.running, act.upcoming, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/notifications/")) return [...notificationIds, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   return [...Object.values(w), c.id, ...users, `unknown-${name}`];
 }

@@ -62,8 +62,15 @@ thead{display:table-header-group}tr{break-inside:avoid}}
 .foot{display:flex;justify-content:space-between;align-items:flex-end;margin-top:8mm;font-size:10.5pt;gap:8mm}
 .qr{width:32mm;height:32mm}.qr svg{width:100%;height:100%}
 .seal{text-align:right;line-height:1.9}
+.seal-box{display:inline-flex;align-items:center;justify-content:center;width:38mm;height:38mm;border:1px dashed #b33;
+border-radius:50%;color:#b33;font-size:9pt;margin-top:2mm}
+.hours-note{font-size:9.5pt;color:#444;margin:3mm 0 0}
 .sub{text-align:center;margin-bottom:6mm}
-button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
+h1,.lead b{white-space:nowrap}
+button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}
+@media screen and (max-width:600px){main{margin:0;padding:20px 14px}h1{font-size:20pt;letter-spacing:.12em}
+.meta{flex-direction:column;gap:1mm}.lead{font-size:11.5pt}table{font-size:9pt}th,td{padding:1.2mm 1.2mm}
+.foot{flex-direction:column-reverse;align-items:stretch}.seal{text-align:left}.en{overflow-wrap:anywhere}}`;
   const body = `
 <div class="noprint"><button type="button" id="print">打印 Print</button></div>
 <h1>志愿服务证明</h1>
@@ -72,13 +79,16 @@ button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}`;
 <p class="lead">兹证明 <b>${escape(cert.memberName)}</b> 同志于 ${escape(cert.from)} 至 ${escape(cert.to)} 期间，
 在 <b>${escape(cert.communityName)}</b> 参加志愿服务 <b>${cert.entries.length}</b> 次，经社区工作人员核实，
 累计服务时长 <b>${hours(cert.totalMinutes)}</b> 小时。服务记录如下。</p>
-<table><thead><tr><th>#</th><th>日期 Date</th><th>服务类别 Category</th><th>小时 Hours</th></tr></thead>
+<table><thead><tr><th>#</th><th>日期 Date</th><th>服务类别 Category</th><th>核定小时 Credited hours</th></tr></thead>
 <tbody>${rows}</tbody>
 <tfoot><tr><th colspan="3">合计 Total</th><th class="n">${hours(cert.totalMinutes)}</th></tr></tfoot></table>
+<p class="hours-note">时长为社区工作人员核定的服务时长，以签到签退的实测时长为依据，调整须写明原因。
+<span class="en">Hours are those credited by community staff, based on the span measured from check-in to check-out; any change
+is recorded with its reason.</span></p>
 <div class="foot">
 <div><div class="qr">${await qrSvg(verifyUrl)}</div><div class="en">扫码核验 Scan to verify<br>${escape(verifyUrl)}</div></div>
 <div class="seal">出具单位：${escape(cert.communityName)}<br>
-<span class="en">Hours recorded at check-in and check-out and verified by community staff.</span></div>
+<span class="seal-box">（盖章 Seal）</span></div>
 </div>
 <script>document.getElementById("print").addEventListener("click", () => print());</script>`;
   // No inline style attributes or handlers: the page's CSP allows exactly its <style> and <script> by hash.

@@ -2,9 +2,10 @@ import { Hono, type Context } from "hono";
 import * as Community from "../../core/community.js";
 import { fail } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
+import * as Identity from "../../core/identity.js";
 import { hasRole } from "../../core/identity.js";
 import * as Wish from "../../core/wish.js";
-import { doc, query, signedIn, type Env } from "../http.js";
+import { doc, json, query, signedIn, type Env } from "../http.js";
 import * as R from "../responses.js";
 import * as S from "../schemas.js";
 
@@ -25,6 +26,20 @@ export function peopleRoutes() {
     doc({ operationId: "getMe", tag: "people", who: "signed in", summary: "Who I am and my roles per community", ok: { 200: R.Me } }),
     signedIn,
     (c) => c.json(c.var.actor),
+  );
+
+  app.put(
+    "/me",
+    doc({
+      operationId: "putMe",
+      tag: "people",
+      who: "signed in",
+      summary: "Set my name or address (fields left out stay as they are)",
+      ok: { 200: R.Me },
+    }),
+    signedIn,
+    json(S.Profile),
+    async (c) => c.json(await Identity.setProfile(c.var.deps.store, c.var.actor, c.req.valid("json"))),
   );
 
   app.get(

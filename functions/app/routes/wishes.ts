@@ -23,9 +23,10 @@ export function wishRoutes() {
     doc({
       operationId: "postWish",
       tag: "wishes",
-      who: "resident",
+      who: "resident; staff with onBehalfOf for a resident who phoned or walked in",
       summary: "Post a wish (status submitted); honours Idempotency-Key, answering 200 with the same wish on a replay",
       ok: { 201: R.Wish, 200: R.Wish },
+      refuses: [403],
     }),
     signedIn,
     json(S.NewWish),

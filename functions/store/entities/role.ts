@@ -34,6 +34,10 @@ export const put = (r: Role): Put => tx.put(toItem(r));
  */
 export const replace = (r: Role, was?: Role): TransactItem => tx.put(toItem(r), was ? eq("roles", was.roles) : notExists("pk"));
 
+/** The person's name as the community's lists show it, when they change it. */
+export const rename = (userId: string, communityId: string, name: string): TransactItem =>
+  tx.update(key(userId, communityId), { set: { name } }, eq("userId", userId));
+
 /** A community's people; only those holding `role` when given. */
 export const ofCommunity = (communityId: string, opts: { role?: RoleName; limit?: number } = {}): KeyQuery => ({
   index: "byCommunity",

@@ -21,6 +21,8 @@ export interface Wish {
   ownerId: string;
   ownerName: string;
   contactPhone?: string;
+  /** staff who typed the wish in for a resident who phoned or walked in */
+  takenInBy?: { id: string; name: string };
   status: Status;
   version: number;
   slots: number;
@@ -179,7 +181,7 @@ export type Audience = "owner" | "staff" | "claimant" | "member" | "system";
 
 /** What everyone who may see the wish at all sees. */
 const shown = fields(`
-  id communityId category title description address location window ownerId ownerName status version
+  id communityId category title description address location window ownerId ownerName takenInBy status version
   slots claimed createdAt updatedAt estimatedMinutes deadline approvedAt approvedBy alertedAt
   firstClaimedAt rejectReason startedAt completedAt completionNote completedBy rating comment
   confirmedBy confirmedAt autoConfirmed disputeReason cancelReason cancelledAt expiredAt closedAt

@@ -1,5 +1,6 @@
 import { createEffect, createSignal, on } from "solid-js";
-import { get } from "./api";
+import { ApiError, get } from "./api";
+import { me } from "./session";
 import type { Page } from "./types";
 
 /**
@@ -9,6 +10,8 @@ import type { Page } from "./types";
  */
 export function createPaged<T>(path: () => string | undefined, opts: { wholeUpTo?: number } = {}) {
   const [items, setItems] = createSignal<T[]>([]);
+  /** When the list shown was kept on the phone, because the network is gone: when it was fetched. */
+  const [savedAt, setSavedAt] = createSignal<string>();
   const [cursor, setCursor] = createSignal<string>();
   const [loading, setLoading] = createSignal(false);
   const [loaded, setLoaded] = createSignal(false);
@@ -29,8 +32,16 @@ export function createPaged<T>(path: () => string | undefined, opts: { wholeUpTo
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.cursor);
       setLoaded(true);
+      setSavedAt(undefined);
+      if (!after) keep(p, page.items);
     } catch (err) {
-      setError(err);
+      const kept = !after && err instanceof ApiError && err.status === 0 ? recall<T>(p) : undefined;
+      if (kept) {
+        setItems(kept.items);
+        setCursor(undefined);
+        setSavedAt(kept.at);
+        setLoaded(true);
+      } else setError(err);
     } finally {
       setLoading(false);
     }
@@ -40,6 +51,7 @@ export function createPaged<T>(path: () => string | undefined, opts: { wholeUpTo
 
   return {
     items,
+    savedAt,
     loading,
     loaded,
     error,
@@ -55,6 +67,24 @@ export function createPaged<T>(path: () => string | undefined, opts: { wholeUpTo
     setItems,
   };
 }
+/** The first page of each list, kept on the phone per person, so that offline the last one seen shows (and says so). */
+const keptKey = (path: string) => `mw.list.${me()?.id ?? ""}.${path}`;
+function keep<T>(path: string, items: T[]) {
+  try {
+    localStorage.setItem(keptKey(path), JSON.stringify({ at: new Date().toISOString(), items: items.slice(0, 50) }));
+  } catch {
+    // Storage full or refused: offline, the list says it could not load instead.
+  }
+}
+function recall<T>(path: string): { at: string; items: T[] } | undefined {
+  try {
+    const raw = localStorage.getItem(keptKey(path));
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export type Paged<T> = ReturnType<typeof createPaged<T>>;
 
 /** Every item of a paged list, up to `maxPages` pages. */

@@ -55,6 +55,12 @@ export function signOut() {
   setMe(undefined);
   setChosenRole(undefined);
   for (const k of ["mw.token", "mw.me", "mw.role"]) store.write(k, undefined);
+  // The lists kept for offline are this person's: the next one to sign in on the phone does not see them.
+  try {
+    for (const k of Object.keys(localStorage)) if (k.startsWith("mw.list.")) localStorage.removeItem(k);
+  } catch {
+    // No storage: nothing was kept.
+  }
 }
 
 /** A token the server no longer accepts: back to sign-in, saying why. */

@@ -1,5 +1,5 @@
-import { useNavigate } from "@solidjs/router";
-import { createMemo, createSignal, For, onMount, Show } from "solid-js";
+import { useBeforeLeave, useNavigate } from "@solidjs/router";
+import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
 import { ApiError } from "../data/api";
 import { currentPosition, distance, GeoError, type Fix } from "../data/geo";
 import { refreshOnReturn } from "../data/freshness";
@@ -13,6 +13,13 @@ import { WishCard } from "../ui/wish-card";
 import { ClaimButton } from "./wish/member-actions";
 import { PageTitle } from "../ui/page-title";
 
+/** When the last back or forward happened: coming back to the hall that way puts it where it was. */
+let poppedAt = 0;
+addEventListener("popstate", () => {
+  poppedAt = Date.now();
+});
+const scrollKey = "mw.hall.scroll";
+
 /** Open wishes of the member's community: nearest first once the phone's position is known, by category on request. */
 export default function Hall() {
   const navigate = useNavigate();
@@ -20,6 +27,15 @@ export default function Hall() {
     communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=open&limit=50` : undefined,
   );
   refreshOnReturn(() => list.reload());
+  const savedScroll = Number(sessionStorage.getItem(scrollKey) ?? 0);
+  // Kept as the person leaves: by the time the hall is torn down the router has scrolled to the top.
+  useBeforeLeave(() => sessionStorage.setItem(scrollKey, String(scrollY)));
+  createEffect(
+    on(list.loaded, (loaded) => {
+      // The router renders the hall before this module hears the popstate: asked once the list is there.
+      if (loaded && Date.now() - poppedAt < 5_000 && savedScroll > 0) requestAnimationFrame(() => scrollTo(0, savedScroll));
+    }),
+  );
   const [category, setCategory] = createSignal("");
   const [here, setHere] = createSignal<Fix>();
   const locate = createAction();

@@ -102,6 +102,11 @@ export default function Hours() {
                       </Show>
                       <span>{formatDate(e.start ?? e.verifiedAt)}</span>
                     </p>
+                    <Show when={e.measuredMinutes !== undefined && e.measuredMinutes !== e.minutes}>
+                      <p class="meta">
+                        <span>{t("hours.measured", { m: formatMinutes(e.measuredMinutes!), d: formatMinutes(e.minutes) })}</span>
+                      </p>
+                    </Show>
                     <p class="meta">
                       <span>{t("hours.verifiedBy", { who: e.verifierName, at: formatDate(e.verifiedAt) })}</span>
                     </p>

@@ -13,6 +13,37 @@ const Bars = lazy(() => import("../ui/bars"));
 /** This month as the service counts months: in China time (UTC+8), whatever the phone's clock zone. */
 const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
 
+type Row = Rankings["items"][number];
+
+/**
+ * A ranking as bars: only those with hours this month (the rest counted in one line, not listed
+ * as a dozen equal zeros), and equal ranks said to be ties.
+ */
+function Ranked(props: { items: Row[]; label: string; idle: "stats.idleBranches" | "stats.idleMembers"; top?: number }) {
+  const active = () => props.items.filter((r) => r.minutes > 0);
+  const idle = () => props.items.length - active().length;
+  const tied = (rank: number) => active().filter((r) => r.rank === rank).length > 1;
+  return (
+    <>
+      <Show when={active().length} fallback={<p class="empty">{t("stats.noRanking")}</p>}>
+        <Bars
+          label={props.label}
+          rows={active()
+            .slice(0, props.top ?? active().length)
+            .map((b) => ({
+              label: `${tied(b.rank) ? t("stats.tie") : ""}${b.rank}. ${b.name}`,
+              value: b.score,
+              text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }),
+            }))}
+        />
+      </Show>
+      <Show when={active().length && idle()}>
+        <p class="hint">{t(props.idle, { n: idle() })}</p>
+      </Show>
+    </>
+  );
+}
+
 /** The community's figures for a month: the headline numbers, branches ranked, and the year's trend by month. */
 export default function StatsPage() {
   const [month, setMonth] = createSignal(thisMonth());
@@ -121,44 +152,6 @@ export default function StatsPage() {
           </>
         )}
       </Show>
-      <Suspense fallback={<p class="muted">{t("loading")}</p>}>
-        <h2 id="branches-title">{t("stats.branches")}</h2>
-        <Show when={branches.latest}>
-          {(r) => (
-            <Show when={r().items.length} fallback={<p class="empty">{t("stats.noRanking")}</p>}>
-              <Bars
-                label={t("stats.branches")}
-                rows={r().items.map((b) => ({
-                  label: `${b.rank}. ${b.name}`,
-                  value: b.score,
-                  text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }),
-                }))}
-              />
-            </Show>
-          )}
-        </Show>
-        <h2>{t("stats.members")}</h2>
-        <Show when={members.latest}>
-          {(r) => (
-            <Show when={r().items.length} fallback={<p class="empty">{t("stats.noRanking")}</p>}>
-              <Bars
-                label={t("stats.members")}
-                rows={r()
-                  .items.slice(0, 10)
-                  .map((b) => ({
-                    label: `${b.rank}. ${b.name}`,
-                    value: b.score,
-                    text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }),
-                  }))}
-              />
-            </Show>
-          )}
-        </Show>
-        <h2>{t("stats.trend", { y: month().slice(0, 4) })}</h2>
-        <Show when={year.latest}>
-          <Bars label={t("stats.trend", { y: month().slice(0, 4) })} rows={trend()} />
-        </Show>
-      </Suspense>
       <section class="panel" aria-labelledby="data-title">
         <h2 id="data-title">{t("data.title")}</h2>
         <button
@@ -178,6 +171,19 @@ export default function StatsPage() {
         </A>
         <Outcome action={exporting} />
       </section>
+      <Suspense fallback={<p class="muted">{t("loading")}</p>}>
+        <p class="hint">{t("stats.scoreHint")}</p>
+        <h2 id="branches-title">{t("stats.branches")}</h2>
+        <Show when={branches.latest}>{(r) => <Ranked items={r().items} label={t("stats.branches")} idle="stats.idleBranches" />}</Show>
+        <h2>{t("stats.members")}</h2>
+        <Show when={members.latest}>
+          {(r) => <Ranked items={r().items} label={t("stats.members")} idle="stats.idleMembers" top={10} />}
+        </Show>
+        <h2>{t("stats.trend", { y: month().slice(0, 4) })}</h2>
+        <Show when={year.latest}>
+          <Bars label={t("stats.trend", { y: month().slice(0, 4) })} rows={trend()} />
+        </Show>
+      </Suspense>
     </section>
   );
 }

@@ -1,10 +1,12 @@
 import { A } from "@solidjs/router";
-import { For, Show } from "solid-js";
+import { createResource, For, Show } from "solid-js";
 import { finalStatuses } from "../../../functions/core/model";
 import { refreshOnReturn } from "../data/freshness";
 import { createPaged } from "../data/paged";
-import type { Claim, Wish } from "../data/types";
-import { formatDateTime, t } from "../i18n";
+import { get } from "../data/api";
+import { me } from "../data/session";
+import type { Claim, LedgerEntry, Wish } from "../data/types";
+import { formatDateTime, formatMinutes, t } from "../i18n";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
 import { PageTitle } from "../ui/page-title";
@@ -13,6 +15,22 @@ import { PageTitle } from "../ui/page-title";
 export default function Tasks() {
   const list = createPaged<{ claim: Claim; wish: Wish }>(() => "/api/me/tasks?limit=20");
   refreshOnReturn(() => list.reload());
+  // What each closed task credited: the member's ledger, read only once a task on the page is closed.
+  const [hours] = createResource(
+    () => list.items().some((i) => i.wish.status === "closed") && me()?.id,
+    (id) => get<{ entries: LedgerEntry[] }>(`/api/members/${id}/hours`),
+  );
+  const credited = (c: Claim, w: Wish) => {
+    if (w.status !== "closed" || hours.state !== "ready") return undefined;
+    const minutes = hours()
+      .entries.filter((e) => e.wishId === w.id)
+      .reduce((sum, e) => sum + e.minutes, 0);
+    return minutes > 0
+      ? t("tasks.credited", { d: formatMinutes(minutes) })
+      : c.checkIn
+        ? t("tasks.credited", { d: formatMinutes(0) })
+        : t("tasks.noShow");
+  };
   const next = (c: Claim, w: Wish) =>
     finalStatuses.includes(w.status)
       ? undefined
@@ -36,6 +54,18 @@ export default function Tasks() {
                   <span>{t("tasks.dispatched")}</span>
                 </Show>
               </p>
+              <Show when={credited(item.claim, item.wish)}>{(text) => <p class="credited-note">{text()}</p>}</Show>
+              <Show when={item.wish.rating}>
+                {(n) => (
+                  <p class="thanks">
+                    <span class="sr-only">{t("tasks.thanks", { n: n() })}</span>
+                    <span aria-hidden="true" class="stars-shown">
+                      {"★".repeat(n()) + "☆".repeat(5 - n())}
+                    </span>
+                    <Show when={item.wish.comment}> 「{item.wish.comment}」</Show>
+                  </p>
+                )}
+              </Show>
               <Show when={next(item.claim, item.wish)}>
                 {(text) => (
                   <A href={`/wishes/${item.wish.id}`} class="button primary wide">

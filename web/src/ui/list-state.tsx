@@ -1,7 +1,7 @@
 import { Show } from "solid-js";
 import type { Paged } from "../data/paged";
-import { explain } from "../i18n/explain";
-import { t } from "../i18n";
+import { explainLoad } from "../i18n/explain";
+import { formatDateTime, t } from "../i18n";
 import { Busy } from "./action";
 
 /** What a list says around its items: loading, empty, failed (with a retry), and "more". */
@@ -12,11 +12,18 @@ export function ListState<T>(props: { list: Paged<T>; empty: string }) {
       <Show when={l().error()}>
         {(err) => (
           <div class="notice error" role="alert">
-            <p>{explain(err())}</p>
+            <p>{explainLoad(err())}</p>
             <button type="button" class="secondary" onClick={() => l().reload()}>
               {t("action.retry")}
             </button>
           </div>
+        )}
+      </Show>
+      <Show when={l().savedAt()}>
+        {(at) => (
+          <p class="notice" role="status">
+            {t("list.kept", { at: formatDateTime(at()) })}
+          </p>
         )}
       </Show>
       <Show when={l().loading() && !l().loaded()}>

@@ -16,6 +16,37 @@ import { PageTitle } from "../../ui/page-title";
 
 const StaffActions = lazy(() => import("./staff-actions"));
 
+/** After verification: each volunteer's credited minutes, beside what was measured when it differs or was never measured. */
+function Credited(props: { wish: WishView }) {
+  const credits = () => {
+    const verified = props.wish.timeline.filter((e) => e.kind === "verify").at(-1);
+    return (verified?.data?.credits ?? []) as { memberId: string; minutes: number; measuredMinutes: number | null }[];
+  };
+  const claimOf = (id: string) => props.wish.claims.find((c) => c.memberId === id);
+  const note = (c: { memberId: string; minutes: number; measuredMinutes: number | null }) => {
+    if (c.measuredMinutes === null) return t(claimOf(c.memberId)?.checkIn ? "credit.noCheckOut" : "credit.noCheckIn");
+    return c.measuredMinutes === c.minutes ? "" : t("credit.measured", { d: formatMinutes(c.measuredMinutes) });
+  };
+  return (
+    <Show when={credits().length > 0}>
+      <h2 id="credited-title">{t("credit.title")}</h2>
+      <ul class="credited" aria-labelledby="credited-title">
+        <For each={credits()}>
+          {(c) => (
+            <li classList={{ mine: c.memberId === me()?.id }}>
+              <strong>{claimOf(c.memberId)?.memberName ?? t("wish.volunteers")}</strong>
+              <span>
+                {formatMinutes(c.minutes)}
+                {note(c)}
+              </span>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}
+
 /** One wish: what, where and when, what the person may do now in their role, and its timeline. */
 export default function WishPage() {
   const params = useParams();
@@ -142,6 +173,7 @@ export default function WishPage() {
                 </dd>
               </Show>
             </dl>
+            <Credited wish={w()} />
             <Switch>
               <Match when={role() === "resident" && w().ownerId === me()?.id}>
                 <OwnerActions wish={w()} onChange={update} />

@@ -1,0 +1,31 @@
+import * as z from "zod/mini";
+import { activityStatuses } from "../store/entities/activity.js";
+import { Id, LatLng, Position, text } from "./schemas.js";
+
+/** Inputs of the activity routes and of notices (DESIGN.md section 11). */
+const isoTime = z.iso.datetime({ offset: true, message: "An ISO 8601 time with a zone, like 2026-11-22T09:00:00+08:00." });
+
+export const NewActivity = z.object({
+  title: text(80),
+  description: text(2000, { multiline: true }),
+  address: text(200),
+  location: LatLng,
+  window: z.object({ from: isoTime, to: isoTime }),
+  places: z.optional(
+    z.number().check(z.int(), z.gte(1, "At least 1 place; leave it out for unlimited."), z.lte(10_000, "At most 10000 places.")),
+  ),
+  teams: z.optional(z.array(text(40)).check(z.maxLength(20, "At most 20 teams."))),
+  branchIds: z.optional(z.array(Id).check(z.maxLength(100, "At most 100 branches."))),
+});
+
+export const ActivityQuery = z.object({
+  status: z.optional(z.enum(activityStatuses)),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
+});
+
+export const SignUp = z.object({ team: z.optional(text(40)) });
+
+const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, "The code from the activity's poster."));
+export const ActivityCheckIn = z.extend(Position, { token });
+export const ActivityCheckOut = z.extend(ActivityCheckIn, { comment: z.optional(text(1000, { multiline: true })) });
