@@ -173,6 +173,10 @@ export const smsTemplates = {
     "zh-CN": "您的登录验证码是 {code}，5分钟内有效。Your Microwish sign-in code is {code}.",
     en: "您的登录验证码是 {code}，5分钟内有效。Your Microwish sign-in code is {code}.",
   },
+  "wish-taken-in": {
+    "zh-CN": "社区已为您登记一个心愿。志愿者服务完成时，请把验证码{code}告诉他们。查看：{link}",
+    en: "Staff took in a wish for you. When the volunteer is done, tell them the code {code}: {link}",
+  },
   "wish-approved": {
     "zh-CN": "您的心愿已通过审核，正在等待志愿者认领。查看：{link}",
     en: "Your wish was approved and is waiting for a volunteer: {link}",
@@ -248,6 +252,7 @@ export function smsText(kind: NoticeKind, lang: Lang, params: NoticeParams, link
   if (/\{time\}/.test(smsTemplates[id][lang])) vars.time = params.window ? formatWindow(params.window, lang) : seeDetails[lang];
   if (params.minutes !== undefined) vars.minutes = String(params.minutes);
   if (params.hours !== undefined) vars.hours = String(params.hours);
+  if (params.code !== undefined) vars.code = String(params.code);
   return renderSms(id, lang, vars);
 }
 
