@@ -1,6 +1,7 @@
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app/index.js";
 import { parseOrigins } from "./app/security.js";
+import { credentialsFromEnv, s3 } from "./aws/s3.js";
 import { getSecretString } from "./aws/secrets.js";
 import { getParameter } from "./aws/ssm.js";
 import { smsRulesFrom } from "./core/sms.js";
@@ -84,6 +85,17 @@ function siteOrigins(): Promise<readonly string[]> | readonly string[] {
  */
 const publicUrl = fromEnvOrParameter("PUBLIC_URL");
 
+/** The photo bucket (PHOTO_BUCKET), through signed requests rather than the S3 client (functions/aws/s3.ts). */
+const photoBucket = process.env.PHOTO_BUCKET;
+const photos = photoBucket
+  ? s3({
+      bucket: photoBucket,
+      region: process.env.AWS_REGION ?? "us-east-1",
+      endpoint: process.env.S3_ENDPOINT || undefined,
+      credentials: () => credentialsFromEnv(),
+    })
+  : undefined;
+
 const topicArn = process.env.TOPIC_ARN;
 const app = createApp({
   store: createStore(need("TABLE_NAME")),
@@ -93,6 +105,7 @@ const app = createApp({
   siteOrigins,
   publicUrl,
   sms: smsRulesFrom(process.env),
+  photos,
 });
 
 export const handler = handle(app);

@@ -16,7 +16,9 @@ import { parseOrigins, siteHeaders } from "./app/security.js";
 import { runJobs } from "./core/jobs.js";
 import { smsRulesFrom } from "./core/sms.js";
 import { jsonLog, type Log } from "./core/log.js";
+import { s3, credentialsFromEnv } from "./aws/s3.js";
 import { devRoutes } from "./dev/routes.js";
+import { startLocalS3 } from "./dev/s3-local.js";
 import { demoPeople, seedDemo } from "./dev/seed.js";
 import { outboxNotifier } from "./notify/local.js";
 import type { Notifier } from "./notify/notifier.js";
@@ -78,6 +80,10 @@ export interface LocalOptions {
   sns?: { endpoint: string; topicArn: string };
   /** how often the scheduled jobs run; a minute by default */
   jobsEveryMs?: number;
+  /** another S3-compatible photo bucket (endpoint, bucket; credentials from the environment) instead of the local s3rver */
+  s3?: { endpoint: string; bucket: string };
+  /** the local s3rver's port; any free one by default */
+  s3Port?: number;
 }
 
 export async function startLocal(opts: LocalOptions) {
@@ -96,7 +102,16 @@ export async function startLocal(opts: LocalOptions) {
   const secret = localSecret(opts.dataDir);
   const db: DynamoLocal = await startDynamoLocal({ dbPath: join(opts.dataDir, "db"), port: Number(process.env.DYNAMO_PORT ?? 0) });
   let stopPoller: (() => Promise<void>) | undefined;
+  let stopS3: (() => Promise<void>) | undefined;
   try {
+    // Photos go to a bucket of the local S3 server, its files under DATA_DIR/s3, unless another S3 is named.
+    const bucket = opts.s3
+      ? {
+          endpoint: opts.s3.endpoint,
+          photos: s3({ ...opts.s3, region: process.env.AWS_REGION ?? "us-east-1", credentials: () => credentialsFromEnv() }),
+        }
+      : await startLocalS3({ directory: join(opts.dataDir, "s3"), host: opts.host, port: opts.s3Port ?? 0 });
+    stopS3 = "stop" in bucket ? bucket.stop : undefined;
     const config = dynamoClientConfig(db.endpoint);
     const { created } = await ensureTable(new DynamoDBClient(config), opts.table);
     const store = createStore(opts.table, config);
@@ -128,11 +143,20 @@ export async function startLocal(opts: LocalOptions) {
     const siteOrigins = parseOrigins(process.env.SITE_ORIGIN);
     // Printed QR codes lead to PUBLIC_URL when set (a LAN address phones can reach), else to this server's own address.
     const publicUrl = () => process.env.PUBLIC_URL || ownUrl;
-    const deps = { store, notifier, secret: async () => secret, subscriptions, siteOrigins: () => siteOrigins, sms, publicUrl };
+    const deps = {
+      store,
+      notifier,
+      secret: async () => secret,
+      subscriptions,
+      siteOrigins: () => siteOrigins,
+      sms,
+      publicUrl,
+      photos: bucket.photos,
+    };
     const api = createApp(deps, [devRoutes()]);
     const site = new Hono();
     // The web app's files carry the same headers as CloudFront adds on AWS; the API sets its own.
-    const webHeaders = Object.entries(siteHeaders());
+    const webHeaders = Object.entries(siteHeaders(undefined, bucket.endpoint));
     site.use("*", async (c, next) => {
       await next();
       if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return;
@@ -157,11 +181,13 @@ export async function startLocal(opts: LocalOptions) {
       await jobs.stop();
       await poller.stop();
       await new Promise((done) => server.close(done));
+      await stopS3?.();
       await db.stop();
     };
-    return { url, store, created, seeded, stop, db };
+    return { url, store, created, seeded, stop, db, photoEndpoint: bucket.endpoint };
   } catch (err) {
     await stopPoller?.();
+    await stopS3?.();
     await db.stop();
     throw err;
   }
@@ -183,6 +209,8 @@ async function main() {
           topicArn: process.env.TOPIC_ARN ?? "arn:aws:sns:ap-southeast-1:000000000000:microwish-wish-events",
         }
       : undefined,
+    s3: process.env.S3_ENDPOINT ? { endpoint: process.env.S3_ENDPOINT, bucket: process.env.PHOTO_BUCKET ?? "microwish-photos" } : undefined,
+    s3Port: process.env.S3_PORT ? Number(process.env.S3_PORT) : undefined,
   });
   const demo = await demoPeople(local.store);
   console.log(`\nMicrowish is running at ${local.url}  (data in ${dataDir}${local.seeded ? ", demo community seeded" : ""})`);

@@ -5,6 +5,7 @@ import * as z from "zod/mini";
 import en from "zod/v4/locales/en.js";
 import { DomainError, errors, fail, type ErrorCode, type ErrorStatus } from "../core/errors.js";
 import { loadActor, readToken, type Actor } from "../core/identity.js";
+import type { PhotoBucket } from "../core/photos.js";
 import type { SmsRules } from "../core/sms.js";
 import type { Notifier } from "../notify/notifier.js";
 import type { Subscriptions } from "../notify/subscriptions.js";
@@ -25,6 +26,8 @@ export interface Deps {
    * stacks; locally the server's own address), never from the request's Host header.
    */
   publicUrl: () => Promise<string> | string;
+  /** the photo bucket (S3, or the local server under `npm start`); without it uploads answer 503 */
+  photos?: PhotoBucket;
   /** the countries sign-in codes are sent to, and how many an hour; mainland China alone by default */
   sms?: SmsRules;
 }

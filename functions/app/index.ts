@@ -9,6 +9,7 @@ import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
+import { photoRoutes } from "./routes/photos.js";
 import { wishRoutes } from "./routes/wishes.js";
 
 export type { Deps, Env } from "./http.js";
@@ -66,8 +67,8 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   app.get("/api/health", doc({ operationId: "health", tag: "service", who: "anyone", summary: "Liveness", ok: { 200: R.Health } }), (c) =>
     c.json({ ok: true }),
   );
-  for (const routes of [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), activityRoutes(), ...extra])
-    app.route("/api", routes);
+  const routes = [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), activityRoutes(), photoRoutes()];
+  for (const part of [...routes, ...extra]) app.route("/api", part);
 
   let document: unknown;
   app.get("/api/openapi.json", (c) => c.json((document ??= openApiDocument(operationsOf(app.routes)))));

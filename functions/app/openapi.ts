@@ -15,6 +15,7 @@ export const tags = [
   { name: "activities", description: "Group activities: posting, sign-up, the poster, attendance, verification and notices." },
   { name: "hours", description: "Rules, figures, rankings, certificates, the ledger and the roll of members." },
   { name: "notifications", description: "The inbox, and what reaches a person by text message." },
+  { name: "photos", description: "Uploads straight to the photo bucket, attached to records by key." },
   { name: "local only", description: "Helpers of local runs; the Lambda serves none of them." },
 ] as const;
 export type Tag = (typeof tags)[number]["name"];

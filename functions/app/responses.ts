@@ -112,7 +112,27 @@ export const TimelineEvent = obj({
   data: opt(described(z.record(str, z.unknown()), "what the step recorded: the approval's terms, the position, the credits")),
 });
 
-export const WishView = z.extend(Wish, { claims: z.array(Claim), timeline: z.array(TimelineEvent) });
+/** A photo on a record: its key, and a URL to read it that works for about 15 minutes. */
+export const Photo = obj({
+  key: str,
+  url: described(url, "a presigned GET, valid about 15 minutes: fetch the record again for fresh ones"),
+});
+/** POST /api/uploads: the form to send the file with, straight to the bucket. */
+export const Upload = obj({
+  key: described(str, "attach it to the record as one of its photos once the upload succeeded"),
+  url,
+  method: z.enum(["POST"]),
+  fields: described(z.record(str, str), "the form fields to send, in this order, before the file (field name `file`)"),
+  maxBytes: int,
+  expiresAt: described(time, "start the upload before then"),
+});
+
+export const WishView = z.extend(Wish, {
+  claims: z.array(Claim),
+  timeline: z.array(TimelineEvent),
+  photos: described(z.array(Photo), "the resident's photos"),
+  completionPhotos: described(z.array(Photo), "the volunteers' photos of the work done"),
+});
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
@@ -130,7 +150,7 @@ export const Me = obj({
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
 export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
 
-const Weights = obj({ hours: int, onTime: int, completion: int, residentRating: int, staffRating: int });
+const Weights = obj({ hours: int, onTime: int, completion: int, residentRating: int, staffRating: int, attendance: int });
 export const Settings = obj({
   fenceRadiusMeters: int,
   checkInEarlyMinutes: int,
@@ -151,15 +171,18 @@ export const Community = obj({
 export const Person = obj({ id: str, name: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
 export const PersonPage = page(Person);
 
+const serviceKind = described(z.enum(["wish", "activity"]), "a wish, or a group activity");
 export const LedgerEntry = obj({
+  kind: opt(serviceKind),
   memberId: str,
   memberName: str,
   communityId: str,
   communityName: str,
   branchId: opt(str),
   branchName: opt(str),
-  wishId: str,
-  category,
+  wishId: opt(str),
+  activityId: opt(str),
+  category: opt(category),
   content: str,
   place: opt(str),
   location: opt(LatLng),
@@ -229,7 +252,14 @@ export const Rankings = obj({
       minutes: int,
       personTimes: int,
       score: num,
-      indicators: obj({ hours: Indicator, onTime: Indicator, completion: Indicator, residentRating: Indicator, staffRating: Indicator }),
+      indicators: obj({
+        hours: Indicator,
+        onTime: Indicator,
+        completion: Indicator,
+        residentRating: Indicator,
+        staffRating: Indicator,
+        attendance: described(Indicator, "activities attended over those signed up for and attended or missed"),
+      }),
     }),
   ),
 });
@@ -245,10 +275,12 @@ export const Certificate = obj({
   totalMinutes: int,
   entries: z.array(
     obj({
-      wishId: str,
+      kind: opt(serviceKind),
+      wishId: opt(str),
+      activityId: opt(str),
       day,
       content: str,
-      category,
+      category: opt(category),
       place: opt(str),
       branchName: opt(str),
       start: opt(time),
@@ -273,7 +305,7 @@ export const PublicCertificate = obj({
   from: day,
   to: day,
   totalMinutes: int,
-  entries: z.array(obj({ day, category, minutes: int })),
+  entries: z.array(obj({ day, kind: opt(serviceKind), category: opt(category), minutes: int })),
   issuedAt: time,
   printUrl: url,
   verifyUrl: url,
@@ -293,7 +325,16 @@ export const ImportReport = obj({
   refused: z.array(obj({ row: int, phone: str, reason: str })),
 });
 
-export const Notification = obj({ id: str, kind: z.enum(noticeKinds), wishId: str, communityId: str, at: time, read: bool, text: str });
+export const Notification = obj({
+  id: str,
+  kind: z.enum(noticeKinds),
+  wishId: opt(described(str, "the wish it is about")),
+  activityId: opt(described(str, "the activity it is about")),
+  communityId: str,
+  at: time,
+  read: bool,
+  text: str,
+});
 export const NotificationPage = obj({ items: z.array(Notification), unread: int, cursor: opt(str) });
 export const Unread = obj({ unread: int });
 export const Preferences = obj({
@@ -367,6 +408,19 @@ export const ActivityView = z.extend(Activity, {
   attendance: opt(described(obj({ signedUp: int, checkedIn: int, checkedOut: int, walkIns: int, absent: int }), "for staff")),
 });
 export const ActivityPage = page(Activity);
+export const NoticeSent = obj({
+  id: str,
+  communityId: str,
+  activityId: opt(str),
+  branchIds: opt(z.array(str)),
+  title: opt(str),
+  text: str,
+  sms: bool,
+  actorId: str,
+  actorName: str,
+  at: time,
+  recipients: described(int, "how many people it goes to"),
+});
 export const MyActivities = obj({ items: z.array(obj({ signup: Signup, activity: Activity })) });
 
 /** Every refusal (RFC 9457), with members of its own where the rule has more to say (`retryAfter`, `triesLeft`, ...). */
@@ -386,6 +440,8 @@ export type Stamp = z.output<typeof Stamp>;
 export type Claim = z.output<typeof Claim>;
 export type TimelineEvent = z.output<typeof TimelineEvent>;
 export type WishView = z.output<typeof WishView>;
+export type Photo = z.output<typeof Photo>;
+export type Upload = z.output<typeof Upload>;
 export type WishPage = z.output<typeof WishPage>;
 export type TaskPage = z.output<typeof TaskPage>;
 export type Membership = z.output<typeof Membership>;

@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { noticeKinds } from "../core/audience.js";
 import { categoryCodes, statuses } from "../core/model.js";
 import { normalizePhone } from "../core/identity.js";
+import { maxPhotoBytes, maxPhotosPerRecord, photoContentTypes, purposes } from "../core/photos.js";
 
 /**
  * One schema per input: it validates the request, types the handler and describes the
@@ -69,6 +70,17 @@ export const LatLng = z.object({
   lng: between(-180, 180),
 });
 
+/** Keys of photos uploaded through POST /api/uploads; each is checked to be the caller's when attached. */
+export const PhotoKeys = z
+  .array(z.string().check(z.minLength(1), z.maxLength(200)))
+  .check(z.maxLength(maxPhotosPerRecord, `At most ${maxPhotosPerRecord} photos on one record.`));
+
+export const Upload = z.object({
+  purpose: z.enum(purposes),
+  contentType: z.enum(photoContentTypes, "A JPEG, PNG or WebP photo: image/jpeg, image/png or image/webp."),
+  size: int(1, maxPhotoBytes, "Empty file.", `At most ${maxPhotoBytes} bytes (2 MB): shrink the photo first.`),
+});
+
 /** A person's name as they are called in the community: 王奶奶, 李明, Mrs Wang. */
 export const PersonName = text(40);
 
@@ -80,6 +92,7 @@ export const NewWish = z.object({
   address: z.optional(text(200)),
   location: z.optional(LatLng),
   window: z.optional(z.object({ from: isoTime, to: isoTime })),
+  photos: z.optional(PhotoKeys),
   onBehalfOf: z.optional(
     z
       .object({ phone: Phone, name: PersonName })
@@ -126,7 +139,7 @@ export const Position = z.object({
 export const CheckOut = z.extend(Position, {
   code: z.optional(z.string().check(z.regex(/^\d{4}$/, "The 4-digit code the resident shows."))),
 });
-export const Complete = z.object({ note: text(1000, { multiline: true }) });
+export const Complete = z.object({ note: text(1000, { multiline: true }), photos: z.optional(PhotoKeys) });
 export const Confirm = z.object({
   rating: int(1, 5, "From 1 to 5 stars.", "From 1 to 5 stars."),
   comment: z.optional(text(1000, { multiline: true })),

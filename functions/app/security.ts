@@ -23,15 +23,17 @@ export const permissionsPolicy = "geolocation=(self), camera=(), microphone=(), 
  * The web app's Content-Security-Policy: its own files only, no inline script or style (the
  * build has none: `test/robust/security-headers.test.ts` checks index.html), the API at
  * `apiOrigin` when it is another origin (on AWS), icons and CSS images from the site or as
- * data: URIs.
+ * data: URIs. With a photo bucket at `photoOrigin`, the app uploads there (connect-src) and shows
+ * photos from there (img-src); photos picked but not yet sent show from blob: URLs.
  */
-export function siteCsp(apiOrigin?: string): string {
-  const connect = ["'self'", ...(apiOrigin ? [apiOrigin] : [])].join(" ");
+export function siteCsp(apiOrigin?: string, photoOrigin?: string): string {
+  const photos = originOf(photoOrigin);
+  const connect = ["'self'", ...(apiOrigin ? [apiOrigin] : []), ...(photos ? [photos] : [])].join(" ");
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    `img-src 'self' data:${photos ? ` blob: ${photos}` : ""}`,
     "font-src 'self'",
     `connect-src ${connect}`,
     "manifest-src 'self'",
@@ -44,8 +46,8 @@ export function siteCsp(apiOrigin?: string): string {
 }
 
 /** The web app's headers (CSP included), as the local server sends them and CloudFront does on AWS. */
-export function siteHeaders(apiOrigin?: string): Record<string, string> {
-  return { ...commonHeaders, "content-security-policy": siteCsp(apiOrigin), "permissions-policy": permissionsPolicy };
+export function siteHeaders(apiOrigin?: string, photoOrigin?: string): Record<string, string> {
+  return { ...commonHeaders, "content-security-policy": siteCsp(apiOrigin, photoOrigin), "permissions-policy": permissionsPolicy };
 }
 
 /** JSON, CSV and problem documents: nothing in them may run or be framed. */

@@ -9,6 +9,8 @@ import type { Claim, Wish } from "../store/entities/index.js";
 import { checkArrival, checkDeparture, checkPlace, maxHandshakeTries, type Position } from "./attendance.js";
 import { DomainError, fail } from "./errors.js";
 import type { Actor } from "./identity.js";
+import * as Photos from "./photos.js";
+import type { PhotoBucket } from "./photos.js";
 import { transitions } from "./model.js";
 import { monthOf } from "./period.js";
 import * as Settings from "./settings.js";
@@ -245,15 +247,28 @@ async function checkCode(store: Store, wish: Wish, claim: Claim, code: string): 
   );
 }
 
-export async function complete(store: Store, actor: Actor, id: string, input: { note: string }) {
+/**
+ * Marks the work done, with the volunteer's photos of it when given: added to those of an earlier
+ * completion (a dispute sends the wish back), nine at most in all.
+ */
+export async function complete(store: Store, actor: Actor, id: string, input: { note: string; photos?: string[] }, bucket?: PhotoBucket) {
   const { wish, claim } = await loadWithClaim(store, id, actor.id);
   authorize(actor, wish, "complete", claim);
   if (!claim!.checkIn) fail("claim.not_checked_in", "Check in before you mark the wish done.");
+  const completionPhotoKeys = await Photos.attach(bucket, actor, "completion", input.photos, wish.completionPhotoKeys);
   const at = new Date().toISOString();
-  const fields = { completedAt: at, completionNote: input.note, completedBy: actor.id };
+  const fields = {
+    completedAt: at,
+    completionNote: input.note,
+    completedBy: actor.id,
+    ...(input.photos?.length ? { completionPhotoKeys } : {}),
+  };
   await commit(store, wish, [
     wishUpdate(wish, "completed", at, fields),
-    eventItem(wish, actor, "complete", "completed", at, { note: input.note }),
+    eventItem(wish, actor, "complete", "completed", at, {
+      note: input.note,
+      data: input.photos?.length ? { photos: input.photos } : undefined,
+    }),
   ]);
   return { ...wish, ...fields, status: "completed" as const, version: wish.version + 1, updatedAt: at };
 }

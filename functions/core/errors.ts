@@ -108,6 +108,14 @@ export const errors = {
   "user.changed": conflict,
   "notification.not_found": notFound,
   "preferences.unavailable": unavailable,
+
+  "photo.unavailable": unavailable,
+  "photo.invalid": invalid,
+  "photo.not_yours": notAllowed,
+  "photo.not_uploaded": invalid,
+  "photo.wrong_type": unsupportedType,
+  "photo.too_large": tooLarge,
+  "photo.too_many": invalid,
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errors;

@@ -27,7 +27,8 @@ export const columns = [
   ["signedByResident", "居民签认 signed"],
   ["verifierName", "核实人 verifier"],
   ["verifiedAt", "核实时间 verified (北京时间)"],
-  ["wishId", "心愿编号 wish id"],
+  ["wishId", "心愿或活动编号 wish or activity id"],
+  ["kind", "类型 kind"],
 ] as const;
 
 /** `2026-11-22 09:05:00`, China time: what Excel reads as a date and time. */
@@ -45,7 +46,7 @@ export function row(e: LedgerEntry): Csv.Cell[] {
     e.branchName ?? "",
     e.communityName,
     e.content,
-    categoryName(e.category),
+    e.category ? categoryName(e.category) : "",
     e.place ?? "",
     chinaTime(e.start),
     chinaTime(e.end),
@@ -55,7 +56,8 @@ export function row(e: LedgerEntry): Csv.Cell[] {
     e.signedByResident ? "是" : "否",
     e.verifierName,
     chinaTime(e.verifiedAt),
-    e.wishId,
+    ledger.serviceOf(e),
+    e.kind === "activity" ? "集体活动 activity" : "微心愿 wish",
   ];
 }
 

@@ -17,10 +17,11 @@ import { addFigures, figuresOf, type Figures } from "./tallies.js";
  *   `onTimeClaimHours` of the wish opening;
  * - completion: credited services over claims that ended (credited, released, declined, or
  *   closed with nothing to credit);
- * - residentRating, staffRating: the average stars (1–5) over 5; nothing rated scores 0.
+ * - residentRating, staffRating: the average stars (1–5) over 5; nothing rated scores 0;
+ * - attendance: activities attended over those attended or missed (marked absent); none scores 0.
  * The score is the weighted sum over the weights' total, out of 100.
  */
-export const indicators = ["hours", "onTime", "completion", "residentRating", "staffRating"] as const;
+export const indicators = ["hours", "onTime", "completion", "residentRating", "staffRating", "attendance"] as const;
 type Indicator = (typeof indicators)[number];
 
 interface Unit {
@@ -77,6 +78,7 @@ export function score(units: Unit[], weights: Weights) {
       completion: ended ? entries / ended : 0,
       residentRating: f.residentRatings ? (f.residentRatingSum ?? 0) / f.residentRatings : null,
       staffRating: f.staffRatings ? (f.staffRatingSum ?? 0) / f.staffRatings : null,
+      attendance: (f.attended ?? 0) + (f.absent ?? 0) ? (f.attended ?? 0) / ((f.attended ?? 0) + (f.absent ?? 0)) : null,
     };
   });
   const bestHours = Math.max(0, ...values.map((v) => v.hours));
@@ -89,6 +91,7 @@ export function score(units: Unit[], weights: Weights) {
       completion: v.completion,
       residentRating: v.residentRating === null ? 0 : v.residentRating / 5,
       staffRating: v.staffRating === null ? 0 : v.staffRating / 5,
+      attendance: v.attendance ?? 0,
     };
     const breakdown = Object.fromEntries(
       indicators.map((k) => [

@@ -19,7 +19,8 @@ export const hoursDefaults = {
   checkInGraceMinutes: 30,
   checkOutGraceMinutes: 30,
   onTimeClaimHours: 24,
-  rankingWeights: { hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5 },
+  // Attendance at activities weighs nothing until a community sets it, so the 70/10/10/5/5 scores stay as they were.
+  rankingWeights: { hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5, attendance: 0 },
 };
 export type HoursSettings = typeof hoursDefaults;
 export type Weights = HoursSettings["rankingWeights"];

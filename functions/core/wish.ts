@@ -11,6 +11,8 @@ import { DomainError, fail } from "./errors.js";
 import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor } from "./identity.js";
 import { countStep } from "./tallies.js";
 import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
+import * as Photos from "./photos.js";
+import type { PhotoBucket } from "./photos.js";
 import { page, write } from "./storage.js";
 
 export type { LatLng, Wish } from "../store/entities/index.js";
@@ -196,7 +198,14 @@ function handshakeCode() {
   return String(randomInt(0, 10_000)).padStart(4, "0");
 }
 
-export async function create(store: Store, actor: Actor, input: NewWish, idempotencyKey?: string) {
+export async function create(
+  store: Store,
+  actor: Actor,
+  given: NewWish & { photos?: string[] },
+  idempotencyKey?: string,
+  bucket?: PhotoBucket,
+) {
+  const { photos, ...input } = given;
   const at = new Date().toISOString();
   if (input.window && Date.parse(input.window.from) >= Date.parse(input.window.to)) {
     fail("wish.invalid", "The time window must end after it starts.", { field: "window.to" });
@@ -211,16 +220,19 @@ export async function create(store: Store, actor: Actor, input: NewWish, idempot
   if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
     fail("wish.forbidden", "Only staff of this community may take a wish in on a resident's behalf.", { field: "onBehalfOf" });
   }
-  const fingerprint = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+  const fingerprint = createHash("sha256").update(JSON.stringify(given)).digest("hex");
   if (idempotencyKey) {
     const earlier = await replay(store, actor, idempotencyKey, fingerprint);
     if (earlier) return { wish: earlier, replayed: true };
   }
+  // Staff taking a wish in on a resident's behalf attach photos they uploaded themselves.
+  const photoKeys = await Photos.attach(bucket, actor, "wish", photos);
   const owner = onBehalfOf ? await residentFor(store, onBehalfOf) : actor;
   const id = ulid(Date.parse(at));
   const wish: Wish = {
     id,
     ...fields,
+    ...(photoKeys.length ? { photoKeys } : {}),
     ownerId: owner.id,
     ownerName: owner.name,
     contactPhone: owner.phone,
@@ -341,8 +353,8 @@ export function present(wish: Wish, caps: Capacity[]) {
   return wishes.present(wish, caps, maskPhone);
 }
 
-/** The wish, its active claims and its whole timeline: one query on the wish's partition. */
-export async function view(store: Store, actor: Actor, id: string) {
+/** The wish, its active claims, its whole timeline (one query on the wish's partition) and read URLs for its photos. */
+export async function view(store: Store, actor: Actor, id: string, bucket?: PhotoBucket) {
   const items = await queryAll(store, wishes.partition(id));
   const head = items.find(wishes.isWish);
   if (!head) throw notFound(id);
@@ -358,6 +370,8 @@ export async function view(store: Store, actor: Actor, id: string) {
     ...present(wish, caps),
     claims: active.map(claims.present),
     timeline: items.filter(events.isEvent).map((e) => events.present(events.fromItem(e))),
+    photos: await Photos.readable(bucket, wish.photoKeys),
+    completionPhotos: await Photos.readable(bucket, wish.completionPhotoKeys),
   };
 }
 

@@ -130,6 +130,18 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
     "zh-CN": (p) => `心愿「${p.title}」已等待${p.hours}小时，仍无人认领。`,
     en: (p) => `"${p.title}" has waited ${p.hours} hours with no volunteer.`,
   },
+  "activity-absent": {
+    "zh-CN": (p) => `您报名的活动「${p.title}」${zhWhere(p)}没有签到，已记为缺勤。如有误，请联系社区。`,
+    en: (p) => `You signed up for "${p.title}"${enWhere(p)} and did not check in: recorded as absent. If that is wrong, tell staff.`,
+  },
+  "activity-verified": {
+    "zh-CN": (p) => `活动「${p.title}」的服务时长已核定：${p.minutes}分钟。`,
+    en: (p) => `Your time at "${p.title}" is verified: ${p.minutes} minutes.`,
+  },
+  notice: {
+    "zh-CN": (p) => `${p.title ? `活动「${p.title}」` : "社区"}通知（${p.actor}）：${p.note}`,
+    en: (p) => `Notice${p.title ? ` about "${p.title}"` : ""} from ${p.actor}: ${p.note}`,
+  },
 };
 
 function categoryName(code: string | undefined, lang: Lang) {
@@ -219,6 +231,16 @@ export const smsTemplates = {
     en: "A volunteer declined a dispatch: please send someone else: {link}",
   },
   "wish-waiting": { "zh-CN": "有心愿已等待{hours}小时仍无人认领：{link}", en: "A wish has waited {hours} hours with no volunteer: {link}" },
+  "activity-absent": {
+    "zh-CN": "您报名的活动没有签到，已记为缺勤。如有误，请联系社区：{link}",
+    en: "You signed up for an activity and did not check in: recorded as absent. If that is wrong, tell staff: {link}",
+  },
+  "activity-verified": {
+    "zh-CN": "您的活动服务时长已核定：{minutes}分钟。查看：{link}",
+    en: "Your time at an activity is verified: {minutes} minutes: {link}",
+  },
+  // What staff wrote stays in the app: the SMS says there is a notice and where to read it.
+  notice: { "zh-CN": "社区给您发来一条通知，请查看：{link}", en: "Staff sent you a notice: {link}" },
   "new-wish": { "zh-CN": "有新的{category}心愿等待认领：{link}", en: "A new wish ({category}) needs a volunteer: {link}" },
 } as const satisfies Record<string, Record<Lang, string>>;
 

@@ -6,6 +6,7 @@
  * a media type or a shape the document does not declare.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runJobs } from "../../functions/core/jobs.js";
 import { dayOf } from "../../functions/core/period.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
@@ -116,6 +117,9 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/activities/${running.id}/check-in`, { as: m1, body: { ...somewhere, token } }));
     await ok(api.call("POST", `/api/activities/${running.id}/check-out`, { as: m1, body: { ...somewhere, token, comment: "很有意义" } }));
     await ok(api.call("GET", `/api/activities/${running.id}`, { as: staff }));
+    await runJobs(api.store, { now: new Date(Date.parse(running.window.to) + 60_000) });
+    await ok(api.call("POST", `/api/activities/${running.id}/verify`, { as: staff, body: { minutes: { [m1.id]: 60 }, reason: "按安排" } }));
+    await ok(api.call("POST", "/api/notices", { as: staff, body: { activityId: running.id, text: "感谢参加", sms: true } }), 202);
 
     const feed = streamFeed(api.store);
     await createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} })(await feed.next());
@@ -125,6 +129,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/notifications/${inbox.items[0].id}/read`, { as: m0 }));
     await ok(api.call("POST", "/api/notifications/read-all", { as: m0 }));
     await ok(api.call("GET", "/api/me/preferences", { as: m0 }));
+    await ok(api.call("POST", "/api/uploads", { as: resident, body: { purpose: "wish", contentType: "image/jpeg", size: 300_000 } }), 201);
     await ok(api.call("PUT", "/api/me/preferences", { as: m0, body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] } }));
 
     const succeeded = new Set(seen.filter((a) => a.route && a.status < 300).map((a) => a.route));
@@ -168,6 +173,8 @@ describe("the check itself", () => {
     updatedAt: "2026-11-22T01:00:00.000Z",
     claims: [],
     timeline: [],
+    photos: [],
+    completionPhotos: [],
   });
 
   it("accepts a documented answer", () => {

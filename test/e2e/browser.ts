@@ -109,7 +109,18 @@ export async function startSite() {
   }
 
   const person = (name: string) => demo.people.find((p) => p.name === name)!;
-  return { url: local.url, store: local.store, browser, demo, person, api, phoneAt, signInThroughUi, stop };
+  return {
+    url: local.url,
+    store: local.store,
+    photoEndpoint: local.photoEndpoint,
+    browser,
+    demo,
+    person,
+    api,
+    phoneAt,
+    signInThroughUi,
+    stop,
+  };
 }
 
 export type Site = Awaited<ReturnType<typeof startSite>>;

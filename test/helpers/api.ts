@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { createApp } from "../../functions/app/index.js";
@@ -7,6 +10,7 @@ import * as Community from "../../functions/core/community.js";
 import { findOrCreateUser, issueToken } from "../../functions/core/identity.js";
 import type { SmsRules } from "../../functions/core/sms.js";
 import { devRoutes } from "../../functions/dev/routes.js";
+import { startLocalS3 } from "../../functions/dev/s3-local.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStore, type Store } from "../../functions/store/client.js";
 import { dynamoClientConfig } from "../../functions/store/dynamo-local.js";
@@ -30,16 +34,26 @@ export interface Response<T = any> {
 }
 
 /**
- * A running API for one test file: its own table in the run's DynamoDB Local, the real Hono
- * app behind a real HTTP server on a free port, and `call` to talk to it as a given person.
+ * A running API for one test file: its own table in the run's DynamoDB Local, its own photo
+ * bucket in a local S3 server (s3rver, files in a temporary folder), the real Hono app behind a
+ * real HTTP server on a free port, and `call` to talk to it as a given person.
  * Every answer `call` receives is held to the OpenAPI document (test/helpers/contract.ts).
  */
 export async function startApi(opts: { sms?: SmsRules } = {}) {
   const { tableName, endpoint } = await freshTable();
   const store = createStore(tableName, dynamoClientConfig(endpoint));
+  const s3Dir = mkdtempSync(join(tmpdir(), "microwish-s3-"));
+  const s3 = await startLocalS3({ directory: s3Dir });
   // The server's own address, as `npm start` configures it: known once it listens.
   let base = "";
-  const deps = { store, notifier: outboxNotifier(store), secret: async () => secret, publicUrl: () => base, sms: opts.sms };
+  const deps = {
+    store,
+    notifier: outboxNotifier(store),
+    secret: async () => secret,
+    publicUrl: () => base,
+    sms: opts.sms,
+    photos: s3.photos,
+  };
   const app = createApp(deps, [devRoutes()]);
   const server = serveNode({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((ready) => server.once("listening", () => ready()));
@@ -72,7 +86,12 @@ export async function startApi(opts: { sms?: SmsRules } = {}) {
     base,
     store,
     call,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    s3,
+    close: async () => {
+      await new Promise<void>((done) => server.close(() => done()));
+      await s3.stop();
+      rmSync(s3Dir, { recursive: true, force: true });
+    },
   };
 }
 export type Api = Awaited<ReturnType<typeof startApi>>;

@@ -105,6 +105,20 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
     "zh-CN": "【微心愿】心愿「代取降压药」已等待24小时，仍无人认领。",
     en: '[Microwish] "代取降压药" has waited 24 hours with no volunteer.',
   },
+  "activity-absent": {
+    "zh-CN": "【微心愿】您报名的活动「代取降压药」（11月22日 09:00–11:00，幸福里3号楼）没有签到，已记为缺勤。如有误，请联系社区。",
+    en:
+      '[Microwish] You signed up for "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) and did not check in: recorded as absent. ' +
+      "If that is wrong, tell staff.",
+  },
+  "activity-verified": {
+    "zh-CN": "【微心愿】活动「代取降压药」的服务时长已核定：90分钟。",
+    en: '[Microwish] Your time at "代取降压药" is verified: 90 minutes.',
+  },
+  notice: {
+    "zh-CN": "【微心愿】活动「代取降压药」通知（李明）：临时有事",
+    en: '[Microwish] Notice about "代取降压药" from 李明: 临时有事',
+  },
 };
 
 const link = "https://mw.example.cn/wishes/01KBZ3Q4XJ7V8M2N5P6R7S8T9W";

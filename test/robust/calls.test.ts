@@ -26,6 +26,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runJobs } from "../../functions/core/jobs.js";
 import { dayOf, monthOf } from "../../functions/core/period.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
@@ -232,6 +233,13 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
       body: { ...somewhere, token, comment: "很有意义" },
     });
 
+    await runJobs(api.store, { now: new Date(Date.parse(inMinutes(21))) });
+    await go("POST", "/api/activities/{id}/verify", `/api/activities/${running}/verify`, {
+      as: staff,
+      body: { minutes: { [m1.id]: 60 }, reason: "按安排" },
+    });
+    await go("POST", "/api/notices", "/api/notices", { as: staff, body: { activityId: running, text: "感谢参加", sms: true } });
+
     // The inbox, filled by the stream handler from the walk's own events: m0 hears of the dispute and the close.
     await handle(await feed.next());
     feed.close();
@@ -240,6 +248,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/notifications/{id}/read", `/api/notifications/${inbox.body.items[0].id}/read`, { as: m0 });
     await go("POST", "/api/notifications/read-all", "/api/notifications/read-all", { as: m0 });
     await go("GET", "/api/me/preferences", "/api/me/preferences", { as: m0 });
+    await go("POST", "/api/uploads", "/api/uploads", { as: r0, body: { purpose: "wish", contentType: "image/jpeg", size: 300_000 } });
     await go("PUT", "/api/me/preferences", "/api/me/preferences", {
       as: m0,
       body: { lang: "en", sms: ["task-dispatched"], categories: ["repair"] },

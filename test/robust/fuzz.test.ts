@@ -595,6 +595,12 @@ function validBodies(): Record<string, unknown[]> {
       { title: "清扫", description: "清扫", address: "广场", location: { lat: somewhere.lat, lng: somewhere.lng }, window: windowSoon },
     ],
     "POST /api/activities/{id}/signup": [{ team: "清扫组" }, {}],
+    "POST /api/activities/{id}/verify": [{}, { minutes: { [m0.id]: 30 }, reason: "按安排" }],
+    "POST /api/notices": [
+      { activityId: act.running, text: "明早八点集合", sms: false },
+      { unitId: c.id, branchIds: [c.branches[0].id], text: "本周五开会", sms: true },
+      { unitId: other.id, text: "你好" },
+    ],
     "POST /api/activities/{id}/check-in": [{ ...somewhere, token: activityToken }],
     "POST /api/activities/{id}/check-out": [
       { ...somewhere, token: activityToken, comment: "很有意义" },
@@ -603,6 +609,10 @@ function validBodies(): Record<string, unknown[]> {
     "PUT /api/me/preferences": [
       { lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] },
       { lang: "en", sms: [], categories: [] },
+    ],
+    "POST /api/uploads": [
+      { purpose: "wish", contentType: "image/jpeg", size: 300_000 },
+      { purpose: "completion", contentType: "image/webp", size: 2 * 1024 * 1024 },
     ],
   };
 }

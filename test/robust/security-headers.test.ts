@@ -59,7 +59,7 @@ describe("headers from the local server", () => {
       const res = await headersOf(path);
       expect(res.status).toBe(200);
       for (const [name, value] of Object.entries(common)) expect(res.headers.get(name), name).toBe(value);
-      expect(res.headers.get("content-security-policy")).toBe(siteCsp());
+      expect(res.headers.get("content-security-policy")).toBe(siteCsp(undefined, site.photoEndpoint));
       expect(res.headers.get("permissions-policy")).toMatch(/geolocation=\(self\)/);
     },
   );
@@ -76,7 +76,7 @@ describe("headers from the local server", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(type);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(res.headers.get("content-security-policy")).toBe(siteCsp());
+      expect(res.headers.get("content-security-policy")).toBe(siteCsp(undefined, site.photoEndpoint));
     }
   });
 
@@ -100,6 +100,15 @@ describe("headers from the local server", () => {
     expect(csp).not.toMatch(/unsafe|\*|http:/);
     expect(siteCsp("https://abc.execute-api.ap-southeast-1.amazonaws.com").split("; ")).toContain(
       "connect-src 'self' https://abc.execute-api.ap-southeast-1.amazonaws.com",
+    );
+    // The photo bucket: uploads go there and photos come from there, picked ones from blob: URLs; forms still post nowhere else.
+    const withPhotos = siteCsp("https://api.example", "https://photos.s3.ap-southeast-1.amazonaws.com/");
+    expect(withPhotos.split("; ")).toEqual(
+      expect.arrayContaining([
+        "connect-src 'self' https://api.example https://photos.s3.ap-southeast-1.amazonaws.com",
+        "img-src 'self' data: blob: https://photos.s3.ap-southeast-1.amazonaws.com",
+        "form-action 'self'",
+      ]),
     );
   });
 

@@ -24,9 +24,10 @@ export function wishRoutes() {
       operationId: "postWish",
       tag: "wishes",
       who: "resident; staff with onBehalfOf for a resident who phoned or walked in",
-      summary: "Post a wish (status submitted); honours Idempotency-Key, answering 200 with the same wish on a replay",
+      summary:
+        "Post a wish (status submitted), with uploaded photos; honours Idempotency-Key, answering 200 with the same wish on a replay",
       ok: { 201: R.Wish, 200: R.Wish },
-      refuses: [403],
+      refuses: [403, 413, 415, 503],
     }),
     signedIn,
     json(S.NewWish),
@@ -35,7 +36,7 @@ export function wishRoutes() {
       if (key !== undefined && !/^[\x21-\x7e]{1,128}$/.test(key)) {
         fail("request.bad_idempotency_key", "Idempotency-Key must be 1 to 128 visible ASCII characters.");
       }
-      const { wish, replayed } = await Wish.create(c.var.deps.store, c.var.actor, c.req.valid("json"), key);
+      const { wish, replayed } = await Wish.create(c.var.deps.store, c.var.actor, c.req.valid("json"), key, c.var.deps.photos);
       return c.json(Wish.present(wish, ["owner"]), replayed ? 200 : 201);
     },
   );
@@ -65,7 +66,7 @@ export function wishRoutes() {
       ok: { 200: R.WishView },
     }),
     signedIn,
-    async (c) => c.json(await Wish.view(c.var.deps.store, c.var.actor, wishId(c))),
+    async (c) => c.json(await Wish.view(c.var.deps.store, c.var.actor, wishId(c), c.var.deps.photos)),
   );
 
   /** A lifecycle step: run the domain function, answer with the wish as the caller now sees it. */
@@ -86,7 +87,7 @@ export function wishRoutes() {
       async (c) => {
         const id = wishId(c);
         await run(c.var.deps.store, c.var.actor, id, c.req.valid("json"));
-        return c.json(await Wish.view(c.var.deps.store, c.var.actor, id));
+        return c.json(await Wish.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
       },
     );
   }
@@ -108,7 +109,7 @@ export function wishRoutes() {
     async (c) => {
       const id = wishId(c);
       await Claims.claim(c.var.deps.store, c.var.actor, id);
-      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id));
+      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
     },
   );
   step("release", "releaseClaim", "member with a claim", "Give a place back before checking in", S.OptionalReason, (s, a, id, b) =>
@@ -127,7 +128,24 @@ export function wishRoutes() {
     Claims.checkOut,
     [403, 409, 429],
   );
-  step("complete", "completeWish", "member with a claim", "Mark the work done: in_progress → completed", S.Complete, Claims.complete);
+  app.post(
+    "/wishes/:id/complete",
+    doc({
+      operationId: "completeWish",
+      tag: "lifecycle",
+      who: "member with a claim",
+      summary: "Mark the work done: in_progress → completed, with photos of it (uploaded keys) when given",
+      ok: { 200: R.WishView },
+      refuses: [403, 409, 413, 415, 503],
+    }),
+    signedIn,
+    json(S.Complete),
+    async (c) => {
+      const id = wishId(c);
+      await Claims.complete(c.var.deps.store, c.var.actor, id, c.req.valid("json"), c.var.deps.photos);
+      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
+    },
+  );
   step("confirm", "confirmWish", "owner, or staff on their behalf", "Confirm and rate: completed → confirmed", S.Confirm, Wish.confirm);
   step("dispute", "disputeWish", "owner, or staff", "Not done: completed → in_progress", S.Reason, Wish.dispute);
   step("verify", "verifyHours", "staff", "Verify hours and close: confirmed → closed", S.Verify, Hours.verify);

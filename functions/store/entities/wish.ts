@@ -41,6 +41,10 @@ export interface Wish {
   completedAt?: string;
   completionNote?: string;
   completedBy?: string;
+  /** the resident's photos (bucket keys); answers carry short-lived URLs instead */
+  photoKeys?: string[];
+  /** the volunteers' photos of the work done */
+  completionPhotoKeys?: string[];
   rating?: number;
   comment?: string;
   confirmedBy?: string;
@@ -198,7 +202,9 @@ export const reachableWhile: readonly Status[] = ["open", "claimed", "in_progres
  * Only the resident and staff see the handshake code; they, and volunteers holding a claim while
  * the work is still to do, see the full phone.
  */
-export type PresenterCovers = Proven<Decided<Wish, (typeof shown)[number], "handshakeCode" | "contactPhone">>;
+export type PresenterCovers = Proven<
+  Decided<Wish, (typeof shown)[number], "handshakeCode" | "contactPhone" | "photoKeys" | "completionPhotoKeys">
+>;
 
 /** The wish as a given person sees it: the handshake code and the resident's full phone only for those entitled. */
 export function present(wish: Wish, audiences: readonly Audience[], mask: (phone: string) => string) {

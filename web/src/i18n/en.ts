@@ -207,6 +207,8 @@ const en: Record<Key, string> = {
   "hours.verifiedBy": "verified by {who} on {at}",
 
   "hours.entries": "Each service",
+  "hours.kindActivity": "Group activity",
+  "hours.kindWish": "Wish",
   "cert.title": "Certificate of volunteer service",
   "cert.hint": "For a range of days: lists each verified service, with a number and a QR code anyone can scan to check it; prints on A4.",
   "cert.from": "From",

@@ -206,6 +206,8 @@ const zh = {
   "hours.verifiedBy": "{who} 于 {at} 核验",
 
   "hours.entries": "每次服务",
+  "hours.kindActivity": "集体活动",
+  "hours.kindWish": "微心愿",
   "cert.title": "志愿服务证明",
   "cert.hint": "按日期开具，列出这段时间核验过的每次服务，带编号和二维码，可打印，任何人都能扫码查验。",
   "cert.from": "从",
