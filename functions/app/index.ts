@@ -9,6 +9,7 @@ import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
+import { unitRoutes } from "./routes/units.js";
 import { photoRoutes } from "./routes/photos.js";
 import { wishRoutes } from "./routes/wishes.js";
 
@@ -67,7 +68,16 @@ export function createApp(deps: Deps, extra: Hono<Env>[] = []) {
   app.get("/api/health", doc({ operationId: "health", tag: "service", who: "anyone", summary: "Liveness", ok: { 200: R.Health } }), (c) =>
     c.json({ ok: true }),
   );
-  const routes = [authRoutes(), wishRoutes(), peopleRoutes(), hoursRoutes(), notificationRoutes(), activityRoutes(), photoRoutes()];
+  const routes = [
+    authRoutes(),
+    wishRoutes(),
+    peopleRoutes(),
+    hoursRoutes(),
+    notificationRoutes(),
+    activityRoutes(),
+    photoRoutes(),
+    unitRoutes(),
+  ];
   for (const part of [...routes, ...extra]) app.route("/api", part);
 
   let document: unknown;
