@@ -7,6 +7,7 @@ import { credentialsFromEnv, s3 } from "./aws/s3.js";
 import { getSecretString } from "./aws/secrets.js";
 import { getParameter } from "./aws/ssm.js";
 import { smsRulesFrom } from "./core/sms.js";
+import { notifierFrom } from "./notify/http-sms.js";
 import { snsNotifier } from "./notify/sns.js";
 import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStore } from "./store/client.js";
@@ -78,7 +79,7 @@ const topicArn = process.env.TOPIC_ARN;
 const app = buildApp(
   {
     store: createStore(need("TABLE_NAME")),
-    notifier: snsNotifier({ topicArn }),
+    notifier: notifierFrom(process.env, snsNotifier({ topicArn, senderId: process.env.SMS_SENDER_ID })),
     secret: loadSecret,
     subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
     siteOrigins,

@@ -8,7 +8,7 @@ import { deployedOpenApiJson } from "../functions/app/index.js";
 import { docsRouteKeys, pageRouteKeys } from "../functions/app/parts.js";
 import { Data } from "./Data.js";
 import { Notify } from "./Notify.js";
-import { alarm, thresholds } from "./Ops.js";
+import { alarm, smsEnvironment, thresholds } from "./Ops.js";
 
 const tableActions = [
   "dynamodb:BatchGetItem",
@@ -69,6 +69,8 @@ export function Api({ stack }: StackContext) {
       // The countries sign-in codes go to ("86,852:50"), and their hourly cap: mainland China and 1000 unless set.
       ...(process.env.SMS_COUNTRIES ? { SMS_COUNTRIES: process.env.SMS_COUNTRIES } : {}),
       ...(process.env.SMS_CODES_PER_COUNTRY_HOUR ? { SMS_CODES_PER_COUNTRY_HOUR: process.env.SMS_CODES_PER_COUNTRY_HOUR } : {}),
+      // The sender ID, and a domestic SMS provider in place of SNS for SMS (stacks/Ops.ts).
+      ...smsEnvironment(),
     },
   });
   handler.attachPermissions([

@@ -14,6 +14,7 @@ import { hoursRoutes } from "./routes/hours.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
 import { photoRoutes } from "./routes/photos.js";
+import { unitRoutes } from "./routes/units.js";
 import { wishRoutes } from "./routes/wishes.js";
 
 function serviceRoutes() {
@@ -35,6 +36,7 @@ export function apiRoutes(): Hono<Env>[] {
     notificationRoutes(),
     activityRoutes(),
     photoRoutes(),
+    unitRoutes(),
   ];
 }
 

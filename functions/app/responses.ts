@@ -73,6 +73,8 @@ export const Wish = obj({
   verifierName: opt(str),
   staffRating: opt(int),
   crediting: opt(described(obj({ chunks: z.array(int), done: int }), "a close still crediting a very large team, part by part")),
+  unitPath: opt(z.array(str)),
+  gridId: opt(str),
 });
 
 /** Arrival or departure: when, where, how sure the phone was, and how far from the wish. */
@@ -137,6 +139,12 @@ export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
+export const UnitMembership = obj({
+  unitId: str,
+  kind: z.enum(["county", "street", "community", "grid"]),
+  path: z.array(str),
+  roles: z.array(z.enum(["staff", "leader"])),
+});
 export const Me = obj({
   id: str,
   phone: str,
@@ -146,6 +154,7 @@ export const Me = obj({
   lang,
   admin: bool,
   communities: z.array(Membership),
+  units: z.array(UnitMembership),
 });
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
 export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
@@ -320,6 +329,7 @@ export const ImportReport = obj({
   rows: int,
   created: int,
   updated: int,
+  invited: int,
   unchanged: int,
   branchesCreated: z.array(str),
   refused: z.array(obj({ row: int, phone: str, reason: str })),
