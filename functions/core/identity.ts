@@ -1,6 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import { ulid } from "ulid";
 import type { Notifier } from "../notify/notifier.js";
+import { renderSms } from "../notify/templates.js";
 import { deleteItem, getItem, putItem, queryAll, updateItem, type Store } from "../store/client.js";
 import * as otps from "../store/entities/otp.js";
 import * as phones from "../store/entities/phone.js";
@@ -177,12 +178,8 @@ export async function requestCode(
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const hash = codeHash(secret, input.phone, code);
   await putItem(store, otps.put(input.phone, client, { hash, tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
-  await notifier.send({
-    to: input.phone,
-    channel: "sms",
-    kind: "sign-in",
-    text: `【微心愿】您的登录验证码是 ${code}，5分钟内有效。Your Microwish sign-in code is ${code}.`,
-  });
+  const { text, template } = renderSms("sign-in", "zh-CN", { code });
+  await notifier.send({ to: input.phone, channel: "sms", kind: "sign-in", text, template });
   return { expiresInSeconds: codeTtlSeconds };
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
 import { ulid } from "ulid";
-import { getItem, getMany, queryAll, type Store, type TransactItem } from "../store/client.js";
+import { getItem, getMany, queryAll, type Item, type Store, type TransactItem } from "../store/client.js";
 import * as claims from "../store/entities/claim.js";
 import * as events from "../store/entities/event.js";
 import * as idempotencyKeys from "../store/entities/idempotency.js";
@@ -378,9 +378,21 @@ export function present(wish: Wish, caps: Capacity[]) {
   return wishes.present(wish, caps, maskPhone);
 }
 
+/** The wish's partition (the wish, its claims, its timeline) read strongly consistently, as a step reads it before acting. */
+export function readPartition(store: Store, id: string) {
+  return queryAll(store, { ...wishes.partition(id), consistent: true });
+}
+
+/** The wish's partition key, for `remember` and `written` (store/client.ts). */
+export const partitionKey = (id: string) => wishes.key(id).pk;
+
 /** The wish, its active claims, its whole timeline (one query on the wish's partition) and read URLs for its photos. */
 export async function view(store: Store, actor: Actor, id: string, bucket?: PhotoBucket) {
-  const items = await queryAll(store, wishes.partition(id));
+  return viewOf(actor, id, await queryAll(store, wishes.partition(id)), bucket);
+}
+
+/** The wish as `view` answers it, from its partition's items; not found when `actor` may not see it. */
+export async function viewOf(actor: Actor, id: string, items: Item[], bucket?: PhotoBucket) {
   const head = items.find(wishes.isWish);
   if (!head) throw notFound(id);
   const wish = wishes.fromItem(head);
