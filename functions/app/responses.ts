@@ -73,6 +73,8 @@ export const Wish = obj({
   verifierName: opt(str),
   staffRating: opt(int),
   crediting: opt(described(obj({ chunks: z.array(int), done: int }), "a close still crediting a very large team, part by part")),
+  unitPath: opt(z.array(str)),
+  gridId: opt(str),
 });
 
 /** Arrival or departure: when, where, how sure the phone was, and how far from the wish. */
@@ -148,7 +150,27 @@ export const WishView = z.extend(Wish, {
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
+/** 微心声: staff and the author see whose it is; everyone else sees names and words only. */
+export const Voice = obj({
+  id: str,
+  communityId: str,
+  authorId: opt(described(str, "for the community's staff and the author only")),
+  authorName: str,
+  text: str,
+  status: z.enum(["new", "answered"]),
+  createdAt: time,
+  answer: opt(obj({ text: str, byId: opt(described(str, "for staff and the author only")), byName: str, at: time })),
+  wishId: opt(described(str, "the wish staff made of the message")),
+});
+export const VoicePage = page(Voice);
+
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
+export const UnitMembership = obj({
+  unitId: str,
+  kind: z.enum(["county", "street", "community", "grid"]),
+  path: z.array(str),
+  roles: z.array(z.enum(["staff", "leader"])),
+});
 export const Me = obj({
   id: str,
   phone: str,
@@ -159,6 +181,7 @@ export const Me = obj({
   skills: opt(z.array(str)),
   admin: bool,
   communities: z.array(Membership),
+  units: z.array(UnitMembership),
 });
 export const Candidate = obj({
   id: str,
@@ -345,6 +368,7 @@ export const ImportReport = obj({
   rows: int,
   created: int,
   updated: int,
+  invited: int,
   unchanged: int,
   branchesCreated: z.array(str),
   refused: z.array(obj({ row: int, phone: str, reason: str })),
@@ -471,6 +495,8 @@ export type WishPage = z.output<typeof WishPage>;
 export type TaskPage = z.output<typeof TaskPage>;
 export type Membership = z.output<typeof Membership>;
 export type Me = z.output<typeof Me>;
+export type Voice = z.output<typeof Voice>;
+export type VoicePage = z.output<typeof VoicePage>;
 export type CodeSent = z.output<typeof CodeSent>;
 export type SignedIn = z.output<typeof SignedIn>;
 export type Settings = z.output<typeof Settings>;

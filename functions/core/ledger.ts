@@ -4,7 +4,8 @@ import type { LedgerEntry } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import * as Csv from "./csv.js";
 import { fail } from "./errors.js";
-import { hasRole, type Actor } from "./identity.js";
+import type { Actor } from "./identity.js";
+import * as Units from "./units.js";
 import { categories } from "./model.js";
 import { chinaOffsetMinutes, dayStart } from "./period.js";
 
@@ -66,7 +67,7 @@ export function row(e: LedgerEntry): Csv.Cell[] {
  * one bounded range of the community's ledger index, oldest first.
  */
 export async function exportCsv(store: Store, actor: Actor, communityId: string, range: { from: string; to: string }) {
-  if (!hasRole(actor, communityId, "staff")) fail("ledger.forbidden", "Only staff of this community may export its ledger.");
+  if (!(await Units.mayRead(store, actor, communityId))) fail("ledger.forbidden", "Only staff of this community may export its ledger.");
   await Community.fromId(store, communityId);
   const start = dayStart(range.from).toISOString();
   const end = new Date(dayStart(range.to).getTime() + 86_400_000 - 1).toISOString();

@@ -4,7 +4,8 @@ import * as memberTallies from "../store/entities/member-tally.js";
 import * as roles from "../store/entities/role.js";
 import * as Community from "./community.js";
 import { fail } from "./errors.js";
-import { hasRole, type Actor } from "./identity.js";
+import type { Actor } from "./identity.js";
+import * as Units from "./units.js";
 import { parsePeriod } from "./period.js";
 import { hoursSettingsOf, type Weights } from "./settings.js";
 import { addFigures, figuresOf, type Figures } from "./tallies.js";
@@ -33,7 +34,7 @@ interface Unit {
 }
 
 export async function rank(store: Store, actor: Actor, communityId: string, periodKey: string, by: "branch" | "member") {
-  if (!hasRole(actor, communityId, "staff")) fail("rankings.forbidden", "Only staff of this community may see its rankings.");
+  if (!(await Units.mayRead(store, actor, communityId))) fail("rankings.forbidden", "Only staff of this community may see its rankings.");
   const period = parsePeriod(periodKey);
   if (period.kind === "all") fail("period.invalid", "Rank a month, a quarter or a year.", { field: "period" });
   const community = await Community.fromId(store, communityId);

@@ -1,15 +1,15 @@
 import { createHash, randomInt } from "node:crypto";
 import { ulid } from "ulid";
-import { getItem, getMany, queryAll, type Store, type TransactItem } from "../store/client.js";
+import { getItem, getMany, queryAll, type Item, type Store, type TransactItem } from "../store/client.js";
 import * as claims from "../store/entities/claim.js";
 import * as events from "../store/entities/event.js";
 import * as idempotencyKeys from "../store/entities/idempotency.js";
 import * as takeovers from "../store/entities/takeover.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
-import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
-import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor } from "./identity.js";
+import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor, type User } from "./identity.js";
+import * as Units from "./units.js";
 import { countStep } from "./tallies.js";
 import {
   notOnOwnWish,
@@ -60,6 +60,9 @@ export function capacities(who: Who, wish: Wish, claim?: Claim): Capacity[] {
   return out;
 }
 
+/** Staff of a street or county above the wish's community: they read it as a member would, and act on nothing. */
+const supervising = (actor: Actor, wish: Wish) => Units.reaches(actor, wish.unitPath ?? [wish.communityId]);
+
 /** Whether someone may see the wish at all; those who may not are told it does not exist. */
 export function canSee(caps: Capacity[], wish: Wish) {
   if (caps.some((c) => c === "owner" || c === "staff" || c === "claimant" || c === "system")) return true;
@@ -77,7 +80,14 @@ const missing = (id: string): never => {
  */
 export function authorize(who: Who, wish: Wish, transition: Transition, claim?: Claim): Capacity {
   const caps = capacities(who, wish, claim);
-  if (!canSee(caps, wish)) throw notFound(wish.id);
+  if (!canSee(caps, wish)) {
+    if (who !== system && supervising(who as Actor, wish)) {
+      fail("wish.forbidden", `You supervise this community and may read its wishes; only its own staff may ${transition} them.`, {
+        needs: ["staff"],
+      });
+    }
+    throw notFound(wish.id);
+  }
   const rule = transitions[transition];
   const allowed = rule.by as readonly string[];
   const cap = caps.find((c) => allowed.includes(c));
@@ -209,12 +219,23 @@ function handshakeCode() {
   return String(randomInt(0, 10_000)).padStart(4, "0");
 }
 
+/**
+ * What a wish made from something else brings: its owner (the resident who asked) and a write that
+ * must hold in the same transaction, with the refusal to give when it does not.
+ */
+export interface Origin {
+  owner: User;
+  also: (wishId: string) => TransactItem;
+  refused: () => never;
+}
+
 export async function create(
   store: Store,
   actor: Actor,
   given: NewWish & { photos?: string[] },
   idempotencyKey?: string,
   bucket?: PhotoBucket,
+  origin?: Origin,
 ) {
   const { photos, ...input } = given;
   const at = new Date().toISOString();
@@ -224,9 +245,8 @@ export async function create(
   if (input.window && Date.parse(input.window.to) <= Date.parse(at)) {
     fail("wish.invalid", "The time window is already over.", { field: "window.to" });
   }
-  if (!(await Community.exists(store, input.communityId))) {
-    fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
-  }
+  const unitPath = await Units.communityPath(store, input.communityId);
+  if (!unitPath) fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
   const { onBehalfOf, ...fields } = input;
   if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
     fail("wish.forbidden", "Only staff of this community may take a wish in on a resident's behalf.", { field: "onBehalfOf" });
@@ -238,7 +258,8 @@ export async function create(
   }
   // Staff taking a wish in on a resident's behalf attach photos they uploaded themselves.
   const photoKeys = await Photos.attach(bucket, actor, "wish", photos);
-  const owner = onBehalfOf ? await residentFor(store, onBehalfOf) : actor;
+  const owner = origin?.owner ?? (onBehalfOf ? await residentFor(store, onBehalfOf) : actor);
+  const takenIn = owner.id !== actor.id;
   const id = ulid(Date.parse(at));
   const wish: Wish = {
     id,
@@ -247,7 +268,7 @@ export async function create(
     ownerId: owner.id,
     ownerName: owner.name,
     contactPhone: owner.phone,
-    ...(onBehalfOf ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
+    ...(takenIn ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
     status: "submitted",
     version: 1,
     slots: 1,
@@ -255,12 +276,15 @@ export async function create(
     handshakeCode: handshakeCode(),
     createdAt: at,
     updatedAt: at,
+    unitPath,
   };
   const items: TransactItem[] = [
     wishes.create(wish),
-    eventItem(wish, actor, "submit", "submitted", at, onBehalfOf ? { data: { takenInFor: owner.id } } : {}),
+    eventItem(wish, actor, "submit", "submitted", at, takenIn ? { data: { takenInFor: owner.id } } : {}),
     ...countStep(input.communityId, "submit", at),
   ];
+  const also = origin?.also(id);
+  if (also) items.push(also);
   if (idempotencyKey) {
     const nowSeconds = Math.floor(Date.parse(at) / 1000);
     const record = { wishId: id, fingerprint, expiresAt: nowSeconds + idempotencyTtlSeconds };
@@ -268,6 +292,7 @@ export async function create(
   }
   const outcome = await write(store, items);
   if (!outcome.ok) {
+    if (also && outcome.failed.some((f) => f.index === items.indexOf(also))) origin!.refused();
     // Only the key can fail (the wish's id is new): the same key raced in from another request.
     const earlier = idempotencyKey ? await replay(store, actor, idempotencyKey, fingerprint) : undefined;
     if (earlier) return { wish: earlier, replayed: true };
@@ -364,9 +389,21 @@ export function present(wish: Wish, caps: Capacity[]) {
   return wishes.present(wish, caps, maskPhone);
 }
 
+/** The wish's partition (the wish, its claims, its timeline) read strongly consistently, as a step reads it before acting. */
+export function readPartition(store: Store, id: string) {
+  return queryAll(store, { ...wishes.partition(id), consistent: true });
+}
+
+/** The wish's partition key, for `remember` and `written` (store/client.ts). */
+export const partitionKey = (id: string) => wishes.key(id).pk;
+
 /** The wish, its active claims, its whole timeline (one query on the wish's partition) and read URLs for its photos. */
 export async function view(store: Store, actor: Actor, id: string, bucket?: PhotoBucket) {
-  const items = await queryAll(store, wishes.partition(id));
+  return viewOf(actor, id, await queryAll(store, wishes.partition(id)), bucket);
+}
+
+/** The wish as `view` answers it, from its partition's items; not found when `actor` may not see it. */
+export async function viewOf(actor: Actor, id: string, items: Item[], bucket?: PhotoBucket) {
   const head = items.find(wishes.isWish);
   if (!head) throw notFound(id);
   const wish = wishes.fromItem(head);
@@ -376,10 +413,11 @@ export async function view(store: Store, actor: Actor, id: string, bucket?: Phot
     wish,
     active.find((c) => c.memberId === actor.id),
   );
-  if (!canSee(caps, wish)) throw notFound(id);
+  const supervisor = !canSee(caps, wish) && supervising(actor, wish);
+  if (!canSee(caps, wish) && !supervisor) throw notFound(id);
   const asks = takeovers.pending(items.filter(takeovers.isTakeover).map(takeovers.fromItem), active);
   return {
-    ...present(wish, caps),
+    ...present(wish, supervisor ? ["member"] : caps),
     claims: active.map(claims.present),
     timeline: items.filter(events.isEvent).map((e) => events.present(events.fromItem(e))),
     photos: await Photos.readable(bucket, wish.photoKeys),
@@ -405,8 +443,10 @@ export async function list(store: Store, actor: Actor, q: ListQuery) {
   const communityId = q.communityId!;
   const staff = hasRole(actor, communityId, "staff");
   const member = hasRole(actor, communityId, "member");
-  if (!staff && !member) fail("wish.forbidden", "Only members and staff of this community may list its wishes.");
-  if (!staff && (!q.status || q.status === "submitted" || q.status === "rejected")) {
+  // Staff above the community read its list as its staff do, shown as a member sees each wish.
+  const supervisor = !staff && (await Units.mayRead(store, actor, communityId));
+  if (!staff && !member && !supervisor) fail("wish.forbidden", "Only members and staff of this community may list its wishes.");
+  if (!staff && !supervisor && (!q.status || q.status === "submitted" || q.status === "rejected")) {
     fail("wish.forbidden", "Members may list wishes once staff have approved them: give a status such as open.");
   }
   const caps: Capacity[] = staff ? ["staff"] : ["member"];

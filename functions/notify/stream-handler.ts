@@ -28,7 +28,7 @@ import * as events from "../store/entities/event.js";
 import type { WishEvent } from "../store/entities/index.js";
 import type { Notifier } from "./notifier.js";
 import { retryable } from "./sns.js";
-import { langs, newWishText, smsText } from "./templates.js";
+import { langs, newWishText, smsText, wishLink } from "./templates.js";
 
 /** Lambda's DynamoDB stream event, as far as this handler reads it. */
 export interface StreamRecord {
@@ -59,6 +59,8 @@ export interface StreamDeps {
   store: Store;
   notifier: Notifier;
   log?: Log;
+  /** the web app's address, for the link to the wish every SMS carries (none: a path alone) */
+  siteUrl?: () => string | Promise<string>;
 }
 
 const e164 = /^\+[1-9]\d{7,14}$/;
@@ -87,15 +89,16 @@ function otherOf(record: StreamRecord): { activityEvent?: ActivityEvent; notice?
 
 export function createStreamHandler(deps: StreamDeps) {
   const log = deps.log ?? jsonLog;
+  const siteUrl = deps.siteUrl ?? (() => "");
   return async (event: DynamoDBStreamEvent): Promise<StreamBatchResponse> => {
     for (const record of event.Records ?? []) {
       const item = eventOf(record);
       const other = item ? undefined : otherOf(record);
       if (!item && !other) continue;
       try {
-        if (item) await handleEvent({ ...deps, log }, item);
-        else if (other?.activityEvent) await handleActivityEvent({ ...deps, log }, other.activityEvent);
-        else if (other?.notice) await handleNotice({ ...deps, log }, other.notice);
+        if (item) await handleEvent({ ...deps, log, siteUrl }, item);
+        else if (other?.activityEvent) await handleActivityEvent({ ...deps, log, siteUrl }, other.activityEvent);
+        else if (other?.notice) await handleNotice({ ...deps, log, siteUrl }, other.notice);
       } catch (err) {
         log("error", "notify.retry", {
           eventId: item?.id ?? other?.activityEvent?.id ?? other?.notice?.id,
@@ -133,10 +136,10 @@ export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) 
   await tell(deps, { eventId: event.id, wishId: event.wishId, communityId: event.communityId, at: event.at }, notices);
 
   if (topic) {
+    const link = wishLink(await deps.siteUrl(), event.wishId);
     for (const lang of langs) {
-      const { text, shortened } = newWishText(lang, topic.params);
+      const { text } = newWishText(lang, topic.params, link);
       const attributes = { community: topic.communityId, category: topic.category, type: newWishType, lang };
-      if (shortened) log("info", "sms.shortened", { eventId: event.id, topic: true, lang });
       await attempt(log, { eventId: event.id, topic: true, lang }, () => notifier.publish({ kind: "wish-open", text, attributes }));
     }
   }
@@ -171,6 +174,13 @@ async function tell(
 ) {
   const { store, notifier, log } = deps;
   const event = { id: about.eventId };
+  const site = (await deps.siteUrl()).replace(/\/+$/, "");
+  // Each SMS leads to what it is about in the web app, never quoting it.
+  const link = about.wishId
+    ? wishLink(site, about.wishId)
+    : about.activityId
+      ? `${site}/activities/${about.activityId}`
+      : `${site}/notifications`;
   const people = await recipients(
     store,
     notices.map((n) => n.userId),
@@ -207,9 +217,8 @@ async function tell(
       log("warn", "sms.bad_phone", { ...what, phone: person.phone.slice(0, 32) });
       return;
     }
-    const { text, shortened } = smsText(notice.kind, person.lang, notice.params);
-    if (shortened) log("info", "sms.shortened", what);
-    const sent = await attempt(log, what, () => notifier.send({ to: person.phone!, channel: "sms", kind: notice.kind, text }));
+    const { text, template } = smsText(notice.kind, person.lang, notice.params, link);
+    const sent = await attempt(log, what, () => notifier.send({ to: person.phone!, channel: "sms", kind: notice.kind, text, template }));
     if (sent) await Inbox.markSmsSent(store, person.userId, event.id);
   });
 }

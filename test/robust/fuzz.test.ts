@@ -135,6 +135,8 @@ let listCursor: string;
 /** activities: one to sign up for, one under way (with its poster's token) */
 const act: Record<string, string> = {};
 let activityToken: string;
+/** messages to the community: a new one, an answered one */
+const voice: Record<string, string> = {};
 
 beforeAll(async () => {
   console.log(
@@ -231,6 +233,12 @@ beforeAll(async () => {
   ).body.id;
   const poster = ok(await api.call("GET", `/api/activities/${act.running}/poster`, { as: c.staff }), "poster").body as string;
   activityToken = /check-in\?t=([\w-]+)/.exec(poster)![1];
+  for (const name of ["fresh", "answered"]) {
+    const said = { as: c.residents[0], body: { text: "楼道的灯坏了" } };
+    voice[name] = ok(await api.call("POST", `/api/communities/${c.id}/voices`, said), "voice").body.id;
+  }
+  ok(await api.call("POST", `/api/voices/${voice.answered}/answer`, { as: c.staff, body: { text: "明天修" } }), "answer");
+  voice.cursor = ok(await api.call("GET", `/api/communities/${c.id}/voices?limit=1`, { as: c.staff }), "voices").body.cursor;
 }, 120_000);
 afterAll(async () => {
   const statuses = [...tally.statuses]
@@ -583,6 +591,9 @@ function validBodies(): Record<string, unknown[]> {
       { from: day(-1), to: day(1) },
       { from: day(-30), to: day(0), communityId: c.id },
     ],
+    "POST /api/communities/{id}/voices": [{ text: "希望周末有人陪我下棋" }, { text: "第一行\n第二行 🙂" }],
+    "POST /api/voices/{id}/answer": [{ text: "好的，我们安排" }],
+    "POST /api/voices/{id}/wish": [{ category: "elderly" }, { category: "repair", title: "修楼道灯" }],
     "PUT /api/me": [{ name: "李明" }, { address: "幸福里3号楼" }, {}, { skills: ["水电维修", "会修自行车"] }, { skills: [] }],
     "POST /api/communities/{id}/activities": [
       {
@@ -608,6 +619,17 @@ function validBodies(): Record<string, unknown[]> {
       { ...somewhere, token: activityToken, comment: "很有意义" },
       { ...somewhere, token: activityToken },
     ],
+    "POST /api/units": [
+      { kind: "county", name: "凤县" },
+      { kind: "street", name: "双石铺镇", parentId: "no-such-unit" },
+      { kind: "grid", name: "一网格", parentId: c.id, area: [somewhere, { lat: 33.07, lng: 107.03 }, { lat: 33.06, lng: 107.03 }] },
+    ],
+    "POST /api/units/{id}/staff": [
+      { phone: "13912349999", name: "街道干部" },
+      { phone: "13912349998", name: "网格长", leader: true },
+    ],
+    "POST /api/communities/{id}/registrations": [{ name: "报到人" }, { name: "报到人", branchId: c.branches[0].id, note: "转入" }],
+    "POST /api/registrations/{id}/reject": [{ reason: "不在本社区" }],
     "PUT /api/me/preferences": [
       { lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] },
       { lang: "en", sms: [], categories: [] },
@@ -622,6 +644,9 @@ function validBodies(): Record<string, unknown[]> {
 /** Valid values of each query parameter of a route, by name. */
 function validQueryValues(routeKey = ""): Record<string, string[]> {
   if (routeKey === "GET /api/dev/outbox") return { to: [otpPhone, c.members[0].phone, "13900000001"] };
+  if (routeKey === "GET /api/communities/{id}/voices") {
+    return { status: ["new", "answered"], mine: ["true", "false"], cursor: [voice.cursor], limit: ["1", "20", "100"] };
+  }
   return {
     communityId: [c.id, other.id],
     status: [...statuses],
@@ -648,6 +673,9 @@ function pathValues(template: string, name: string): string[] {
     return [certificateNumber, certificateNumber.toLowerCase(), ` ${certificateNumber} `, "MW-20261122-7KQ9X3AB", "MW-00000000-00000000"];
   if (template.startsWith("/api/activities/")) return [act.upcoming, act.running, act.upcoming, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/notifications/")) return [...notificationIds, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
+  if (template.startsWith("/api/voices/")) return [voice.fresh, voice.answered, voice.fresh, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
+  if (template.startsWith("/api/units/")) return [c.id, other.id, "demo-xingfuli", "no-such-unit"];
+  if (template.startsWith("/api/me/invitations/")) return [c.id, other.id, "no-such-community"];
   return [...Object.values(w), c.id, ...users, `unknown-${name}`];
 }
 
