@@ -3,17 +3,17 @@ import { HeadersFrameOption, type HeadersReferrerPolicy, ResponseHeadersPolicy }
 import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { StaticSite, use, type StackContext } from "sst/constructs";
 import { commonHeaders, hstsMaxAgeSeconds, permissionsPolicy, siteCsp } from "../functions/app/security.js";
-import { Api, siteOriginParameter } from "./Api.js";
+import { Api, photoOrigin, siteOriginParameter } from "./Api.js";
 
 export function Web({ stack }: StackContext) {
   const { api } = use(Api);
 
   // The headers the local server sends with the web app (functions/app/security.ts), added by
-  // CloudFront to every answer; the CSP lets the app talk to its own origin and the API's.
+  // CloudFront to every answer; the CSP lets the app talk to its own origin, the API's and the photo bucket's.
   const headers = new ResponseHeadersPolicy(stack, "SecurityHeaders", {
     comment: "Microwish web app: CSP, HSTS, nosniff, no framing, no referrer",
     securityHeadersBehavior: {
-      contentSecurityPolicy: { contentSecurityPolicy: siteCsp(api.url), override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: siteCsp(api.url, photoOrigin(stack)), override: true },
       strictTransportSecurity: { accessControlMaxAge: Duration.seconds(hstsMaxAgeSeconds), includeSubdomains: true, override: true },
       contentTypeOptions: { override: true },
       frameOptions: {

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api } from "../../stacks/Api.js";
+import { Api, photoOrigin } from "../../stacks/Api.js";
 import { siteHeaders } from "../../functions/app/security.js";
 import { Web } from "../../stacks/Web.js";
-import { list, synth, type Statement } from "./synth.js";
+import { account, list, region, synth, type Statement } from "./synth.js";
 
 // The StaticSite runs its real build command during synth. It runs against a stub site
 // in a scratch directory so that the test neither depends on the web app's state nor
@@ -78,7 +78,7 @@ describe("Web stack", () => {
     const [url] = Object.values(api.findOutputs("ApiUrl"));
     const exported = Object.values(api.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>);
     expect(exported.find((o) => o.Export?.Name === apiRef["Fn::ImportValue"])?.Value, "the API's own URL").toEqual(url.Value);
-    const expected = siteHeaders("https://api.example");
+    const expected = siteHeaders("https://api.example", photoOrigin({ stage: "test", account, region }));
     const csp = parts.map((p: unknown) => (typeof p === "string" ? p : "https://api.example")).join("");
     expect(csp).toBe(expected["content-security-policy"]);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
