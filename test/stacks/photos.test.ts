@@ -1,6 +1,6 @@
 /**
  * The Photos stack as synthesized from sst.config.ts: a private, encrypted bucket whose name the
- * Api stack computes alike, CORS for one origin (the site's; the dev server's here, with the Web stack inactive), a rule deleting uploads never
+ * Api stack computes alike, CORS for one origin (the site's; the dev server's here, Web inactive), a rule deleting uploads never
  * attached, and the API's grant on the photos/ prefix. A file of its own: SST's project is process-wide.
  */
 import { Template } from "aws-cdk-lib/assertions";
