@@ -43,12 +43,21 @@ const banner = [
 
 export const entries = {
   api: "functions/api.ts",
+  pages: "functions/pages.ts",
+  docs: "functions/docs.ts",
   stream: "functions/stream.ts",
   cron: "functions/cron.ts",
   floor: "bench/floor.ts",
 } as const;
 
-export async function buildBundles(outDir: string, names: (keyof typeof entries)[] = ["floor", "api", "stream", "cron"]) {
+/** What stacks/Api.ts adds to one function's esbuild options: the document's function gets the document, built at deploy time. */
+async function defines(name: keyof typeof entries): Promise<Record<string, string>> {
+  if (name !== "docs") return {};
+  const { deployedOpenApiJson } = await import("../functions/app/index.js");
+  return { __OPENAPI_DOCUMENT__: JSON.stringify(deployedOpenApiJson()) };
+}
+
+export async function buildBundles(outDir: string, names: (keyof typeof entries)[] = ["floor", "api", "pages", "docs", "stream", "cron"]) {
   const esbuild = sstEsbuild();
   const out: Record<string, Bundle> = {};
   for (const name of names) {
@@ -68,6 +77,7 @@ export async function buildBundles(outDir: string, names: (keyof typeof entries)
       outfile: file,
       sourcemap: true,
       minify: true,
+      define: await defines(name),
     });
     const code = readFileSync(file);
     out[name] = { name, file, bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
@@ -110,7 +120,7 @@ export async function bundleRows(): Promise<{ rows: Row[]; notes: string[]; bund
   const rows: Row[] = [
     { name: "floor bundle (Hono + one GetItem)", figure: `${kb(floor.bytes)}, gzip ${kb(floor.gzip)}`, budget: "reference", holds: true },
   ];
-  for (const name of ["api", "stream", "cron"] as const) {
+  for (const name of ["api", "pages", "docs", "stream", "cron"] as const) {
     const b = bundles[name];
     rows.push({
       name: `${name} bundle`,

@@ -14,7 +14,7 @@ import { startDynamoLocal, type DynamoLocal } from "../functions/store/dynamo-lo
 import { buildBundles, bundleRows, type Bundle } from "./bundles.js";
 import type { Row } from "./rows.js";
 
-const parts = ["bundles", "cold", "overhead", "contention", "delivery", "web", "scale"] as const;
+const parts = ["bundles", "cold", "overhead", "contention", "delivery", "web", "first-card", "scale"] as const;
 type Part = (typeof parts)[number];
 
 function chosen(argv: string[]): Part[] {
@@ -117,6 +117,10 @@ async function main() {
     await run("web", async () => {
       const { webRows } = await import("./web.js");
       return webRows({ endpoint: await endpoint() });
+    });
+    await run("first-card", async () => {
+      const { firstCardRows } = await import("./first-card.js");
+      return firstCardRows();
     });
     await run("scale", async () => {
       let scale: { scaleRows(opts: { endpoint: string }): Promise<Row[]> };

@@ -1,36 +1,16 @@
 import { handle } from "hono/aws-lambda";
-import { createApp } from "./app/index.js";
+import { buildApp } from "./app/base.js";
+import { apiRoutes } from "./app/parts.js";
 import { parseOrigins } from "./app/security.js";
+import { fromEnvOrParameter, need } from "./aws/env.js";
 import { credentialsFromEnv, s3 } from "./aws/s3.js";
 import { getSecretString } from "./aws/secrets.js";
 import { getParameter } from "./aws/ssm.js";
 import { smsRulesFrom } from "./core/sms.js";
+import { notifierFrom } from "./notify/http-sms.js";
 import { snsNotifier } from "./notify/sns.js";
 import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStore } from "./store/client.js";
-
-const need = (name: string) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-
-/**
- * A setting from the environment variable `name` when given, else the SSM parameter that `${name}_PARAM`
- * names, read once (a failed read is tried again on the next call).
- */
-function fromEnvOrParameter(name: string): () => Promise<string> {
-  let read: Promise<string> | undefined;
-  return () => {
-    const value = process.env[name];
-    if (value) return Promise.resolve(value);
-    read ??= getParameter(need(`${name}_PARAM`)).catch((err) => {
-      read = undefined;
-      throw err;
-    });
-    return read;
-  };
-}
 
 /**
  * The signing secret: JWT_SECRET, or the secret the Api stack generates in Secrets Manager
@@ -96,15 +76,18 @@ const photos = photoBucket
   : undefined;
 
 const topicArn = process.env.TOPIC_ARN;
-const app = createApp({
-  store: createStore(need("TABLE_NAME")),
-  notifier: snsNotifier({ topicArn }),
-  secret: loadSecret,
-  subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
-  siteOrigins,
-  publicUrl,
-  sms: smsRulesFrom(process.env),
-  photos,
-});
+const app = buildApp(
+  {
+    store: createStore(need("TABLE_NAME")),
+    notifier: notifierFrom(process.env, snsNotifier({ topicArn, senderId: process.env.SMS_SENDER_ID })),
+    secret: loadSecret,
+    subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
+    siteOrigins,
+    publicUrl,
+    sms: smsRulesFrom(process.env),
+    photos,
+  },
+  apiRoutes(),
+);
 
 export const handler = handle(app);

@@ -117,6 +117,7 @@ export async function startLocal(opts: LocalOptions) {
     const store = createStore(opts.table, config);
     const { seeded } = await seedDemo(store);
 
+    let ownUrl = "";
     const log: Log = opts.quiet ? () => {} : jsonLog;
     const snsConfig = opts.sns && {
       endpoint: opts.sns.endpoint,
@@ -128,7 +129,8 @@ export async function startLocal(opts: LocalOptions) {
     const poller = streamPoller({
       config,
       table: opts.table,
-      handler: createStreamHandler({ store, notifier, log }),
+      // SMS link to the web app this server serves (PUBLIC_URL when phones reach it by another address).
+      handler: createStreamHandler({ store, notifier, log, siteUrl: () => process.env.PUBLIC_URL || ownUrl }),
       checkpointFile: join(opts.dataDir, "stream-checkpoint.json"),
       deadLetterFile: join(opts.dataDir, "stream-dead-letters.jsonl"),
       log,
@@ -140,7 +142,6 @@ export async function startLocal(opts: LocalOptions) {
     // Same origin as the web app it serves: CORS lets in only the origins SITE_ORIGIN names (none by default).
     const siteOrigins = parseOrigins(process.env.SITE_ORIGIN);
     // Printed QR codes lead to PUBLIC_URL when set (a LAN address phones can reach), else to this server's own address.
-    let ownUrl = "";
     const publicUrl = () => process.env.PUBLIC_URL || ownUrl;
     const deps = {
       store,

@@ -1,11 +1,14 @@
+import { Fn } from "aws-cdk-lib";
 import { Duration } from "aws-cdk-lib/core";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
+import { deployedOpenApiJson } from "../functions/app/index.js";
+import { docsRouteKeys, pageRouteKeys } from "../functions/app/parts.js";
 import { Data } from "./Data.js";
 import { Notify } from "./Notify.js";
-import { alarm, thresholds } from "./Ops.js";
+import { alarm, smsEnvironment, thresholds } from "./Ops.js";
 
 const tableActions = [
   "dynamodb:BatchGetItem",
@@ -58,6 +61,11 @@ export function Api({ stack }: StackContext) {
     generateSecretString: { passwordLength: 64, excludePunctuation: true },
   });
 
+  // The value CloudFront sends the API with every request (functions/app/edge.ts): the stack's own
+  // id, unknown outside the account, so only requests through the site's distribution may name
+  // the viewer's address.
+  const edgeSecret = Fn.select(2, Fn.split("/", stack.stackId));
+
   // One function behind both routes: the router inside it owns the whole /api tree.
   const handler = new Function(stack, "ApiHandler", {
     handler: "functions/api.handler",
@@ -69,6 +77,7 @@ export function Api({ stack }: StackContext) {
       JWT_SECRET_ARN: signingSecret.secretArn,
       SITE_ORIGIN_PARAM: siteOriginParameter(stack),
       PHOTO_BUCKET: photoBucketName(stack),
+      EDGE_SECRET: edgeSecret,
       PUBLIC_URL_PARAM: apiUrlParameter(stack),
       // The API's custom domain, when it has one: printed QR codes lead there.
       ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
@@ -77,6 +86,8 @@ export function Api({ stack }: StackContext) {
       // The countries sign-in codes go to ("86,852:50"), and their hourly cap: mainland China and 1000 unless set.
       ...(process.env.SMS_COUNTRIES ? { SMS_COUNTRIES: process.env.SMS_COUNTRIES } : {}),
       ...(process.env.SMS_CODES_PER_COUNTRY_HOUR ? { SMS_CODES_PER_COUNTRY_HOUR: process.env.SMS_CODES_PER_COUNTRY_HOUR } : {}),
+      // The sender ID, and a domestic SMS provider in place of SNS for SMS (stacks/Ops.ts).
+      ...smsEnvironment(),
     },
   });
   handler.attachPermissions([
@@ -138,6 +149,40 @@ export function Api({ stack }: StackContext) {
     }),
   ]);
 
+  // The certificate pages (print, verify) in a function of their own: only the QR encoder, the
+  // page templates and one read of the table; no signing secret, no SNS.
+  const pages = new Function(stack, "CertificatePages", {
+    handler: "functions/pages.handler",
+    memorySize: "512 MB",
+    timeout: "10 seconds",
+    environment: {
+      TABLE_NAME: table.tableName,
+      PUBLIC_URL_PARAM: apiUrlParameter(stack),
+      ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
+    },
+  });
+  pages.attachPermissions([
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
+      resources: [table.tableArn, `${table.tableArn}/index/*`],
+    }),
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["ssm:GetParameter"],
+      resources: [`arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${apiUrlParameter(stack)}`],
+    }),
+  ]);
+
+  // The OpenAPI document, built here at deploy time from the same route declarations and schemas,
+  // and bundled into a small function as text: the API's own function neither carries nor builds it.
+  const docs = new Function(stack, "ApiDocs", {
+    handler: "functions/docs.handler",
+    memorySize: "256 MB",
+    timeout: "5 seconds",
+    nodejs: { format: "esm", minify: true, esbuild: { define: { __OPENAPI_DOCUMENT__: JSON.stringify(deployedOpenApiJson()) } } },
+  });
+
   const api = new HttpApi(stack, "Api", {
     // No CORS at API Gateway: the handler answers preflights and lets in only the web app's
     // origin (SITE_ORIGIN_PARAM, SITE_ORIGIN), as it does locally (functions/app/index.ts).
@@ -150,6 +195,8 @@ export function Api({ stack }: StackContext) {
     routes: {
       "ANY /api/{proxy+}": handler,
       "GET /api": handler,
+      ...Object.fromEntries(pageRouteKeys.map((key) => [key, pages])),
+      ...Object.fromEntries(docsRouteKeys.map((key) => [key, docs])),
     },
   });
 
@@ -163,5 +210,5 @@ export function Api({ stack }: StackContext) {
 
   stack.addOutputs({ ApiUrl: api.url });
 
-  return { api };
+  return { api, handler, pages, docs, edgeSecret };
 }

@@ -6,7 +6,8 @@ import { Queue } from "aws-cdk-lib/aws-sqs";
 import { Cron, Function, use, type StackContext } from "sst/constructs";
 import { Data } from "./Data.js";
 import { Notify } from "./Notify.js";
-import { alarm, thresholds } from "./Ops.js";
+import { siteOriginParameter } from "./Api.js";
+import { alarm, smsEnvironment, thresholds } from "./Ops.js";
 
 /** Concurrent batches per stream shard (1 to 10). */
 export const streamParallelization = 4;
@@ -24,7 +25,14 @@ export function Jobs({ stack }: StackContext) {
     handler: "functions/stream.handler",
     memorySize: "512 MB",
     timeout: "1 minute",
-    environment: { TABLE_NAME: table.tableName, TOPIC_ARN: wishEvents.topicArn },
+    environment: {
+      TABLE_NAME: table.tableName,
+      TOPIC_ARN: wishEvents.topicArn,
+      // Where the links in SMS lead: the web app's custom domain, else the site URL the Web stack writes.
+      SITE_ORIGIN_PARAM: siteOriginParameter(stack),
+      ...(process.env.SITE_ORIGIN ? { SITE_ORIGIN: process.env.SITE_ORIGIN } : {}),
+      ...smsEnvironment(),
+    },
   });
   consumer.attachPermissions([
     new PolicyStatement({
@@ -37,6 +45,11 @@ export function Jobs({ stack }: StackContext) {
     // SMS goes straight to phone numbers, and SNS only authorises direct-to-phone publishes
     // against "*"; this is the one unscoped grant.
     new PolicyStatement({ effect: Effect.ALLOW, actions: ["sns:Publish"], resources: ["*"] }),
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["ssm:GetParameter"],
+      resources: [`arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${siteOriginParameter(stack)}`],
+    }),
   ]);
   consumer.addEventSource(
     new DynamoEventSource(table.cdk.table, {

@@ -1,10 +1,14 @@
-import { Duration, Stack } from "aws-cdk-lib/core";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib/core";
+import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { LogGroup } from "aws-cdk-lib/aws-logs";
+import { AwsCustomResource, PhysicalResourceId } from "aws-cdk-lib/custom-resources";
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Construct } from "constructs";
 import { type App, Function, type StackContext } from "sst/constructs";
+import { logRetention } from "./logs.js";
 
 /** Alarm thresholds, in one place for the README and the tests. */
 export const thresholds = {
@@ -26,6 +30,21 @@ export const thresholds = {
 
 /** The account's monthly SMS spend limit in USD, as requested from AWS (SMS_SPEND_LIMIT_USD, default 1000). */
 export const smsSpendLimit = () => Number(process.env.SMS_SPEND_LIMIT_USD ?? 1000);
+
+/**
+ * The settings a function that sends SMS reads (plain environment variables of the `sst deploy` run):
+ * the sender ID, and a domestic provider in place of SNS for SMS with its signature and template codes.
+ */
+export const smsSettingNames = [
+  "SMS_SENDER_ID",
+  "SMS_PROVIDER",
+  "SMS_HTTP_URL",
+  "SMS_HTTP_KEY",
+  "SMS_SIGN_NAME",
+  "SMS_TEMPLATE_CODES",
+] as const;
+export const smsEnvironment = (): Record<string, string> =>
+  Object.fromEntries(smsSettingNames.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
 
 /** Addresses the alarms are mailed to (ALARM_EMAIL, comma-separated); each confirms once from its inbox. */
 export const alarmEmails = () =>
@@ -62,6 +81,8 @@ export function Ops({ stack }: StackContext) {
     threshold: Math.round(smsSpendLimit() * thresholds.smsSpendShare),
     description: `SMS spend this month past ${thresholds.smsSpendShare * 100}% of the limit: at the limit SNS stops, sign-in codes too`,
   });
+
+  smsPreferences(stack);
 
   stack.addOutputs({ OperatorAlarmsTopicArn: topic.topicArn });
   return { operators: topic };
@@ -103,4 +124,57 @@ export function watchFunctions(app: App) {
       description: `${fn.node.path}: invocations refused for want of concurrency`,
     });
   }
+}
+
+/**
+ * The account's SMS preferences in this region, set by the stack instead of by hand: transactional by
+ * default, the monthly spend limit, the sender ID, and delivery-status logging of every SMS (successes
+ * and failures) to CloudWatch Logs through a role SNS assumes. The two log groups SNS writes to are made
+ * here first, so they expire like every other.
+ */
+function smsPreferences(stack: StackContext["stack"]) {
+  const base = `sns/${stack.region}/${stack.account}/DirectPublishToPhoneNumber`;
+  const removal = stack.stage === "prod" ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+  const groups = [base, `${base}/Failure`].map(
+    (logGroupName, i) =>
+      new LogGroup(stack, i ? "SmsDeliveryFailures" : "SmsDeliveries", { logGroupName, retention: logRetention, removalPolicy: removal }),
+  );
+  const role = new Role(stack, "SmsDeliveryStatusRole", {
+    assumedBy: new ServicePrincipal("sns.amazonaws.com"),
+    description: "Lets SNS log the delivery status of SMS",
+  });
+  role.addToPolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      resources: groups.flatMap((g) => [g.logGroupArn, `${g.logGroupArn}:log-stream:*`]),
+    }),
+  );
+  const attributes: Record<string, string> = {
+    DefaultSMSType: "Transactional",
+    MonthlySpendLimit: String(smsSpendLimit()),
+    DeliveryStatusIAMRole: role.roleArn,
+    DeliveryStatusSuccessSamplingRate: "100",
+    ...(process.env.SMS_SENDER_ID ? { DefaultSenderID: process.env.SMS_SENDER_ID } : {}),
+  };
+  const call = {
+    service: "SNS",
+    action: "setSMSAttributes",
+    parameters: { attributes },
+    physicalResourceId: PhysicalResourceId.of(`sms-preferences-${stack.stage}`),
+  };
+  const preferences = new AwsCustomResource(stack, "SmsPreferences", {
+    onCreate: call,
+    onUpdate: call,
+    installLatestAwsSdk: false,
+    policy: {
+      statements: [
+        // Account-wide settings: SNS has no resource to name for them.
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ["sns:SetSMSAttributes"], resources: ["*"] }),
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ["iam:PassRole"], resources: [role.roleArn] }),
+      ],
+    },
+  });
+  for (const g of groups) preferences.node.addDependency(g);
+  return preferences;
 }

@@ -29,3 +29,16 @@ export const SignUp = z.object({ team: z.optional(text(40)) });
 const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, "The code from the activity's poster."));
 export const ActivityCheckIn = z.extend(Position, { token });
 export const ActivityCheckOut = z.extend(ActivityCheckIn, { comment: z.optional(text(1000, { multiline: true })) });
+
+export const VerifyActivity = z.object({
+  minutes: z.optional(z.record(Id, z.number().check(z.int(), z.gte(0), z.lte(24 * 60, "At most 1440 minutes (a day).")))),
+  reason: z.optional(text(500, { multiline: true })),
+});
+
+export const NewNotice = z.object({
+  unitId: z.optional(Id.check(z.meta({ description: "the community whose members hear" }))),
+  activityId: z.optional(Id.check(z.meta({ description: "the activity whose people hear" }))),
+  branchIds: z.optional(z.array(Id).check(z.maxLength(100, "At most 100 branches."))),
+  text: text(300, { multiline: true }),
+  sms: z.optional(z.boolean()),
+});

@@ -18,7 +18,14 @@ export const SettingsChange = z.partial(
     // How long an approved wish may wait for a volunteer before its staff hear of it (the jobs read it).
     unclaimedAlertHours: int(1, 24 * 30, "At least 1 hour.", "At most 720 hours (30 days)."),
     rankingWeights: z.partial(
-      z.strictObject({ hours: weight, onTime: weight, completion: weight, residentRating: weight, staffRating: weight }),
+      z.strictObject({
+        hours: weight,
+        onTime: weight,
+        completion: weight,
+        residentRating: weight,
+        staffRating: weight,
+        attendance: weight,
+      }),
     ),
   }),
 );

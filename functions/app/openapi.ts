@@ -12,6 +12,7 @@ export const tags = [
   { name: "lifecycle", description: "The steps of a wish: review, claims, the work itself, confirmation and close." },
   { name: "people", description: "The signed-in person and their tasks." },
   { name: "communities", description: "Communities, their branches and their people." },
+  { name: "units", description: "The organisation tree (county, street, community, grid), its staff, registrations and audit trail." },
   { name: "activities", description: "Group activities: posting, sign-up, the poster, attendance, verification and notices." },
   { name: "hours", description: "Rules, figures, rankings, certificates, the ledger and the roll of members." },
   { name: "notifications", description: "The inbox, and what reaches a person by text message." },
@@ -155,26 +156,3 @@ export function openApiDocument(operations: Operation[]) {
     paths,
   };
 }
-
-/** A docs page that needs nothing from outside: it renders the document in plain HTML. */
-export const docsPage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Microwish API</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}h2{border-bottom:1px solid #ddd}
-.op{margin:.8rem 0;padding:.6rem;border:1px solid #e3e3e3;border-radius:6px}.m{font-weight:700;text-transform:uppercase;margin-right:.5rem}
-.get{color:#0a6}.post{color:#c60}pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:13px}</style></head>
-<body><h1>Microwish API</h1>
-<p>The machine-readable document: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).
-Errors are <code>application/problem+json</code>.</p>
-<main id="ops">Loading…</main>
-<script>
-fetch("/api/openapi.json").then(r=>r.json()).then(doc=>{const main=document.getElementById("ops");main.textContent="";const byTag={};
-for(const [p,ms] of Object.entries(doc.paths))for(const [m,op] of Object.entries(ms))(byTag[op.tags[0]]??=[]).push([m,p,op]);
-for(const [tag,ops] of Object.entries(byTag)){const h=document.createElement("h2");h.textContent=tag;main.append(h);
-for(const [m,p,op] of ops){const d=document.createElement("details");d.className="op";const s=document.createElement("summary");
-s.innerHTML='<span class="m '+m+'"></span><code></code> — <span></span>';
-s.children[0].textContent=m;s.children[1].textContent=p;s.children[2].textContent=op.summary+" ("+op.description+")";
-const pre=document.createElement("pre");
-pre.textContent=JSON.stringify({parameters:op.parameters,requestBody:op.requestBody?.content,responses:op.responses},null,2);
-d.append(s,pre);main.append(d);}}});
-</script></body></html>`;

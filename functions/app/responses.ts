@@ -73,6 +73,8 @@ export const Wish = obj({
   verifierName: opt(str),
   staffRating: opt(int),
   crediting: opt(described(obj({ chunks: z.array(int), done: int }), "a close still crediting a very large team, part by part")),
+  unitPath: opt(z.array(str)),
+  gridId: opt(str),
 });
 
 /** Arrival or departure: when, where, how sure the phone was, and how far from the wish. */
@@ -137,6 +139,12 @@ export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
+export const UnitMembership = obj({
+  unitId: str,
+  kind: z.enum(["county", "street", "community", "grid"]),
+  path: z.array(str),
+  roles: z.array(z.enum(["staff", "leader"])),
+});
 export const Me = obj({
   id: str,
   phone: str,
@@ -146,11 +154,12 @@ export const Me = obj({
   lang,
   admin: bool,
   communities: z.array(Membership),
+  units: z.array(UnitMembership),
 });
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
 export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
 
-const Weights = obj({ hours: int, onTime: int, completion: int, residentRating: int, staffRating: int });
+const Weights = obj({ hours: int, onTime: int, completion: int, residentRating: int, staffRating: int, attendance: int });
 export const Settings = obj({
   fenceRadiusMeters: int,
   checkInEarlyMinutes: int,
@@ -171,15 +180,18 @@ export const Community = obj({
 export const Person = obj({ id: str, name: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
 export const PersonPage = page(Person);
 
+const serviceKind = described(z.enum(["wish", "activity"]), "a wish, or a group activity");
 export const LedgerEntry = obj({
+  kind: opt(serviceKind),
   memberId: str,
   memberName: str,
   communityId: str,
   communityName: str,
   branchId: opt(str),
   branchName: opt(str),
-  wishId: str,
-  category,
+  wishId: opt(str),
+  activityId: opt(str),
+  category: opt(category),
   content: str,
   place: opt(str),
   location: opt(LatLng),
@@ -249,7 +261,14 @@ export const Rankings = obj({
       minutes: int,
       personTimes: int,
       score: num,
-      indicators: obj({ hours: Indicator, onTime: Indicator, completion: Indicator, residentRating: Indicator, staffRating: Indicator }),
+      indicators: obj({
+        hours: Indicator,
+        onTime: Indicator,
+        completion: Indicator,
+        residentRating: Indicator,
+        staffRating: Indicator,
+        attendance: described(Indicator, "activities attended over those signed up for and attended or missed"),
+      }),
     }),
   ),
 });
@@ -265,10 +284,12 @@ export const Certificate = obj({
   totalMinutes: int,
   entries: z.array(
     obj({
-      wishId: str,
+      kind: opt(serviceKind),
+      wishId: opt(str),
+      activityId: opt(str),
       day,
       content: str,
-      category,
+      category: opt(category),
       place: opt(str),
       branchName: opt(str),
       start: opt(time),
@@ -293,7 +314,7 @@ export const PublicCertificate = obj({
   from: day,
   to: day,
   totalMinutes: int,
-  entries: z.array(obj({ day, category, minutes: int })),
+  entries: z.array(obj({ day, kind: opt(serviceKind), category: opt(category), minutes: int })),
   issuedAt: time,
   printUrl: url,
   verifyUrl: url,
@@ -308,12 +329,22 @@ export const ImportReport = obj({
   rows: int,
   created: int,
   updated: int,
+  invited: int,
   unchanged: int,
   branchesCreated: z.array(str),
   refused: z.array(obj({ row: int, phone: str, reason: str })),
 });
 
-export const Notification = obj({ id: str, kind: z.enum(noticeKinds), wishId: str, communityId: str, at: time, read: bool, text: str });
+export const Notification = obj({
+  id: str,
+  kind: z.enum(noticeKinds),
+  wishId: opt(described(str, "the wish it is about")),
+  activityId: opt(described(str, "the activity it is about")),
+  communityId: str,
+  at: time,
+  read: bool,
+  text: str,
+});
 export const NotificationPage = obj({ items: z.array(Notification), unread: int, cursor: opt(str) });
 export const Unread = obj({ unread: int });
 export const Preferences = obj({
@@ -387,6 +418,19 @@ export const ActivityView = z.extend(Activity, {
   attendance: opt(described(obj({ signedUp: int, checkedIn: int, checkedOut: int, walkIns: int, absent: int }), "for staff")),
 });
 export const ActivityPage = page(Activity);
+export const NoticeSent = obj({
+  id: str,
+  communityId: str,
+  activityId: opt(str),
+  branchIds: opt(z.array(str)),
+  title: opt(str),
+  text: str,
+  sms: bool,
+  actorId: str,
+  actorName: str,
+  at: time,
+  recipients: described(int, "how many people it goes to"),
+});
 export const MyActivities = obj({ items: z.array(obj({ signup: Signup, activity: Activity })) });
 
 /** Every refusal (RFC 9457), with members of its own where the rule has more to say (`retryAfter`, `triesLeft`, ...). */

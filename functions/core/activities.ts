@@ -7,13 +7,21 @@
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { ulid } from "ulid";
-import { getItem, getMany, queryAll, queryPage, type Store } from "../store/client.js";
+import { getItem, getMany, queryAll, queryPage, type Store, type TransactItem } from "../store/client.js";
 import * as activities from "../store/entities/activity.js";
+import * as branchTallies from "../store/entities/branch-tally.js";
+import * as communityTallies from "../store/entities/community-tally.js";
+import * as ledger from "../store/entities/ledger-entry.js";
+import * as memberTallies from "../store/entities/member-tally.js";
+import * as monthStats from "../store/entities/month-stats.js";
 import type { Activity, ActivityEvent, ActivityStatus, Signup } from "../store/entities/activity.js";
+import type { Figures } from "../store/entities/figures.js";
 import { checkArrival, checkDeparture, checkPlace, type Position } from "./attendance.js";
 import * as Community from "./community.js";
 import { fail } from "./errors.js";
+import { maxMinutes } from "./hours.js";
 import { hasRole, type Actor } from "./identity.js";
+import { monthOf } from "./period.js";
 import * as Settings from "./settings.js";
 import { page, write } from "./storage.js";
 import type { LatLng } from "./wish.js";
@@ -184,7 +192,7 @@ export async function signUp(store: Store, actor: Actor, id: string, input: { te
   const outcome = await write(store, [
     activities.takePlace(a, at),
     activities.signUp(entry),
-    eventItem(a, actor, "signup", at, { data: { team } }),
+    eventItem(a, actor, "signup", at, { data: team ? { team } : undefined }),
   ]);
   if (!outcome.ok) {
     const failed = outcome.failed[0];
@@ -377,4 +385,192 @@ export async function forPoster(store: Store, actor: Actor, id: string) {
   mustBeStaff(actor, a.communityId, "print its poster");
   const community = await Community.fromId(store, a.communityId);
   return { activity: a, communityName: community.name };
+}
+
+// ------------------------------------------------------------------------------------------
+// After the window: absence (the scheduled job) and verification (staff)
+// ------------------------------------------------------------------------------------------
+
+const system = { id: "system", name: "system" } as const;
+
+/** The month (China time) an activity's attendance and absences count in: the month it took place. */
+export const attendanceMonth = (a: Pick<Activity, "window">) => monthOf(a.window.from);
+
+/**
+ * Closes an activity whose window is over: each member who signed up and never checked in is
+ * marked absent, once (the sign-up's condition), with an event that tells them and a count on
+ * their and their branch's tallies for the rankings' attendance; then the activity closes, once.
+ * Safe to run twice at once or again: each write names the state it expects.
+ */
+export async function closeIfOver(store: Store, id: string, now = new Date()): Promise<{ closed: boolean; absent: number }> {
+  const { activity: a, signups } = await loadAll(store, id);
+  if (a.status !== "open" || Date.parse(a.window.to) > now.getTime()) return { closed: false, absent: 0 };
+  const at = now.toISOString();
+  const month = attendanceMonth(a);
+  let absent = 0;
+  for (const s of signups.filter((x) => !x.checkIn && !x.absentAt)) {
+    const outcome = await write(store, [
+      activities.stillIn(id, "open"),
+      activities.markAbsent(id, s.memberId, at),
+      eventItem(a, system, "absent", at, { data: { memberIds: [s.memberId] } }),
+      memberTallies.add(s, month, { absent: 1 }),
+      ...(s.branchId ? [branchTallies.add(a.communityId, s.branchId, month, { absent: 1 })] : []),
+    ]);
+    if (outcome.ok) absent++;
+  }
+  const total = signups.filter((x) => !x.checkIn).length;
+  const outcome = await write(store, [
+    activities.move(a, "open", "closed", at, { closedAt: at, absent: total }),
+    eventItem(a, system, "close", at, { data: { absent: total } }),
+  ]);
+  return { closed: outcome.ok, absent };
+}
+
+/** The open activities of a community whose window is over, and closes each. */
+export async function closeEnded(store: Store, communityId: string, now = new Date(), onError?: (id: string, err: unknown) => void) {
+  const report = { closed: 0, absent: 0 };
+  const started = (await queryAll(store, activities.openStartedBefore(communityId, now.toISOString()))).map(activities.fromItem);
+  for (const a of started.filter((x) => Date.parse(x.window.to) <= now.getTime())) {
+    try {
+      const done = await closeIfOver(store, a.id, now);
+      if (done.closed) report.closed++;
+      report.absent += done.absent;
+    } catch (err) {
+      onError?.(a.id, err);
+    }
+  }
+  return report;
+}
+
+export interface VerifyActivity {
+  minutes?: Record<string, number>;
+  reason?: string;
+}
+
+const measured = (s: Signup) =>
+  s.checkIn && s.checkOut ? Math.max(0, Math.floor((Date.parse(s.checkOut.at) - Date.parse(s.checkIn.at)) / 60_000)) : undefined;
+
+/**
+ * Staff verify a closed activity: each member who checked in is credited staff's figure (with a
+ * reason) or the measured minutes (check-out − check-in); absentees get nothing. The activity
+ * moves to `verified` first, with the decisions in its event; then each member is credited in a
+ * transaction of their own (sign-up marked, ledger entry, member, branch and community tallies,
+ * the month's stats), so an activity of any size verifies, and pressing verify again after an
+ * interruption finishes the members left, from the decisions recorded.
+ */
+export async function verify(store: Store, actor: Actor, id: string, input: VerifyActivity, now = new Date()) {
+  let { activity: a, signups, events } = await loadAll(store, id);
+  if (!mayView(actor, a)) notFound(id);
+  mustBeStaff(actor, a.communityId, "verify its attendance");
+  if (a.status === "open") {
+    const over = Date.parse(a.window.to) <= now.getTime();
+    fail(
+      "activity.not_over",
+      over
+        ? "This activity's absences are being recorded (a few minutes after its end): verify then."
+        : `This activity runs until ${a.window.to}: verify its attendance after it ends.`,
+      { windowTo: a.window.to },
+    );
+  }
+  const attended = signups.filter((s) => s.checkIn);
+  if (a.status === "closed") {
+    const given = input.minutes ?? {};
+    const strangers = Object.keys(given).filter((m) => !attended.some((s) => s.memberId === m));
+    if (strangers.length) {
+      fail("activity.invalid", `Only members who checked in can be credited; not: ${strangers.join(", ")}.`, {
+        field: "minutes",
+        memberIds: strangers,
+      });
+    }
+    if (Object.keys(given).length && !input.reason?.trim()) {
+      fail("activity.invalid", "Give a reason when you set the minutes yourself.", { field: "reason" });
+    }
+    const credits = attended.map((s) => {
+      const own = given[s.memberId];
+      const m = measured(s);
+      if (own === undefined && m !== undefined && m > maxMinutes) {
+        fail("activity.invalid", `${s.memberName} was checked in for more than a day: give the minutes yourself, with a reason.`, {
+          field: `minutes.${s.memberId}`,
+        });
+      }
+      return { memberId: s.memberId, minutes: own ?? m ?? 0, measuredMinutes: m ?? null, given: own !== undefined };
+    });
+    const at = now.toISOString();
+    const outcome = await write(store, [
+      activities.move(a, "closed", "verified", at, { verifiedAt: at, verifiedBy: actor.id, verifierName: actor.name }),
+      eventItem(a, actor, "verify", at, { note: input.reason, data: { credits, reason: input.reason } }),
+    ]);
+    if (!outcome.ok) fail("activity.wrong_state", "This activity was verified meanwhile; look again.");
+    ({ activity: a, signups, events } = await loadAll(store, id));
+  }
+  await creditAttendance(store, a, signups, events);
+  return a;
+}
+
+/** Credits, from the verify event's decisions, every member who checked in and is not credited yet. */
+async function creditAttendance(store: Store, a: Activity, signups: Signup[], events: ActivityEvent[]) {
+  const decision = events.filter((e) => e.kind === "verify").at(-1);
+  if (!decision || !a.verifiedAt) return;
+  const credits = new Map(
+    ((decision.data?.credits ?? []) as { memberId: string; minutes: number; measuredMinutes: number | null; given: boolean }[]).map((c) => [
+      c.memberId,
+      c,
+    ]),
+  );
+  const community = await Community.fromId(store, a.communityId);
+  const branchName = new Map(community.branches.map((b) => [b.id, b.name]));
+  const at = a.verifiedAt;
+  const month = monthOf(at);
+  for (const s of signups.filter((x) => x.checkIn && !x.creditedAt)) {
+    const credit = credits.get(s.memberId);
+    if (!credit) continue;
+    const minutes = credit.minutes;
+    const items: TransactItem[] = [activities.credited(a.id, s.memberId, minutes, at)];
+    // Hours count in the month they are verified, as a wish's do; attendance in the activity's own month, as absence does.
+    const figures: [string, Figures][] = [[attendanceMonth(a), { attended: 1 }]];
+    if (minutes > 0) figures.push([month, { minutes, entries: 1 }]);
+    if (minutes > 0) {
+      items.push(
+        ledger.create({
+          kind: "activity",
+          memberId: s.memberId,
+          memberName: s.memberName,
+          communityId: a.communityId,
+          communityName: community.name,
+          branchId: s.branchId,
+          branchName: s.branchId ? branchName.get(s.branchId) : undefined,
+          activityId: a.id,
+          content: a.title,
+          place: a.address,
+          location: a.location,
+          start: s.checkIn?.at,
+          end: s.checkOut?.at,
+          minutes,
+          measuredMinutes: credit.measuredMinutes ?? undefined,
+          reason: credit.given ? decision.data?.reason : undefined,
+          signedByResident: false,
+          claimedAt: s.signedAt,
+          onTime: true,
+          verifierId: a.verifiedBy!,
+          verifierName: a.verifierName!,
+          verifiedAt: at,
+          month,
+        }),
+        communityTallies.add(a.communityId, { totalMinutes: minutes, entries: 1 }),
+        monthStats.add(a.communityId, month, { minutes, entries: 1 }),
+      );
+    }
+    items.push(memberTallies.addByMonth(s, figures));
+    if (s.branchId) items.push(branchTallies.addByMonth(a.communityId, s.branchId, figures));
+    // Not committed: credited meanwhile by another press of verify.
+    await write(store, items);
+  }
+}
+
+/** Finishes crediting a verified activity cut off midway; does nothing once everyone is credited. Safe to repeat. */
+export async function resumeCrediting(store: Store, id: string) {
+  const item = await getItem(store, activities.key(id));
+  if (!item || activities.fromItem(item).status !== "verified") return;
+  const { activity, signups, events } = await loadAll(store, id);
+  await creditAttendance(store, activity, signups, events);
 }

@@ -32,6 +32,10 @@ export const noticeKinds = [
   "review-needed",
   "dispatch-declined",
   "wish-waiting",
+  // activities and notices
+  "activity-absent",
+  "activity-verified",
+  "notice",
 ] as const;
 export type NoticeKind = (typeof noticeKinds)[number];
 
@@ -59,6 +63,23 @@ export interface NoticeParams {
   expired?: boolean;
   /** the handshake code, for the resident only */
   code?: string;
+}
+
+/** Who hears of an activity's step: the members it names (absence, credit). */
+export function activityAudience(
+  event: { kind: string; actorId: string; data?: Record<string, unknown> },
+  activity: { title: string; address?: string; window?: { from: string; to: string } },
+): Notice[] {
+  const params: NoticeParams = { title: activity.title, address: activity.address, window: activity.window };
+  if (event.kind === "absent") {
+    return ((event.data?.memberIds ?? []) as string[]).map((userId) => ({ userId, kind: "activity-absent" as const, params }));
+  }
+  if (event.kind === "verify") {
+    return ((event.data?.credits ?? []) as { memberId: string; minutes: number }[])
+      .filter((c) => c.minutes > 0)
+      .map((c) => ({ userId: c.memberId, kind: "activity-verified" as const, params: { ...params, minutes: c.minutes } }));
+  }
+  return [];
 }
 
 export interface Notice {

@@ -63,7 +63,7 @@ export async function issue(
   }
   const entries = inRange
     .filter((e) => e.communityId === communityId)
-    .sort((a, b) => serviceDay(a).localeCompare(serviceDay(b)) || a.wishId.localeCompare(b.wishId));
+    .sort((a, b) => serviceDay(a).localeCompare(serviceDay(b)) || ledger.serviceOf(a).localeCompare(ledger.serviceOf(b)));
   if (!entries.length)
     fail("certificate.invalid", `No verified hours in this community between ${input.from} and ${input.to}.`, { field: "from" });
   if (entries.length > maxEntries) {
@@ -85,7 +85,9 @@ export async function issue(
     to: input.to,
     totalMinutes: entries.reduce((s, e) => s + e.minutes, 0),
     entries: entries.map((e) => ({
+      kind: e.kind ?? "wish",
       wishId: e.wishId,
+      activityId: e.activityId,
       day: serviceDay(e),
       content: e.content,
       category: e.category,

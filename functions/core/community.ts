@@ -1,5 +1,5 @@
 import { ulid } from "ulid";
-import { getItem, putItem, queryAll, type Store } from "../store/client.js";
+import { getItem, putItem, queryAll, type Store, type TransactItem } from "../store/client.js";
 import * as branchItems from "../store/entities/branch.js";
 import * as communities from "../store/entities/community.js";
 import * as communityList from "../store/entities/community-entry.js";
@@ -42,9 +42,11 @@ export async function exists(store: Store, id: string): Promise<boolean> {
   return Boolean(await getItem(store, communities.key(id)));
 }
 
+/** A community with its branches; `also` joins the same transaction (its unit and audit items, when made as a unit). */
 export async function create(
   store: Store,
   input: { id?: string; name: string; branches: string[]; settings?: Partial<typeof defaultSettings> },
+  also: (id: string, at: string) => TransactItem[] = () => [],
 ) {
   const id = input.id ?? ulid();
   const at = new Date().toISOString();
@@ -53,6 +55,7 @@ export async function create(
     communities.create({ id, name: input.name, settings: { ...defaultSettings, ...input.settings }, createdAt: at }),
     ...branches.map((b) => branchItems.create({ ...b, communityId: id })),
     communityList.create(id, at),
+    ...also(id, at),
   ]);
   if (!outcome.ok) fail("community.exists", `A community with the id ${id} exists already.`);
   return { id, branches };

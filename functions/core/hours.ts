@@ -246,6 +246,7 @@ function chunkItems(ctx: CloseContext, credits: Credit[]) {
       };
       items.push(
         ledger.create({
+          kind: "wish",
           memberId: claim.memberId,
           memberName: claim.memberName,
           communityId: wish.communityId,

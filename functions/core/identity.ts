@@ -1,11 +1,14 @@
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import { ulid } from "ulid";
 import type { Notifier } from "../notify/notifier.js";
+import { renderSms } from "../notify/templates.js";
 import { deleteItem, getItem, putItem, queryAll, updateItem, type Store } from "../store/client.js";
 import * as otps from "../store/entities/otp.js";
 import * as phones from "../store/entities/phone.js";
 import * as rateLimits from "../store/entities/rate-limit.js";
 import * as roles from "../store/entities/role.js";
+import * as units from "../store/entities/unit.js";
+import type { UnitKind } from "../store/entities/unit.js";
 import * as users from "../store/entities/user.js";
 import type { UserRecord } from "../store/entities/index.js";
 import { fail } from "./errors.js";
@@ -47,12 +50,21 @@ export interface Membership {
   branchId?: string;
 }
 
+/** Staff of a county, street or grid (or a grid's leader), with the unit's place in the tree. */
+export interface UnitMembership {
+  unitId: string;
+  kind: UnitKind;
+  path: string[];
+  roles: ("staff" | "leader")[];
+}
+
 /** The signed-in person with what they may do, read from the table on each request. */
 export interface Actor extends User {
   /** whether the person has a name of their own rather than the placeholder made from their number */
   named: boolean;
   admin: boolean;
   communities: Membership[];
+  units: UnitMembership[];
 }
 
 export function rolesIn(actor: Actor, communityId: string): Role[] {
@@ -166,12 +178,8 @@ export async function requestCode(
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const hash = codeHash(secret, input.phone, code);
   await putItem(store, otps.put(input.phone, client, { hash, tries: 0, expiresAt: Math.floor(now / 1000) + codeTtlSeconds }));
-  await notifier.send({
-    to: input.phone,
-    channel: "sms",
-    kind: "sign-in",
-    text: `【微心愿】您的登录验证码是 ${code}，5分钟内有效。Your Microwish sign-in code is ${code}.`,
-  });
+  const { text, template } = renderSms("sign-in", "zh-CN", { code });
+  await notifier.send({ to: input.phone, channel: "sms", kind: "sign-in", text, template });
   return { expiresInSeconds: codeTtlSeconds };
 }
 
@@ -258,7 +266,7 @@ export async function getUser(store: Store, id: string): Promise<User | undefine
   return item ? userOf(users.fromItem(item)) : undefined;
 }
 
-/** The user and their roles per community: one query on the user's partition. */
+/** The user and their roles per community and unit: one query on the user's partition. */
 export async function loadActor(store: Store, userId: string): Promise<Actor | undefined> {
   const items = await queryAll(store, users.withRoles(userId));
   const head = items.find(users.isUser);
@@ -272,6 +280,10 @@ export async function loadActor(store: Store, userId: string): Promise<Actor | u
       .filter(roles.isRole)
       .map(roles.fromItem)
       .map((r) => ({ communityId: r.communityId, roles: r.roles, branchId: r.branchId })),
+    units: items
+      .filter(units.isUnitRole)
+      .map(units.roleFromItem)
+      .map((r) => ({ unitId: r.unitId, kind: r.kind, path: r.path, roles: r.roles })),
   };
 }
 

@@ -18,7 +18,8 @@ export interface Delivery {
   userId: string;
   eventId: string;
   kind: NoticeKind;
-  wishId: string;
+  wishId?: string;
+  activityId?: string;
   communityId: string;
   at: string;
   params: NoticeParams;
@@ -54,6 +55,7 @@ function present(n: Notification, lang: ReturnType<typeof langOf>) {
     id: n.id,
     kind: n.kind as NoticeKind,
     wishId: n.wishId,
+    activityId: n.activityId,
     communityId: n.communityId,
     at: n.at,
     read: Boolean(n.readAt),

@@ -4,7 +4,9 @@
  * - an open wish with no volunteer 24 hours after approval alerts its staff, once;
  * - a volunteer who has not checked in once the wish's time window has started is reminded, once
  *   per claim (a wish without a window has no time to be late for);
- * - a completed wish neither confirmed nor disputed for 72 hours is confirmed by the system.
+ * - a completed wish neither confirmed nor disputed for 72 hours is confirmed by the system;
+ * - an activity whose window is over closes: everyone signed up who never checked in is marked
+ *   absent, once, and told.
  * Reminders and alerts are event items: the stream delivers them like any other event.
  *
  * Each step is a conditional write, so the jobs may run twice at once or again at any time: the
@@ -16,6 +18,7 @@ import * as communities from "../store/entities/community.js";
 import * as communityList from "../store/entities/community-entry.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, Wish } from "../store/entities/index.js";
+import * as Activities from "./activities.js";
 import { DomainError } from "./errors.js";
 import type { Log } from "./log.js";
 import type { Status } from "./model.js";
@@ -34,6 +37,9 @@ export interface JobReport {
   alerted: number;
   reminded: number;
   confirmed: number;
+  /** activities closed, and members marked absent from them */
+  activitiesClosed: number;
+  absent: number;
   failed: number;
 }
 
@@ -43,7 +49,16 @@ class Lost extends Error {}
 export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}): Promise<JobReport> {
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
-  const report: JobReport = { communities: 0, expired: 0, alerted: 0, reminded: 0, confirmed: 0, failed: 0 };
+  const report: JobReport = {
+    communities: 0,
+    expired: 0,
+    alerted: 0,
+    reminded: 0,
+    confirmed: 0,
+    activitiesClosed: 0,
+    absent: 0,
+    failed: 0,
+  };
   const entries = await queryAll(store, communityList.all());
   for (const { id } of entries) {
     report.communities++;
@@ -87,6 +102,13 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
     for (const wish of completed.filter((w) => w.completedAt! <= cutoff)) {
       await step("confirmed", wish, () => autoConfirm(store, wish.id, now));
     }
+
+    const closing = await Activities.closeEnded(store, id, now, (activityId, err) => {
+      report.failed++;
+      log("error", "job.failed", { job: "absent", activityId, error: String((err as Error)?.message ?? err) });
+    });
+    report.activitiesClosed += closing.closed;
+    report.absent += closing.absent;
   }
   return report;
 }

@@ -4,7 +4,8 @@ import type { LedgerEntry } from "../store/entities/index.js";
 import * as Community from "./community.js";
 import * as Csv from "./csv.js";
 import { fail } from "./errors.js";
-import { hasRole, type Actor } from "./identity.js";
+import type { Actor } from "./identity.js";
+import * as Units from "./units.js";
 import { categories } from "./model.js";
 import { chinaOffsetMinutes, dayStart } from "./period.js";
 
@@ -27,7 +28,8 @@ export const columns = [
   ["signedByResident", "居民签认 signed"],
   ["verifierName", "核实人 verifier"],
   ["verifiedAt", "核实时间 verified (北京时间)"],
-  ["wishId", "心愿编号 wish id"],
+  ["wishId", "心愿或活动编号 wish or activity id"],
+  ["kind", "类型 kind"],
 ] as const;
 
 /** `2026-11-22 09:05:00`, China time: what Excel reads as a date and time. */
@@ -45,7 +47,7 @@ export function row(e: LedgerEntry): Csv.Cell[] {
     e.branchName ?? "",
     e.communityName,
     e.content,
-    categoryName(e.category),
+    e.category ? categoryName(e.category) : "",
     e.place ?? "",
     chinaTime(e.start),
     chinaTime(e.end),
@@ -55,7 +57,8 @@ export function row(e: LedgerEntry): Csv.Cell[] {
     e.signedByResident ? "是" : "否",
     e.verifierName,
     chinaTime(e.verifiedAt),
-    e.wishId,
+    ledger.serviceOf(e),
+    e.kind === "activity" ? "集体活动 activity" : "微心愿 wish",
   ];
 }
 
@@ -64,7 +67,7 @@ export function row(e: LedgerEntry): Csv.Cell[] {
  * one bounded range of the community's ledger index, oldest first.
  */
 export async function exportCsv(store: Store, actor: Actor, communityId: string, range: { from: string; to: string }) {
-  if (!hasRole(actor, communityId, "staff")) fail("ledger.forbidden", "Only staff of this community may export its ledger.");
+  if (!(await Units.mayRead(store, actor, communityId))) fail("ledger.forbidden", "Only staff of this community may export its ledger.");
   await Community.fromId(store, communityId);
   const start = dayStart(range.from).toISOString();
   const end = new Date(dayStart(range.to).getTime() + 86_400_000 - 1).toISOString();

@@ -4,7 +4,8 @@ import * as memberTallies from "../store/entities/member-tally.js";
 import * as roles from "../store/entities/role.js";
 import * as Community from "./community.js";
 import { fail } from "./errors.js";
-import { hasRole, type Actor } from "./identity.js";
+import type { Actor } from "./identity.js";
+import * as Units from "./units.js";
 import { parsePeriod } from "./period.js";
 import { hoursSettingsOf, type Weights } from "./settings.js";
 import { addFigures, figuresOf, type Figures } from "./tallies.js";
@@ -17,10 +18,11 @@ import { addFigures, figuresOf, type Figures } from "./tallies.js";
  *   `onTimeClaimHours` of the wish opening;
  * - completion: credited services over claims that ended (credited, released, declined, or
  *   closed with nothing to credit);
- * - residentRating, staffRating: the average stars (1–5) over 5; nothing rated scores 0.
+ * - residentRating, staffRating: the average stars (1–5) over 5; nothing rated scores 0;
+ * - attendance: activities attended over those attended or missed (marked absent); none scores 0.
  * The score is the weighted sum over the weights' total, out of 100.
  */
-export const indicators = ["hours", "onTime", "completion", "residentRating", "staffRating"] as const;
+export const indicators = ["hours", "onTime", "completion", "residentRating", "staffRating", "attendance"] as const;
 type Indicator = (typeof indicators)[number];
 
 interface Unit {
@@ -32,7 +34,7 @@ interface Unit {
 }
 
 export async function rank(store: Store, actor: Actor, communityId: string, periodKey: string, by: "branch" | "member") {
-  if (!hasRole(actor, communityId, "staff")) fail("rankings.forbidden", "Only staff of this community may see its rankings.");
+  if (!(await Units.mayRead(store, actor, communityId))) fail("rankings.forbidden", "Only staff of this community may see its rankings.");
   const period = parsePeriod(periodKey);
   if (period.kind === "all") fail("period.invalid", "Rank a month, a quarter or a year.", { field: "period" });
   const community = await Community.fromId(store, communityId);
@@ -77,6 +79,7 @@ export function score(units: Unit[], weights: Weights) {
       completion: ended ? entries / ended : 0,
       residentRating: f.residentRatings ? (f.residentRatingSum ?? 0) / f.residentRatings : null,
       staffRating: f.staffRatings ? (f.staffRatingSum ?? 0) / f.staffRatings : null,
+      attendance: (f.attended ?? 0) + (f.absent ?? 0) ? (f.attended ?? 0) / ((f.attended ?? 0) + (f.absent ?? 0)) : null,
     };
   });
   const bestHours = Math.max(0, ...values.map((v) => v.hours));
@@ -89,6 +92,7 @@ export function score(units: Unit[], weights: Weights) {
       completion: v.completion,
       residentRating: v.residentRating === null ? 0 : v.residentRating / 5,
       staffRating: v.staffRating === null ? 0 : v.staffRating / 5,
+      attendance: v.attendance ?? 0,
     };
     const breakdown = Object.fromEntries(
       indicators.map((k) => [

@@ -10,6 +10,7 @@ import * as Csv from "./csv.js";
 import { fail } from "./errors.js";
 import { hasRole, normalizePhone, type Actor } from "./identity.js";
 import type { Role } from "./model.js";
+import * as Registrations from "./registrations.js";
 import { write } from "./storage.js";
 
 /** The most data rows one import takes; a bigger roll is imported in parts. */
@@ -20,6 +21,8 @@ export interface ImportReport {
   rows: number;
   created: number;
   updated: number;
+  /** people with an account already, and not of this community: invited, joining only if they accept */
+  invited: number;
   unchanged: number;
   branchesCreated: string[];
   refused: { row: number; phone: string; reason: string }[];
@@ -67,7 +70,7 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
   if (data.length > maxImportRows)
     fail("import.invalid", `The file has ${data.length} rows; import at most ${maxImportRows} at a time.`, { field: "file" });
 
-  const report: ImportReport = { rows: data.length, created: 0, updated: 0, unchanged: 0, branchesCreated: [], refused: [] };
+  const report: ImportReport = { rows: data.length, created: 0, updated: 0, invited: 0, unchanged: 0, branchesCreated: [], refused: [] };
   const refuse = (line: number, phone: string, reason: string) => report.refused.push({ row: line, phone: phone.slice(0, 32), reason });
   const seen = new Map<string, number>();
   const rows: Row[] = [];
@@ -123,7 +126,7 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
 
   const at = new Date().toISOString();
   const accounts: UserRecord[] = [];
-  type Plan = { row: Row; items: TransactItem[]; outcome: "created" | "updated" };
+  type Plan = { row: Row; items: TransactItem[]; outcome: "created" | "updated" | "invited" };
   const plans: Plan[] = [];
   for (const row of rows) {
     const wantBranch = row.branch ? branchId.get(row.branch) : undefined;
@@ -133,6 +136,11 @@ export async function importMembers(store: Store, actor: Actor, communityId: str
       const next: Role[] = [...new Set<Role>([...((role?.roles ?? []) as Role[]), "member"])];
       if (role && role.name === row.name && role.branchId === wantBranch && role.roles?.includes("member")) {
         report.unchanged++;
+        continue;
+      }
+      // Someone with an account who is not of this community is asked, never enrolled: they may belong elsewhere.
+      if (!role) {
+        plans.push({ row, outcome: "invited", items: [Registrations.inviteItem(actor, community, userId, row.name, wantBranch)] });
         continue;
       }
       const membership = { userId, communityId, name: row.name, roles: next, branchId: wantBranch };

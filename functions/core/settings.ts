@@ -1,7 +1,9 @@
-import { getItem, updateItem, type Store } from "../store/client.js";
+import { getItem, type Store } from "../store/client.js";
 import * as communities from "../store/entities/community.js";
 import type { CommunityRecord } from "../store/entities/index.js";
 import { fail } from "./errors.js";
+import { write } from "./storage.js";
+import { auditOf } from "./units.js";
 import { hasRole, type Actor } from "./identity.js";
 
 /**
@@ -19,7 +21,8 @@ export const hoursDefaults = {
   checkInGraceMinutes: 30,
   checkOutGraceMinutes: 30,
   onTimeClaimHours: 24,
-  rankingWeights: { hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5 },
+  // Attendance at activities weighs nothing until a community sets it, so the 70/10/10/5/5 scores stay as they were.
+  rankingWeights: { hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5, attendance: 0 },
 };
 export type HoursSettings = typeof hoursDefaults;
 export type Weights = HoursSettings["rankingWeights"];
@@ -52,8 +55,11 @@ export async function update(store: Store, actor: Actor, communityId: string, ch
     fail("settings.invalid", "At least one ranking weight must be above 0.", { field: "rankingWeights" });
   }
   // The whole map is written back, other settings as read: the community item always has one.
-  if (!(await updateItem(store, communities.setSettings(communityId, { ...stored.settings, ...next }))).ok) {
-    fail("community.not_found", `No community has the id ${communityId}.`);
-  }
+  // The change and its audit event (before, after) in one transaction.
+  const changed = [
+    communities.setSettings(communityId, { ...stored.settings, ...next }),
+    auditOf(actor, communityId, "settings.change", current, next),
+  ];
+  if (!(await write(store, changed)).ok) fail("community.not_found", `No community has the id ${communityId}.`);
   return next;
 }

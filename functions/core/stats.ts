@@ -3,7 +3,8 @@ import * as communityTallies from "../store/entities/community-tally.js";
 import * as monthStats from "../store/entities/month-stats.js";
 import type { MonthStats } from "../store/entities/index.js";
 import * as Community from "./community.js";
-import { hasRole, type Actor } from "./identity.js";
+import type { Actor } from "./identity.js";
+import * as Units from "./units.js";
 import { parsePeriod } from "./period.js";
 
 const counters = [
@@ -58,7 +59,7 @@ export async function forPeriod(store: Store, actor: Actor | undefined, communit
     distinctResidents,
     hours,
   };
-  if (!actor || !hasRole(actor, communityId, "staff")) return summary;
+  if (!(await Units.mayRead(store, actor, communityId))) return summary;
   return {
     ...summary,
     detail: {

@@ -1,14 +1,14 @@
 import { createHash, randomInt } from "node:crypto";
 import { ulid } from "ulid";
-import { getItem, getMany, queryAll, type Store, type TransactItem } from "../store/client.js";
+import { getItem, getMany, queryAll, type Item, type Store, type TransactItem } from "../store/client.js";
 import * as claims from "../store/entities/claim.js";
 import * as events from "../store/entities/event.js";
 import * as idempotencyKeys from "../store/entities/idempotency.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
-import * as Community from "./community.js";
 import { DomainError, fail } from "./errors.js";
 import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor } from "./identity.js";
+import * as Units from "./units.js";
 import { countStep } from "./tallies.js";
 import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
 import * as Photos from "./photos.js";
@@ -49,6 +49,9 @@ export function capacities(who: Who, wish: Wish, claim?: Claim): Capacity[] {
   return out;
 }
 
+/** Staff of a street or county above the wish's community: they read it as a member would, and act on nothing. */
+const supervising = (actor: Actor, wish: Wish) => Units.reaches(actor, wish.unitPath ?? [wish.communityId]);
+
 /** Whether someone may see the wish at all; those who may not are told it does not exist. */
 function canSee(caps: Capacity[], wish: Wish) {
   if (caps.some((c) => c === "owner" || c === "staff" || c === "claimant" || c === "system")) return true;
@@ -66,7 +69,14 @@ const missing = (id: string): never => {
  */
 export function authorize(who: Who, wish: Wish, transition: Transition, claim?: Claim): Capacity {
   const caps = capacities(who, wish, claim);
-  if (!canSee(caps, wish)) throw notFound(wish.id);
+  if (!canSee(caps, wish)) {
+    if (who !== system && supervising(who as Actor, wish)) {
+      fail("wish.forbidden", `You supervise this community and may read its wishes; only its own staff may ${transition} them.`, {
+        needs: ["staff"],
+      });
+    }
+    throw notFound(wish.id);
+  }
   const rule = transitions[transition];
   const allowed = rule.by as readonly string[];
   const cap = caps.find((c) => allowed.includes(c));
@@ -213,9 +223,8 @@ export async function create(
   if (input.window && Date.parse(input.window.to) <= Date.parse(at)) {
     fail("wish.invalid", "The time window is already over.", { field: "window.to" });
   }
-  if (!(await Community.exists(store, input.communityId))) {
-    fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
-  }
+  const unitPath = await Units.communityPath(store, input.communityId);
+  if (!unitPath) fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
   const { onBehalfOf, ...fields } = input;
   if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
     fail("wish.forbidden", "Only staff of this community may take a wish in on a resident's behalf.", { field: "onBehalfOf" });
@@ -244,6 +253,7 @@ export async function create(
     handshakeCode: handshakeCode(),
     createdAt: at,
     updatedAt: at,
+    unitPath,
   };
   const items: TransactItem[] = [
     wishes.create(wish),
@@ -353,9 +363,21 @@ export function present(wish: Wish, caps: Capacity[]) {
   return wishes.present(wish, caps, maskPhone);
 }
 
+/** The wish's partition (the wish, its claims, its timeline) read strongly consistently, as a step reads it before acting. */
+export function readPartition(store: Store, id: string) {
+  return queryAll(store, { ...wishes.partition(id), consistent: true });
+}
+
+/** The wish's partition key, for `remember` and `written` (store/client.ts). */
+export const partitionKey = (id: string) => wishes.key(id).pk;
+
 /** The wish, its active claims, its whole timeline (one query on the wish's partition) and read URLs for its photos. */
 export async function view(store: Store, actor: Actor, id: string, bucket?: PhotoBucket) {
-  const items = await queryAll(store, wishes.partition(id));
+  return viewOf(actor, id, await queryAll(store, wishes.partition(id)), bucket);
+}
+
+/** The wish as `view` answers it, from its partition's items; not found when `actor` may not see it. */
+export async function viewOf(actor: Actor, id: string, items: Item[], bucket?: PhotoBucket) {
   const head = items.find(wishes.isWish);
   if (!head) throw notFound(id);
   const wish = wishes.fromItem(head);
@@ -365,9 +387,10 @@ export async function view(store: Store, actor: Actor, id: string, bucket?: Phot
     wish,
     active.find((c) => c.memberId === actor.id),
   );
-  if (!canSee(caps, wish)) throw notFound(id);
+  const supervisor = !canSee(caps, wish) && supervising(actor, wish);
+  if (!canSee(caps, wish) && !supervisor) throw notFound(id);
   return {
-    ...present(wish, caps),
+    ...present(wish, supervisor ? ["member"] : caps),
     claims: active.map(claims.present),
     timeline: items.filter(events.isEvent).map((e) => events.present(events.fromItem(e))),
     photos: await Photos.readable(bucket, wish.photoKeys),
@@ -392,8 +415,10 @@ export async function list(store: Store, actor: Actor, q: ListQuery) {
   const communityId = q.communityId!;
   const staff = hasRole(actor, communityId, "staff");
   const member = hasRole(actor, communityId, "member");
-  if (!staff && !member) fail("wish.forbidden", "Only members and staff of this community may list its wishes.");
-  if (!staff && (!q.status || q.status === "submitted" || q.status === "rejected")) {
+  // Staff above the community read its list as its staff do, shown as a member sees each wish.
+  const supervisor = !staff && (await Units.mayRead(store, actor, communityId));
+  if (!staff && !member && !supervisor) fail("wish.forbidden", "Only members and staff of this community may list its wishes.");
+  if (!staff && !supervisor && (!q.status || q.status === "submitted" || q.status === "rejected")) {
     fail("wish.forbidden", "Members may list wishes once staff have approved them: give a status such as open.");
   }
   const caps: Capacity[] = staff ? ["staff"] : ["member"];

@@ -1,9 +1,14 @@
+import type { Sms } from "./templates.js";
+
 /** A message for one person on one channel. Sign-in codes and lifecycle SMS both go through here. */
 export interface Message {
   to: string;
   channel: "sms";
   kind: string;
+  /** the text as sent through SNS: the template filled in, with the sender's mark */
   text: string;
+  /** the registered template and its variables, which a domestic SMS provider sends instead of the text */
+  template?: Sms["template"];
 }
 
 /**

@@ -12,23 +12,33 @@ function messageAttributes(attributes: Record<string, string>) {
 }
 
 /**
- * SMS straight to a phone through SNS, marked transactional so carriers deliver it promptly;
- * topic messages carry their attributes as SNS message attributes, for subscription filters.
+ * How every SMS is sent: transactional (carriers deliver it promptly, and SNS does not drop it for
+ * cost), and from the registered sender ID where the deployment has one (SMS_SENDER_ID; mainland
+ * China takes none, its messages carry the registered signature in the text).
  */
-export function snsNotifier(config: SnsConfig & { topicArn?: string } = {}): Notifier {
-  const { topicArn, ...client } = config;
+export function smsAttributes(senderId?: string): Record<string, string> {
+  return { "AWS.SNS.SMS.SMSType": "Transactional", ...(senderId ? { "AWS.SNS.SMS.SenderID": senderId } : {}) };
+}
+
+/**
+ * SMS straight to a phone through SNS; topic messages carry their attributes as SNS message
+ * attributes, for subscription filters, and the SMS attributes too, so the topic's SMS subscribers
+ * get them as transactional rather than as the account's default.
+ */
+export function snsNotifier(config: SnsConfig & { topicArn?: string; senderId?: string } = {}): Notifier {
+  const { topicArn, senderId, ...client } = config;
   const sns = snsClient(client);
   return {
     async send(message) {
-      await sns("Publish", {
-        PhoneNumber: message.to,
-        Message: message.text,
-        ...messageAttributes({ "AWS.SNS.SMS.SMSType": "Transactional" }),
-      });
+      await sns("Publish", { PhoneNumber: message.to, Message: message.text, ...messageAttributes(smsAttributes(senderId)) });
     },
     async publish(message) {
       if (!topicArn) throw new Error("No topic to publish to: set TOPIC_ARN");
-      await sns("Publish", { TopicArn: topicArn, Message: message.text, ...messageAttributes(message.attributes) });
+      await sns("Publish", {
+        TopicArn: topicArn,
+        Message: message.text,
+        ...messageAttributes({ ...message.attributes, ...smsAttributes(senderId) }),
+      });
     },
   };
 }

@@ -13,17 +13,22 @@
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { alwaysSmsKinds, audience, type Notice } from "../core/audience.js";
+import { resumeCrediting as resumeActivityCrediting } from "../core/activities.js";
+import { activityAudience, alwaysSmsKinds, audience, type Notice } from "../core/audience.js";
 import { resumeCrediting } from "../core/hours.js";
 import * as Inbox from "../core/inbox.js";
 import { jsonLog, type Log } from "../core/log.js";
 import { newWishType, recipients, type Recipient } from "../core/preferences.js";
-import type { Store } from "../store/client.js";
+import { recipientsOf, type NoticeRecord } from "../core/notices.js";
+import { getItem, type Store } from "../store/client.js";
+import * as activities from "../store/entities/activity.js";
+import type { ActivityEvent } from "../store/entities/activity.js";
+import * as notices from "../store/entities/notice.js";
 import * as events from "../store/entities/event.js";
 import type { WishEvent } from "../store/entities/index.js";
 import type { Notifier } from "./notifier.js";
 import { retryable } from "./sns.js";
-import { langs, newWishText, smsText } from "./templates.js";
+import { langs, newWishText, smsText, wishLink } from "./templates.js";
 
 /** Lambda's DynamoDB stream event, as far as this handler reads it. */
 export interface StreamRecord {
@@ -54,6 +59,8 @@ export interface StreamDeps {
   store: Store;
   notifier: Notifier;
   log?: Log;
+  /** the web app's address, for the link to the wish every SMS carries (none: a path alone) */
+  siteUrl?: () => string | Promise<string>;
 }
 
 const e164 = /^\+[1-9]\d{7,14}$/;
@@ -70,19 +77,34 @@ export function eventOf(record: StreamRecord): WishEvent | undefined {
   return events.fromItem(unmarshall(image as Parameters<typeof unmarshall>[0]));
 }
 
+/** An activity's event, or a notice staff sent: the other items the stream tells people of. */
+function otherOf(record: StreamRecord): { activityEvent?: ActivityEvent; notice?: NoticeRecord } | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== "INSERT" || !image) return undefined;
+  const item = () => unmarshall(image as Parameters<typeof unmarshall>[0]);
+  if (image.type?.S === "activity-event") return { activityEvent: activities.eventFromItem(item()) };
+  if (image.type?.S === "notice") return { notice: notices.fromItem(item()) };
+  return undefined;
+}
+
 export function createStreamHandler(deps: StreamDeps) {
   const log = deps.log ?? jsonLog;
+  const siteUrl = deps.siteUrl ?? (() => "");
   return async (event: DynamoDBStreamEvent): Promise<StreamBatchResponse> => {
     for (const record of event.Records ?? []) {
       const item = eventOf(record);
-      if (!item) continue;
+      const other = item ? undefined : otherOf(record);
+      if (!item && !other) continue;
       try {
-        await handleEvent({ ...deps, log }, item);
+        if (item) await handleEvent({ ...deps, log, siteUrl }, item);
+        else if (other?.activityEvent) await handleActivityEvent({ ...deps, log, siteUrl }, other.activityEvent);
+        else if (other?.notice) await handleNotice({ ...deps, log, siteUrl }, other.notice);
       } catch (err) {
         log("error", "notify.retry", {
-          eventId: item.id,
-          wishId: item.wishId,
-          kind: item.kind,
+          eventId: item?.id ?? other?.activityEvent?.id ?? other?.notice?.id,
+          wishId: item?.wishId,
+          activityId: other?.activityEvent?.activityId ?? other?.notice?.activityId,
+          kind: item?.kind ?? other?.activityEvent?.kind ?? "notice",
           error: String((err as Error)?.message ?? err),
         });
         return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? "" }] };
@@ -111,6 +133,54 @@ export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) 
   // safe to repeat (each step names the progress it expects) and does nothing once done.
   if (event.kind === "verify") await resumeCrediting(store, event.wishId);
   const { notices, topic } = await audience(store, event);
+  await tell(deps, { eventId: event.id, wishId: event.wishId, communityId: event.communityId, at: event.at }, notices);
+
+  if (topic) {
+    const link = wishLink(await deps.siteUrl(), event.wishId);
+    for (const lang of langs) {
+      const { text } = newWishText(lang, topic.params, link);
+      const attributes = { community: topic.communityId, category: topic.category, type: newWishType, lang };
+      await attempt(log, { eventId: event.id, topic: true, lang }, () => notifier.publish({ kind: "wish-open", text, attributes }));
+    }
+  }
+}
+
+/** An activity's absence or credit, told to the members it names. */
+export async function handleActivityEvent(deps: Required<StreamDeps>, event: ActivityEvent) {
+  if (event.kind === "verify") await resumeActivityCrediting(deps.store, event.activityId);
+  const item = await getItem(deps.store, activities.key(event.activityId));
+  if (!item) return;
+  const notices = activityAudience(event, activities.fromItem(item));
+  await tell(deps, { eventId: event.id, activityId: event.activityId, communityId: event.communityId, at: event.at }, notices);
+}
+
+/** A notice staff sent: in the app to each recipient, and by SMS to each when staff asked for it. */
+export async function handleNotice(deps: Required<StreamDeps>, n: NoticeRecord) {
+  const params = { title: n.title ?? "", actor: n.actorName, note: n.text };
+  const people = await recipientsOf(deps.store, n);
+  const told = people.map((userId) => ({ userId, kind: "notice" as const, params }));
+  await tell(deps, { eventId: n.id, activityId: n.activityId, communityId: n.communityId, at: n.at }, told, n.sms);
+}
+
+/**
+ * Each person's in-app notice (once, keyed by the event), then their SMS where they chose that
+ * kind, or where the sender asked for SMS (`smsToAll`); a sent SMS is marked so a retry skips it.
+ */
+async function tell(
+  deps: Required<StreamDeps>,
+  about: { eventId: string; wishId?: string; activityId?: string; communityId: string; at: string },
+  notices: Notice[],
+  smsToAll = false,
+) {
+  const { store, notifier, log } = deps;
+  const event = { id: about.eventId };
+  const site = (await deps.siteUrl()).replace(/\/+$/, "");
+  // Each SMS leads to what it is about in the web app, never quoting it.
+  const link = about.wishId
+    ? wishLink(site, about.wishId)
+    : about.activityId
+      ? `${site}/activities/${about.activityId}`
+      : `${site}/notifications`;
   const people = await recipients(
     store,
     notices.map((n) => n.userId),
@@ -125,18 +195,19 @@ export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) 
     }
     const outcome = await Inbox.deliver(store, {
       userId: notice.userId,
-      eventId: event.id,
+      eventId: about.eventId,
       kind: notice.kind,
-      wishId: event.wishId,
-      communityId: event.communityId,
-      at: event.at,
+      wishId: about.wishId,
+      activityId: about.activityId,
+      communityId: about.communityId,
+      at: about.at,
       params: notice.params,
     });
     delivered.push({ notice, person, ...outcome });
   });
 
   await inBatches(delivered, async ({ notice, person, smsSentAt }) => {
-    if (!(person.sms.includes(notice.kind) || alwaysSmsKinds.includes(notice.kind)) || smsSentAt) return;
+    if (!(smsToAll || person.sms.includes(notice.kind) || alwaysSmsKinds.includes(notice.kind)) || smsSentAt) return;
     const what = { eventId: event.id, userId: person.userId, kind: notice.kind };
     if (!person.phone) {
       log("warn", "sms.no_phone", what);
@@ -146,18 +217,8 @@ export async function handleEvent(deps: Required<StreamDeps>, event: WishEvent) 
       log("warn", "sms.bad_phone", { ...what, phone: person.phone.slice(0, 32) });
       return;
     }
-    const { text, shortened } = smsText(notice.kind, person.lang, notice.params);
-    if (shortened) log("info", "sms.shortened", what);
-    const sent = await attempt(log, what, () => notifier.send({ to: person.phone!, channel: "sms", kind: notice.kind, text }));
+    const { text, template } = smsText(notice.kind, person.lang, notice.params, link);
+    const sent = await attempt(log, what, () => notifier.send({ to: person.phone!, channel: "sms", kind: notice.kind, text, template }));
     if (sent) await Inbox.markSmsSent(store, person.userId, event.id);
   });
-
-  if (topic) {
-    for (const lang of langs) {
-      const { text, shortened } = newWishText(lang, topic.params);
-      const attributes = { community: topic.communityId, category: topic.category, type: newWishType, lang };
-      if (shortened) log("info", "sms.shortened", { eventId: event.id, topic: true, lang });
-      await attempt(log, { eventId: event.id, topic: true, lang }, () => notifier.publish({ kind: "wish-open", text, attributes }));
-    }
-  }
 }

@@ -1,7 +1,6 @@
 /**
- * What each notice says, in Chinese (the default) and in English. The in-app text and the SMS are
- * the same sentence; the SMS carries the sender's mark and is kept within three SMS segments by
- * shortening what people typed (a reason, an address, a title) rather than the sentence around it.
+ * What each notice says, in Chinese (the default) and in English: in the app, the full sentence with
+ * what people wrote; by SMS, a fixed template with a link into the app (`smsTemplates`).
  */
 import type { NoticeKind, NoticeParams } from "../core/audience.js";
 import { categories } from "../core/model.js";
@@ -131,21 +130,26 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
     "zh-CN": (p) => `心愿「${p.title}」已等待${p.hours}小时，仍无人认领。`,
     en: (p) => `"${p.title}" has waited ${p.hours} hours with no volunteer.`,
   },
-};
-
-const newWish: Record<Lang, Words> = {
-  "zh-CN": (p) =>
-    `新心愿「${p.title}」（${categoryName(p.category, "zh-CN")}）等待认领${p.address ? `，地点：${p.address}` : ""}。打开微心愿查看。`,
-  en: (p) =>
-    `New wish "${p.title}" (${categoryName(p.category, "en")}) needs a volunteer${p.address ? ` at ${p.address}` : ""}. ` +
-    "Open Microwish to claim it.",
+  "activity-absent": {
+    "zh-CN": (p) => `您报名的活动「${p.title}」${zhWhere(p)}没有签到，已记为缺勤。如有误，请联系社区。`,
+    en: (p) => `You signed up for "${p.title}"${enWhere(p)} and did not check in: recorded as absent. If that is wrong, tell staff.`,
+  },
+  "activity-verified": {
+    "zh-CN": (p) => `活动「${p.title}」的服务时长已核定：${p.minutes}分钟。`,
+    en: (p) => `Your time at "${p.title}" is verified: ${p.minutes} minutes.`,
+  },
+  notice: {
+    "zh-CN": (p) => `${p.title ? `活动「${p.title}」` : "社区"}通知（${p.actor}）：${p.note}`,
+    en: (p) => `Notice${p.title ? ` about "${p.title}"` : ""} from ${p.actor}: ${p.note}`,
+  },
 };
 
 function categoryName(code: string | undefined, lang: Lang) {
   return categories.find((c) => c.code === code)?.name[lang] ?? code ?? "";
 }
 
-const smsMark: Record<Lang, string> = { "zh-CN": "【微心愿】", en: "[Microwish] " };
+/** The sender's mark SNS messages start with; a domestic provider adds its registered signature itself. */
+export const smsMark: Record<Lang, string> = { "zh-CN": "【微心愿】", en: "[Microwish] " };
 
 export function langOf(lang: unknown): Lang {
   return lang === "en" ? "en" : "zh-CN";
@@ -169,42 +173,112 @@ export function smsSegments(text: string): number {
   return text.length <= 70 ? 1 : Math.ceil(text.length / 67);
 }
 
-const shortenable = ["note", "address", "title"] as const;
-const keep = 6;
+/**
+ * Every SMS is one of these fixed templates with variables, in each language: what mainland China's
+ * carriers (and SNS's registered templates for +86) accept, and all that a domestic SMS provider
+ * needs (its template code and the variables). What people typed (a title, an address, a note, a
+ * name) is never in an SMS: the short link leads into the app, where it is. The variables are a
+ * sign-in code, a time window, a count of minutes or hours, a category's fixed name, and the link.
+ */
+export const smsTemplates = {
+  "sign-in": {
+    "zh-CN": "您的登录验证码是 {code}，5分钟内有效。Your Microwish sign-in code is {code}.",
+    en: "您的登录验证码是 {code}，5分钟内有效。Your Microwish sign-in code is {code}.",
+  },
+  "wish-taken-in": {
+    "zh-CN": "社区已为您登记一个心愿。志愿者服务完成时，请把验证码{code}告诉他们。查看：{link}",
+    en: "Staff took in a wish for you. When the volunteer is done, tell them the code {code}: {link}",
+  },
+  "wish-approved": {
+    "zh-CN": "您的心愿已通过审核，正在等待志愿者认领。查看：{link}",
+    en: "Your wish was approved and is waiting for a volunteer: {link}",
+  },
+  "wish-rejected": { "zh-CN": "您的心愿未通过审核，原因请查看：{link}", en: "Your wish was not approved. See why: {link}" },
+  "wish-claimed": { "zh-CN": "您的心愿已有志愿者认领，查看：{link}", en: "A volunteer has claimed your wish: {link}" },
+  "wish-released": {
+    "zh-CN": "有志愿者无法前来，您的心愿正在重新等待认领：{link}",
+    en: "A volunteer can no longer come; your wish is waiting for a volunteer again: {link}",
+  },
+  "wish-started": { "zh-CN": "志愿者已到达，开始为您服务：{link}", en: "Your volunteer has arrived and started: {link}" },
+  "wish-completed": { "zh-CN": "您的心愿已完成，请确认并评价：{link}", en: "Your wish is done: please confirm and rate it: {link}" },
+  "wish-cancelled": { "zh-CN": "您的心愿已被社区取消，详情：{link}", en: "Staff cancelled your wish: {link}" },
+  "wish-expired": {
+    "zh-CN": "您的心愿到截止时间仍无人认领，已失效：{link}",
+    en: "Your wish reached its deadline with no volunteer and has expired: {link}",
+  },
+  "task-dispatched": {
+    "zh-CN": "社区为您派发了一个心愿，服务时间：{time}。如不能前往，请在微心愿中婉拒：{link}",
+    en: "Staff assigned you a wish, {time}. If you cannot go, decline it in Microwish: {link}",
+  },
+  "task-confirmed": {
+    "zh-CN": "您已认领一个心愿，服务时间：{time}，请按时前往：{link}",
+    en: "You claimed a wish, {time}. Please be there on time: {link}",
+  },
+  "task-cancelled": { "zh-CN": "您认领的心愿已取消，无需前往：{link}", en: "A wish you claimed is cancelled: no need to go: {link}" },
+  "task-expired": {
+    "zh-CN": "您认领的心愿已过截止时间失效，无需前往：{link}",
+    en: "A wish you claimed passed its deadline and has expired: no need to go: {link}",
+  },
+  "task-reminder": {
+    "zh-CN": "提醒：您认领的心愿服务时间已到（{time}），请前往并签到；如不能前往，请释放名额：{link}",
+    en: "Reminder: a wish you claimed is due now ({time}). Please go and check in, or release your place: {link}",
+  },
+  "task-disputed": { "zh-CN": "居民认为心愿尚未完成，详情：{link}", en: "The resident says a wish is not done yet: {link}" },
+  "task-verified": { "zh-CN": "您的服务时长已核定：{minutes}分钟。查看：{link}", en: "Your time is verified: {minutes} minutes: {link}" },
+  "review-needed": { "zh-CN": "有新心愿待审核：{link}", en: "A new wish is waiting for review: {link}" },
+  "dispatch-declined": {
+    "zh-CN": "有志愿者婉拒了派单，请重新派单：{link}",
+    en: "A volunteer declined a dispatch: please send someone else: {link}",
+  },
+  "wish-waiting": { "zh-CN": "有心愿已等待{hours}小时仍无人认领：{link}", en: "A wish has waited {hours} hours with no volunteer: {link}" },
+  "activity-absent": {
+    "zh-CN": "您报名的活动没有签到，已记为缺勤。如有误，请联系社区：{link}",
+    en: "You signed up for an activity and did not check in: recorded as absent. If that is wrong, tell staff: {link}",
+  },
+  "activity-verified": {
+    "zh-CN": "您的活动服务时长已核定：{minutes}分钟。查看：{link}",
+    en: "Your time at an activity is verified: {minutes} minutes: {link}",
+  },
+  // What staff wrote stays in the app: the SMS says there is a notice and where to read it.
+  notice: { "zh-CN": "社区给您发来一条通知，请查看：{link}", en: "Staff sent you a notice: {link}" },
+  "new-wish": { "zh-CN": "有新的{category}心愿等待认领：{link}", en: "A new wish ({category}) needs a volunteer: {link}" },
+} as const satisfies Record<string, Record<Lang, string>>;
 
-function cut(value: string, chars: number) {
-  const cps = [...value];
-  return cps.length <= chars ? value : `${cps.slice(0, Math.max(1, chars - 1)).join("")}…`;
+export type SmsTemplateId = keyof typeof smsTemplates;
+
+/** An SMS as a template and its variables, and its text as SNS (or the dev outbox) sends it. */
+export interface Sms {
+  template: { id: SmsTemplateId; lang: Lang; vars: Record<string, string> };
+  text: string;
 }
 
-function fit(render: (p: NoticeParams) => string, params: NoticeParams): { text: string; shortened: boolean } {
-  let p = { ...params };
-  let text = render(p);
-  if (smsSegments(text) <= maxSmsSegments) return { text, shortened: false };
-  for (const field of shortenable) {
-    while (smsSegments(text) > maxSmsSegments) {
-      const value = p[field];
-      const length = value ? [...value].length : 0;
-      if (length <= keep) break;
-      const over = Math.max(1, Math.ceil((text.length - limitFor(text)) / 2));
-      p = { ...p, [field]: cut(value!, Math.max(keep, length - over)) };
-      text = render(p);
-    }
-  }
-  while (smsSegments(text) > maxSmsSegments) text = cut(text, [...text].length - 1);
-  return { text, shortened: true };
+/** Fills a template; a variable it names but is not given is an error, never a hole in a text sent. */
+export function renderSms(id: SmsTemplateId, lang: Lang, vars: Record<string, string>): Sms {
+  const body = smsTemplates[id][lang].replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = vars[name];
+    if (value === undefined) throw new Error(`SMS template ${id} needs {${name}}`);
+    return value;
+  });
+  return { template: { id, lang, vars }, text: smsMark[lang] + body };
 }
 
-function limitFor(text: string) {
-  return /^[\n\r\x20-\x7E]*$/.test(text) ? 153 * maxSmsSegments : 67 * maxSmsSegments;
+/** The link to a wish's page in the web app, which an SMS carries instead of the wish's text. */
+export const wishLink = (siteUrl: string, wishId: string) => `${siteUrl.replace(/\/+$/, "")}/wishes/${wishId}`;
+
+const seeDetails: Record<Lang, string> = { "zh-CN": "见详情", en: "see the wish" };
+
+/** The notice as an SMS: its kind's template, with the link to the wish and only fixed-form variables. */
+export function smsText(kind: NoticeKind, lang: Lang, params: NoticeParams, link: string): Sms {
+  const id: SmsTemplateId = kind === "task-cancelled" && params.expired ? "task-expired" : kind;
+  const vars: Record<string, string> = { link };
+  if (/\{time\}/.test(smsTemplates[id][lang])) vars.time = params.window ? formatWindow(params.window, lang) : seeDetails[lang];
+  if (params.minutes !== undefined) vars.minutes = String(params.minutes);
+  if (params.hours !== undefined) vars.hours = String(params.hours);
+  if (params.code !== undefined) vars.code = String(params.code);
+  return renderSms(id, lang, vars);
 }
 
-/** The notice as an SMS: marked with the sender and kept within `maxSmsSegments` segments. */
-export function smsText(kind: NoticeKind, lang: Lang, params: NoticeParams) {
-  return fit((p) => smsMark[lang] + texts[kind][lang](p), params);
-}
-
-/** The topic message for a new open wish, one per language. */
-export function newWishText(lang: Lang, params: NoticeParams) {
-  return fit((p) => smsMark[lang] + newWish[lang](p), params);
+/** The SMS telling a member of a new open wish in a category they chose. */
+export function newWishText(lang: Lang, params: NoticeParams, link: string): Sms {
+  return renderSms("new-wish", lang, { category: categoryName(params.category, lang), link });
 }

@@ -13,6 +13,8 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import {
+  applyChanges,
+  changesOfUpdate,
   queryInput,
   type Delete,
   type Key,
@@ -34,6 +36,70 @@ type RawTransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[n
 export interface Store {
   doc: DynamoDBDocumentClient;
   table: string;
+  /** one request's reads and writes, when the request keeps them (see `scoped`) */
+  scope?: Scope;
+}
+
+/**
+ * What one request has read and written. A partition read whole and strongly consistently at the
+ * start (`remember`) answers the request's reads of its items until the request first writes;
+ * every committed write is kept, so the request can answer with the state it wrote (`written`)
+ * instead of reading it back, which an eventually consistent read may not yet show.
+ */
+export interface Scope {
+  partitions: Map<string, Item[]>;
+  wrote: boolean;
+  writes: TransactItem[];
+}
+
+/** The store for one request: the same client and table, with a scope of its own. */
+export function scoped(store: Store): Store & { scope: Scope } {
+  return { ...store, scope: { partitions: new Map(), wrote: false, writes: [] } };
+}
+
+/** Records a whole partition read strongly consistently, for the scope's reads until its first write. */
+export function remember(store: Store, pk: string, items: Item[]) {
+  store.scope?.partitions.set(pk, items);
+}
+
+const sameKey = (item: Item, key: Key) => item.pk === key.pk && item.sk === key.sk;
+
+/** The items read by key from the scope's partitions, or undefined when some key lies outside them (or the scope wrote). */
+function fromScope(store: Store, keys: Key[]): Item[] | undefined {
+  const scope = store.scope;
+  if (!scope || scope.wrote || !keys.every((k) => scope.partitions.has(k.pk))) return undefined;
+  return keys.flatMap((k) =>
+    scope.partitions
+      .get(k.pk)!
+      .filter((i) => sameKey(i, k))
+      .map((i) => structuredClone(i)),
+  );
+}
+
+/** A write about to go out: the scope's reads no longer answer for the table. */
+function writing(store: Store) {
+  if (store.scope) store.scope.wrote = true;
+}
+
+/** A committed write, kept for `written`. */
+function wrote(store: Store, items: TransactItem[]) {
+  store.scope?.writes.push(...items);
+}
+
+/** A partition's items as they stand after the scope's committed writes, from the items read before them. */
+export function written(store: Store, pk: string, before: Item[]): Item[] {
+  let items = before.map((i) => structuredClone(i));
+  for (const w of store.scope?.writes ?? []) {
+    if ("Put" in w && w.Put.Item.pk === pk) items = [...items.filter((i) => !sameKey(i, w.Put.Item as Key)), structuredClone(w.Put.Item)];
+    else if ("Delete" in w && w.Delete.Key.pk === pk) items = items.filter((i) => !sameKey(i, w.Delete.Key));
+    else if ("Update" in w && w.Update.Key.pk === pk) {
+      const changes = changesOfUpdate(w.Update);
+      if (!changes) throw new Error(`An update of ${pk} not built by tx.update cannot be applied in memory`);
+      const current = items.find((i) => sameKey(i, w.Update.Key)) ?? { ...w.Update.Key };
+      items = [...items.filter((i) => !sameKey(i, w.Update.Key)), applyChanges(current, changes)];
+    }
+  }
+  return items.sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
 }
 
 /** A cursor that this API never gave out, or that names no position in the list asked for. */
@@ -49,6 +115,8 @@ export function createStore(table: string, config: DynamoDBClientConfig = {}): S
 }
 
 export async function getItem(store: Store, key: Key): Promise<Item | undefined> {
+  const known = fromScope(store, [key]);
+  if (known) return known[0];
   const out = await store.doc.send(new GetCommand({ TableName: store.table, Key: key, ConsistentRead: true }));
   return out.Item;
 }
@@ -56,6 +124,8 @@ export async function getItem(store: Store, key: Key): Promise<Item | undefined>
 /** Several items by key in one strongly consistent round trip (at most 100 keys). */
 export async function getMany(store: Store, keys: Key[]): Promise<Item[]> {
   if (keys.length === 0) return [];
+  const known = fromScope(store, keys);
+  if (known) return known;
   const found: Item[] = [];
   let pending: Record<string, any>[] = keys;
   while (pending.length) {
@@ -78,22 +148,32 @@ async function conditional<T>(write: Promise<T>): Promise<T | undefined> {
 
 /** Writes an item; false when its condition did not hold. */
 export async function putItem(store: Store, { Put }: Put): Promise<boolean> {
-  return Boolean(await conditional(store.doc.send(new PutCommand({ ...Put, TableName: store.table }))));
+  writing(store);
+  const ok = Boolean(await conditional(store.doc.send(new PutCommand({ ...Put, TableName: store.table }))));
+  if (ok) wrote(store, [{ Put }]);
+  return ok;
 }
 
 /** Updates an item; `ok: false` when its condition did not hold, else the item as it now is. */
 export async function updateItem(store: Store, { Update }: Update): Promise<{ ok: true; item: Item } | { ok: false }> {
+  writing(store);
   const out = await conditional(store.doc.send(new UpdateCommand({ ...Update, TableName: store.table, ReturnValues: "ALL_NEW" })));
+  // The item as DynamoDB answered it: kept as a put of that item.
+  if (out) wrote(store, [{ Put: { Item: { ...(out.Attributes ?? {}), ...Update.Key } } }]);
   return out ? { ok: true, item: out.Attributes ?? {} } : { ok: false };
 }
 
 /** Deletes an item; false when its condition did not hold. */
 export async function deleteItem(store: Store, { Delete }: Delete): Promise<boolean> {
-  return Boolean(await conditional(store.doc.send(new DeleteCommand({ ...Delete, TableName: store.table }))));
+  writing(store);
+  const ok = Boolean(await conditional(store.doc.send(new DeleteCommand({ ...Delete, TableName: store.table }))));
+  if (ok) wrote(store, [{ Delete }]);
+  return ok;
 }
 
 /** Unconditional writes in batches of 25, four at a time, until DynamoDB has taken every one. */
 export async function putMany(store: Store, items: Item[]) {
+  writing(store);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -108,6 +188,10 @@ export async function putMany(store: Store, items: Item[]) {
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
+  wrote(
+    store,
+    items.map((Item) => ({ Put: { Item } })),
+  );
 }
 
 export interface Page<T> {
@@ -133,6 +217,9 @@ async function send(store: Store, input: QueryInput, start: Record<string, unkno
 
 /** Every item of a query, following pages. For partitions the application keeps small (one wish). */
 export async function queryAll(store: Store, query: KeyQuery): Promise<Item[]> {
+  const whole = !query.index && !query.sk && !query.filter && !query.limit && !query.project && query.forward !== false;
+  const scope = store.scope;
+  if (whole && scope && !scope.wrote && scope.partitions.has(query.pk)) return structuredClone(scope.partitions.get(query.pk)!);
   const input = queryInput(query);
   const items: Item[] = [];
   let start: Record<string, unknown> | undefined;
@@ -209,9 +296,11 @@ export async function transact(store: Store, items: TransactItem[]): Promise<Tra
     const returnOld = op.ConditionExpression ? { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } : {};
     return { [kind]: { ...op, TableName: store.table, ...returnOld } } as RawTransactItem;
   });
+  writing(store);
   for (let attempt = 0; ; attempt++) {
     try {
       await store.doc.send(new TransactWriteCommand({ TransactItems: withTable }));
+      wrote(store, items);
       return { ok: true };
     } catch (err: any) {
       const reasons: any[] = err?.name === "TransactionCanceledException" ? (err.CancellationReasons ?? []) : [];

@@ -103,6 +103,40 @@ export interface Changes {
   remove?: string[];
 }
 
+/** `item` with `changes` applied, as DynamoDB applies them (paths may be nested: `crediting.done`). */
+export function applyChanges(item: Attributes, changes: Changes): Attributes {
+  const out = structuredClone(item);
+  const at = (path: string): [Attributes, string] => {
+    const parts = path.split(".");
+    let node = out;
+    for (const part of parts.slice(0, -1)) node = node[part] ??= {};
+    return [node, parts[parts.length - 1]];
+  };
+  for (const [k, v] of Object.entries(changes.set ?? {})) {
+    if (v === undefined) continue;
+    const [node, last] = at(k);
+    node[last] = structuredClone(v);
+  }
+  for (const [k, n] of Object.entries(changes.increment ?? {})) {
+    const [node, last] = at(k);
+    node[last] = (node[last] ?? 0) + n;
+  }
+  for (const [k, n] of Object.entries(changes.add ?? {})) {
+    if (!n) continue;
+    const [node, last] = at(k);
+    node[last] = (node[last] ?? 0) + n;
+  }
+  for (const [k, list] of Object.entries(changes.append ?? {})) {
+    const [node, last] = at(k);
+    node[last] = [...(node[last] ?? []), ...structuredClone(list)];
+  }
+  for (const k of changes.remove ?? []) {
+    const [node, last] = at(k);
+    delete node[last];
+  }
+  return out;
+}
+
 function updateExpression(changes: Changes, p: Placeholders): string {
   const sets: string[] = [];
   for (const [k, v] of Object.entries(changes.set ?? {})) if (v !== undefined) sets.push(`${p.name(k)} = ${p.value(v)}`);
@@ -156,11 +190,22 @@ function guarded<T>(when: Condition | undefined, build: (p: Placeholders) => T) 
   return { ...op, ConditionExpression: when?.(p), ...p.maps() };
 }
 
+/** The changes an update was built from, kept beside its expression so a committed write can be applied in memory. */
+const changesOf = Symbol("changes");
+
+/** What `update` changes, when it was built by `tx.update`. */
+export function changesOfUpdate(update: UpdateOp): Changes | undefined {
+  return (update as UpdateOp & { [changesOf]?: Changes })[changesOf];
+}
+
 export const tx = {
   put: (item: Attributes, when?: Condition): Put => ({ Put: guarded(when, () => ({ Item: item })) }),
-  update: (key: Key, changes: Changes, when?: Condition): Update => ({
-    Update: guarded(when, (p) => ({ Key: key, UpdateExpression: updateExpression(changes, p) })),
-  }),
+  update: (key: Key, changes: Changes, when?: Condition): Update => {
+    const Update = guarded(when, (p) => ({ Key: key, UpdateExpression: updateExpression(changes, p) }));
+    // Not enumerable: the SDK never sees it.
+    Object.defineProperty(Update, changesOf, { value: changes });
+    return { Update };
+  },
   delete: (key: Key, when?: Condition): Delete => ({ Delete: guarded(when, () => ({ Key: key })) }),
   check: (key: Key, when: Condition): TransactItem => ({
     ConditionCheck: guarded(when, () => ({ Key: key })) as KeyOp & { ConditionExpression: string },

@@ -6,10 +6,14 @@
  * a media type or a shape the document does not declare.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runJobs } from "../../functions/core/jobs.js";
 import { dayOf } from "../../functions/core/period.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
-import { community, newWish, somewhere, startApi, wishIn, type Api, type Response, type TestCommunity } from "../helpers/api.js";
+import { putItem } from "../../functions/store/client.js";
+import * as users from "../../functions/store/entities/user.js";
+import { tx } from "../../functions/store/expression.js";
+import { community, newWish, person, somewhere, startApi, wishIn, type Api, type Response, type TestCommunity } from "../helpers/api.js";
 import { check, operations, seen } from "../helpers/contract.js";
 import { streamFeed } from "../notify/feed.js";
 
@@ -116,6 +120,33 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/activities/${running.id}/check-in`, { as: m1, body: { ...somewhere, token } }));
     await ok(api.call("POST", `/api/activities/${running.id}/check-out`, { as: m1, body: { ...somewhere, token, comment: "很有意义" } }));
     await ok(api.call("GET", `/api/activities/${running.id}`, { as: staff }));
+    await runJobs(api.store, { now: new Date(Date.parse(running.window.to) + 60_000) });
+    await ok(api.call("POST", `/api/activities/${running.id}/verify`, { as: staff, body: { minutes: { [m1.id]: 60 }, reason: "按安排" } }));
+    await ok(api.call("POST", "/api/notices", { as: staff, body: { activityId: running.id, text: "感谢参加", sms: true } }), 202);
+    const admin = await person(api.store, "平台管理员");
+    await putItem(api.store, tx.put(users.toItem({ id: admin.id, phone: admin.phone, name: admin.name, lang: "zh-CN", admin: true })));
+    const county = await ok(api.call("POST", "/api/units", { as: admin, body: { kind: "county", name: "凤县" } }), 201);
+    await ok(api.call("POST", `/api/units/${county.id}/staff`, { as: admin, body: { phone: "13912340002", name: "县干部" } }), 201);
+    await ok(api.call("GET", `/api/units/${county.id}`, { as: admin }));
+    await ok(api.call("GET", `/api/units/${county.id}/audit`, { as: admin }));
+    const [joining, refused, invitedIn, invitedOut] = await Promise.all(
+      ["报到人", "被拒人", "受邀人", "婉拒人"].map((n) => person(api.store, n)),
+    );
+    const registration = await ok(
+      api.call("POST", `/api/communities/${c.id}/registrations`, { as: joining, body: { name: "报到人" } }),
+      201,
+    );
+    await ok(api.call("GET", `/api/communities/${c.id}/registrations`, { as: staff }));
+    await ok(api.call("POST", `/api/registrations/${registration.id}/approve`, { as: staff }));
+    const turnedDown = await ok(api.call("POST", `/api/communities/${c.id}/registrations`, { as: refused, body: { name: "被拒人" } }), 201);
+    await ok(api.call("POST", `/api/registrations/${turnedDown.id}/reject`, { as: staff, body: { reason: "不在本社区" } }));
+    const invite = `${invitedIn.phone},受邀人,\n${invitedOut.phone},婉拒人,\n`;
+    await ok(
+      api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: invite, headers: { "content-type": "text/csv" } }),
+    );
+    await ok(api.call("GET", "/api/me/invitations", { as: invitedIn }));
+    await ok(api.call("POST", `/api/me/invitations/${c.id}/accept`, { as: invitedIn }));
+    await ok(api.call("POST", `/api/me/invitations/${c.id}/decline`, { as: invitedOut }));
 
     const feed = streamFeed(api.store);
     await createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} })(await feed.next());

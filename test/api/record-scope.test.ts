@@ -1,7 +1,8 @@
 /**
  * Records stay in their unit: a volunteer's ledger entries, places and certificates from one
- * community are never shown to staff of another, even when that other community imports the
- * volunteer's phone into its own roll. Real HTTP to the Hono app, real DynamoDB Local.
+ * community are never shown to staff of another: importing the volunteer's phone only invites
+ * them, and even once they accept and serve both, each community's staff see only their own.
+ * Real HTTP to the Hono app, real DynamoDB Local.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayOf } from "../../functions/core/period.js";
@@ -40,6 +41,12 @@ beforeAll(async () => {
 afterAll(() => api?.close());
 
 describe("staff of another community", () => {
+  it("importing a volunteer of another community only invites them: their record stays closed until they accept", async () => {
+    const res = await api.call("GET", `/api/members/${a.members[0].id}/hours`, { as: b.staff });
+    expectProblem(res, 403, "hours.forbidden");
+    await ok(api.call("POST", `/api/me/invitations/${b.id}/accept`, { as: a.members[0] }));
+  });
+
   it("see none of a volunteer's ledger entries, places or hours from the community that recorded them", async () => {
     const seen = await ok(api.call("GET", `/api/members/${a.members[0].id}/hours`, { as: b.staff }));
     expect(JSON.stringify(seen)).not.toContain("甲社区");

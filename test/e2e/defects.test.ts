@@ -286,4 +286,48 @@ describe("defects seen on a phone", () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("looks like the community's app: the mark and its name, icons in the tabs and on categories, chips on one row", {
+    timeout: 60_000,
+  }, async () => {
+    const idle = await (async () => {
+      for (const p of site.demo.people.filter((x) => x.role === "member")) {
+        if ((await site.api("GET", "/api/me/tasks", p.token)).items.length === 0) return p;
+      }
+      throw new Error("every demo member has tasks");
+    })();
+    const { context, page, errors } = await site.phoneAt({ as: idle });
+    await page.goto(`${site.url}/hall`);
+    await page.locator("li.card").first().waitFor();
+    const look = await page.evaluate(() => {
+      const chips = [...document.querySelectorAll<HTMLElement>(".chips .chip")];
+      return {
+        mark: document.querySelectorAll("header .brand svg.mark").length,
+        brand: document.querySelector("header .brand")?.textContent,
+        underlined: [...document.querySelectorAll("header a, header button.link")].filter(
+          (a) => getComputedStyle(a).textDecorationLine !== "none",
+        ).length,
+        tabsWithoutIcon: [...document.querySelectorAll(".tabs a")].filter((a) => !a.querySelector("svg")).length,
+        chipRows: new Set(chips.map((c) => Math.round(c.getBoundingClientRect().top))).size,
+        chipsWithoutIcon: chips.slice(1).filter((c) => !c.querySelector("svg")).length,
+        cardsWithoutIcon: [...document.querySelectorAll("li.card .meta .category")].filter((c) => !c.querySelector("svg")).length,
+      };
+    });
+    expect(look).toEqual({
+      mark: 1,
+      brand: "微心愿幸福里社区",
+      underlined: 0,
+      tabsWithoutIcon: 0,
+      chipRows: 1,
+      chipsWithoutIcon: 0,
+      cardsWithoutIcon: 0,
+    });
+    // An empty list says what to do next, with the way there.
+    await page.getByRole("link", { name: "我的任务" }).click();
+    await page.getByText("在心愿大厅挑一个离您近的心愿").waitFor();
+    await page.locator(".empty").getByRole("link", { name: "去心愿大厅" }).click();
+    await page.getByRole("heading", { name: "心愿大厅" }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

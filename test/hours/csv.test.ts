@@ -223,6 +223,7 @@ describe("exporting the ledger", () => {
         c.staff.name,
         chinaTime(e.verifiedAt),
         id,
+        "微心愿 wish",
       ]);
     }
     expect(rows.find((x) => x.cells[1] === b.id)!.cells[0]).toBe("@李娜");

@@ -155,7 +155,8 @@ describe("rankings", () => {
 
   it("ranks branches by the default 70/10/10/5/5 score, with each indicator's part", async () => {
     const res = await ok(api.call("GET", `/api/communities/${c.id}/rankings?period=${month}&by=branch`, { as: c.staff }));
-    expect(res.weights).toEqual({ hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5 });
+    // Attendance at activities weighs 0 by default: the Hanzhong 70/10/10/5/5 scores are unchanged.
+    expect(res.weights).toEqual({ hours: 70, onTime: 10, completion: 10, residentRating: 5, staffRating: 5, attendance: 0 });
     expect(res.items.map((i: any) => [i.rank, i.name, i.score])).toEqual([
       [1, "第一支部", 98],
       [2, "第二支部", 37.5],

@@ -20,6 +20,7 @@ let api: Api;
 let sns: SnsDouble;
 let feed: ReturnType<typeof streamFeed>;
 let handle: ReturnType<typeof createStreamHandler>;
+const site = "https://mw.example.cn";
 const logs: { level: string; what: string; fields?: Record<string, unknown> }[] = [];
 /** everyone who could hear something, by a label the expectations use */
 const people: Record<string, Person> = {};
@@ -52,6 +53,7 @@ beforeAll(async () => {
     store: api.store,
     notifier: snsNotifier({ ...sns.config(), topicArn }),
     log: (level, what, fields) => logs.push({ level, what, fields }),
+    siteUrl: () => site,
   });
   feed = streamFeed(api.store);
   await feed.next();
@@ -186,22 +188,24 @@ describe("a wish's whole life, step by step", () => {
     expect(topic.map((t) => ({ arn: t.topicArn, message: t.message, attributes: t.attributes }))).toEqual([
       {
         arn: topicArn,
-        message: "【微心愿】新心愿「厨房水龙头漏水」（维修服务）等待认领，地点：幸福里3号楼。打开微心愿查看。",
+        message: `【微心愿】有新的维修服务心愿等待认领：${site}/wishes/${a}`,
         attributes: {
           community: { dataType: "String", value: communityId },
           category: { dataType: "String", value: "repair" },
           type: { dataType: "String", value: "wish.open" },
           lang: { dataType: "String", value: "zh-CN" },
+          "AWS.SNS.SMS.SMSType": { dataType: "String", value: "Transactional" },
         },
       },
       {
         arn: topicArn,
-        message: '[Microwish] New wish "厨房水龙头漏水" (Small repairs) needs a volunteer at 幸福里3号楼. Open Microwish to claim it.',
+        message: `[Microwish] A new wish (Small repairs) needs a volunteer: ${site}/wishes/${a}`,
         attributes: {
           community: { dataType: "String", value: communityId },
           category: { dataType: "String", value: "repair" },
           type: { dataType: "String", value: "wish.open" },
           lang: { dataType: "String", value: "en" },
+          "AWS.SNS.SMS.SMSType": { dataType: "String", value: "Transactional" },
         },
       },
     ]);
@@ -212,7 +216,7 @@ describe("a wish's whole life, step by step", () => {
     const { heard, texts, sms } = await settle();
     expect(heard).toEqual({ member0: ["task-confirmed"], resident0: ["wish-claimed"] });
     expect(texts.resident0).toEqual(["您的心愿「厨房水龙头漏水」已有志愿者认领：志愿者1。"]);
-    expect(sms).toEqual({ member0: ["【微心愿】您已认领心愿「厨房水龙头漏水」（幸福里3号楼），请按时前往。"] });
+    expect(sms).toEqual({ member0: [`【微心愿】您已认领一个心愿，服务时间：见详情，请按时前往：${site}/wishes/${a}`] });
   });
 
   it("released: the resident hears the volunteer cannot come", async () => {
@@ -227,7 +231,9 @@ describe("a wish's whole life, step by step", () => {
     await post("staff", `/api/wishes/${a}/dispatch`, { memberIds: [people.member1.id] });
     const { heard, sms } = await settle();
     expect(heard).toEqual({ member1: ["task-dispatched"], resident0: ["wish-claimed"] });
-    expect(sms).toEqual({ member1: ["【微心愿】社区为您派发了心愿「厨房水龙头漏水」（幸福里3号楼）。如不能前往，请在微心愿中婉拒。"] });
+    expect(sms).toEqual({
+      member1: [`【微心愿】社区为您派发了一个心愿，服务时间：见详情。如不能前往，请在微心愿中婉拒：${site}/wishes/${a}`],
+    });
   });
 
   it("declined: staff are asked to dispatch someone else; the resident hears the volunteer cannot come", async () => {
@@ -243,7 +249,7 @@ describe("a wish's whole life, step by step", () => {
     const { heard, texts, sms } = await settle();
     expect(heard).toEqual({ member2: ["task-confirmed"], resident0: ["wish-claimed"] });
     expect(texts.member2).toEqual(['You claimed the wish "厨房水龙头漏水" (幸福里3号楼). Please be there on time.']);
-    expect(sms).toEqual({ member2: ['[Microwish] You claimed the wish "厨房水龙头漏水" (幸福里3号楼). Please be there on time.'] });
+    expect(sms).toEqual({ member2: [`[Microwish] You claimed a wish, see the wish. Please be there on time: ${site}/wishes/${a}`] });
   });
 
   it("started: the resident hears the volunteer has arrived; checking out tells no one", async () => {
@@ -308,9 +314,9 @@ describe("a group wish, cancelled by staff", () => {
     expect(heard).toEqual({ resident1: ["wish-cancelled"], member0: ["task-cancelled"], member1: ["task-cancelled"] });
     expect(texts.resident1).toEqual(["您的心愿「搬旧衣柜」已被社区工作人员社区工作人员取消：居民已搬家"]);
     expect(sms).toEqual({
-      resident1: ["【微心愿】您的心愿「搬旧衣柜」已被社区工作人员社区工作人员取消：居民已搬家"],
-      member0: ["【微心愿】您认领的心愿「搬旧衣柜」已取消，无需前往。原因：居民已搬家"],
-      member1: ["【微心愿】您认领的心愿「搬旧衣柜」已取消，无需前往。原因：居民已搬家"],
+      resident1: [`【微心愿】您的心愿已被社区取消，详情：${site}/wishes/${b}`],
+      member0: [`【微心愿】您认领的心愿已取消，无需前往：${site}/wishes/${b}`],
+      member1: [`【微心愿】您认领的心愿已取消，无需前往：${site}/wishes/${b}`],
     });
   });
 });
@@ -324,7 +330,7 @@ describe("other ends", () => {
     await post("resident1", `/api/wishes/${c}/cancel`, { reason: "家人已经买了" });
     const { heard, sms } = await settle();
     expect(heard).toEqual({ member2: ["task-cancelled"] });
-    expect(sms).toEqual({ member2: ['[Microwish] The wish "代买早餐" you claimed is cancelled: no need to go. Reason: 家人已经买了'] });
+    expect(sms).toEqual({ member2: [`[Microwish] A wish you claimed is cancelled: no need to go: ${site}/wishes/${c}`] });
   });
 
   it("rejected: the resident hears why", async () => {
@@ -448,19 +454,17 @@ describe("people who cannot be texted", () => {
     smsSeen = sns.publishes.length;
   });
 
-  it("an SMS over three segments is shortened where people typed, logged, and still sent", async () => {
+  it("an SMS carries none of what people typed, however long: a fixed template and the link to the wish", async () => {
     const title = "请".repeat(80);
     const address = "幸福里社区".repeat(40);
     const id = (await post("resident0", "/api/wishes", newWish(communityId, { title, address }))).id;
     await post("staff", `/api/wishes/${id}/approve`, { slots: 1, estimatedMinutes: 60 });
     await settle();
-    logs.length = 0;
     await post("staff", `/api/wishes/${id}/dispatch`, { memberIds: [people.member0.id] });
     const { sms } = await settle();
-    const [text] = sms.member0;
-    expect(text.length).toBeLessThanOrEqual(3 * 67);
-    expect(text).toMatch(/^【微心愿】社区为您派发了心愿「请+…?」（幸福里社区.*…）。如不能前往，请在微心愿中婉拒。$/);
-    expect(logs.map((l) => l.what)).toContain("sms.shortened");
+    expect(sms.member0).toEqual([`【微心愿】社区为您派发了一个心愿，服务时间：见详情。如不能前往，请在微心愿中婉拒：${site}/wishes/${id}`]);
+    expect(sms.member0[0]).not.toContain("请请");
+    expect(sms.member0[0]).not.toContain("幸福里");
   });
 });
 

@@ -92,7 +92,7 @@ describe("expiry", () => {
       "您的心愿「重阳节包饺子」到截止时间仍无人认领，已失效。",
     );
     const [sms] = await outbox(c.members[0]);
-    expect(sms).toMatchObject({ kind: "task-cancelled", text: "【微心愿】您认领的心愿「重阳节包饺子」已过截止时间，已失效，无需前往。" });
+    expect(sms).toMatchObject({ kind: "task-cancelled", text: `【微心愿】您认领的心愿已过截止时间失效，无需前往：/wishes/${id}` });
   });
 });
 
@@ -146,7 +146,7 @@ describe("volunteers reminded when the time comes", () => {
     expect(texts.map((m) => m.kind)).toEqual(["task-reminder"]);
     // The window is read in China time: when it crosses midnight there, it names both days.
     expect(texts[0].text).toBe(
-      `【微心愿】提醒：心愿「陪老人散步」的服务时间已到（${formatWindow(window, "zh-CN")}，幸福里3号楼），请前往并签到；如不能前往，请释放名额。`,
+      `【微心愿】提醒：您认领的心愿服务时间已到（${formatWindow(window, "zh-CN")}），请前往并签到；如不能前往，请释放名额：/wishes/${id}`,
     );
     expect((await inbox(c.members[1])).some((n) => n.kind === "task-reminder")).toBe(false);
     expect((await inbox(c.members[2])).some((n) => n.kind === "task-reminder")).toBe(false);

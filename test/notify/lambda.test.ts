@@ -29,6 +29,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: "test",
     AWS_ENDPOINT_URL_DYNAMODB: inject("dynamoEndpoint"),
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    SITE_ORIGIN: "https://mw.example.cn",
   });
   ({ handler: stream } = await import("../../functions/stream.js"));
   ({ handler: cron } = (await import("../../functions/cron.js")) as any);
@@ -54,7 +55,7 @@ describe("functions/stream.handler", () => {
         .accepted()
         .filter((p) => p.phoneNumber === c.members[0].phone)
         .map((p) => p.message),
-    ).toEqual(["【微心愿】您已认领心愿「厨房水龙头漏水」（幸福里3号楼），请按时前往。"]);
+    ).toEqual([`【微心愿】您已认领一个心愿，服务时间：见详情，请按时前往：https://mw.example.cn/wishes/${id}`]);
   });
 
   it("fails the record SNS refused for now, by its sequence number", async () => {

@@ -35,6 +35,17 @@ describe("SMS straight to a phone", () => {
       },
     ]);
   });
+
+  it("carries the registered sender ID when the deployment has one, on direct SMS and topic messages alike", async () => {
+    const notifier = snsNotifier({ ...sns.config(), topicArn, senderId: "MICROWISH" });
+    await notifier.send({ to: "+85291234567", channel: "sms", kind: "task-confirmed", text: "[Microwish] You claimed a wish" });
+    await notifier.publish({ kind: "wish-open", text: "x", attributes: { type: "wish.open" } });
+    for (const p of sns.publishes) {
+      expect(p.attributes["AWS.SNS.SMS.SMSType"]).toEqual({ dataType: "String", value: "Transactional" });
+      expect(p.attributes["AWS.SNS.SMS.SenderID"]).toEqual({ dataType: "String", value: "MICROWISH" });
+    }
+    expect(sns.publishes).toHaveLength(2);
+  });
 });
 
 describe("the wish-events topic", () => {
@@ -52,6 +63,8 @@ describe("the wish-events topic", () => {
       category: { dataType: "String", value: "repair" },
       type: { dataType: "String", value: "wish.open" },
       lang: { dataType: "String", value: "en" },
+      // The topic's SMS subscribers get it as transactional, not as the account's default type.
+      "AWS.SNS.SMS.SMSType": { dataType: "String", value: "Transactional" },
     });
   });
 

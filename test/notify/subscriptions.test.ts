@@ -193,13 +193,13 @@ describe("the dev outbox fanning new wishes out", () => {
     expect(await outbox(c.members[0])).toEqual([
       expect.objectContaining({
         kind: "wish-open",
-        text: "【微心愿】新心愿「厨房水龙头漏水」（维修服务）等待认领，地点：幸福里3号楼。打开微心愿查看。",
+        text: `【微心愿】有新的维修服务心愿等待认领：/wishes/${id}`,
       }),
     ]);
     expect(await outbox(c.members[2])).toEqual([
       expect.objectContaining({
         kind: "wish-open",
-        text: '[Microwish] New wish "厨房水龙头漏水" (Small repairs) needs a volunteer at 幸福里3号楼. Open Microwish to claim it.',
+        text: `[Microwish] A new wish (Small repairs) needs a volunteer: /wishes/${id}`,
       }),
     ]);
     expect(await outbox(c.members[1])).toEqual([]);

@@ -1,10 +1,19 @@
 /**
- * Every notice's text in both languages, as the SMS a phone shows, written out in full; how a
- * time window reads; and how an SMS that would be too long is kept within three segments.
+ * Every notice's text in both languages as the app shows it, written out in full; every SMS as a
+ * fixed template with a link and no word anyone typed; how a time window reads; SMS segments.
  */
 import { describe, expect, it } from "vitest";
 import { noticeKinds, type NoticeKind, type NoticeParams } from "../../functions/core/audience.js";
-import { appText, formatWindow, newWishText, smsSegments, smsText, type Lang } from "../../functions/notify/templates.js";
+import {
+  appText,
+  formatWindow,
+  newWishText,
+  renderSms,
+  smsSegments,
+  smsTemplates,
+  smsText,
+  type Lang,
+} from "../../functions/notify/templates.js";
 
 const params: NoticeParams = {
   title: "代取降压药",
@@ -96,43 +105,83 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
     "zh-CN": "【微心愿】心愿「代取降压药」已等待24小时，仍无人认领。",
     en: '[Microwish] "代取降压药" has waited 24 hours with no volunteer.',
   },
+  "activity-absent": {
+    "zh-CN": "【微心愿】您报名的活动「代取降压药」（11月22日 09:00–11:00，幸福里3号楼）没有签到，已记为缺勤。如有误，请联系社区。",
+    en:
+      '[Microwish] You signed up for "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) and did not check in: recorded as absent. ' +
+      "If that is wrong, tell staff.",
+  },
+  "activity-verified": {
+    "zh-CN": "【微心愿】活动「代取降压药」的服务时长已核定：90分钟。",
+    en: '[Microwish] Your time at "代取降压药" is verified: 90 minutes.',
+  },
+  notice: {
+    "zh-CN": "【微心愿】活动「代取降压药」通知（李明）：临时有事",
+    en: '[Microwish] Notice about "代取降压药" from 李明: 临时有事',
+  },
 };
+
+const link = "https://mw.example.cn/wishes/01KBZ3Q4XJ7V8M2N5P6R7S8T9W";
+/** What people typed or are called: never in an SMS. */
+const typed = [params.title, params.note!, params.address!, ...params.names!, params.actor!];
 
 describe("every notice in both languages", () => {
   for (const kind of noticeKinds) {
     for (const lang of ["zh-CN", "en"] as const) {
-      it(`${kind} in ${lang}`, () => {
-        const sms = smsText(kind, lang, params);
-        expect(sms).toEqual({ text: expected[kind][lang], shortened: false });
+      it(`${kind} in ${lang}: the full sentence in the app, a fixed template with the link by SMS`, () => {
+        expect(appText(kind, lang, params)).toBe(expected[kind][lang].replace(/^【微心愿】|^\[Microwish\] /, ""));
+        const sms = smsText(kind, lang, params, link);
+        expect(sms.template.id).toBe(kind);
+        expect(sms.template.lang).toBe(lang);
+        expect(sms.template.vars.link).toBe(link);
+        expect(sms.text.startsWith(lang === "zh-CN" ? "【微心愿】" : "[Microwish] ")).toBe(true);
+        expect(sms.text.endsWith(link)).toBe(true);
+        for (const words of typed) expect(sms.text, words).not.toContain(words);
+        for (const value of Object.values(sms.template.vars)) for (const words of typed) expect(value).not.toContain(words);
+        // The text is the registered template, filled in.
+        let filled: string = smsTemplates[kind][lang];
+        for (const [name, value] of Object.entries(sms.template.vars)) filled = filled.replaceAll(`{${name}}`, value);
+        expect(sms.text).toBe((lang === "zh-CN" ? "【微心愿】" : "[Microwish] ") + filled);
         expect(smsSegments(sms.text)).toBeLessThanOrEqual(3);
-        // In the app the same sentence, without the sender's mark.
-        expect(appText(kind, lang, params)).toBe(sms.text.replace(/^【微心愿】|^\[Microwish\] /, ""));
       });
     }
   }
 
-  it("a task called off by its deadline says so, with no reason to quote", () => {
-    const p = { ...params, note: undefined, expired: true };
-    expect(smsText("task-cancelled", "zh-CN", p).text).toBe("【微心愿】您认领的心愿「代取降压药」已过截止时间，已失效，无需前往。");
-    expect(smsText("task-cancelled", "en", p).text).toBe(
-      '[Microwish] The wish "代取降压药" you claimed passed its deadline and has expired: no need to go.',
+  it("an SMS says when and how long where the template has room for it, and nothing else", () => {
+    expect(smsText("task-confirmed", "zh-CN", params, link).text).toBe(
+      `【微心愿】您已认领一个心愿，服务时间：11月22日 09:00–11:00，请按时前往：${link}`,
     );
+    expect(smsText("task-dispatched", "en", params, link).text).toBe(
+      `[Microwish] Staff assigned you a wish, Sun 22 Nov 09:00–11:00. If you cannot go, decline it in Microwish: ${link}`,
+    );
+    expect(smsText("task-verified", "zh-CN", params, link).text).toBe(`【微心愿】您的服务时长已核定：90分钟。查看：${link}`);
+    expect(smsText("wish-waiting", "en", params, link).text).toBe(`[Microwish] A wish has waited 24 hours with no volunteer: ${link}`);
   });
 
-  it("without a window or an address, or a reason, the sentence closes cleanly", () => {
-    const p = { title: "代取降压药", actor: "李明" };
-    expect(smsText("task-confirmed", "zh-CN", p).text).toBe("【微心愿】您已认领心愿「代取降压药」，请按时前往。");
-    expect(smsText("task-confirmed", "en", p).text).toBe('[Microwish] You claimed the wish "代取降压药". Please be there on time.');
-    expect(smsText("wish-rejected", "zh-CN", p).text).toBe("【微心愿】您的心愿「代取降压药」未通过审核。");
-    expect(smsText("wish-rejected", "en", p).text).toBe('[Microwish] Your wish "代取降压药" was not approved.');
+  it("a task called off by its deadline has its own template", () => {
+    const sms = smsText("task-cancelled", "zh-CN", { ...params, expired: true }, link);
+    expect(sms.template.id).toBe("task-expired");
+    expect(sms.text).toBe(`【微心愿】您认领的心愿已过截止时间失效，无需前往：${link}`);
   });
 
-  it("the topic's new-wish message names the category in each language", () => {
-    expect(newWishText("zh-CN", params).text).toBe(
-      "【微心愿】新心愿「代取降压药」（跑腿代办）等待认领，地点：幸福里3号楼。打开微心愿查看。",
-    );
-    expect(newWishText("en", params).text).toBe(
-      '[Microwish] New wish "代取降压药" (Errands) needs a volunteer at 幸福里3号楼. Open Microwish to claim it.',
+  it("without a window the time reads 'see the wish'", () => {
+    const p = { title: "代取降压药" };
+    expect(smsText("task-confirmed", "zh-CN", p, link).text).toBe(`【微心愿】您已认领一个心愿，服务时间：见详情，请按时前往：${link}`);
+    expect(smsText("task-reminder", "en", p, link).template.vars.time).toBe("see the wish");
+  });
+
+  it("a new wish for members names its category (a fixed name) and links to it", () => {
+    expect(newWishText("zh-CN", params, link).text).toBe(`【微心愿】有新的跑腿代办心愿等待认领：${link}`);
+    expect(newWishText("en", params, link).text).toBe(`[Microwish] A new wish (Errands) needs a volunteer: ${link}`);
+  });
+
+  it("a template's variable left out is an error, never a hole in a text sent", () => {
+    expect(() => renderSms("task-verified", "zh-CN", { link })).toThrow(/task-verified needs \{minutes\}/);
+  });
+
+  it("the sign-in code's template", () => {
+    expect(renderSms("sign-in", "zh-CN", { code: "042917" }).text).toBe(
+      "【微心愿】您的登录验证码是 042917，5分钟内有效。Your Microwish sign-in code is 042917.",
     );
   });
 });
@@ -164,30 +213,5 @@ describe("SMS length", () => {
     expect(smsSegments("字".repeat(201))).toBe(3);
     expect(smsSegments("字".repeat(202))).toBe(4);
     expect(smsSegments("😀".repeat(35))).toBe(1);
-  });
-
-  it("a long reason and address are shortened, the sentence and the title kept", () => {
-    const p = { ...params, note: "因为".repeat(250), address: "幸福里社区".repeat(40) };
-    const { text, shortened } = smsText("task-cancelled", "zh-CN", p);
-    expect(shortened).toBe(true);
-    expect(smsSegments(text)).toBe(3);
-    expect(text).toMatch(/^【微心愿】您认领的心愿「代取降压药」已取消，无需前往。原因：(因为)+因?…$/);
-    const wide = smsText("task-dispatched", "en", p);
-    expect(smsSegments(wide.text)).toBeLessThanOrEqual(3);
-    expect(wide.text).toMatch(
-      new RegExp(
-        '^\\[Microwish\\] Staff assigned you the wish "代取降压药" \\(Sun 22 Nov 09:00–11:00, (幸福里社区)+[幸福里社区]*…\\)\\. ' +
-          "If you cannot go, decline it in Microwish\\.$",
-      ),
-    );
-  });
-
-  it("an emoji title is cut between characters, never inside one", () => {
-    const p = { ...params, title: "🧓".repeat(80), address: undefined, window: undefined };
-    const { text, shortened } = smsText("task-confirmed", "en", p);
-    expect(shortened).toBe(true);
-    expect(smsSegments(text)).toBeLessThanOrEqual(3);
-    expect(text.isWellFormed()).toBe(true);
-    expect(text).toMatch(/^\[Microwish\] You claimed the wish "(🧓)+…"\. Please be there on time\.$/u);
   });
 });

@@ -26,10 +26,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runJobs } from "../../functions/core/jobs.js";
 import { dayOf, monthOf } from "../../functions/core/period.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
-import { community, newPhone, newWish, somewhere, startApi, wishIn, type Api, type Response } from "../helpers/api.js";
+import { putItem } from "../../functions/store/client.js";
+import * as users from "../../functions/store/entities/user.js";
+import { tx } from "../../functions/store/expression.js";
+import { community, newPhone, newWish, person, somewhere, startApi, wishIn, type Api, type Response } from "../helpers/api.js";
 import { streamFeed } from "../notify/feed.js";
 
 const baselineFile = fileURLToPath(new URL("./calls.baseline.json", import.meta.url));
@@ -231,6 +235,43 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
       as: m1,
       body: { ...somewhere, token, comment: "很有意义" },
     });
+    // The tree: a county, its staff, its page and audit trail; a registration decided each way; an invitation answered each way.
+    const admin = await person(api.store, "平台管理员");
+    await putItem(api.store, tx.put(users.toItem({ id: admin.id, phone: admin.phone, name: admin.name, lang: "zh-CN", admin: true })));
+    const county = await go("POST", "/api/units", "/api/units", { as: admin, body: { kind: "county", name: "凤县" } });
+    const countyId = county.body.id as string;
+    await go("POST", "/api/units/{id}/staff", `/api/units/${countyId}/staff`, { as: admin, body: { phone: newPhone(), name: "县干部" } });
+    await go("GET", "/api/units/{id}", `/api/units/${countyId}`, { as: admin });
+    await go("GET", "/api/units/{id}/audit", `/api/units/${countyId}/audit`, { as: admin });
+    const [joining, refused, invitedIn, invitedOut] = [
+      await person(api.store, "报到人"),
+      await person(api.store, "被拒人"),
+      await person(api.store, "受邀人"),
+      await person(api.store, "婉拒人"),
+    ];
+    const reg = await go("POST", "/api/communities/{id}/registrations", `/api/communities/${c.id}/registrations`, {
+      as: joining,
+      body: { name: "报到人" },
+    });
+    await go("GET", "/api/communities/{id}/registrations", `/api/communities/${c.id}/registrations`, { as: staff });
+    await go("POST", "/api/registrations/{id}/approve", `/api/registrations/${reg.body.id}/approve`, { as: staff });
+    const other = await api.call("POST", `/api/communities/${c.id}/registrations`, { as: refused, body: { name: "被拒人" } });
+    await go("POST", "/api/registrations/{id}/reject", `/api/registrations/${other.body.id}/reject`, {
+      as: staff,
+      body: { reason: "不在本社区" },
+    });
+    const invite = `${invitedIn.phone},受邀人,\n${invitedOut.phone},婉拒人,\n`;
+    await api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: invite, headers: { "content-type": "text/csv" } });
+    await go("GET", "/api/me/invitations", "/api/me/invitations", { as: invitedIn });
+    await go("POST", "/api/me/invitations/{id}/accept", `/api/me/invitations/${c.id}/accept`, { as: invitedIn });
+    await go("POST", "/api/me/invitations/{id}/decline", `/api/me/invitations/${c.id}/decline`, { as: invitedOut });
+
+    await runJobs(api.store, { now: new Date(Date.parse(inMinutes(21))) });
+    await go("POST", "/api/activities/{id}/verify", `/api/activities/${running}/verify`, {
+      as: staff,
+      body: { minutes: { [m1.id]: 60 }, reason: "按安排" },
+    });
+    await go("POST", "/api/notices", "/api/notices", { as: staff, body: { activityId: running, text: "感谢参加", sms: true } });
 
     // The inbox, filled by the stream handler from the walk's own events: m0 hears of the dispute and the close.
     await handle(await feed.next());

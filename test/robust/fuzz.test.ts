@@ -595,11 +595,28 @@ function validBodies(): Record<string, unknown[]> {
       { title: "清扫", description: "清扫", address: "广场", location: { lat: somewhere.lat, lng: somewhere.lng }, window: windowSoon },
     ],
     "POST /api/activities/{id}/signup": [{ team: "清扫组" }, {}],
+    "POST /api/activities/{id}/verify": [{}, { minutes: { [m0.id]: 30 }, reason: "按安排" }],
+    "POST /api/notices": [
+      { activityId: act.running, text: "明早八点集合", sms: false },
+      { unitId: c.id, branchIds: [c.branches[0].id], text: "本周五开会", sms: true },
+      { unitId: other.id, text: "你好" },
+    ],
     "POST /api/activities/{id}/check-in": [{ ...somewhere, token: activityToken }],
     "POST /api/activities/{id}/check-out": [
       { ...somewhere, token: activityToken, comment: "很有意义" },
       { ...somewhere, token: activityToken },
     ],
+    "POST /api/units": [
+      { kind: "county", name: "凤县" },
+      { kind: "street", name: "双石铺镇", parentId: "no-such-unit" },
+      { kind: "grid", name: "一网格", parentId: c.id, area: [somewhere, { lat: 33.07, lng: 107.03 }, { lat: 33.06, lng: 107.03 }] },
+    ],
+    "POST /api/units/{id}/staff": [
+      { phone: "13912349999", name: "街道干部" },
+      { phone: "13912349998", name: "网格长", leader: true },
+    ],
+    "POST /api/communities/{id}/registrations": [{ name: "报到人" }, { name: "报到人", branchId: c.branches[0].id, note: "转入" }],
+    "POST /api/registrations/{id}/reject": [{ reason: "不在本社区" }],
     "PUT /api/me/preferences": [
       { lang: "zh-CN", sms: ["task-dispatched"], categories: ["repair"] },
       { lang: "en", sms: [], categories: [] },
@@ -637,6 +654,8 @@ function pathValues(template: string, name: string): string[] {
     return [certificateNumber, certificateNumber.toLowerCase(), ` ${certificateNumber} `, "MW-20261122-7KQ9X3AB", "MW-00000000-00000000"];
   if (template.startsWith("/api/activities/")) return [act.upcoming, act.running, act.upcoming, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/notifications/")) return [...notificationIds, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
+  if (template.startsWith("/api/units/")) return [c.id, other.id, "demo-xingfuli", "no-such-unit"];
+  if (template.startsWith("/api/me/invitations/")) return [c.id, other.id, "no-such-community"];
   return [...Object.values(w), c.id, ...users, `unknown-${name}`];
 }
 

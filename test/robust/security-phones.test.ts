@@ -309,7 +309,11 @@ describe("a resident's number, across every route and role", () => {
         ["/api/communities/{id}/members", `/api/communities/${cid}/members`],
         ["/api/communities/{id}/ledger.csv", `/api/communities/${cid}/ledger.csv?from=2020-01-01&to=${today}`],
         ["/api/communities/{id}/members.csv", `/api/communities/${cid}/members.csv`],
+        ["/api/units/{id}", `/api/units/${cid}`],
+        ["/api/units/{id}/audit", `/api/units/${cid}/audit`],
+        ["/api/communities/{id}/registrations", `/api/communities/${cid}/registrations`],
       ]),
+      ["/api/me/invitations", "/api/me/invitations"],
       ...people.flatMap((p): [string, string][] => [
         ["/api/members/{id}/hours", `/api/members/${p.id}/hours`],
         ["/api/members/{id}/certificates", `/api/members/${p.id}/certificates`],
@@ -337,6 +341,16 @@ describe("a resident's number, across every route and role", () => {
         raw: "phone,name,branch\n13912345678,新志愿者,第一支部\n",
         headers: { "content-type": "text/csv" },
       });
+      await drive(role, "POST", "/api/units", "/api/units", { body: { kind: "street", name: "街道", parentId: a.id } });
+      await drive(role, "POST", "/api/units/{id}/staff", `/api/units/${a.id}/staff`, { body: { phone: "13912345679", name: "社区干部" } });
+      const reg = await drive(role, "POST", "/api/communities/{id}/registrations", `/api/communities/${a.id}/registrations`, {
+        body: { name: "报到人" },
+      });
+      const regId = reg?.body?.id ?? "01NOSUCHREGISTRATION000000";
+      await drive(role, "POST", "/api/registrations/{id}/reject", `/api/registrations/${regId}/reject`, { body: { reason: "不在本社区" } });
+      await drive(role, "POST", "/api/registrations/{id}/approve", `/api/registrations/${regId}/approve`);
+      await drive(role, "POST", "/api/me/invitations/{id}/accept", `/api/me/invitations/${a.id}/accept`);
+      await drive(role, "POST", "/api/me/invitations/{id}/decline", `/api/me/invitations/${a.id}/decline`);
       // Signing in answers with the person's own number only.
       await drive(role, "POST", "/api/auth/otp", "/api/auth/otp", { body: { phone: role.who?.phone ?? "+8613600000000" } });
       await drive(role, "POST", "/api/auth/token", "/api/auth/token", {

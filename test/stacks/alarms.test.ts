@@ -136,3 +136,42 @@ describe("SMS", () => {
     expect(spend[0]).toEqual(expect.objectContaining({ Namespace: "AWS/SNS", Statistic: "Maximum", Threshold: 4000 }));
   });
 });
+
+describe("SMS preferences", () => {
+  it("the stack sets the account's SMS to transactional, the spend limit, and delivery-status logging through a role SNS assumes", () => {
+    const prefs = resources(templates.Ops, "Custom::AWS");
+    expect(prefs).toHaveLength(1);
+    const create = JSON.stringify(prefs[0][1].Properties.Create);
+    expect(create).toContain('\\"action\\":\\"setSMSAttributes\\"');
+    expect(create).toContain('\\"DefaultSMSType\\":\\"Transactional\\"');
+    expect(create).toContain('\\"MonthlySpendLimit\\":\\"5000\\"');
+    expect(create).toContain('\\"DeliveryStatusSuccessSamplingRate\\":\\"100\\"');
+    const [roleId, role] = resources(templates.Ops, "AWS::IAM::Role").find(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("sns.amazonaws.com"),
+    )!;
+    expect(role).toBeDefined();
+    expect(create).toContain(`"DeliveryStatusIAMRole\\":\\"",{"Fn::GetAtt":["${roleId}","Arn"]}`);
+    expect(JSON.stringify(prefs[0][1].Properties.Update)).toBe(JSON.stringify(prefs[0][1].Properties.Create));
+  });
+
+  it("SNS's delivery logs are groups the stack makes, kept a month, and the role may write only to them", () => {
+    const groups = resources(templates.Ops, "AWS::Logs::LogGroup").filter(([, g]) =>
+      JSON.stringify(g.Properties.LogGroupName ?? "").includes("DirectPublishToPhoneNumber"),
+    );
+    expect(groups.map(([, g]) => JSON.stringify(g.Properties.LogGroupName)).sort()).toEqual([
+      JSON.stringify("sns/us-east-1/123456789012/DirectPublishToPhoneNumber"),
+      JSON.stringify("sns/us-east-1/123456789012/DirectPublishToPhoneNumber/Failure"),
+    ]);
+    for (const [, g] of groups) expect(g.Properties.RetentionInDays).toBe(30);
+    const [roleId] = resources(templates.Ops, "AWS::IAM::Role").find(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("sns.amazonaws.com"),
+    )!;
+    const policies = resources(templates.Ops, "AWS::IAM::Policy").filter(
+      ([, p]) => JSON.stringify(p.Properties.Roles) === `[{"Ref":"${roleId}"}]`,
+    );
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toHaveLength(1);
+    const ids = groups.map(([id]) => id);
+    for (const r of statements[0].Resource) expect(ids.some((id) => JSON.stringify(r).includes(id))).toBe(true);
+  });
+});

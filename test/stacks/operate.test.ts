@@ -116,3 +116,18 @@ describe("the stream consumer", () => {
     expect(streamParallelization).toBeLessThanOrEqual(10);
   });
 });
+
+describe("SMS links", () => {
+  it("the stream consumer reads the site's address from the parameter the Web stack writes, and may read only that", () => {
+    const [, consumer] = resources(templates.Jobs, "AWS::Lambda::Function").find(([, f]) => /stream\.handler$/.test(f.Properties.Handler))!;
+    expect(consumer.Properties.Environment.Variables.SITE_ORIGIN_PARAM).toBe("/microwish/test/site-origin");
+    const role = consumer.Properties.Role["Fn::GetAtt"][0];
+    const statements = resources(templates.Jobs, "AWS::IAM::Policy")
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: role }]))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => list(s.Action).some((a) => a.startsWith("ssm:")));
+    expect(statements).toHaveLength(1);
+    expect(list(statements[0].Action)).toEqual(["ssm:GetParameter"]);
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:parameter\/microwish\/test\/site-origin"\]\]\}$/);
+  });
+});

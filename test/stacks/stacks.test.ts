@@ -99,19 +99,93 @@ describe("Notify stack", () => {
 describe("Api stack", () => {
   const handler = (): [string, Resource] => {
     const fns = Object.entries(api.findResources("AWS::Lambda::Function")) as [string, Resource][];
-    const found = fns.filter(([, fn]) => fn.Properties.Environment?.Variables?.TABLE_NAME !== undefined);
+    const found = fns.filter(([, fn]) => /(^|\/)api\.handler$/.test(fn.Properties.Handler));
     expect(found).toHaveLength(1);
     return found[0];
   };
+  const fnOf = (entry: string): [string, Resource] => {
+    const fns = Object.entries(api.findResources("AWS::Lambda::Function")) as [string, Resource][];
+    const found = fns.filter(([, fn]) => new RegExp(`(^|/)${entry}\\.handler$`).test(fn.Properties.Handler));
+    expect(found, entry).toHaveLength(1);
+    return found[0];
+  };
+  /** The function each route key of the HTTP API reaches. */
+  const routeTargets = () => {
+    const integrations = api.findResources("AWS::ApiGatewayV2::Integration") as Record<string, Resource>;
+    const fns = Object.keys(api.findResources("AWS::Lambda::Function"));
+    return Object.fromEntries(
+      (Object.values(api.findResources("AWS::ApiGatewayV2::Route")) as Resource[]).map((r) => {
+        const integrationId = Object.keys(integrations).find((id) => JSON.stringify(r.Properties.Target).includes(id))!;
+        const uri = JSON.stringify(integrations[integrationId].Properties.IntegrationUri);
+        return [r.Properties.RouteKey, fns.find((f) => uri.includes(f))];
+      }),
+    );
+  };
 
-  it("routes the /api tree to the one handler", () => {
-    const routes = Object.values(api.findResources("AWS::ApiGatewayV2::Route")) as Resource[];
-    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(["ANY /api/{proxy+}", "GET /api"]);
-    const integrations = Object.values(api.findResources("AWS::ApiGatewayV2::Integration")) as Resource[];
-    const [fnId] = handler();
-    for (const integration of integrations) {
-      expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(fnId);
-    }
+  it("routes the /api tree to the API's function, the certificate pages and the OpenAPI document to their own", () => {
+    const [apiFn] = handler();
+    const [pagesFn] = fnOf("pages");
+    const [docsFn] = fnOf("docs");
+    expect(routeTargets()).toEqual({
+      "ANY /api/{proxy+}": apiFn,
+      "GET /api": apiFn,
+      "ANY /api/certificates/{number}/print": pagesFn,
+      "ANY /api/certificates/{number}/verify": pagesFn,
+      "ANY /api/openapi.json": docsFn,
+      "ANY /api/docs": docsFn,
+    });
+  });
+
+  it("gives the certificate pages' function the table and the API's URL, and lets it read the table and that parameter only", () => {
+    const [pagesId, fn] = fnOf("pages");
+    const env = fn.Properties.Environment.Variables;
+    expect(exported(data, env.TABLE_NAME)).toEqual({ Ref: only(data, "AWS::DynamoDB::Table")[0] });
+    expect(env.PUBLIC_URL_PARAM).toBe("/microwish/test/api-url");
+    expect(env.JWT_SECRET_PARAM).toBeUndefined();
+    expect(env.TOPIC_ARN).toBeUndefined();
+    const roleId = fn.Properties.Role["Fn::GetAtt"][0];
+    const policies = Object.values(api.findResources("AWS::IAM::Policy")) as Resource[];
+    const statements = policies
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const actions = statements.flatMap((s) => list(s.Action)).filter((a) => !a.startsWith("xray:"));
+    expect(actions.sort(), pagesId).toEqual(["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query", "ssm:GetParameter"]);
+  });
+
+  it("bundles the OpenAPI document, built at deploy time, into the document's function, and the API's function without it", async () => {
+    const { useProject } = await import("sst/project.js");
+    const fns = sst
+      .getStack(Api)
+      .node.findAll()
+      .filter((c) => c instanceof sst.Function) as import("sst/constructs").Function[];
+    const docsFile = join(useProject().paths.artifacts, fns.find((f) => f.node.id === "ApiDocs")!.node.addr, "functions/docs.mjs");
+    const { handler: docsHandler } = await import(docsFile);
+    const event = (path: string) => ({
+      version: "2.0",
+      routeKey: "$default",
+      rawPath: path,
+      rawQueryString: "",
+      headers: { host: "api.example.com" },
+      requestContext: { http: { method: "GET", path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" }, stage: "$default" },
+      isBase64Encoded: false,
+    });
+    const res = await docsHandler(event("/api/openapi.json"), {});
+    expect(res.statusCode).toBe(200);
+    const document = JSON.parse(res.isBase64Encoded ? Buffer.from(res.body, "base64").toString("utf8") : res.body);
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/api/wishes/{id}", "/api/certificates/{number}/print"]));
+    expect(
+      Object.keys(document.paths).some((p) => p.startsWith("/api/dev/")),
+      "no local-only routes",
+    ).toBe(false);
+    const page = await docsHandler(event("/api/docs"), {});
+    expect(page.statusCode).toBe(200);
+    expect(String(page.headers["content-type"])).toContain("text/html");
+    const apiCode = readFileSync(
+      join(useProject().paths.artifacts, fns.find((f) => f.node.id === "ApiHandler")!.node.addr, "functions/api.mjs"),
+      "utf8",
+    );
+    expect(apiCode).not.toContain("#/components/schemas/");
   });
 
   it("bundles functions/api.handler for Node 22 on arm64 with 1024 MB and 10 s", () => {
@@ -129,7 +203,7 @@ describe("Api stack", () => {
     const fn = sst
       .getStack(Api)
       .node.findAll()
-      .find((c) => c instanceof sst.Function)!;
+      .find((c) => c instanceof sst.Function && c.node.id === "ApiHandler")!;
     const bundle = readFileSync(join(useProject().paths.artifacts, fn.node.addr, "functions/api.mjs"), "utf8");
     expect(/\bexport\s*\{[^}]*\bas handler\s*\}/.test(bundle), "ESM export of handler").toBe(true);
     const lines = bundle.split("\n");
@@ -248,18 +322,14 @@ describe("all stacks", () => {
 });
 
 describe("Web stack", () => {
-  it("serves web/dist built with the API URL", () => {
+  it("serves web/dist built for its own origin: no API URL, the API is at /api on the same origin", () => {
     const site = sst
       .getStack(Web)
       .node.findAll()
       .find((c) => c instanceof sst.StaticSite) as InstanceType<typeof sst.StaticSite>;
-    const httpApi = sst
-      .getStack(Api)
-      .node.findAll()
-      .find((c) => c instanceof sst.Api) as InstanceType<typeof sst.Api>;
     const meta = site.getConstructMetadata();
     expect(meta.data.path).toBe("web");
-    expect(meta.data.environment).toEqual({ VITE_API_URL: httpApi.url });
+    expect(meta.data.environment ?? {}).toEqual({});
     const props = (site as unknown as { props: { buildCommand?: string; buildOutput?: string } }).props;
     expect(props.buildCommand).toMatch(/vite build|npm run build/);
     expect(props.buildOutput).toBe("dist");

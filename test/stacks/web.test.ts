@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Api, photoOrigin } from "../../stacks/Api.js";
+import { edgeSecretHeader } from "../../functions/app/edge.js";
 import { siteHeaders } from "../../functions/app/security.js";
 import { Web } from "../../stacks/Web.js";
 import { account, list, region, synth, type Statement } from "./synth.js";
@@ -13,6 +14,7 @@ import { account, list, region, synth, type Statement } from "./synth.js";
 // overwrites the web/dist that local runs serve.
 const repo = process.cwd();
 const scratch = mkdtempSync(join(tmpdir(), "microwish-web-"));
+type Json = Record<string, any>;
 let web: Template;
 let api: Template;
 
@@ -22,7 +24,7 @@ beforeAll(async () => {
   mkdirSync(join(scratch, "web"));
   writeFileSync(
     join(scratch, "web/index.html"),
-    `<!doctype html><script type="module">document.title = import.meta.env.VITE_API_URL;</script>`,
+    `<!doctype html><script type="module">document.title = String(import.meta.env.VITE_API_URL ?? "same origin");</script>`,
   );
   await synth("test", ["Web"], scratch);
   const { getStack } = await import("sst/constructs");
@@ -33,27 +35,68 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("Web stack", () => {
-  it("builds the site with a placeholder for the API URL", () => {
+  it("builds the site without the API's address: the app calls its own origin", () => {
     const dist = join(scratch, "web/dist");
     const built = readdirSync(dist, { recursive: true, encoding: "utf8" })
       .filter((f) => /\.(js|html)$/.test(f))
       .map((f) => readFileSync(join(dist, f), "utf8"))
       .join("\n");
-    expect(built).toContain("{{ VITE_API_URL }}");
-  });
-
-  it("replaces the placeholder with the API URL on upload", () => {
-    const [url] = Object.values(api.findOutputs("ApiUrl"));
-    const exports = Object.values(api.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>);
+    expect(built).not.toContain("{{ VITE_API_URL }}");
+    expect(built).not.toContain("execute-api");
     const uploaders = Object.values(web.findResources("Custom::S3Uploader"));
     expect(uploaders).toHaveLength(1);
-    const replaceValues = uploaders[0].Properties.replaceValues as { files: string; search: string; replace: unknown }[];
-    expect(replaceValues.map((r) => r.files).sort()).toEqual(["**/*.html", "**/*.js"]);
-    for (const r of replaceValues) {
-      expect(r.search).toBe("{{ VITE_API_URL }}");
-      const name = (r.replace as Record<string, string>)["Fn::ImportValue"];
-      expect(exports.find((o) => o.Export?.Name === name)?.Value).toEqual(url.Value);
-    }
+    expect(uploaders[0].Properties.replaceValues ?? []).toEqual([]);
+  });
+
+  it("serves /api/* from the HTTP API on the site's origin: every method, nothing cached, what the API reads forwarded", () => {
+    const [distribution] = Object.values(web.findResources("AWS::CloudFront::Distribution"));
+    const config = distribution.Properties.DistributionConfig;
+    const behaviors = config.CacheBehaviors as Json[];
+    expect(behaviors.map((b) => b.PathPattern)).toEqual(["/api/*"]);
+    const [behavior] = behaviors;
+    expect(behavior.AllowedMethods.sort()).toEqual(["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
+    expect(behavior.ViewerProtocolPolicy).toBe("https-only");
+    expect(behavior.ResponseHeadersPolicyId, "the API sets its own headers").toBeUndefined();
+
+    // The origin: the API's own domain, over HTTPS, with the edge's secret header.
+    const origin = (config.Origins as Json[]).find((o) => o.Id === behavior.TargetOriginId)!;
+    expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe("https-only");
+    const [index, split] = origin.DomainName["Fn::Select"];
+    expect(index).toBe(2);
+    const urlRef = split["Fn::Split"][1];
+    const [url] = Object.values(api.findOutputs("ApiUrl"));
+    const exported = Object.values(api.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>);
+    expect(exported.find((o) => o.Export?.Name === urlRef["Fn::ImportValue"])?.Value, "the API's own URL").toEqual(url.Value);
+    const edge = (origin.OriginCustomHeaders as Json[]).find((h) => h.HeaderName === edgeSecretHeader)!;
+    // The header's value: the third part of the API stack's id (its UUID), as the API's function knows it.
+    const [part, split2] = edge.HeaderValue["Fn::Select"];
+    expect(part).toBe(2);
+    const stackIdRef = split2["Fn::Split"][1]["Fn::ImportValue"];
+    expect(exported.find((o) => o.Export?.Name === stackIdRef)?.Value).toEqual({ Ref: "AWS::StackId" });
+    const secretExport = { "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] };
+    const [fn] = Object.values(api.findResources("AWS::Lambda::Function")).filter(
+      (f) => f.Properties.Environment?.Variables?.SITE_ORIGIN_PARAM,
+    );
+    expect(fn.Properties.Environment.Variables.EDGE_SECRET).toEqual(secretExport);
+
+    // Nothing kept: answers live no longer than the API says, and it says no-store; the token is forwarded as part of the key.
+    const cache = Object.entries(web.findResources("AWS::CloudFront::CachePolicy")).find(([id]) => behavior.CachePolicyId.Ref === id)![1];
+    const cacheConfig = cache.Properties.CachePolicyConfig;
+    expect([cacheConfig.DefaultTTL, cacheConfig.MinTTL]).toEqual([0, 0]);
+    expect(cacheConfig.MaxTTL).toBeLessThanOrEqual(1);
+    const key = cacheConfig.ParametersInCacheKeyAndForwardedToOrigin;
+    expect(key.HeadersConfig).toEqual({ HeaderBehavior: "whitelist", Headers: ["authorization"] });
+    expect(key.QueryStringsConfig.QueryStringBehavior).toBe("all");
+    const request = Object.entries(web.findResources("AWS::CloudFront::OriginRequestPolicy")).find(
+      ([id]) => behavior.OriginRequestPolicyId.Ref === id,
+    )![1];
+    const requestConfig = request.Properties.OriginRequestPolicyConfig;
+    expect(requestConfig.QueryStringsConfig.QueryStringBehavior).toBe("all");
+    expect(requestConfig.HeadersConfig.HeaderBehavior).toBe("whitelist");
+    expect(requestConfig.HeadersConfig.Headers.map((h: string) => h.toLowerCase()).sort()).toEqual(
+      ["accept", "accept-language", "cloudfront-viewer-address", "content-type", "idempotency-key", "origin"].sort(),
+    );
+    expect(requestConfig.HeadersConfig.Headers.map((h: string) => h.toLowerCase())).not.toContain("host");
   });
 
   it("serves from a bucket through CloudFront and outputs the site URL", () => {
@@ -62,25 +105,20 @@ describe("Web stack", () => {
     expect(Object.keys(web.findOutputs("SiteUrl"))).toHaveLength(1);
   });
 
-  it("adds the security headers to every answer: the CSP as locally, with the API's endpoint, HSTS, nosniff, DENY, no referrer", () => {
+  it("adds the security headers to every answer of the site: the CSP as locally, HSTS, nosniff, DENY, no referrer", () => {
     const policies = Object.entries(web.findResources("AWS::CloudFront::ResponseHeadersPolicy"));
     expect(policies).toHaveLength(1);
     const [policyId, policy] = policies[0];
     const [distribution] = Object.values(web.findResources("AWS::CloudFront::Distribution"));
     const behavior = distribution.Properties.DistributionConfig.DefaultCacheBehavior;
     expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
-    expect(distribution.Properties.DistributionConfig.CacheBehaviors ?? []).toEqual([]);
 
     const config = policy.Properties.ResponseHeadersPolicyConfig;
     const security = config.SecurityHeadersConfig;
-    const [, parts] = security.ContentSecurityPolicy.ContentSecurityPolicy["Fn::Join"];
-    const apiRef = parts.find((p: unknown) => typeof p !== "string");
-    const [url] = Object.values(api.findOutputs("ApiUrl"));
-    const exported = Object.values(api.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>);
-    expect(exported.find((o) => o.Export?.Name === apiRef["Fn::ImportValue"])?.Value, "the API's own URL").toEqual(url.Value);
-    const expected = siteHeaders("https://api.example", photoOrigin({ stage: "test", account, region }));
-    const csp = parts.map((p: unknown) => (typeof p === "string" ? p : "https://api.example")).join("");
+    const expected = siteHeaders(undefined, photoOrigin({ stage: "test", account, region }));
+    const csp = security.ContentSecurityPolicy.ContentSecurityPolicy;
     expect(csp).toBe(expected["content-security-policy"]);
+    expect(csp).toContain(`connect-src 'self' ${photoOrigin({ stage: "test", account, region })};`);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     expect(security.ContentSecurityPolicy.Override).toBe(true);
     expect(
@@ -100,7 +138,9 @@ describe("Web stack", () => {
     const params = Object.values(web.findResources("AWS::SSM::Parameter", { Properties: { Name: "/microwish/test/site-origin" } }));
     expect(params).toHaveLength(1);
     expect(params[0].Properties.Value).toEqual({ "Fn::Join": ["", ["https://", { "Fn::GetAtt": [distributionId, "DomainName"] }]] });
-    const [fn] = Object.values(api.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.Environment?.Variables?.TABLE_NAME);
+    const [fn] = Object.values(api.findResources("AWS::Lambda::Function")).filter(
+      (f) => f.Properties.Environment?.Variables?.SITE_ORIGIN_PARAM,
+    );
     expect(fn.Properties.Environment.Variables.SITE_ORIGIN_PARAM).toBe(params[0].Properties.Name);
   });
 

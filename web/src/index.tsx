@@ -1,19 +1,27 @@
 import { Navigate, Route, Router } from "@solidjs/router";
 import { lazy } from "solid-js";
 import { render } from "solid-js/web";
-import { homeOf, role, token } from "./data/session";
+import { prefetch } from "./data/api";
+import { homeLists } from "./data/home-lists";
+import { communityId, homeOf, role, token } from "./data/session";
 import { loadLocale, locale } from "./i18n";
 import { Shell } from "./ui/shell";
 import "./ui/app.css";
 
+/** Each role's home page: their chunks are also preloaded by index.html (vite.config.ts). */
+const homes = {
+  "/mine": () => import("./pages/my-wishes"),
+  "/hall": () => import("./pages/hall"),
+  "/review": () => import("./pages/review"),
+};
 const SignIn = lazy(() => import("./pages/sign-in"));
 const Post = lazy(() => import("./pages/post"));
-const MyWishes = lazy(() => import("./pages/my-wishes"));
+const MyWishes = lazy(homes["/mine"]);
 const WishPage = lazy(() => import("./pages/wish"));
-const Hall = lazy(() => import("./pages/hall"));
+const Hall = lazy(homes["/hall"]);
 const Tasks = lazy(() => import("./pages/tasks"));
 const Hours = lazy(() => import("./pages/hours"));
-const Review = lazy(() => import("./pages/review"));
+const Review = lazy(homes["/review"]);
 const Board = lazy(() => import("./pages/board"));
 const VerifyQueue = lazy(() => import("./pages/verify-queue"));
 const Stats = lazy(() => import("./pages/stats"));
@@ -23,6 +31,14 @@ const Notifications = lazy(() => import("./pages/notifications"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
+
+// The first page's code and its first list start now, side by side, rather than one after the other once the router asks.
+const first = location.pathname === "/" && token() ? homeOf(role()) : location.pathname;
+if (token() && first in homes) {
+  homes[first as keyof typeof homes]();
+  const list = homeLists[first](communityId());
+  if (list) prefetch(list);
+}
 
 // English readers get their catalogue before the first paint rather than a flash of Chinese.
 loadLocale(locale()).then(() =>

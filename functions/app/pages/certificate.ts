@@ -42,9 +42,13 @@ td.n{text-align:right;white-space:nowrap}
 ${style}
 </style></head><body><main>${body}</main></body></html>`;
 
-/** A service as the public sees it: its day, its category and its hours. */
+/** What kind of service an entry was, marked on every line: a wish (with its category) or a group activity. */
+const kindOf = (e: PublicCertificate["entries"][number]) =>
+  e.kind === "activity" ? "集体活动 Activity" : `微心愿 Wish · ${categoryName(e.category ?? "")}`;
+
+/** A service as the public sees it: its day, its kind and category, and its hours. */
 const entryCells = (e: PublicCertificate["entries"][number]) =>
-  `<td>${escape(e.day)}</td><td>${escape(categoryName(e.category))}</td><td class="n">${hours(e.minutes)}</td>`;
+  `<td>${escape(e.day)}</td><td>${escape(kindOf(e))}</td><td class="n">${hours(e.minutes)}</td>`;
 
 /**
  * The certificate as it prints on A4: number, holder, issuing community, entries by day, category
@@ -79,7 +83,7 @@ button{font-size:12pt;padding:2mm 6mm;margin-bottom:6mm}
 <p class="lead">兹证明 <b>${escape(cert.memberName)}</b> 同志于 ${escape(cert.from)} 至 ${escape(cert.to)} 期间，
 在 <b>${escape(cert.communityName)}</b> 参加志愿服务 <b>${cert.entries.length}</b> 次，经社区工作人员核实，
 累计服务时长 <b>${hours(cert.totalMinutes)}</b> 小时。服务记录如下。</p>
-<table><thead><tr><th>#</th><th>日期 Date</th><th>服务类别 Category</th><th>核定小时 Credited hours</th></tr></thead>
+<table><thead><tr><th>#</th><th>日期 Date</th><th>服务类型 Kind</th><th>核定小时 Credited hours</th></tr></thead>
 <tbody>${rows}</tbody>
 <tfoot><tr><th colspan="3">合计 Total</th><th class="n">${hours(cert.totalMinutes)}</th></tr></tfoot></table>
 <p class="hours-note">时长为社区工作人员核定的服务时长，以签到签退的实测时长为依据，调整须写明原因。

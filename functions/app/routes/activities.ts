@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import * as Activities from "../../core/activities.js";
+import * as Notices from "../../core/notices.js";
 import { fail } from "../../core/errors.js";
 import * as Settings from "../../core/settings.js";
 import * as A from "../activity-schemas.js";
@@ -182,6 +183,40 @@ export function activityRoutes() {
       await Activities.checkOut(c.var.deps.store, c.var.actor, id, c.req.valid("json"));
       return c.json(await Activities.view(c.var.deps.store, c.var.actor, id));
     },
+  );
+
+  app.post(
+    "/activities/:id/verify",
+    doc({
+      operationId: "verifyActivity",
+      tag: "activities",
+      who: "community staff",
+      summary: "Credit attendance once the activity closed: measured minutes or staff's figure (with a reason); absentees get nothing",
+      ok: { 200: R.ActivityView },
+      refuses: [403, 409],
+    }),
+    signedIn,
+    json(A.VerifyActivity),
+    async (c) => {
+      const id = activityId(c);
+      await Activities.verify(c.var.deps.store, c.var.actor, id, c.req.valid("json"));
+      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id));
+    },
+  );
+
+  app.post(
+    "/notices",
+    doc({
+      operationId: "sendNotice",
+      tag: "activities",
+      who: "community staff",
+      summary: "Send a text to an activity's people or to a community's members (some branches): in the app, and by SMS when asked",
+      ok: { 202: R.NoticeSent },
+      refuses: [403],
+    }),
+    signedIn,
+    json(A.NewNotice),
+    async (c) => c.json(await Notices.send(c.var.deps.store, c.var.actor, c.req.valid("json")), 202),
   );
 
   return app;

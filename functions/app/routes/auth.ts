@@ -1,15 +1,21 @@
 import { Hono, type Context } from "hono";
 import * as Identity from "../../core/identity.js";
+import { clientAddress } from "../edge.js";
 import { doc, json, type Env } from "../http.js";
 import * as R from "../responses.js";
 import { OtpRequest, TokenRequest } from "../schemas.js";
 
-/** The client's address for rate limits: API Gateway's source IP on Lambda, the socket's locally. */
+/**
+ * The client's address for rate limits: API Gateway's source IP on Lambda (the viewer's, as
+ * CloudFront names it, when the request came through the site's distribution: edge.ts), the
+ * socket's locally.
+ */
 function clientOf(c: Context<Env>): string {
   const env = c.env as
     | { requestContext?: { http?: { sourceIp?: string } }; incoming?: { socket?: { remoteAddress?: string } } }
     | undefined;
-  return env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? "unknown";
+  const source = env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? "unknown";
+  return clientAddress((name) => c.req.header(name), source);
 }
 
 export function authRoutes() {

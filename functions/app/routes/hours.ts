@@ -1,15 +1,15 @@
 import { Hono, type Context } from "hono";
 import * as Certificates from "../../core/certificates.js";
-import { DomainError, fail } from "../../core/errors.js";
+import { fail } from "../../core/errors.js";
 import { unclaimedAlertHours } from "../../core/jobs.js";
 import * as Ledger from "../../core/ledger.js";
 import * as Rankings from "../../core/rankings.js";
 import * as Roster from "../../core/roster.js";
 import * as Settings from "../../core/settings.js";
 import * as Stats from "../../core/stats.js";
-import { doc, json, maybeSignedIn, query, signedIn, upload, type Deps, type Env, type Media } from "../http.js";
+import { doc, json, maybeSignedIn, query, signedIn, upload, type Env, type Media } from "../http.js";
 import * as H from "../hours-schemas.js";
-import { certificatePage, notFoundPage, verificationPage } from "../pages/certificate.js";
+import { links } from "../links.js";
 import * as R from "../responses.js";
 import { Id, PageQuery } from "../schemas.js";
 
@@ -21,12 +21,6 @@ const communityId = (c: Context) => {
 const memberId = (c: Context) => {
   const id = c.req.param("id")!;
   return Id.safeParse(id).success ? id : fail("member.not_found", `No member ${id.slice(0, 64)}.`);
-};
-
-/** Where a printed QR code must lead: the configured public address, whatever Host the request named. */
-const links = async (deps: Deps, number: string) => {
-  const origin = (await deps.publicUrl()).replace(/\/$/, "");
-  return { printUrl: `${origin}/api/certificates/${number}/print`, verifyUrl: `${origin}/api/certificates/${number}/verify` };
 };
 
 /** Bytes from a spreadsheet as text: UTF-8 (with or without BOM), or GB18030, which Chinese Excel writes by default. */
@@ -42,7 +36,6 @@ const csv = (c: Context, text: string, name: string) =>
   c.body(text, 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${name}"` });
 
 const csvFile = (description: string): Media => ({ type: "text/csv", description });
-const page = (description: string): Media => ({ type: "text/html", description });
 
 /** The rules in force, with the wait before staff hear of an unclaimed wish, which the jobs default when a community sets none. */
 const withAlertHours = (settings: Settings.HoursSettings) => ({ unclaimedAlertHours, ...settings });
@@ -161,43 +154,6 @@ export function hoursRoutes() {
     async (c) => {
       const certificate = await Certificates.read(c.var.deps.store, c.req.param("number"), c.var.actor);
       return c.json({ ...certificate, ...(await links(c.var.deps, certificate.number)) });
-    },
-  );
-
-  app.get(
-    "/certificates/:number/print",
-    doc({
-      operationId: "printCertificate",
-      tag: "hours",
-      who: "anyone with the number",
-      summary: "The certificate as an HTML page that prints on A4, with a QR code to its verification page",
-      ok: { 200: page("the certificate, ready to print") },
-    }),
-    async (c) => {
-      const certificate = await Certificates.byNumber(c.var.deps.store, c.req.param("number"));
-      return c.html(await certificatePage(certificate, (await links(c.var.deps, certificate.number)).verifyUrl));
-    },
-  );
-
-  app.get(
-    "/certificates/:number/verify",
-    doc({
-      operationId: "verifyCertificate",
-      tag: "hours",
-      who: "anyone",
-      summary: "The public page a certificate's QR code leads to: genuine or not, and what it certifies",
-      ok: { 200: page("the certificate is genuine: what it certifies") },
-      // A person who scanned a code reads the answer: an unknown number is a page too.
-      pages: { 404: page("no certificate has this number") },
-    }),
-    async (c) => {
-      const number = c.req.param("number");
-      try {
-        return c.html(verificationPage(await Certificates.byNumber(c.var.deps.store, number)));
-      } catch (err) {
-        if (err instanceof DomainError && err.code === "certificate.not_found") return c.html(notFoundPage(number), 404);
-        throw err;
-      }
     },
   );
 

@@ -2,8 +2,8 @@ import { Hono, type Context } from "hono";
 import * as Community from "../../core/community.js";
 import { fail } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
+import * as Units from "../../core/units.js";
 import * as Identity from "../../core/identity.js";
-import { hasRole } from "../../core/identity.js";
 import * as Wish from "../../core/wish.js";
 import { doc, json, query, signedIn, type Env } from "../http.js";
 import * as R from "../responses.js";
@@ -85,7 +85,8 @@ export function peopleRoutes() {
     query(S.PageQuery),
     async (c) => {
       const id = communityId(c);
-      if (!hasRole(c.var.actor, id, "staff")) fail("community.forbidden", "Only staff of this community may list its people.");
+      if (!(await Units.mayRead(c.var.deps.store, c.var.actor, id)))
+        fail("community.forbidden", "Only staff of this community may list its people.");
       const { cursor, limit } = c.req.valid("query");
       return c.json(await Community.people(c.var.deps.store, id, cursor, limit));
     },

@@ -5,8 +5,8 @@ import { fail, type ErrorStatus } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
 import type { Actor } from "../../core/identity.js";
 import * as Wish from "../../core/wish.js";
-import type { Store } from "../../store/client.js";
-import { doc, json, query, signedIn, type Env } from "../http.js";
+import { remember, scoped, written, type Store } from "../../store/client.js";
+import { doc, json, query, signedIn, signedInAlong, type Env } from "../http.js";
 import * as R from "../responses.js";
 import * as S from "../schemas.js";
 
@@ -14,6 +14,28 @@ const wishId = (c: Context) => {
   const id = c.req.param("id")!;
   return S.Id.safeParse(id).success ? id : fail("wish.not_found", `No wish ${id.slice(0, 64)} that you can see.`);
 };
+
+/** The wish's partition, read strongly consistently alongside the caller's roles: a step's first read. */
+const partition = signedInAlong((c) => Wish.readPartition(c.var.deps.store, wishId(c)));
+
+/**
+ * Runs a lifecycle step and answers with the wish as the caller now sees it, from the state the
+ * step wrote: the partition read at the start (which also answers the step's own reads of the
+ * wish and claims) with the step's committed writes applied. No read after the write, so the
+ * answer can never show the wish as it was before (an eventually consistent read could).
+ */
+async function stepAnswer(
+  c: Context<Env & { Variables: { actor: Actor; early: Promise<Awaited<ReturnType<typeof Wish.readPartition>>> } }>,
+  act: (store: Store, actor: Actor, id: string) => Promise<unknown>,
+) {
+  const id = wishId(c);
+  const before = await c.var.early;
+  const store = scoped(c.var.deps.store);
+  const pk = Wish.partitionKey(id);
+  remember(store, pk, before);
+  await act(store, c.var.actor, id);
+  return c.json(await Wish.viewOf(c.var.actor, id, written(store, pk, before), c.var.deps.photos));
+}
 
 export function wishRoutes() {
   const app = new Hono<Env>();
@@ -65,8 +87,8 @@ export function wishRoutes() {
       summary: "A wish with its claims and timeline",
       ok: { 200: R.WishView },
     }),
-    signedIn,
-    async (c) => c.json(await Wish.view(c.var.deps.store, c.var.actor, wishId(c), c.var.deps.photos)),
+    partition,
+    async (c) => c.json(await Wish.viewOf(c.var.actor, wishId(c), await c.var.early, c.var.deps.photos)),
   );
 
   /** A lifecycle step: run the domain function, answer with the wish as the caller now sees it. */
@@ -82,13 +104,9 @@ export function wishRoutes() {
     app.post(
       `/wishes/:id/${name}`,
       doc({ operationId, tag: "lifecycle", who, summary, ok: { 200: R.WishView }, refuses }),
-      signedIn,
+      partition,
       json(body),
-      async (c) => {
-        const id = wishId(c);
-        await run(c.var.deps.store, c.var.actor, id, c.req.valid("json"));
-        return c.json(await Wish.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
-      },
+      (c) => stepAnswer(c, (store, actor, id) => run(store, actor, id, c.req.valid("json"))),
     );
   }
 
@@ -105,12 +123,8 @@ export function wishRoutes() {
       ok: { 200: R.WishView },
       refuses: [403, 409],
     }),
-    signedIn,
-    async (c) => {
-      const id = wishId(c);
-      await Claims.claim(c.var.deps.store, c.var.actor, id);
-      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
-    },
+    partition,
+    (c) => stepAnswer(c, Claims.claim),
   );
   step("release", "releaseClaim", "member with a claim", "Give a place back before checking in", S.OptionalReason, (s, a, id, b) =>
     Claims.release(s, a, id, b, "release"),
@@ -138,13 +152,9 @@ export function wishRoutes() {
       ok: { 200: R.WishView },
       refuses: [403, 409, 413, 415, 503],
     }),
-    signedIn,
+    partition,
     json(S.Complete),
-    async (c) => {
-      const id = wishId(c);
-      await Claims.complete(c.var.deps.store, c.var.actor, id, c.req.valid("json"), c.var.deps.photos);
-      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
-    },
+    (c) => stepAnswer(c, (store, actor, id) => Claims.complete(store, actor, id, c.req.valid("json"), c.var.deps.photos)),
   );
   step("confirm", "confirmWish", "owner, or staff on their behalf", "Confirm and rate: completed → confirmed", S.Confirm, Wish.confirm);
   step("dispute", "disputeWish", "owner, or staff", "Not done: completed → in_progress", S.Reason, Wish.dispute);

@@ -181,6 +181,8 @@ export const credited = (activityId: string, memberId: string, minutes: number, 
     and(exists("pk"), notExists("creditedAt")),
   );
 
+/** An activity's sign-ups. */
+export const signupsOf = (activityId: string): KeyQuery => ({ pk: key(activityId).pk, sk: beginsWith(signupPrefix), consistent: true });
 /** A member's sign-ups, newest first. */
 export const signupsOfMember = (memberId: string, limit: number): KeyQuery => ({
   index: "byUser",

@@ -1,6 +1,6 @@
 import type { Item } from "../client.js";
 import { beginsWith, tx, type KeyQuery, type TransactItem } from "../expression.js";
-import { tallyChanges, type Figures } from "./figures.js";
+import { tallyChanges, tallyChangesByMonth, type Figures } from "./figures.js";
 import { shapeOf } from "./item.js";
 
 /** A branch's figures in its community, per month in attributes `<YYYY-MM>#<figure>`. */
@@ -17,6 +17,10 @@ export const fromItem: (item: Item) => BranchTally = shapeOf;
 
 export const add = (communityId: string, branchId: string, month: string, figures: Figures): TransactItem =>
   tx.update(key(communityId, branchId), tallyChanges(month, figures, { type: "branch-tally", communityId, branchId }));
+
+/** Figures that count in different months, in one update. */
+export const addByMonth = (communityId: string, branchId: string, byMonth: [string, Figures][]): TransactItem =>
+  tx.update(key(communityId, branchId), tallyChangesByMonth(byMonth, { type: "branch-tally", communityId, branchId }));
 
 /** Every branch tally of a community. */
 export const ofCommunity = (communityId: string): KeyQuery => ({ pk: `CT#${communityId}`, sk: beginsWith("B#") });

@@ -3,10 +3,13 @@ import { beginsWith, notExists, tx, type KeyQuery, type Put } from "../expressio
 import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 export interface CertificateEntry {
-  wishId: string;
+  /** a wish or a group activity; certificates issued before activities list wishes only */
+  kind?: "wish" | "activity";
+  wishId?: string;
+  activityId?: string;
   day: string;
   content: string;
-  category: string;
+  category?: string;
   place?: string;
   branchName?: string;
   start?: string;
@@ -66,7 +69,7 @@ export type PresenterCovers = Proven<Decided<Certificate, (typeof shown)[number]
  * "代取降压药" tell of a resident's health; addresses locate them) stays with the member and staff.
  */
 const publicShown = fields("number memberName communityName from to totalMinutes issuedAt") satisfies (keyof Certificate)[];
-const publicEntryShown = fields("day category minutes") satisfies (keyof CertificateEntry)[];
+const publicEntryShown = fields("day kind category minutes") satisfies (keyof CertificateEntry)[];
 /** `entries` is shown, entry by entry, through its own list. */
 export type PublicCovers = Proven<
   Decided<Certificate, (typeof publicShown)[number], "memberId" | "communityId" | "entries" | "verifiers" | "issuedBy">
@@ -75,7 +78,7 @@ export type PublicEntryCovers = Proven<
   Decided<
     CertificateEntry,
     (typeof publicEntryShown)[number],
-    "wishId" | "content" | "place" | "branchName" | "start" | "end" | "signedByResident" | "verifierName" | "verifiedAt"
+    "wishId" | "activityId" | "content" | "place" | "branchName" | "start" | "end" | "signedByResident" | "verifierName" | "verifiedAt"
   >
 >;
 

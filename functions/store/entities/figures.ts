@@ -16,6 +16,10 @@ export interface Figures {
   staffRatingSum?: number;
   staffRatings?: number;
   unfinished?: number;
+  /** activities attended (credited at verification) */
+  attended?: number;
+  /** activities signed up for and never attended (recorded by the scheduled job) */
+  absent?: number;
 }
 export const figureNames = [
   "minutes",
@@ -26,6 +30,8 @@ export const figureNames = [
   "staffRatingSum",
   "staffRatings",
   "unfinished",
+  "attended",
+  "absent",
 ] as const;
 
 /** The attribute a month's figure lives in on a member or branch tally: `2026-11#minutes`. */
@@ -53,9 +59,19 @@ export function figuresOf(tally: object | undefined, month: string): Figures {
  * so a ranking can be read off the tallies alone.
  */
 export function tallyChanges(month: string, figures: Figures, labels: Record<string, unknown>): Changes {
+  return tallyChangesByMonth([[month, figures]], labels);
+}
+
+/** The same, for figures that count in different months (one update may name an attribute once). */
+export function tallyChangesByMonth(byMonth: [string, Figures][], labels: Record<string, unknown>): Changes {
   const add: Record<string, number> = {};
-  for (const f of figureNames) if (figures[f]) add[monthField(month, f)] = figures[f]!;
-  if (figures.minutes) add.totalMinutes = figures.minutes;
-  if (figures.entries) add.entries = figures.entries;
+  const plus = (k: string, n: number) => {
+    add[k] = (add[k] ?? 0) + n;
+  };
+  for (const [month, figures] of byMonth) {
+    for (const f of figureNames) if (figures[f]) plus(monthField(month, f), figures[f]!);
+    if (figures.minutes) plus("totalMinutes", figures.minutes);
+    if (figures.entries) plus("entries", figures.entries);
+  }
   return { set: labels, add };
 }

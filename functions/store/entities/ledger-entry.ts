@@ -3,17 +3,22 @@ import { beginsWith, between, notExists, tx, type KeyQuery, type TransactItem } 
 import type { LatLng } from "./wish.js";
 import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
-/** A volunteer's record of one wish, written once by its verification: what a certificate lists. */
+/** A volunteer's record of one wish or activity, written once by its verification: what a certificate lists. */
 export interface LedgerEntry {
+  /** which kind of service: a wish, or a group activity (absent on entries written before activities: a wish) */
+  kind?: "wish" | "activity";
   memberId: string;
   memberName: string;
   communityId: string;
   communityName: string;
   branchId?: string;
   branchName?: string;
-  wishId: string;
-  category: string;
-  /** what the service was: the wish's title */
+  /** the wish served; an activity's entry has `activityId` instead */
+  wishId?: string;
+  activityId?: string;
+  /** the wish's category; an activity has none */
+  category?: string;
+  /** what the service was: the wish's or activity's title */
   content: string;
   place?: string;
   location?: LatLng;
@@ -35,16 +40,20 @@ export interface LedgerEntry {
 }
 
 export const prefix = "HL#";
-export const key = (memberId: string, wishId: string) => ({ pk: `U#${memberId}`, sk: `${prefix}${wishId}` });
+/** One entry per member per wish or activity: ids are ULIDs, so the two never meet. */
+export const key = (memberId: string, serviceId: string) => ({ pk: `U#${memberId}`, sk: `${prefix}${serviceId}` });
 /** the ledger of a community in order of verification, for its CSV export */
 export const byCommunityKey = (communityId: string, verifiedAt: string, wishId: string, memberId: string) => ({
   gsi3pk: `C#${communityId}#L`,
   gsi3sk: `${verifiedAt}#${wishId}#${memberId}`,
 });
 
+/** The wish's or activity's id. */
+export const serviceOf = (e: Pick<LedgerEntry, "wishId" | "activityId">) => (e.wishId ?? e.activityId)!;
+
 export const toItem = (e: LedgerEntry): Item => ({
-  ...key(e.memberId, e.wishId),
-  ...byCommunityKey(e.communityId, e.verifiedAt, e.wishId, e.memberId),
+  ...key(e.memberId, serviceOf(e)),
+  ...byCommunityKey(e.communityId, e.verifiedAt, serviceOf(e), e.memberId),
   type: "ledger",
   ...e,
 });
@@ -66,7 +75,7 @@ export const ofCommunity = (communityId: string, from: string, to: string): KeyQ
 });
 
 const shown = fields(`
-  memberId memberName communityId communityName branchId branchName wishId category content place
+  kind memberId memberName communityId communityName branchId branchName wishId activityId category content place
   location start end minutes measuredMinutes reason signedByResident claimedAt onTime residentRating
   staffRating verifierId verifierName verifiedAt month
 `) satisfies (keyof LedgerEntry)[];

@@ -1,6 +1,6 @@
 import type { Item } from "../client.js";
 import { tx, type TransactItem } from "../expression.js";
-import { tallyChanges, type Figures } from "./figures.js";
+import { tallyChanges, tallyChangesByMonth, type Figures } from "./figures.js";
 import { shapeOf } from "./item.js";
 
 /** A member's hours in one community: all time, and per month in attributes `<YYYY-MM>#<figure>`. */
@@ -33,3 +33,9 @@ export const add = (
   month: string,
   figures: Figures,
 ): TransactItem => tx.update(key(claim.memberId, claim.communityId), tallyChanges(month, figures, labels(claim)));
+
+/** Figures that count in different months, in one update. */
+export const addByMonth = (
+  claim: { memberId: string; communityId: string; memberName: string; branchId?: string },
+  byMonth: [string, Figures][],
+): TransactItem => tx.update(key(claim.memberId, claim.communityId), tallyChangesByMonth(byMonth, labels(claim)));

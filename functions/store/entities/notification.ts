@@ -9,7 +9,9 @@ export interface Notification {
   userId: string;
   eventId: string;
   kind: string;
-  wishId: string;
+  /** what it is about: a wish, or an activity; a notice to a community's members names neither */
+  wishId?: string;
+  activityId?: string;
   communityId: string;
   at: string;
   // biome-ignore lint/suspicious/noExplicitAny: the template's parameters, whose shape each notice kind's template fixes

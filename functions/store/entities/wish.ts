@@ -58,6 +58,10 @@ export interface Wish {
   verifiedBy?: string;
   verifierName?: string;
   staffRating?: number;
+  /** the community's place in the organisation tree, its id last: who supervises it reads it by this */
+  unitPath?: string[];
+  /** the grid the wish's location falls in, whose leaders hear of it first */
+  gridId?: string;
   /** a close too large for one transaction: how many volunteers each transaction credits, and how many are done */
   crediting?: { chunks: number[]; done: number };
 }
@@ -189,7 +193,7 @@ const shown = fields(`
   slots claimed createdAt updatedAt estimatedMinutes deadline approvedAt approvedBy alertedAt
   firstClaimedAt rejectReason startedAt completedAt completionNote completedBy rating comment
   confirmedBy confirmedAt autoConfirmed disputeReason cancelReason cancelledAt expiredAt closedAt
-  verifiedBy verifierName staffRating crediting
+  verifiedBy verifierName staffRating crediting unitPath gridId
 `) satisfies (keyof Wish)[];
 /**
  * States in which a volunteer holding a claim still has the work to do, and so may need to call

@@ -71,7 +71,25 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const get = <T>(path: string) => request<T>(path);
+/** Reads started before the page that wants them exists (the home page's first list), each handed out once. */
+const early = new Map<string, Promise<unknown>>();
+
+/** Starts a read now, for a page about to ask for it: the page's `get` of the same path takes this answer. */
+export function prefetch(path: string) {
+  if (early.has(path)) return;
+  const answer = request(path);
+  answer.catch(() => undefined);
+  early.set(path, answer);
+}
+
+export function get<T>(path: string): Promise<T> {
+  const started = early.get(path);
+  if (started) {
+    early.delete(path);
+    return started as Promise<T>;
+  }
+  return request<T>(path);
+}
 export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
   request<T>(path, { method: "POST", body: body ?? {}, headers });
 export const put = <T>(path: string, body: unknown) => request<T>(path, { method: "PUT", body });

@@ -104,7 +104,8 @@ const en: Record<Key, string> = {
 
   "mine.title": "My wishes",
   "mine.post": "Post a wish",
-  "mine.empty": "You have not posted a wish yet.",
+  "mine.empty": "You have not posted a wish yet. Pick a kind of help and write one line; once staff approve it, volunteers come.",
+  "mine.emptyNext": "Post your first wish",
 
   "card.posted": "posted {ago}",
   "card.places": "{taken} of {slots} volunteers",
@@ -151,7 +152,7 @@ const en: Record<Key, string> = {
   "hall.filter": "Kind",
   "hall.all": "All",
   "hall.away": "{d} away",
-  "hall.empty": "No open wishes right now.",
+  "hall.empty": "No open wishes right now. New ones show here once approved; choose kinds in Settings to hear of them by text.",
   "hall.noneInCategory": "No open wishes of this kind right now.",
 
   "member.claim": "I'll help",
@@ -193,7 +194,8 @@ const en: Record<Key, string> = {
   "tasks.thanks": "The resident's rating: {n} stars",
   "hours.measured": "measured from check-in to check-out {m}, credited {d}",
   "tasks.title": "My tasks",
-  "tasks.empty": "No tasks yet. Have a look in the wish hall.",
+  "tasks.empty": 'No tasks yet. Pick a wish near you in the hall and tap "I\'ll help".',
+  "tasks.emptyNext": "Go to the wish hall",
   "tasks.claimedAt": "claimed {at}",
   "tasks.dispatched": "assigned by the community",
   "tasks.nextCheckIn": "Check in",
@@ -207,6 +209,8 @@ const en: Record<Key, string> = {
   "hours.verifiedBy": "verified by {who} on {at}",
 
   "hours.entries": "Each service",
+  "hours.kindActivity": "Group activity",
+  "hours.kindWish": "Wish",
   "cert.title": "Certificate of volunteer service",
   "cert.hint": "For a range of days: lists each verified service, with a number and a QR code anyone can scan to check it; prints on A4.",
   "cert.from": "From",

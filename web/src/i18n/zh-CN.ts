@@ -103,7 +103,8 @@ const zh = {
 
   "mine.title": "我的心愿",
   "mine.post": "发心愿",
-  "mine.empty": "还没有发过心愿。",
+  "mine.empty": "还没有发过心愿。选一个类别、写一句话就能发，社区审核后志愿者会来帮忙。",
+  "mine.emptyNext": "发第一个心愿",
 
   "card.posted": "{ago}发布",
   "card.places": "已有 {taken}/{slots} 人",
@@ -150,7 +151,7 @@ const zh = {
   "hall.filter": "类别",
   "hall.all": "全部",
   "hall.away": "相距 {d}",
-  "hall.empty": "现在没有待认领的心愿。",
+  "hall.empty": "现在没有待认领的心愿。新心愿通过审核后会出现在这里；在「设置」里选好类别，有新心愿时会发短信告诉您。",
   "hall.noneInCategory": "这一类现在没有待认领的心愿。",
 
   "member.claim": "我来帮忙",
@@ -192,7 +193,8 @@ const zh = {
   "tasks.thanks": "居民评价 {n} 颗星",
   "hours.measured": "签到到签退实测 {m}，核定 {d}",
   "tasks.title": "我的任务",
-  "tasks.empty": "还没有认领任务。去心愿大厅看看吧。",
+  "tasks.empty": "还没有认领任务。在心愿大厅挑一个离您近的心愿，点「我来帮忙」。",
+  "tasks.emptyNext": "去心愿大厅",
   "tasks.claimedAt": "{at} 认领",
   "tasks.dispatched": "社区派单",
   "tasks.nextCheckIn": "去签到",
@@ -206,6 +208,8 @@ const zh = {
   "hours.verifiedBy": "{who} 于 {at} 核验",
 
   "hours.entries": "每次服务",
+  "hours.kindActivity": "集体活动",
+  "hours.kindWish": "微心愿",
   "cert.title": "志愿服务证明",
   "cert.hint": "按日期开具，列出这段时间核验过的每次服务，带编号和二维码，可打印，任何人都能扫码查验。",
   "cert.from": "从",

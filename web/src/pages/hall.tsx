@@ -3,6 +3,7 @@ import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "
 import { ApiError } from "../data/api";
 import { currentPosition, distance, GeoError, type Fix } from "../data/geo";
 import { refreshOnReturn } from "../data/freshness";
+import { homeLists } from "../data/home-lists";
 import { createPaged } from "../data/paged";
 import { community, communityId } from "../data/session";
 import type { Wish } from "../data/types";
@@ -11,6 +12,7 @@ import { Busy, createAction, Outcome } from "../ui/action";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
 import { ClaimButton } from "./wish/member-actions";
+import { Icon } from "../ui/icons";
 import { PageTitle } from "../ui/page-title";
 
 /** When the last back or forward happened: coming back to the hall that way puts it where it was. */
@@ -23,9 +25,7 @@ const scrollKey = "mw.hall.scroll";
 /** Open wishes of the member's community: nearest first once the phone's position is known, by category on request. */
 export default function Hall() {
   const navigate = useNavigate();
-  const list = createPaged<Wish>(() =>
-    communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=open&limit=50` : undefined,
-  );
+  const list = createPaged<Wish>(() => homeLists["/hall"](communityId()));
   refreshOnReturn(() => list.reload());
   const savedScroll = Number(sessionStorage.getItem(scrollKey) ?? 0);
   // Kept as the person leaves: by the time the hall is torn down the router has scrolled to the top.
@@ -89,7 +89,10 @@ export default function Hall() {
           {(c) => (
             <label class="chip">
               <input type="radio" name="hall-category" checked={category() === c.code} onChange={() => setCategory(c.code)} />
-              <span>{c.name[locale()]}</span>
+              <span>
+                <Icon name={c.code} size={18} />
+                {c.name[locale()]}
+              </span>
             </label>
           )}
         </For>

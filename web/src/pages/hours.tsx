@@ -96,7 +96,9 @@ export default function Hours() {
                       <strong>{formatMinutes(e.minutes)}</strong>
                     </div>
                     <p class="meta">
-                      <span>{categoryName(e.category)}</span>
+                      <span>
+                        {e.kind === "activity" ? t("hours.kindActivity") : `${t("hours.kindWish")} · ${categoryName(e.category ?? "")}`}
+                      </span>
                       <Show when={e.place}>
                         <span>{e.place}</span>
                       </Show>

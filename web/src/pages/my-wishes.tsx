@@ -1,6 +1,7 @@
 import { A } from "@solidjs/router";
 import { For } from "solid-js";
 import { refreshOnReturn } from "../data/freshness";
+import { homeLists } from "../data/home-lists";
 import { createPaged } from "../data/paged";
 import type { Wish } from "../data/types";
 import { t } from "../i18n";
@@ -10,7 +11,7 @@ import { PageTitle } from "../ui/page-title";
 
 /** The resident's wishes, newest first, each with its state. */
 export default function MyWishes() {
-  const list = createPaged<Wish>(() => "/api/wishes?mine=true&limit=20");
+  const list = createPaged<Wish>(() => homeLists["/mine"](undefined));
   refreshOnReturn(() => list.reload());
   return (
     <section class="page" aria-labelledby="mine-title">
@@ -23,7 +24,7 @@ export default function MyWishes() {
       <ul class="cards" aria-labelledby="mine-title">
         <For each={list.items()}>{(w) => <WishCard wish={w} />}</For>
       </ul>
-      <ListState list={list} empty={t("mine.empty")} />
+      <ListState list={list} empty={t("mine.empty")} next={{ href: "/post", label: t("mine.emptyNext") }} />
     </section>
   );
 }

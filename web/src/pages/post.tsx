@@ -8,6 +8,7 @@ import { fieldProblem } from "../i18n/explain";
 import { formatDistance, locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
+import { Icon } from "../ui/icons";
 import { PageTitle } from "../ui/page-title";
 
 const draftKey = "mw.draft";
@@ -128,7 +129,10 @@ export default function Post() {
                       keep();
                     }}
                   />
-                  <span>{c.name[locale()]}</span>
+                  <span>
+                    <Icon name={c.code} size={18} />
+                    {c.name[locale()]}
+                  </span>
                 </label>
               )}
             </For>

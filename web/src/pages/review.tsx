@@ -1,5 +1,6 @@
 import { For } from "solid-js";
 import { refreshOnReturn } from "../data/freshness";
+import { homeLists } from "../data/home-lists";
 import { createPaged } from "../data/paged";
 import { communityId } from "../data/session";
 import type { Wish } from "../data/types";
@@ -11,10 +12,7 @@ import { PageTitle } from "../ui/page-title";
 
 /** Wishes waiting for review, oldest first: each opens on its page with approve and reject. */
 export default function Review() {
-  const list = createPaged<Wish>(
-    () => (communityId() ? `/api/wishes?communityId=${encodeURIComponent(communityId()!)}&status=submitted&limit=100` : undefined),
-    { wholeUpTo: 10 },
-  );
+  const list = createPaged<Wish>(() => homeLists["/review"](communityId()), { wholeUpTo: 10 });
   refreshOnReturn(() => list.reload());
   return (
     <section class="page" aria-labelledby="review-title">

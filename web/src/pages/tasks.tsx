@@ -77,7 +77,7 @@ export default function Tasks() {
           )}
         </For>
       </ul>
-      <ListState list={list} empty={t("tasks.empty")} />
+      <ListState list={list} empty={t("tasks.empty")} next={{ href: "/hall", label: t("tasks.emptyNext") }} />
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { Show } from "solid-js";
 import type { Paged } from "../data/paged";
 import { explainLoad } from "../i18n/explain";
@@ -5,7 +6,7 @@ import { formatDateTime, t } from "../i18n";
 import { Busy } from "./action";
 
 /** What a list says around its items: loading, empty, failed (with a retry), and "more". */
-export function ListState<T>(props: { list: Paged<T>; empty: string }) {
+export function ListState<T>(props: { list: Paged<T>; empty: string; next?: { href: string; label: string } }) {
   const l = () => props.list;
   return (
     <>
@@ -32,7 +33,16 @@ export function ListState<T>(props: { list: Paged<T>; empty: string }) {
         </p>
       </Show>
       <Show when={l().loaded() && !l().loading() && l().items().length === 0}>
-        <p class="empty">{props.empty}</p>
+        <div class="empty">
+          <p>{props.empty}</p>
+          <Show when={props.next}>
+            {(n) => (
+              <A href={n().href} class="button primary">
+                {n().label}
+              </A>
+            )}
+          </Show>
+        </div>
       </Show>
       <Show when={l().more()}>
         <button type="button" class="secondary wide" onClick={() => l().loadMore()} disabled={l().loading()} aria-busy={l().loading()}>

@@ -7,6 +7,7 @@ import { rememberLanguage } from "../data/preferences";
 import { chooseRole, community, communityId, homeOf, me, role, roles, signOut, token, updateMe } from "../data/session";
 import type { Me, Role } from "../data/types";
 import { locale, setLocale, t, type Key } from "../i18n";
+import { Icon, Mark } from "./icons";
 import { online } from "./online";
 
 const navs: Record<Role, { href: string; label: Key }[]> = {
@@ -96,7 +97,8 @@ export function Shell(props: RouteSectionProps) {
       <header class="top">
         <div class="bar">
           <p class="brand">
-            <span>{t("app.name")}</span>
+            <Mark />
+            <span class="app-name">{t("app.name")}</span>
             <Show when={community()}>{(c) => <span class="community">{c().name}</span>}</Show>
           </p>
           <button type="button" class="link" lang={locale() === "en" ? "zh-CN" : "en"} onClick={switchLanguage}>
@@ -150,7 +152,8 @@ export function Shell(props: RouteSectionProps) {
           <For each={navs[role()]}>
             {(item) => (
               <A href={item.href} activeClass="active">
-                {t(item.label)}
+                <Icon name={item.href.slice(1)} size={22} />
+                <span>{t(item.label)}</span>
               </A>
             )}
           </For>

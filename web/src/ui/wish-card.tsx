@@ -3,6 +3,7 @@ import { Show, type JSX } from "solid-js";
 import { community } from "../data/session";
 import type { Wish } from "../data/types";
 import { formatAgo, formatDateTime, formatDistance, locale, t } from "../i18n";
+import { Icon } from "./icons";
 import { StatusBadge } from "./status-badge";
 
 export const categoryName = (code: string) => community()?.categories.find((c) => c.code === code)?.name[locale()] ?? code;
@@ -19,7 +20,10 @@ export function WishCard(props: { wish: Wish; distance?: number; overdue?: boole
         <StatusBadge status={w().status} />
       </div>
       <p class="meta">
-        <span>{categoryName(w().category)}</span>
+        <span class="category">
+          <Icon name={w().category} size={16} />
+          {categoryName(w().category)}
+        </span>
         <Show when={w().address}>
           <span>{w().address}</span>
         </Show>
