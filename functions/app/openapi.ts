@@ -12,6 +12,7 @@ export const tags = [
   { name: "lifecycle", description: "The steps of a wish: review, claims, the work itself, confirmation and close." },
   { name: "people", description: "The signed-in person and their tasks." },
   { name: "communities", description: "Communities, their branches and their people." },
+  { name: "voices", description: "微心声: residents' messages to their community, staff's public answers, and wishes made of them." },
   { name: "units", description: "The organisation tree (county, street, community, grid), its staff, registrations and audit trail." },
   { name: "activities", description: "Group activities: posting, sign-up, the poster, attendance, verification and notices." },
   { name: "hours", description: "Rules, figures, rankings, certificates, the ledger and the roll of members." },

@@ -15,6 +15,7 @@ import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
 import { photoRoutes } from "./routes/photos.js";
 import { unitRoutes } from "./routes/units.js";
+import { voiceRoutes } from "./routes/voices.js";
 import { wishRoutes } from "./routes/wishes.js";
 
 function serviceRoutes() {
@@ -37,6 +38,7 @@ export function apiRoutes(): Hono<Env>[] {
     activityRoutes(),
     photoRoutes(),
     unitRoutes(),
+    voiceRoutes(),
   ];
 }
 

@@ -138,6 +138,20 @@ export const WishView = z.extend(Wish, {
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
+/** 微心声: staff and the author see whose it is; everyone else sees names and words only. */
+export const Voice = obj({
+  id: str,
+  communityId: str,
+  authorId: opt(described(str, "for the community's staff and the author only")),
+  authorName: str,
+  text: str,
+  status: z.enum(["new", "answered"]),
+  createdAt: time,
+  answer: opt(obj({ text: str, byId: opt(described(str, "for staff and the author only")), byName: str, at: time })),
+  wishId: opt(described(str, "the wish staff made of the message")),
+});
+export const VoicePage = page(Voice);
+
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
 export const UnitMembership = obj({
   unitId: str,
@@ -456,6 +470,8 @@ export type WishPage = z.output<typeof WishPage>;
 export type TaskPage = z.output<typeof TaskPage>;
 export type Membership = z.output<typeof Membership>;
 export type Me = z.output<typeof Me>;
+export type Voice = z.output<typeof Voice>;
+export type VoicePage = z.output<typeof VoicePage>;
 export type CodeSent = z.output<typeof CodeSent>;
 export type SignedIn = z.output<typeof SignedIn>;
 export type Settings = z.output<typeof Settings>;

@@ -160,6 +160,26 @@ export const Profile = z.object({
   address: z.optional(text(200)),
 });
 
+/** 微心声: a message to the community, in the resident's words. */
+export const maxVoice = 500;
+export const NewVoice = z.object({ text: text(maxVoice, { multiline: true }) });
+export const VoiceAnswer = z.object({ text: text(1000, { multiline: true }) });
+export const VoiceToWish = z.object({
+  category: z.enum(categoryCodes),
+  title: z.optional(text(80)).check(z.meta({ description: "the message's first line when not given" })),
+});
+export const VoiceQuery = z.object({
+  status: z.optional(z.enum(["new", "answered"])),
+  mine: z.optional(
+    z.pipe(
+      z.enum(["true", "false", "1", "0"]),
+      z.transform((v) => v === "true" || v === "1"),
+    ),
+  ),
+  cursor: z.optional(cursor),
+  limit: z.optional(limit),
+});
+
 export const OutboxQuery = z.object({ to: Phone });
 
 export const Preferences = z.object({

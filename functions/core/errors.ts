@@ -117,6 +117,11 @@ export const errors = {
   "import.raced": conflict,
   "csv.invalid": invalid,
 
+  "voice.not_found": notFound,
+  "voice.forbidden": notAllowed,
+  "voice.answered": conflict,
+  "voice.wished": conflict,
+
   "user.exists": conflict,
   "user.not_found": notFound,
   "user.changed": conflict,

@@ -7,7 +7,7 @@ import * as idempotencyKeys from "../store/entities/idempotency.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Audience, Claim, LatLng, Wish, WishFields } from "../store/entities/index.js";
 import { DomainError, fail } from "./errors.js";
-import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor } from "./identity.js";
+import { findOrCreateUser, hasChosenName, hasRole, loadActor, maskPhone, setProfile, type Actor, type User } from "./identity.js";
 import * as Units from "./units.js";
 import { countStep } from "./tallies.js";
 import { notOnOwnWish, ownerMayCancelFrom, transitions, type CategoryCode, type Notice, type Status, type Transition } from "./model.js";
@@ -208,12 +208,23 @@ function handshakeCode() {
   return String(randomInt(0, 10_000)).padStart(4, "0");
 }
 
+/**
+ * What a wish made from something else brings: its owner (the resident who asked) and a write that
+ * must hold in the same transaction, with the refusal to give when it does not.
+ */
+export interface Origin {
+  owner: User;
+  also: (wishId: string) => TransactItem;
+  refused: () => never;
+}
+
 export async function create(
   store: Store,
   actor: Actor,
   given: NewWish & { photos?: string[] },
   idempotencyKey?: string,
   bucket?: PhotoBucket,
+  origin?: Origin,
 ) {
   const { photos, ...input } = given;
   const at = new Date().toISOString();
@@ -236,7 +247,8 @@ export async function create(
   }
   // Staff taking a wish in on a resident's behalf attach photos they uploaded themselves.
   const photoKeys = await Photos.attach(bucket, actor, "wish", photos);
-  const owner = onBehalfOf ? await residentFor(store, onBehalfOf) : actor;
+  const owner = origin?.owner ?? (onBehalfOf ? await residentFor(store, onBehalfOf) : actor);
+  const takenIn = owner.id !== actor.id;
   const id = ulid(Date.parse(at));
   const wish: Wish = {
     id,
@@ -245,7 +257,7 @@ export async function create(
     ownerId: owner.id,
     ownerName: owner.name,
     contactPhone: owner.phone,
-    ...(onBehalfOf ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
+    ...(takenIn ? { takenInBy: { id: actor.id, name: actor.name } } : {}),
     status: "submitted",
     version: 1,
     slots: 1,
@@ -257,9 +269,11 @@ export async function create(
   };
   const items: TransactItem[] = [
     wishes.create(wish),
-    eventItem(wish, actor, "submit", "submitted", at, onBehalfOf ? { data: { takenInFor: owner.id } } : {}),
+    eventItem(wish, actor, "submit", "submitted", at, takenIn ? { data: { takenInFor: owner.id } } : {}),
     ...countStep(input.communityId, "submit", at),
   ];
+  const also = origin?.also(id);
+  if (also) items.push(also);
   if (idempotencyKey) {
     const nowSeconds = Math.floor(Date.parse(at) / 1000);
     const record = { wishId: id, fingerprint, expiresAt: nowSeconds + idempotencyTtlSeconds };
@@ -267,6 +281,7 @@ export async function create(
   }
   const outcome = await write(store, items);
   if (!outcome.ok) {
+    if (also && outcome.failed.some((f) => f.index === items.indexOf(also))) origin!.refused();
     // Only the key can fail (the wish's id is new): the same key raced in from another request.
     const earlier = idempotencyKey ? await replay(store, actor, idempotencyKey, fingerprint) : undefined;
     if (earlier) return { wish: earlier, replayed: true };

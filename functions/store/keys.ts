@@ -23,6 +23,11 @@ export const Keys = {
   claimByMember: E.claims.byMemberKey,
   event: E.events.key,
 
+  voice: E.voices.key,
+  voiceByStatus: E.voices.byStatusKey,
+  voiceByAuthor: E.voices.byAuthorKey,
+  voiceByCommunity: E.voices.byCommunityKey,
+
   ledger: E.ledger.key,
   ledgerByCommunity: E.ledger.byCommunityKey,
   memberTally: E.memberTallies.key,

@@ -75,6 +75,11 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("GET", "/api/me", { as: m0 }));
     await ok(api.call("PUT", "/api/me", { as: m0, body: { name: m0.name, address: "幸福里5号楼" } }));
     await ok(api.call("GET", `/api/communities/${c.id}`));
+    const voice = await ok(api.call("POST", `/api/communities/${c.id}/voices`, { as: resident, body: { text: "楼道灯坏了" } }), 201);
+    await ok(api.call("POST", `/api/voices/${voice.id}/answer`, { as: staff, body: { text: "明天修" } }));
+    await ok(api.call("POST", `/api/voices/${voice.id}/wish`, { as: staff, body: { category: "repair" } }), 201);
+    await ok(api.call("GET", `/api/communities/${c.id}/voices`));
+    await ok(api.call("GET", `/api/communities/${c.id}/voices?status=new`, { as: staff }));
     await ok(api.call("GET", `/api/communities/${c.id}/members`, { as: staff }));
     await ok(api.call("GET", `/api/members/${m0.id}/hours`, { as: m0 }));
     await ok(api.call("GET", `/api/communities/${c.id}/settings`));

@@ -266,6 +266,8 @@ describe("the web app on a phone", () => {
     await page.getByRole("button", { name: "中文" }).click();
     await page.getByRole("heading", { name: "我的志愿时长" }).waitFor();
     expect(await page.locator("li.card", { hasText: title }).textContent()).toMatch(/45 分钟.*\d+月\d+日/);
+    // Sign-out lives on 我的, out of the header.
+    await page.getByRole("navigation", { name: "主要功能" }).getByRole("link", { name: "我的", exact: true }).click();
     await page.getByRole("button", { name: "退出" }).click();
     await page.getByRole("heading", { name: "登录" }).waitFor();
     await page.getByRole("button", { name: "English" }).click();
@@ -560,21 +562,26 @@ describe("the web app on a phone", () => {
   it("shows a person with two roles only what the current one may do, and switches", { timeout: 60_000 }, async () => {
     const { context, page, errors } = await site.phoneAt({ as: site.person("王主任") });
     await page.goto(`${site.url}/review`);
+    const tabs = page.getByRole("navigation", { name: "主要功能" });
+    await tabs.waitFor();
+    expect(await tabs.getByRole("link").allTextContents()).toEqual(["待审核", "看板", "待核验", "统计", "我的"]);
+    // The role switch is on 我的, not in the header.
+    expect(await page.getByRole("banner").getByRole("group", { name: "切换身份" }).count()).toBe(0);
+    await tabs.getByRole("link", { name: "我的", exact: true }).click();
     const roles = page.getByRole("group", { name: "切换身份" });
     await roles.waitFor();
-    const tabs = page.getByRole("navigation", { name: "主要功能" });
-    expect(await tabs.getByRole("link").allTextContents()).toEqual(["待审核", "看板", "待核验", "统计"]);
     expect(await roles.getByRole("button", { name: "社区工作人员" }).getAttribute("aria-pressed")).toBe("true");
     await roles.getByRole("button", { name: "居民" }).click();
     await page.waitForURL(/\/mine$/);
-    expect(await tabs.getByRole("link").allTextContents()).toEqual(["发心愿", "我的心愿"]);
+    expect(await tabs.getByRole("link").allTextContents()).toEqual(["发心愿", "我的心愿", "微心声", "我的"]);
     // A screen reader hears the new page: its heading has focus and names the tab.
     await page.waitForFunction(() => document.activeElement?.tagName === "H1");
     expect(await page.evaluate(() => [document.activeElement?.textContent, document.title])).toEqual(["我的心愿", "我的心愿 · 微心愿"]);
-    expect(await roles.getByRole("button", { name: "居民" }).getAttribute("aria-pressed")).toBe("true");
     // The choice holds on the next visit.
     await page.goto(site.url);
     await page.waitForURL(/\/mine$/);
+    await tabs.getByRole("link", { name: "我的", exact: true }).click();
+    expect(await roles.getByRole("button", { name: "居民" }).getAttribute("aria-pressed")).toBe("true");
     await roles.getByRole("button", { name: "社区工作人员" }).click();
     await page.waitForURL(/\/review$/);
     expect(errors).toEqual([]);

@@ -134,6 +134,13 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("GET", "/api/dev/demo", "/api/dev/demo");
     await go("GET", "/api/me", "/api/me", { as: r0 });
     await go("PUT", "/api/me", "/api/me", { as: r0, body: { name: r0.name } });
+    const said = await go("POST", "/api/communities/{id}/voices", `/api/communities/${c.id}/voices`, {
+      as: r0,
+      body: { text: "楼道灯坏了" },
+    });
+    await go("POST", "/api/voices/{id}/answer", `/api/voices/${said.body.id}/answer`, { as: staff, body: { text: "明天修" } });
+    await go("POST", "/api/voices/{id}/wish", `/api/voices/${said.body.id}/wish`, { as: staff, body: { category: "repair" } });
+    await go("GET", "/api/communities/{id}/voices", `/api/communities/${c.id}/voices`);
 
     // One wish through its whole life, each step by whom it belongs to.
     const created = await go("POST", "/api/wishes", "/api/wishes", {

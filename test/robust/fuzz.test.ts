@@ -135,6 +135,8 @@ let listCursor: string;
 /** activities: one to sign up for, one under way (with its poster's token) */
 const act: Record<string, string> = {};
 let activityToken: string;
+/** messages to the community: a new one, an answered one */
+const voice: Record<string, string> = {};
 
 beforeAll(async () => {
   console.log(
@@ -231,6 +233,12 @@ beforeAll(async () => {
   ).body.id;
   const poster = ok(await api.call("GET", `/api/activities/${act.running}/poster`, { as: c.staff }), "poster").body as string;
   activityToken = /check-in\?t=([\w-]+)/.exec(poster)![1];
+  for (const name of ["fresh", "answered"]) {
+    const said = { as: c.residents[0], body: { text: "楼道的灯坏了" } };
+    voice[name] = ok(await api.call("POST", `/api/communities/${c.id}/voices`, said), "voice").body.id;
+  }
+  ok(await api.call("POST", `/api/voices/${voice.answered}/answer`, { as: c.staff, body: { text: "明天修" } }), "answer");
+  voice.cursor = ok(await api.call("GET", `/api/communities/${c.id}/voices?limit=1`, { as: c.staff }), "voices").body.cursor;
 }, 120_000);
 afterAll(async () => {
   const statuses = [...tally.statuses]
@@ -581,6 +589,9 @@ function validBodies(): Record<string, unknown[]> {
       { from: day(-1), to: day(1) },
       { from: day(-30), to: day(0), communityId: c.id },
     ],
+    "POST /api/communities/{id}/voices": [{ text: "希望周末有人陪我下棋" }, { text: "第一行\n第二行 🙂" }],
+    "POST /api/voices/{id}/answer": [{ text: "好的，我们安排" }],
+    "POST /api/voices/{id}/wish": [{ category: "elderly" }, { category: "repair", title: "修楼道灯" }],
     "PUT /api/me": [{ name: "李明" }, { address: "幸福里3号楼" }, {}],
     "POST /api/communities/{id}/activities": [
       {
@@ -631,6 +642,9 @@ function validBodies(): Record<string, unknown[]> {
 /** Valid values of each query parameter of a route, by name. */
 function validQueryValues(routeKey = ""): Record<string, string[]> {
   if (routeKey === "GET /api/dev/outbox") return { to: [otpPhone, c.members[0].phone, "13900000001"] };
+  if (routeKey === "GET /api/communities/{id}/voices") {
+    return { status: ["new", "answered"], mine: ["true", "false"], cursor: [voice.cursor], limit: ["1", "20", "100"] };
+  }
   return {
     communityId: [c.id, other.id],
     status: [...statuses],
@@ -654,6 +668,7 @@ function pathValues(template: string, name: string): string[] {
     return [certificateNumber, certificateNumber.toLowerCase(), ` ${certificateNumber} `, "MW-20261122-7KQ9X3AB", "MW-00000000-00000000"];
   if (template.startsWith("/api/activities/")) return [act.upcoming, act.running, act.upcoming, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/notifications/")) return [...notificationIds, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
+  if (template.startsWith("/api/voices/")) return [voice.fresh, voice.answered, voice.fresh, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/units/")) return [c.id, other.id, "demo-xingfuli", "no-such-unit"];
   if (template.startsWith("/api/me/invitations/")) return [c.id, other.id, "no-such-community"];
   return [...Object.values(w), c.id, ...users, `unknown-${name}`];

@@ -28,6 +28,8 @@ const Stats = lazy(() => import("./pages/stats"));
 const Import = lazy(() => import("./pages/import"));
 const Settings = lazy(() => import("./pages/settings"));
 const Notifications = lazy(() => import("./pages/notifications"));
+const MePage = lazy(() => import("./pages/me"));
+const Voices = lazy(() => import("./pages/voices"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -60,6 +62,8 @@ loadLocale(locale()).then(() =>
         <Route path="/import" component={Import} />
         <Route path="/settings" component={Settings} />
         <Route path="/notifications" component={Notifications} />
+        <Route path="/me" component={MePage} />
+        <Route path="/voices" component={Voices} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

@@ -38,6 +38,7 @@ export * as residentsServed from "./resident-served.js";
 export * as roles from "./role.js";
 export * as unreadCounters from "./unread-counter.js";
 export * as users from "./user.js";
+export * as voices from "./voice.js";
 export * as wishes from "./wish.js";
 
 export type { Branch } from "./branch.js";
@@ -53,4 +54,5 @@ export type { Notification } from "./notification.js";
 export type { PreferencesRecord } from "./preferences.js";
 export type { Role } from "./role.js";
 export type { UserRecord } from "./user.js";
+export type { Voice } from "./voice.js";
 export type { Audience, LatLng, Wish, WishFields } from "./wish.js";

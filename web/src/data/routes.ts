@@ -17,6 +17,8 @@ export const pagePaths = [
   "/import",
   "/settings",
   "/notifications",
+  "/me",
+  "/voices",
 ] as const;
 
 const pattern = new RegExp(`^(?:${pagePaths.map((p) => p.replace(/:\w+/g, "[A-Za-z0-9_-]{1,64}")).join("|")})$`);

@@ -33,10 +33,12 @@ export type ImportReport = R.ImportReport;
 export type Notification = R.Notification;
 export type NotificationPage = R.NotificationPage;
 export type Preferences = R.Preferences;
+export type Voice = R.Voice;
 
 /** What the app sends: the request schemas' input types. */
 export type NewWish = z.input<typeof S.NewWish>;
 export type PreferencesChange = z.input<typeof S.Preferences>;
+export type ProfileChange = z.input<typeof S.Profile>;
 
 /** A page of a list, as every list route answers (`items`, and `cursor` while more follow). */
 export interface Page<T> {

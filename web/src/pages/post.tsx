@@ -2,7 +2,7 @@ import { useNavigate } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { ApiError, post } from "../data/api";
 import { currentPosition, GeoError, type Fix } from "../data/geo";
-import { community, communityId } from "../data/session";
+import { community, communityId, roles } from "../data/session";
 import type { Wish } from "../data/types";
 import { fieldProblem } from "../i18n/explain";
 import { formatDistance, locale, t } from "../i18n";
@@ -39,6 +39,12 @@ export default function Post() {
   const [from, setFrom] = createSignal<string>(saved.from ?? "");
   const [to, setTo] = createSignal<string>(saved.to ?? "");
   const [fix, setFix] = createSignal<Fix | undefined>(saved.fix);
+  // Staff taking a wish in for a resident who phoned or walked in: the resident's phone and name.
+  const [forResident, setForResident] = createSignal<boolean>(Boolean(saved.forResident));
+  const [residentPhone, setResidentPhone] = createSignal<string>(saved.residentPhone ?? "");
+  const [residentName, setResidentName] = createSignal<string>(saved.residentName ?? "");
+  const staff = () => roles().includes("staff");
+  const takingIn = () => staff() && forResident();
   const [key] = createSignal<string>(saved.key ?? crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`);
   const [missing, setMissing] = createSignal<string[]>([]);
   const locate = createAction();
@@ -56,6 +62,9 @@ export default function Post() {
           from: from(),
           to: to(),
           fix: fix(),
+          forResident: forResident(),
+          residentPhone: residentPhone(),
+          residentName: residentName(),
           key: key(),
         }),
       );
@@ -76,10 +85,20 @@ export default function Post() {
 
   const send = async (e: Event) => {
     e.preventDefault();
-    const gaps = [!category() && "category", !title().trim() && "title"].filter(Boolean) as string[];
+    const gaps = [
+      !category() && "category",
+      !title().trim() && "title",
+      takingIn() && !residentPhone().trim() && "onBehalfOf.phone",
+      takingIn() && !residentName().trim() && "onBehalfOf.name",
+    ].filter(Boolean) as string[];
     setMissing(gaps);
     if (gaps.length) {
-      document.getElementById(gaps[0] === "title" ? "post-title-input" : "post-category")?.focus();
+      const ids: Record<string, string> = {
+        title: "post-title-input",
+        "onBehalfOf.phone": "post-for-phone",
+        "onBehalfOf.name": "post-for-name",
+      };
+      document.getElementById(ids[gaps[0]] ?? "post-category")?.focus();
       return;
     }
     keep();
@@ -92,6 +111,7 @@ export default function Post() {
       address: address().trim() || undefined,
       location: fix() ? { lat: fix()!.lat, lng: fix()!.lng } : undefined,
       window: from() && to() ? { from: toIso(from()), to: toIso(to()) } : undefined,
+      onBehalfOf: takingIn() ? { phone: residentPhone().trim(), name: residentName().trim() } : undefined,
     };
     const wish = await submit.run(() => post<Wish>("/api/wishes", body, { "idempotency-key": key() }));
     if (wish) {
@@ -108,6 +128,44 @@ export default function Post() {
       <PageTitle id="post-title">{t("post.title")}</PageTitle>
       <Show when={communityId()} fallback={<p class="notice">{t("post.noCommunity")}</p>}>
         <form onSubmit={send} onInput={keep} novalidate>
+          <Show when={staff()}>
+            <fieldset class="pick">
+              <legend>{t("post.forResident")}</legend>
+              <label class="check">
+                <input type="checkbox" checked={forResident()} onChange={(e) => (setForResident(e.currentTarget.checked), keep())} />
+                <span>{t("post.forResidentCheck")}</span>
+              </label>
+              <Show when={forResident()}>
+                <p class="hint">{t("post.forResidentHint")}</p>
+                <Field
+                  id="post-for-phone"
+                  label={t("post.residentPhone")}
+                  type="tel"
+                  inputmode="tel"
+                  required
+                  maxLength={20}
+                  value={residentPhone()}
+                  onValue={(v) => {
+                    setResidentPhone(v);
+                    if (v.trim()) setMissing((m) => m.filter((f) => f !== "onBehalfOf.phone"));
+                  }}
+                  problem={problem("onBehalfOf.phone")}
+                />
+                <Field
+                  id="post-for-name"
+                  label={t("post.residentName")}
+                  required
+                  maxLength={40}
+                  value={residentName()}
+                  onValue={(v) => {
+                    setResidentName(v);
+                    if (v.trim()) setMissing((m) => m.filter((f) => f !== "onBehalfOf.name"));
+                  }}
+                  problem={problem("onBehalfOf.name")}
+                />
+              </Show>
+            </fieldset>
+          </Show>
           <fieldset
             class="chips"
             id="post-category"

@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { For } from "solid-js";
 import { refreshOnReturn } from "../data/freshness";
 import { homeLists } from "../data/home-lists";
@@ -17,6 +18,11 @@ export default function Review() {
   return (
     <section class="page" aria-labelledby="review-title">
       <PageTitle id="review-title">{t("review.title")}</PageTitle>
+      <p>
+        <A href="/post" class="button">
+          {t("review.takeIn")}
+        </A>
+      </p>
       <ul class="cards" aria-labelledby="review-title">
         <For each={[...list.items()].sort((a, b) => a.createdAt.localeCompare(b.createdAt))}>
           {(w) => <WishCard wish={w} overdue={waitingTooLong(w)} />}

@@ -1,6 +1,7 @@
 import { useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, onCleanup, Show } from "solid-js";
 import { post } from "../data/api";
+import { saveProfile } from "../data/profile";
 import { safeNext } from "../data/routes";
 import { homeOf, role, sessionExpired, signIn } from "../data/session";
 import type { Me } from "../data/types";
@@ -20,6 +21,10 @@ export default function SignIn() {
   const [wait, setWait] = createSignal(0);
   const send = createAction();
   const verify = createAction();
+  const naming = createAction();
+  const [askName, setAskName] = createSignal(false);
+  const [name, setName] = createSignal("");
+  const goOn = () => navigate(safeNext(params.next, homeOf(role())), { replace: true });
   let timer: ReturnType<typeof setInterval> | undefined;
   onCleanup(() => clearInterval(timer));
 
@@ -47,61 +52,107 @@ export default function SignIn() {
     if (out) {
       signIn(out.token, out.user);
       if (!localeChosenHere() && out.user.lang === "en") setLocale("en");
-      navigate(safeNext(params.next, homeOf(role())), { replace: true });
+      // The first time, the person is asked what to call them: nobody should stay 居民5678.
+      if (out.user.named) goOn();
+      else {
+        setAskName(true);
+        document.getElementById("name-field")?.querySelector("input")?.focus();
+      }
     }
   };
 
+  const saveName = async (e: Event) => {
+    e.preventDefault();
+    if (await naming.run(() => saveProfile({ name: name().trim() }))) goOn();
+  };
+
   return (
-    <section class="page narrow" aria-labelledby="signin-title">
-      <PageTitle id="signin-title">{t("signin.title")}</PageTitle>
-      <p class="lead">{t("signin.lead")}</p>
-      <Show when={sessionExpired()}>
-        <p class="notice" role="status">
-          {t("signin.expired")}
-        </p>
-      </Show>
-      <form onSubmit={requestCode} novalidate>
-        <Field
-          label={t("signin.phone")}
-          type="tel"
-          inputmode="tel"
-          autocomplete="tel"
-          required
-          maxLength={20}
-          value={phone()}
-          onValue={setPhone}
-          problem={fieldProblem(send.error(), "phone")}
-        />
-        <button type="submit" class="primary wide" disabled={send.busy() || wait() > 0} aria-busy={send.busy()}>
-          <Busy
-            when={send.busy()}
-            working={t("signin.sending")}
-            idle={wait() > 0 ? t("signin.resendIn", { s: wait() }) : sentTo() ? t("signin.resend") : t("signin.send")}
-          />
-        </button>
-        <Outcome action={send} />
-      </form>
-      <Show when={sentTo()}>
-        <form onSubmit={redeem} novalidate id="code-field">
-          <Field
-            label={t("signin.code")}
-            hint={t("signin.codeHint", { phone: sentTo()! })}
-            type="text"
-            inputmode="numeric"
-            autocomplete="one-time-code"
-            pattern="[0-9]*"
-            maxLength={6}
-            required
-            value={code()}
-            onValue={setCode}
-            problem={fieldProblem(verify.error(), "code")}
-          />
-          <button type="submit" class="primary wide" disabled={verify.busy()} aria-busy={verify.busy()}>
-            <Busy when={verify.busy()} working={t("signin.signingIn")} idle={t("signin.submit")} />
-          </button>
-          <Outcome action={verify} />
-        </form>
-      </Show>
-    </section>
+    <Show when={!askName()} fallback={<NameStep />}>
+      {signInForms()}
+    </Show>
   );
+
+  function NameStep() {
+    return (
+      <section class="page narrow" aria-labelledby="name-title">
+        <PageTitle id="name-title">{t("welcome.title")}</PageTitle>
+        <p class="lead">{t("welcome.lead")}</p>
+        <form onSubmit={saveName} novalidate id="name-field">
+          <Field
+            label={t("me.name")}
+            hint={t("me.nameHint")}
+            autocomplete="name"
+            required
+            maxLength={40}
+            value={name()}
+            onValue={setName}
+            problem={fieldProblem(naming.error(), "name")}
+          />
+          <button type="submit" class="primary wide" disabled={naming.busy()} aria-busy={naming.busy()}>
+            <Busy when={naming.busy()} working={t("working")} idle={t("welcome.save")} />
+          </button>
+          <Outcome action={naming} />
+          <button type="button" class="link wide" onClick={goOn}>
+            {t("welcome.skip")}
+          </button>
+        </form>
+      </section>
+    );
+  }
+
+  function signInForms() {
+    return (
+      <section class="page narrow" aria-labelledby="signin-title">
+        <PageTitle id="signin-title">{t("signin.title")}</PageTitle>
+        <p class="lead">{t("signin.lead")}</p>
+        <Show when={sessionExpired()}>
+          <p class="notice" role="status">
+            {t("signin.expired")}
+          </p>
+        </Show>
+        <form onSubmit={requestCode} novalidate>
+          <Field
+            label={t("signin.phone")}
+            type="tel"
+            inputmode="tel"
+            autocomplete="tel"
+            required
+            maxLength={20}
+            value={phone()}
+            onValue={setPhone}
+            problem={fieldProblem(send.error(), "phone")}
+          />
+          <button type="submit" class="primary wide" disabled={send.busy() || wait() > 0} aria-busy={send.busy()}>
+            <Busy
+              when={send.busy()}
+              working={t("signin.sending")}
+              idle={wait() > 0 ? t("signin.resendIn", { s: wait() }) : sentTo() ? t("signin.resend") : t("signin.send")}
+            />
+          </button>
+          <Outcome action={send} />
+        </form>
+        <Show when={sentTo()}>
+          <form onSubmit={redeem} novalidate id="code-field">
+            <Field
+              label={t("signin.code")}
+              hint={t("signin.codeHint", { phone: sentTo()! })}
+              type="text"
+              inputmode="numeric"
+              autocomplete="one-time-code"
+              pattern="[0-9]*"
+              maxLength={6}
+              required
+              value={code()}
+              onValue={setCode}
+              problem={fieldProblem(verify.error(), "code")}
+            />
+            <button type="submit" class="primary wide" disabled={verify.busy()} aria-busy={verify.busy()}>
+              <Busy when={verify.busy()} working={t("signin.signingIn")} idle={t("signin.submit")} />
+            </button>
+            <Outcome action={verify} />
+          </form>
+        </Show>
+      </section>
+    );
+  }
 }

@@ -4,7 +4,7 @@ import { get } from "../data/api";
 import { loadCommunity, resolveCommunity } from "../data/community";
 import { refreshUnread, unread } from "../data/notifications";
 import { rememberLanguage } from "../data/preferences";
-import { chooseRole, community, communityId, homeOf, me, role, roles, signOut, token, updateMe } from "../data/session";
+import { community, communityId, me, role, token, updateMe } from "../data/session";
 import type { Me, Role } from "../data/types";
 import { locale, setLocale, t, type Key } from "../i18n";
 import { Icon, Mark } from "./icons";
@@ -14,17 +14,21 @@ const navs: Record<Role, { href: string; label: Key }[]> = {
   resident: [
     { href: "/post", label: "nav.post" },
     { href: "/mine", label: "nav.mine" },
+    { href: "/voices", label: "nav.voices" },
+    { href: "/me", label: "nav.me" },
   ],
   member: [
     { href: "/hall", label: "nav.hall" },
     { href: "/tasks", label: "nav.tasks" },
     { href: "/hours", label: "nav.hours" },
+    { href: "/me", label: "nav.me" },
   ],
   staff: [
     { href: "/review", label: "nav.review" },
     { href: "/board", label: "nav.board" },
     { href: "/verify", label: "nav.verify" },
     { href: "/stats", label: "nav.stats" },
+    { href: "/me", label: "nav.me" },
   ],
 };
 
@@ -75,11 +79,6 @@ export function Shell(props: RouteSectionProps) {
     if (token()) rememberLanguage(next).catch(() => undefined);
   };
 
-  const switchRole = (r: Role) => {
-    chooseRole(r);
-    navigate(homeOf(r));
-  };
-
   return (
     <>
       {/* biome-ignore lint/a11y/useValidAnchor: a real link to #main that also moves focus, which the router would swallow */}
@@ -115,29 +114,8 @@ export function Shell(props: RouteSectionProps) {
                 </span>
               </Show>
             </A>
-            <button
-              type="button"
-              class="link"
-              onClick={() => {
-                signOut();
-                navigate("/signin");
-              }}
-            >
-              {t("action.signOut")}
-            </button>
           </Show>
         </div>
-        <Show when={token() && roles().length > 1}>
-          <div class="roles" role="group" aria-label={t("role.switch")}>
-            <For each={roles()}>
-              {(r) => (
-                <button type="button" aria-pressed={role() === r} onClick={() => switchRole(r)}>
-                  {t(`role.${r}` as Key)}
-                </button>
-              )}
-            </For>
-          </div>
-        </Show>
         <Show when={!online()}>
           <p class="offline" role="status">
             {t("offline")}

@@ -147,6 +147,7 @@ export default function WishPage() {
                     <a href={`tel:${w().contactPhone}`}>{formatPhone(w().contactPhone!)}</a>
                   </Show>
                 </Show>
+                <Show when={w().takenInBy}>{(by) => <span class="hint">{t("wish.takenInBy", { name: by().name })}</span>}</Show>
               </dd>
               <Show when={w().claims.length > 0}>
                 <dt>{t("wish.volunteers")}</dt>
