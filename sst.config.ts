@@ -6,6 +6,7 @@ import { Jobs } from "./stacks/Jobs.js";
 import { FunctionLogs } from "./stacks/logs.js";
 import { Notify } from "./stacks/Notify.js";
 import { Ops, watchFunctions } from "./stacks/Ops.js";
+import { Photos } from "./stacks/Photos.js";
 import { Web } from "./stacks/Web.js";
 
 export default {
@@ -23,7 +24,7 @@ export default {
       nodejs: { format: "esm", minify: true },
     });
     Aspects.of(app).add(new FunctionLogs(app.stage === "prod" ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY));
-    app.stack(Data).stack(Ops).stack(Notify).stack(Api).stack(Jobs).stack(Web);
+    app.stack(Data).stack(Ops).stack(Notify).stack(Api).stack(Jobs).stack(Web).stack(Photos);
     watchFunctions(app);
   },
 } satisfies SSTConfig;

@@ -34,6 +34,22 @@ export const apiUrlParameter = (stack: { stage: string }) => `/microwish/${stack
 /** Requests per second the API stage accepts, steady and in a burst. */
 export const apiThrottle = { rate: 200, burst: 400 } as const;
 
+/**
+ * The photo bucket's name (stacks/Photos.ts makes it), computed alike in every stack that needs
+ * it: the API must name the bucket (its grant, its environment) before the site exists, and the
+ * bucket's CORS must name the site, which is built with the API's URL. A name all compute breaks
+ * the cycle, as the site-origin parameter does.
+ */
+export const photoBucketName = (stack: { stage: string; account: string; region: string }) =>
+  `microwish-${stack.stage}-photos-${stack.account}-${stack.region}`.toLowerCase();
+
+/** Where photos live: functions/core/photos.ts makes every key under it, and the API's grant stops there. */
+export const photoPrefix = "photos/";
+
+/** The bucket's origin, for the web app's CSP (uploads and photos). */
+export const photoOrigin = (stack: { stage: string; account: string; region: string }) =>
+  `https://${photoBucketName(stack)}.s3.${stack.region}.amazonaws.com`;
+
 export function Api({ stack }: StackContext) {
   const { table } = use(Data);
   const { wishEvents } = use(Notify);
@@ -60,6 +76,7 @@ export function Api({ stack }: StackContext) {
       TOPIC_ARN: wishEvents.topicArn,
       JWT_SECRET_ARN: signingSecret.secretArn,
       SITE_ORIGIN_PARAM: siteOriginParameter(stack),
+      PHOTO_BUCKET: photoBucketName(stack),
       EDGE_SECRET: edgeSecret,
       PUBLIC_URL_PARAM: apiUrlParameter(stack),
       // The API's custom domain, when it has one: printed QR codes lead there.
@@ -103,6 +120,19 @@ export function Api({ stack }: StackContext) {
       effect: Effect.ALLOW,
       actions: ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
       resources: ["*"],
+    }),
+    // Photos: the presigned POST (its tagging field included) and GET carry the function's own
+    // rights, and attaching reads an upload's size and type and retags it; under photos/ only.
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["s3:PutObject", "s3:PutObjectTagging", "s3:GetObject"],
+      resources: [`arn:${stack.partition}:s3:::${photoBucketName(stack)}/${photoPrefix}*`],
+    }),
+    // Without it S3 answers HeadObject on a key never uploaded with 403 rather than 404.
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["s3:ListBucket"],
+      resources: [`arn:${stack.partition}:s3:::${photoBucketName(stack)}`],
     }),
     new PolicyStatement({
       effect: Effect.ALLOW,

@@ -20,17 +20,17 @@ import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { StaticSite, use, type StackContext } from "sst/constructs";
 import { commonHeaders, hstsMaxAgeSeconds, permissionsPolicy, siteCsp } from "../functions/app/security.js";
 import { apiForwardedHeaders, edgeSecretHeader } from "../functions/app/edge.js";
-import { Api, siteOriginParameter } from "./Api.js";
+import { Api, photoOrigin, siteOriginParameter } from "./Api.js";
 
 export function Web({ stack }: StackContext) {
   const { api, edgeSecret } = use(Api);
 
   // The headers the local server sends with the web app (functions/app/security.ts), added by
-  // CloudFront to every answer of the site; the app talks to its own origin only (/api/* below).
+  // CloudFront to every answer of the site; the app talks to its own origin (/api/* below) and the photo bucket.
   const headers = new ResponseHeadersPolicy(stack, "SecurityHeaders", {
     comment: "Microwish web app: CSP, HSTS, nosniff, no framing, no referrer",
     securityHeadersBehavior: {
-      contentSecurityPolicy: { contentSecurityPolicy: siteCsp(), override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: siteCsp(undefined, photoOrigin(stack)), override: true },
       strictTransportSecurity: { accessControlMaxAge: Duration.seconds(hstsMaxAgeSeconds), includeSubdomains: true, override: true },
       contentTypeOptions: { override: true },
       frameOptions: {

@@ -27,7 +27,7 @@ export const permissionsPolicy = "geolocation=(self), camera=(), microphone=(), 
  * photos from there (img-src); photos picked but not yet sent show from blob: URLs.
  */
 export function siteCsp(apiOrigin?: string, photoOrigin?: string): string {
-  const photos = originOf(photoOrigin);
+  const photos = photoOrigin;
   const connect = ["'self'", ...(apiOrigin ? [apiOrigin] : []), ...(photos ? [photos] : [])].join(" ");
   return [
     "default-src 'self'",

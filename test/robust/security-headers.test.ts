@@ -102,7 +102,7 @@ describe("headers from the local server", () => {
       "connect-src 'self' https://abc.execute-api.ap-southeast-1.amazonaws.com",
     );
     // The photo bucket: uploads go there and photos come from there, picked ones from blob: URLs; forms still post nowhere else.
-    const withPhotos = siteCsp("https://api.example", "https://photos.s3.ap-southeast-1.amazonaws.com/");
+    const withPhotos = siteCsp("https://api.example", "https://photos.s3.ap-southeast-1.amazonaws.com");
     expect(withPhotos.split("; ")).toEqual(
       expect.arrayContaining([
         "connect-src 'self' https://api.example https://photos.s3.ap-southeast-1.amazonaws.com",

@@ -6,7 +6,7 @@
  */
 import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Api, apiUrlParameter, siteOriginParameter } from "../../stacks/Api.js";
+import { Api, apiUrlParameter, photoBucketName, photoOrigin, siteOriginParameter } from "../../stacks/Api.js";
 import { Data } from "../../stacks/Data.js";
 import { Jobs } from "../../stacks/Jobs.js";
 import { Notify } from "../../stacks/Notify.js";
@@ -43,6 +43,9 @@ function named(resource: unknown, stack: string): string {
   }
   const ref = /^\{"Ref":"(\w+)"\}$/.exec(text);
   if (ref && templates[stack].toJSON().Resources[ref[1]]?.Type === "AWS::SecretsManager::Secret") return "signing secret";
+  const bucket = photoBucketName({ stage: "test", account, region });
+  if (text === `{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":s3:::${bucket}/photos/*"]]}`) return "photos";
+  if (text === `{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":s3:::${bucket}"]]}`) return "photo bucket";
   const local = /"Fn::GetAtt":\["(\w+)","Arn"\]/.exec(text);
   if (local && templates[stack].toJSON().Resources[local[1]]?.Type === "AWS::SQS::Queue") return "queue";
   const ssm = new RegExp(
@@ -84,7 +87,8 @@ describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
       for (const action of list(s.Action)) {
         expect(action, `${stack}: ${action}`).not.toMatch(/\*/);
         expect(action, stack).not.toMatch(/^dynamodb:(Scan|PartiQL|DeleteTable|UpdateTable|CreateTable|Restore|Export|Import)/);
-        expect(action, stack).not.toMatch(/^(iam|sts|kms|s3):/);
+        expect(action, stack).not.toMatch(/^(iam|sts|kms):/);
+        if (action.startsWith("s3:")) expect(["s3:GetObject", "s3:PutObject", "s3:PutObjectTagging", "s3:ListBucket"]).toContain(action);
       }
     }
   });
@@ -112,6 +116,8 @@ describe("IAM: every statement of Data, Notify, Api and Jobs", () => {
       "dynamodb → table",
       "dynamodb → table indexes",
       "dynamodb → table stream",
+      "s3 → photo bucket",
+      "s3 → photos",
       "secretsmanager → signing secret",
       "sns → topic",
       "sqs → queue",
@@ -199,10 +205,11 @@ describe("CORS at the API", () => {
     );
   });
 
-  it("the Web stack's CSP lets the app reach its own origin only: the API is at /api on it", () => {
+  it("the Web stack's CSP lets the app reach its own origin (the API is at /api on it) and the photo bucket", () => {
     const [policy] = Object.values(templates.Web.findResources("AWS::CloudFront::ResponseHeadersPolicy")) as Json[];
     const csp = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
-    expect(csp).toMatch(/(^|; )connect-src 'self'(;|$)/);
+    const photos = photoOrigin({ stage: "test", account, region });
+    expect(csp).toMatch(new RegExp(`(^|; )connect-src 'self' ${photos}(;|$)`));
     expect(csp).not.toMatch(/execute-api|\*/);
   });
 });

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Api } from "../../stacks/Api.js";
+import { Api, photoOrigin } from "../../stacks/Api.js";
 import { edgeSecretHeader } from "../../functions/app/edge.js";
 import { siteHeaders } from "../../functions/app/security.js";
 import { Web } from "../../stacks/Web.js";
-import { list, synth, type Statement } from "./synth.js";
+import { account, list, region, synth, type Statement } from "./synth.js";
 
 // The StaticSite runs its real build command during synth. It runs against a stub site
 // in a scratch directory so that the test neither depends on the web app's state nor
@@ -115,10 +115,10 @@ describe("Web stack", () => {
 
     const config = policy.Properties.ResponseHeadersPolicyConfig;
     const security = config.SecurityHeadersConfig;
-    const expected = siteHeaders();
+    const expected = siteHeaders(undefined, photoOrigin({ stage: "test", account, region }));
     const csp = security.ContentSecurityPolicy.ContentSecurityPolicy;
     expect(csp).toBe(expected["content-security-policy"]);
-    expect(csp).toContain("connect-src 'self';");
+    expect(csp).toContain(`connect-src 'self' ${photoOrigin({ stage: "test", account, region })};`);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     expect(security.ContentSecurityPolicy.Override).toBe(true);
     expect(
