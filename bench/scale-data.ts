@@ -241,6 +241,8 @@ export function makeWish(rng: Rng, p: WishPlan): { wish: Item; wishClaims: Item[
     type: "wish",
     id: p.id,
     communityId: p.communityId,
+    // A community with no unit above it is its own path (Units.communityPath).
+    unitPath: [p.communityId],
     category,
     title,
     description: `${title}，想请志愿者帮忙。`,

@@ -217,10 +217,11 @@ export async function redeemCode(store: Store, secret: string, input: { phone: s
 }
 
 /** What a person is called until they say: 居民 and the last four digits of their number. */
-export const placeholderName = (phone: string) => `居民${phone.slice(-4)}`;
+export const placeholderName = (phone: string | undefined) => `居民${(phone ?? "").slice(-4)}`;
 
-export function hasChosenName(user: Pick<User, "name" | "phone">): boolean {
-  return user.name !== placeholderName(user.phone);
+/** Whether the person has said what they are called: someone whose record has no phone has a name given by staff. */
+export function hasChosenName(user: Pick<User, "name"> & { phone?: string }): boolean {
+  return Boolean(user.name) && user.name !== placeholderName(user.phone);
 }
 
 export async function findOrCreateUser(store: Store, input: { phone: string; name?: string; id?: string }): Promise<User> {

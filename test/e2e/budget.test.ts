@@ -55,6 +55,7 @@ describe("bundle budget", () => {
         "hall.tsx",
         "hours.tsx",
         "import.tsx",
+        "me.tsx",
         "my-wishes.tsx",
         "not-found.tsx",
         "notifications.tsx",
@@ -65,6 +66,7 @@ describe("bundle budget", () => {
         "stats.tsx",
         "tasks.tsx",
         "verify-queue.tsx",
+        "voices.tsx",
         "wish/index.tsx",
       ].sort(),
     );

@@ -69,7 +69,7 @@ const publicView = () => ({
   to: today,
   totalMinutes: 40,
   issuedAt: expect.any(String),
-  entries: [{ day: today, category: "errand", minutes: 40 }],
+  entries: [{ day: today, kind: "wish", category: "errand", minutes: 40 }],
   printUrl: `${api.base}/api/certificates/${number}/print`,
   verifyUrl: `${api.base}/api/certificates/${number}/verify`,
 });

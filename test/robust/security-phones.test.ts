@@ -322,6 +322,28 @@ describe("a resident's number, across every route and role", () => {
       ["/api/certificates/{number}/print", `/api/certificates/${number}/print`],
       ["/api/certificates/{number}/verify", `/api/certificates/${number}/verify`],
     ];
+    // An activity of community A, and a claimed wish of A for the claim's own routes.
+    const inADay = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
+    const newActivity = () => ({
+      title: "周六环境清扫",
+      description: "清扫小区公共区域。",
+      address: "幸福里小区中心广场",
+      location: { lat: somewhere.lat, lng: somewhere.lng },
+      window: { from: inADay(24), to: inADay(26) },
+      places: 20,
+    });
+    const posted = await api.call("POST", `/api/communities/${a.id}/activities`, { as: a.staff, body: newActivity() });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    const activityId = posted.body.id as string;
+    const held = await track(a.residents[0], a, "claimed", { members: [a.members[0]] });
+    gets.push(
+      ["/api/wishes/{id}/candidates", `/api/wishes/${held}/candidates`],
+      ["/api/communities/{id}/activities", `/api/communities/${a.id}/activities`],
+      ["/api/me/activities", "/api/me/activities"],
+      ["/api/activities/{id}", `/api/activities/${activityId}`],
+      ["/api/activities/{id}/poster", `/api/activities/${activityId}/poster`],
+      ["/api/communities/{id}/voices", `/api/communities/${a.id}/voices`],
+    );
     for (const role of roles) for (const [template, path] of gets) await drive(role, "GET", template, path);
 
     // The remaining writes, as every role.
@@ -351,6 +373,30 @@ describe("a resident's number, across every route and role", () => {
       await drive(role, "POST", "/api/registrations/{id}/approve", `/api/registrations/${regId}/approve`);
       await drive(role, "POST", "/api/me/invitations/{id}/accept", `/api/me/invitations/${a.id}/accept`);
       await drive(role, "POST", "/api/me/invitations/{id}/decline", `/api/me/invitations/${a.id}/decline`);
+      await drive(role, "PUT", "/api/me", "/api/me", { body: { name: role.who?.name ?? "某人" } });
+      await drive(role, "POST", "/api/wishes/{id}/extend", `/api/wishes/${held}/extend`);
+      await drive(role, "POST", "/api/wishes/{id}/takeover", `/api/wishes/${held}/takeover`, { body: {} });
+      await drive(
+        role,
+        "POST",
+        "/api/wishes/{id}/takeover/{memberId}/approve",
+        `/api/wishes/${held}/takeover/${a.members[1].id}/approve`,
+      );
+      await drive(role, "POST", "/api/communities/{id}/activities", `/api/communities/${a.id}/activities`, { body: newActivity() });
+      await drive(role, "POST", "/api/activities/{id}/signup", `/api/activities/${activityId}/signup`, { body: {} });
+      const at = { ...somewhere, token: "not-the-posters-token" };
+      await drive(role, "POST", "/api/activities/{id}/check-in", `/api/activities/${activityId}/check-in`, { body: at });
+      await drive(role, "POST", "/api/activities/{id}/check-out", `/api/activities/${activityId}/check-out`, { body: at });
+      await drive(role, "POST", "/api/activities/{id}/withdraw", `/api/activities/${activityId}/withdraw`);
+      await drive(role, "POST", "/api/activities/{id}/verify", `/api/activities/${activityId}/verify`, { body: {} });
+      await drive(role, "POST", "/api/notices", "/api/notices", { body: { activityId, text: "明早八点集合。" } });
+      await drive(role, "POST", "/api/uploads", "/api/uploads", { body: { purpose: "wish", contentType: "image/jpeg", size: 1000 } });
+      const voice = await drive(role, "POST", "/api/communities/{id}/voices", `/api/communities/${a.id}/voices`, {
+        body: { text: "小区东门的路灯坏了。" },
+      });
+      const voiceId = voice?.body?.id ?? "01NOSUCHVOICE0000000000000";
+      await drive(role, "POST", "/api/voices/{id}/answer", `/api/voices/${voiceId}/answer`, { body: { text: "已报修，本周修好。" } });
+      await drive(role, "POST", "/api/voices/{id}/wish", `/api/voices/${voiceId}/wish`, { body: { category: "repair" } });
       // Signing in answers with the person's own number only.
       await drive(role, "POST", "/api/auth/otp", "/api/auth/otp", { body: { phone: role.who?.phone ?? "+8613600000000" } });
       await drive(role, "POST", "/api/auth/token", "/api/auth/token", {

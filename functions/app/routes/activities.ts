@@ -212,7 +212,7 @@ export function activityRoutes() {
       who: "community staff",
       summary: "Send a text to an activity's people or to a community's members (some branches): in the app, and by SMS when asked",
       ok: { 202: R.NoticeSent },
-      refuses: [403],
+      refuses: [403, 404],
     }),
     signedIn,
     json(A.NewNotice),
