@@ -376,12 +376,7 @@ describe("a resident's number, across every route and role", () => {
       await drive(role, "PUT", "/api/me", "/api/me", { body: { name: role.who?.name ?? "某人" } });
       await drive(role, "POST", "/api/wishes/{id}/extend", `/api/wishes/${held}/extend`);
       await drive(role, "POST", "/api/wishes/{id}/takeover", `/api/wishes/${held}/takeover`, { body: {} });
-      await drive(
-        role,
-        "POST",
-        "/api/wishes/{id}/takeover/{memberId}/approve",
-        `/api/wishes/${held}/takeover/${a.members[1].id}/approve`,
-      );
+      await drive(role, "POST", "/api/wishes/{id}/takeover/{memberId}/approve", `/api/wishes/${held}/takeover/${a.members[1].id}/approve`);
       await drive(role, "POST", "/api/communities/{id}/activities", `/api/communities/${a.id}/activities`, { body: newActivity() });
       await drive(role, "POST", "/api/activities/{id}/signup", `/api/activities/${activityId}/signup`, { body: {} });
       const at = { ...somewhere, token: "not-the-posters-token" };
