@@ -34,11 +34,14 @@ export type Notification = R.Notification;
 export type NotificationPage = R.NotificationPage;
 export type Preferences = R.Preferences;
 export type Voice = R.Voice;
+export type Photo = R.Photo;
+export type Upload = R.Upload;
 
 /** What the app sends: the request schemas' input types. */
 export type NewWish = z.input<typeof S.NewWish>;
 export type PreferencesChange = z.input<typeof S.Preferences>;
 export type ProfileChange = z.input<typeof S.Profile>;
+export type PhotoPurpose = z.input<typeof S.Upload>["purpose"];
 
 /** A page of a list, as every list route answers (`items`, and `cursor` while more follow). */
 export interface Page<T> {

@@ -1,5 +1,5 @@
 import { useNavigate } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For, lazy, Show, Suspense } from "solid-js";
 import { ApiError, post } from "../data/api";
 import { currentPosition, GeoError, type Fix } from "../data/geo";
 import { community, communityId, roles } from "../data/session";
@@ -12,6 +12,8 @@ import { Icon } from "../ui/icons";
 import { PageTitle } from "../ui/page-title";
 
 const draftKey = "mw.draft";
+
+const PhotoPicker = lazy(() => import("../ui/photo-picker"));
 
 /** A `datetime-local` value (the phone's local time) as an ISO time with its zone. */
 function toIso(local: string) {
@@ -47,6 +49,9 @@ export default function Post() {
   const takingIn = () => staff() && forResident();
   const [key] = createSignal<string>(saved.key ?? crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`);
   const [missing, setMissing] = createSignal<string[]>([]);
+  // Photos live in this visit only: the draft keeps words, not files.
+  const [photos, setPhotos] = createSignal<string[]>([]);
+  const [uploading, setUploading] = createSignal(false);
   const locate = createAction();
   const submit = createAction();
 
@@ -85,6 +90,7 @@ export default function Post() {
 
   const send = async (e: Event) => {
     e.preventDefault();
+    if (uploading()) return;
     const gaps = [
       !category() && "category",
       !title().trim() && "title",
@@ -112,6 +118,7 @@ export default function Post() {
       location: fix() ? { lat: fix()!.lat, lng: fix()!.lng } : undefined,
       window: from() && to() ? { from: toIso(from()), to: toIso(to()) } : undefined,
       onBehalfOf: takingIn() ? { phone: residentPhone().trim(), name: residentName().trim() } : undefined,
+      photos: photos().length ? photos() : undefined,
     };
     const wish = await submit.run(() => post<Wish>("/api/wishes", body, { "idempotency-key": key() }));
     if (wish) {
@@ -257,7 +264,15 @@ export default function Post() {
             />
             <Field label={t("post.to")} type="datetime-local" value={to()} onValue={setTo} problem={problem("window.to")} />
           </fieldset>
-          <button type="submit" class="primary wide" disabled={submit.busy()} aria-busy={submit.busy()}>
+          <Suspense>
+            <PhotoPicker purpose="wish" onKeys={setPhotos} onBusy={setUploading} />
+          </Suspense>
+          <Show when={uploading()}>
+            <p class="hint" role="status">
+              {t("photo.busy")}
+            </p>
+          </Show>
+          <button type="submit" class="primary wide" disabled={submit.busy() || uploading()} aria-busy={submit.busy()}>
             <Busy when={submit.busy()} working={t("post.sending")} idle={t("post.submit")} />
           </button>
           <Outcome action={submit} />

@@ -1,5 +1,5 @@
 import { useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createResource, createSignal, For, lazy, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createResource, createSignal, For, lazy, Match, on, Show, Suspense, Switch } from "solid-js";
 import { allows } from "../../../../functions/core/model";
 import { get } from "../../data/api";
 import { refreshOnReturn } from "../../data/freshness";
@@ -15,6 +15,7 @@ import { OwnerActions } from "./owner-actions";
 import { PageTitle } from "../../ui/page-title";
 
 const StaffActions = lazy(() => import("./staff-actions"));
+const PhotoGallery = lazy(() => import("../../ui/photo-gallery"));
 
 /** After verification: each volunteer's credited minutes, beside what was measured when it differs or was never measured. */
 function Credited(props: { wish: WishView }) {
@@ -174,6 +175,14 @@ export default function WishPage() {
                 </dd>
               </Show>
             </dl>
+            <Suspense>
+              <Show when={w().photos.length > 0}>
+                <PhotoGallery title={t("photo.wishPhotos")} photos={w().photos} />
+              </Show>
+              <Show when={w().completionPhotos.length > 0}>
+                <PhotoGallery title={t("photo.completionPhotos")} photos={w().completionPhotos} />
+              </Show>
+            </Suspense>
             <Credited wish={w()} />
             <Switch>
               <Match when={role() === "resident" && w().ownerId === me()?.id}>

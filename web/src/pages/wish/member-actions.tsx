@@ -1,4 +1,4 @@
-import { createSignal, Show } from "solid-js";
+import { createSignal, lazy, Show, Suspense } from "solid-js";
 import { allows } from "../../../../functions/core/model";
 import { ApiError, post } from "../../data/api";
 import { currentPosition, distance, GeoError } from "../../data/geo";
@@ -9,6 +9,8 @@ import { formatDateTime, formatDistance, t } from "../../i18n";
 import { Busy, createAction, Outcome, type Action } from "../../ui/action";
 import { ConfirmDialog } from "../../ui/dialog";
 import { Field } from "../../ui/field";
+
+const PhotoPicker = lazy(() => import("../../ui/photo-picker"));
 
 /** The phone's position for a check-in or check-out; a refusal by the phone reads like one by the server. */
 async function position() {
@@ -57,6 +59,8 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
   const mine = () => props.wish.claims.find((c) => c.memberId === me()?.id);
   const [code, setCode] = createSignal("");
   const [note, setNote] = createSignal("");
+  const [photos, setPhotos] = createSignal<string[]>([]);
+  const [uploading, setUploading] = createSignal(false);
   const [releasing, setReleasing] = createSignal(false);
   const checkIn = createAction();
   const checkOut = createAction();
@@ -80,7 +84,9 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
   };
   const finish = async (e: Event) => {
     e.preventDefault();
-    const w = await complete.run(() => post<WishView>(`/api/wishes/${id()}/complete`, { note: note().trim() }), t("member.completed"));
+    if (uploading()) return;
+    const body = { note: note().trim(), photos: photos().length ? photos() : undefined };
+    const w = await complete.run(() => post<WishView>(`/api/wishes/${id()}/complete`, body), t("member.completed"));
     if (w) props.onChange(w);
   };
   const giveBack = async () => {
@@ -183,7 +189,25 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
                   onValue={setNote}
                   problem={fieldProblem(complete.error(), "note")}
                 />
-                <button type="submit" class="primary wide" disabled={complete.busy() || !note().trim()} aria-busy={complete.busy()}>
+                <Suspense>
+                  <PhotoPicker
+                    purpose="completion"
+                    max={9 - props.wish.completionPhotos.length}
+                    onKeys={setPhotos}
+                    onBusy={setUploading}
+                  />
+                </Suspense>
+                <Show when={uploading()}>
+                  <p class="hint" role="status">
+                    {t("photo.busy")}
+                  </p>
+                </Show>
+                <button
+                  type="submit"
+                  class="primary wide"
+                  disabled={complete.busy() || uploading() || !note().trim()}
+                  aria-busy={complete.busy()}
+                >
                   <Busy when={complete.busy()} working={t("working")} idle={t("member.complete")} />
                 </button>
               </form>
