@@ -65,10 +65,16 @@ export default function PhotoPicker(props: {
     item.removed = true;
     setItems((all) => all.filter((i) => i !== item));
     const url = item.preview();
-    if (url) (URL.revokeObjectURL(url), urls.delete(url));
+    if (url) URL.revokeObjectURL(url), urls.delete(url);
   };
 
-  async function upload(file: File, item: Item, setPreview: (u: string) => void, setProgress: (p: number) => void, setKey: (k: string) => void) {
+  async function upload(
+    file: File,
+    item: Item,
+    setPreview: (u: string) => void,
+    setProgress: (p: number) => void,
+    setKey: (k: string) => void,
+  ) {
     try {
       const photo = await shrink(file, maxBytes);
       if (item.removed) return;
@@ -119,7 +125,10 @@ export default function PhotoPicker(props: {
           <For each={items()}>
             {(item, i) => (
               <li>
-                <Show when={item.preview()} fallback={<span class="spinner" role="img" aria-label={t("photo.uploading", { n: i() + 1 })} />}>
+                <Show
+                  when={item.preview()}
+                  fallback={<span class="spinner" role="img" aria-label={t("photo.uploading", { n: i() + 1 })} />}
+                >
                   {(src) => <img src={src()} alt={t("photo.alt", { n: i() + 1 })} />}
                 </Show>
                 <Show when={!item.key()}>

@@ -190,12 +190,7 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
                   problem={fieldProblem(complete.error(), "note")}
                 />
                 <Suspense>
-                  <PhotoPicker
-                    purpose="completion"
-                    max={9 - props.wish.completionPhotos.length}
-                    onKeys={setPhotos}
-                    onBusy={setUploading}
-                  />
+                  <PhotoPicker purpose="completion" max={9 - props.wish.completionPhotos.length} onKeys={setPhotos} onBusy={setUploading} />
                 </Suspense>
                 <Show when={uploading()}>
                   <p class="hint" role="status">
