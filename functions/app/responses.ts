@@ -150,6 +150,23 @@ export const WishView = z.extend(Wish, {
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
+/** Wishes nearby that may be the same thing, nearest first: what and how far, never who or where exactly. */
+export const SimilarWishes = obj({
+  items: z.array(
+    obj({
+      id: str,
+      communityId: str,
+      category,
+      title: str,
+      status,
+      slots: int,
+      claimed: int,
+      createdAt: time,
+      distanceMeters: described(int, "from the position asked about, rounded"),
+    }),
+  ),
+});
+
 /** 微心声: staff and the author see whose it is; everyone else sees names and words only. */
 export const Voice = obj({
   id: str,
@@ -497,6 +514,7 @@ export type Membership = z.output<typeof Membership>;
 export type Me = z.output<typeof Me>;
 export type Voice = z.output<typeof Voice>;
 export type VoicePage = z.output<typeof VoicePage>;
+export type SimilarWishes = z.output<typeof SimilarWishes>;
 export type CodeSent = z.output<typeof CodeSent>;
 export type SignedIn = z.output<typeof SignedIn>;
 export type Settings = z.output<typeof Settings>;
