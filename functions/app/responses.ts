@@ -407,7 +407,7 @@ export const Preferences = obj({
   lang,
   sms: z.array(z.enum(noticeKinds)),
   categories: z.array(category),
-  newWishFilter: described(z.nullable(z.record(str, z.array(str))), "the filter of the member's subscription to new wishes; null: none"),
+  communities: described(z.array(str), "the communities whose new wishes in these categories reach me: where I volunteered when I saved"),
 });
 
 /** A group activity as everyone who may see it does; the poster's token is never in it. */
