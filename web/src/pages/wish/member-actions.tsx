@@ -11,7 +11,7 @@ import { ConfirmDialog } from "../../ui/dialog";
 import { Field } from "../../ui/field";
 import { AskTakeover, ExtendClaim } from "./claim-steps";
 
-const PhotoPicker = lazy(() => import("../../ui/photo-picker"));
+const CompleteForm = lazy(() => import("./complete-form"));
 
 /** The phone's position for a check-in or check-out; a refusal by the phone reads like one by the server. */
 async function position() {
@@ -59,9 +59,6 @@ export function ClaimButton(props: {
 export function MemberActions(props: { wish: WishView; onChange: (w: WishView) => void; onStale: () => void }) {
   const mine = () => props.wish.claims.find((c) => c.memberId === me()?.id);
   const [code, setCode] = createSignal("");
-  const [note, setNote] = createSignal("");
-  const [photos, setPhotos] = createSignal<string[]>([]);
-  const [uploading, setUploading] = createSignal(false);
   const [releasing, setReleasing] = createSignal(false);
   const checkIn = createAction();
   const checkOut = createAction();
@@ -81,13 +78,6 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
       async () => post<WishView>(`/api/wishes/${id()}/check-out`, { ...(await position()), code: code().trim() || undefined }),
       t("member.checkedOut"),
     );
-    if (w) props.onChange(w);
-  };
-  const finish = async (e: Event) => {
-    e.preventDefault();
-    if (uploading()) return;
-    const body = { note: note().trim(), photos: photos().length ? photos() : undefined };
-    const w = await complete.run(() => post<WishView>(`/api/wishes/${id()}/complete`, body), t("member.completed"));
     if (w) props.onChange(w);
   };
   const giveBack = async () => {
@@ -183,34 +173,9 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
               </form>
             </Show>
             <Show when={c().checkIn && props.wish.status === "in_progress"}>
-              <form class="panel" onSubmit={finish}>
-                <h2>{t("member.completeTitle")}</h2>
-                <Field
-                  label={t("member.note")}
-                  multiline
-                  required
-                  maxLength={1000}
-                  value={note()}
-                  onValue={setNote}
-                  problem={fieldProblem(complete.error(), "note")}
-                />
-                <Suspense>
-                  <PhotoPicker purpose="completion" max={9 - props.wish.completionPhotos.length} onKeys={setPhotos} onBusy={setUploading} />
-                </Suspense>
-                <Show when={uploading()}>
-                  <p class="hint" role="status">
-                    {t("photo.busy")}
-                  </p>
-                </Show>
-                <button
-                  type="submit"
-                  class="primary wide"
-                  disabled={complete.busy() || uploading() || !note().trim()}
-                  aria-busy={complete.busy()}
-                >
-                  <Busy when={complete.busy()} working={t("working")} idle={t("member.complete")} />
-                </button>
-              </form>
+              <Suspense>
+                <CompleteForm wish={props.wish} action={complete} onChange={props.onChange} />
+              </Suspense>
             </Show>
           </>
         )}
