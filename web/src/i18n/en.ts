@@ -146,6 +146,9 @@ const en: Record<Key, string> = {
   "post.required": "Please fill this in.",
   "post.submit": "Post the wish",
   "post.sending": "Posting…",
+  "post.similarTitle": "Similar wishes nearby",
+  "post.similarHint": "Is it the same thing? If so, no need to post it again: the community is already on it. If not, post as usual.",
+  "post.similarWhere": "about {distance} away · posted {ago}",
 
   "mine.title": "My wishes",
   "mine.post": "Post a wish",

@@ -145,6 +145,9 @@ const zh = {
   "post.required": "这一项要填。",
   "post.submit": "提交心愿",
   "post.sending": "正在提交…",
+  "post.similarTitle": "附近已有类似心愿",
+  "post.similarHint": "是同一件事吗？如果是，就不用再发了，社区已经在办；不是的话，照常提交。",
+  "post.similarWhere": "相距约 {distance} · {ago}发布",
 
   "mine.title": "我的心愿",
   "mine.post": "发心愿",
