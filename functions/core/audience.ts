@@ -33,6 +33,7 @@ export const noticeKinds = [
   "task-takeover-asked",
   "task-handed-over",
   "task-taken-over",
+  "menu-ordered",
   // to the community's staff
   "review-needed",
   "dispatch-declined",
@@ -57,6 +58,7 @@ export const defaultSmsKinds: readonly NoticeKind[] = [
   "task-lapsed",
   "task-handed-over",
   "task-taken-over",
+  "menu-ordered",
 ];
 
 /**
@@ -118,6 +120,19 @@ export async function staffOf(store: Store, communityId: string): Promise<string
   return (await queryAll(store, roles.ofCommunity(communityId, { role: "staff" }))).map((r) => roles.fromItem(r).userId);
 }
 
+/**
+ * The members of one branch. A wish ordered from the service menu goes first to the branch that
+ * offers the item: when staff approve it, each of the branch's members is told by name (in the app,
+ * and by SMS unless they opt out), before and whatever their category choices; the rest of the
+ * community hears as of any new wish, through the topic their subscriptions filter.
+ */
+async function branchMembers(store: Store, communityId: string, branchId: string): Promise<string[]> {
+  return (await queryAll(store, roles.ofCommunity(communityId, { role: "member" })))
+    .map(roles.fromItem)
+    .filter((r) => r.branchId === branchId)
+    .map((r) => r.userId);
+}
+
 async function claimsOf(store: Store, wishId: string): Promise<Claim[]> {
   return (await queryAll(store, claims.ofWish(wishId))).map(claims.fromItem);
 }
@@ -155,6 +170,11 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
       tell(await staffOf(store, wish.communityId), "review-needed");
       break;
     case "approve":
+      if (wish.branchId)
+        tell(
+          (await branchMembers(store, wish.communityId, wish.branchId)).filter((id) => id !== wish.ownerId),
+          "menu-ordered",
+        );
       tell(owner, "wish-approved");
       topic = { communityId: wish.communityId, category: wish.category, params };
       break;

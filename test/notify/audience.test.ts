@@ -114,6 +114,7 @@ describe("preferences", () => {
         "task-lapsed",
         "task-handed-over",
         "task-taken-over",
+        "menu-ordered",
       ],
       categories: [],
       newWishFilter: null,
