@@ -9,6 +9,7 @@ import * as claims from "../store/entities/claim.js";
 import * as roles from "../store/entities/role.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, WishEvent } from "../store/entities/index.js";
+import * as Units from "./units.js";
 
 export const noticeKinds = [
   // to the resident who posted the wish, or for whom staff took it in
@@ -33,6 +34,8 @@ export const noticeKinds = [
   "task-takeover-asked",
   "task-handed-over",
   "task-taken-over",
+  // to the leaders of the grid a new wish falls in
+  "grid-wish-posted",
   // to the community's staff
   "review-needed",
   "dispatch-declined",
@@ -57,6 +60,7 @@ export const defaultSmsKinds: readonly NoticeKind[] = [
   "task-lapsed",
   "task-handed-over",
   "task-taken-over",
+  "grid-wish-posted",
 ];
 
 /**
@@ -152,6 +156,8 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
   switch (event.kind) {
     case "submit":
       if (event.data?.takenInFor === wish.ownerId) tell(owner, "wish-taken-in", { code: wish.handshakeCode });
+      // The grid's leaders answer for its people: they hear first, before the community's staff.
+      if (wish.gridId) tell(await Units.leadersOf(store, wish.gridId), "grid-wish-posted");
       tell(await staffOf(store, wish.communityId), "review-needed");
       break;
     case "approve":

@@ -19,7 +19,7 @@ const kindsByRole: Record<Role, Preferences["sms"]> = {
     "wish-cancelled",
     "wish-expired",
   ],
-  member: ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder", "task-disputed", "task-verified"],
+  member: ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder", "task-disputed", "task-verified", "grid-wish-posted"],
   staff: ["review-needed", "dispatch-declined", "wish-waiting"],
 };
 
