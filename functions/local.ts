@@ -23,7 +23,6 @@ import { demoPeople, seedDemo } from "./dev/seed.js";
 import { outboxNotifier } from "./notify/local.js";
 import type { Notifier } from "./notify/notifier.js";
 import { snsNotifier } from "./notify/sns.js";
-import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStreamHandler } from "./notify/stream-handler.js";
 import { createStore } from "./store/client.js";
 import { DynamoLocalError, dynamoClientConfig, startDynamoLocal, type DynamoLocal } from "./store/dynamo-local.js";
@@ -138,7 +137,6 @@ export async function startLocal(opts: LocalOptions) {
     stopPoller = () => poller.stop();
     await poller.start();
 
-    const subscriptions = snsConfig ? snsSubscriptions(snsConfig) : undefined;
     // Same origin as the web app it serves: CORS lets in only the origins SITE_ORIGIN names (none by default).
     const siteOrigins = parseOrigins(process.env.SITE_ORIGIN);
     // Printed QR codes lead to PUBLIC_URL when set (a LAN address phones can reach), else to this server's own address.
@@ -147,7 +145,6 @@ export async function startLocal(opts: LocalOptions) {
       store,
       notifier,
       secret: async () => secret,
-      subscriptions,
       siteOrigins: () => siteOrigins,
       sms,
       publicUrl,

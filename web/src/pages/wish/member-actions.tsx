@@ -9,6 +9,7 @@ import { formatDateTime, formatDistance, t } from "../../i18n";
 import { Busy, createAction, Outcome, type Action } from "../../ui/action";
 import { ConfirmDialog } from "../../ui/dialog";
 import { Field } from "../../ui/field";
+import { AskTakeover, ExtendClaim } from "./claim-steps";
 
 /** The phone's position for a check-in or check-out; a refusal by the phone reads like one by the server. */
 async function position() {
@@ -98,6 +99,9 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
       <Outcome action={checkOut} />
       <Outcome action={complete} />
       <Outcome action={release} />
+      <Show when={!mine()}>
+        <AskTakeover wish={props.wish} onChange={props.onChange} />
+      </Show>
       <Show when={!mine() && allows("claim", props.wish.status)}>
         <ClaimButton wish={props.wish} action={claim} onClaimed={props.onChange} onRefused={props.onStale} />
       </Show>
@@ -123,6 +127,7 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
                 </p>
               )}
             </Show>
+            <ExtendClaim wish={props.wish} claim={c()} onChange={props.onChange} />
             <Show when={!c().checkIn && allows("check-in", props.wish.status)}>
               <div class="panel">
                 <h2>{t("member.arriveTitle")}</h2>

@@ -7,6 +7,7 @@ import { fieldProblem } from "../../i18n/explain";
 import { formatMinutes, t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
+import { TakeoverRequests } from "./claim-steps";
 import { Stars } from "./owner-actions";
 
 const measured = (c: WishView["claims"][number]) =>
@@ -99,6 +100,7 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
   return (
     <div class="actions">
       <Outcome action={act} />
+      <TakeoverRequests wish={props.wish} onChange={props.onChange} onStale={props.onStale} />
       <Show when={props.wish.status === "submitted"}>
         <form
           class="panel"
