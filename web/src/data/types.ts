@@ -35,6 +35,7 @@ export type Notification = R.Notification;
 export type NotificationPage = R.NotificationPage;
 export type Preferences = R.Preferences;
 export type Voice = R.Voice;
+export type Activity = R.Activity;
 
 /** What the app sends: the request schemas' input types. */
 export type NewWish = z.input<typeof S.NewWish>;
