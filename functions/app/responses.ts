@@ -152,6 +152,23 @@ export const WishView = z.extend(Wish, {
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
+/** Wishes nearby that may be the same thing, nearest first: what and how far, never who or where exactly. */
+export const SimilarWishes = obj({
+  items: z.array(
+    obj({
+      id: str,
+      communityId: str,
+      category,
+      title: str,
+      status,
+      slots: int,
+      claimed: int,
+      createdAt: time,
+      distanceMeters: described(int, "from the position asked about, rounded"),
+    }),
+  ),
+});
+
 /** 微心声: staff and the author see whose it is; everyone else sees names and words only. */
 export const Voice = obj({
   id: str,
@@ -412,7 +429,7 @@ export const Preferences = obj({
   lang,
   sms: z.array(z.enum(noticeKinds)),
   categories: z.array(category),
-  newWishFilter: described(z.nullable(z.record(str, z.array(str))), "the filter of the member's subscription to new wishes; null: none"),
+  communities: described(z.array(str), "the communities whose new wishes in these categories reach me: where I volunteered when I saved"),
 });
 
 /** A group activity as everyone who may see it does; the poster's token is never in it. */
@@ -522,6 +539,7 @@ export type Voice = z.output<typeof Voice>;
 export type MenuItem = z.output<typeof MenuItem>;
 export type Menu = z.output<typeof Menu>;
 export type VoicePage = z.output<typeof VoicePage>;
+export type SimilarWishes = z.output<typeof SimilarWishes>;
 export type CodeSent = z.output<typeof CodeSent>;
 export type SignedIn = z.output<typeof SignedIn>;
 export type Settings = z.output<typeof Settings>;

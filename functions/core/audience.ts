@@ -4,11 +4,13 @@
  * of the tasks they hold, staff hear what needs them. Nobody hears of their own step, except the
  * volunteer whose claim is confirmed.
  */
-import { getItem, queryAll, type Store } from "../store/client.js";
+import { getItem, getMany, queryAll, type Store } from "../store/client.js";
 import * as claims from "../store/entities/claim.js";
+import * as subscribers from "../store/entities/new-wish-subscriber.js";
 import * as roles from "../store/entities/role.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, WishEvent } from "../store/entities/index.js";
+import * as Units from "./units.js";
 
 export const noticeKinds = [
   // to the resident who posted the wish, or for whom staff took it in
@@ -34,6 +36,10 @@ export const noticeKinds = [
   "task-handed-over",
   "task-taken-over",
   "menu-ordered",
+  // to members who chose the wish's category
+  "new-wish",
+  // to the leaders of the grid a new wish falls in
+  "grid-wish-posted",
   // to the community's staff
   "review-needed",
   "dispatch-declined",
@@ -58,14 +64,16 @@ export const defaultSmsKinds: readonly NoticeKind[] = [
   "task-lapsed",
   "task-handed-over",
   "task-taken-over",
+  "grid-wish-posted",
   "menu-ordered",
 ];
 
 /**
  * What always goes by SMS, whatever the person chose: a resident whose wish staff took in may have
- * no smartphone, and the text is how they learn the code to give the volunteer.
+ * no smartphone, and the text is how they learn the code to give the volunteer; a member hears of a
+ * new wish only in the categories they picked, which is their asking for it.
  */
-export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in"];
+export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in", "new-wish"];
 
 /** The wish's facts a message may quote, as they were when the event was handled. */
 export interface NoticeParams {
@@ -111,7 +119,7 @@ export interface Notice {
 
 export interface Audience {
   notices: Notice[];
-  /** a new open wish, for the topic that members' subscriptions filter */
+  /** a new open wish, for the wish-events topic that integrations subscribe to */
   topic?: { communityId: string; category: string; params: NoticeParams };
 }
 
@@ -121,10 +129,27 @@ export async function staffOf(store: Store, communityId: string): Promise<string
 }
 
 /**
+ * The members who chose this category in this community and volunteer there still: one query on
+ * the subscriber index, then their roles in batches (a member who left keeps no say in the index).
+ */
+export async function subscribersOf(store: Store, communityId: string, category: string): Promise<string[]> {
+  const filed = (await queryAll(store, subscribers.of(communityId, category))).map((i) => subscribers.fromItem(i).userId);
+  const out = new Set<string>();
+  for (let i = 0; i < filed.length; i += 100) {
+    const found = await getMany(
+      store,
+      filed.slice(i, i + 100).map((userId) => roles.key(userId, communityId)),
+    );
+    for (const r of found.map(roles.fromItem)) if (r.roles.includes("member")) out.add(r.userId);
+  }
+  return filed.filter((id) => out.has(id));
+}
+
+/**
  * The members of one branch. A wish ordered from the service menu goes first to the branch that
  * offers the item: when staff approve it, each of the branch's members is told by name (in the app,
  * and by SMS unless they opt out), before and whatever their category choices; the rest of the
- * community hears as of any new wish, through the topic their subscriptions filter.
+ * community hears as of any new wish (the members who chose its category, and the topic).
  */
 async function branchMembers(store: Store, communityId: string, branchId: string): Promise<string[]> {
   return (await queryAll(store, roles.ofCommunity(communityId, { role: "member" })))
@@ -167,6 +192,8 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
   switch (event.kind) {
     case "submit":
       if (event.data?.takenInFor === wish.ownerId) tell(owner, "wish-taken-in", { code: wish.handshakeCode });
+      // The grid's leaders answer for its people: they hear first, before the community's staff.
+      if (wish.gridId) tell(await Units.leadersOf(store, wish.gridId), "grid-wish-posted");
       tell(await staffOf(store, wish.communityId), "review-needed");
       break;
     case "approve":
@@ -176,6 +203,7 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
           "menu-ordered",
         );
       tell(owner, "wish-approved");
+      tell(await subscribersOf(store, wish.communityId, wish.category), "new-wish");
       topic = { communityId: wish.communityId, category: wish.category, params };
       break;
     case "reject":

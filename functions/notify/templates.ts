@@ -152,6 +152,14 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
     "zh-CN": (p) => `居民从服务清单点了您所在支部提供的服务：「${p.title}」${zhWhere(p)}，已通过审核，请认领。`,
     en: (p) => `A resident ordered "${p.title}"${enWhere(p)} from your branch's service menu: it is approved, please claim it.`,
   },
+  "new-wish": {
+    "zh-CN": (p) => `有新的${categoryName(p.category, "zh-CN")}心愿等待认领：「${p.title}」${zhWhere(p)}。`,
+    en: (p) => `A new wish (${categoryName(p.category, "en")}) needs a volunteer: "${p.title}"${enWhere(p)}.`,
+  },
+  "grid-wish-posted": {
+    "zh-CN": (p) => `您负责的网格有新心愿：「${p.title}」${zhWhere(p)}，来自${p.actor}。`,
+    en: (p) => `A new wish in your grid: "${p.title}"${enWhere(p)} from ${p.actor}.`,
+  },
   "review-needed": {
     "zh-CN": (p) => `新心愿待审核：「${p.title}」，来自${p.actor}。`,
     en: (p) => `New wish to review: "${p.title}" from ${p.actor}.`,
@@ -271,6 +279,7 @@ export const smsTemplates = {
   },
   "task-disputed": { "zh-CN": "居民认为心愿尚未完成，详情：{link}", en: "The resident says a wish is not done yet: {link}" },
   "task-verified": { "zh-CN": "您的服务时长已核定：{minutes}分钟。查看：{link}", en: "Your time is verified: {minutes} minutes: {link}" },
+  "grid-wish-posted": { "zh-CN": "您负责的网格有新心愿，请查看：{link}", en: "A new wish in your grid: {link}" },
   "review-needed": { "zh-CN": "有新心愿待审核：{link}", en: "A new wish is waiting for review: {link}" },
   "dispatch-declined": {
     "zh-CN": "有志愿者婉拒了派单，请重新派单：{link}",
@@ -354,6 +363,7 @@ export function smsText(kind: NoticeKind, lang: Lang, params: NoticeParams, link
   if (params.minutes !== undefined) vars.minutes = String(params.minutes);
   if (params.hours !== undefined) vars.hours = String(params.hours);
   if (params.code !== undefined) vars.code = String(params.code);
+  if (/\{category\}/.test(smsTemplates[id][lang])) vars.category = categoryName(params.category, lang);
   return renderSms(id, lang, vars);
 }
 

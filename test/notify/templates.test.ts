@@ -126,6 +126,10 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
       '[Microwish] A resident ordered "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) from your branch\'s service menu: ' +
       "it is approved, please claim it.",
   },
+  "grid-wish-posted": {
+    "zh-CN": "【微心愿】您负责的网格有新心愿：「代取降压药」（11月22日 09:00–11:00，幸福里3号楼），来自李明。",
+    en: '[Microwish] A new wish in your grid: "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) from 李明.',
+  },
   "review-needed": {
     "zh-CN": "【微心愿】新心愿待审核：「代取降压药」，来自李明。",
     en: '[Microwish] New wish to review: "代取降压药" from 李明.',
@@ -159,6 +163,10 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
   "activity-verified": {
     "zh-CN": "【微心愿】活动「代取降压药」的服务时长已核定：90分钟。",
     en: '[Microwish] Your time at "代取降压药" is verified: 90 minutes.',
+  },
+  "new-wish": {
+    "zh-CN": "【微心愿】有新的跑腿代办心愿等待认领：「代取降压药」（11月22日 09:00–11:00，幸福里3号楼）。",
+    en: '[Microwish] A new wish (Errands) needs a volunteer: "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼).',
   },
   notice: {
     "zh-CN": "【微心愿】活动「代取降压药」通知（李明）：临时有事",

@@ -344,6 +344,7 @@ describe("a resident's number, across every route and role", () => {
       ["/api/activities/{id}/poster", `/api/activities/${activityId}/poster`],
       ["/api/communities/{id}/voices", `/api/communities/${a.id}/voices`],
       ["/api/communities/{id}/menu", `/api/communities/${a.id}/menu`],
+      ["/api/wishes/similar", `/api/wishes/similar?communityId=${a.id}&category=repair&lat=${somewhere.lat}&lng=${somewhere.lng}`],
     );
     for (const role of roles) for (const [template, path] of gets) await drive(role, "GET", template, path);
 
