@@ -11,6 +11,7 @@
  * Reading a unit's figures sums its ten shards; reading its ranking takes the best of four index
  * partitions: neither grows with the number of communities beneath it.
  */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { getMany, putMany, queryAll, queryPage, transact, type Item, type Store, type TransactItem } from "../store/client.js";
 import * as rollups from "../store/entities/rollup.js";
@@ -28,14 +29,14 @@ import * as Units from "./units.js";
 export interface TallyRecord {
   eventID?: string;
   eventName?: string;
-  dynamodb?: { NewImage?: Record<string, any>; OldImage?: Record<string, any> };
+  dynamodb?: { NewImage?: Record<string, AttributeValue>; OldImage?: Record<string, AttributeValue> };
 }
 
 const tallyTypes = new Set(["month-stats", "community-tally", "member-tally", "branch-tally"]);
 
 /** Whether a stream record is a write to a community's figures. */
 export const isTally = (record: TallyRecord) =>
-  (record.eventName === "INSERT" || record.eventName === "MODIFY") && tallyTypes.has(record.dynamodb?.NewImage?.type?.S);
+  (record.eventName === "INSERT" || record.eventName === "MODIFY") && tallyTypes.has(record.dynamodb?.NewImage?.type?.S ?? "");
 
 interface Place {
   /** the units above the community, the root first */
@@ -90,8 +91,9 @@ export function keeper(store: Store) {
 
   async function apply(record: TallyRecord) {
     if (!isTally(record)) return;
-    const image = unmarshall(record.dynamodb!.NewImage!) as Item;
-    const old = record.dynamodb!.OldImage ? (unmarshall(record.dynamodb!.OldImage) as Item) : undefined;
+    type Image = Parameters<typeof unmarshall>[0];
+    const image = unmarshall(record.dynamodb!.NewImage! as Image) as Item;
+    const old = record.dynamodb!.OldImage ? (unmarshall(record.dynamodb!.OldImage as Image) as Item) : undefined;
     const communityId = image.communityId as string;
     const place = await placeOf(communityId, image.type === "branch-tally" ? image.branchId : undefined);
     if (!place?.above.length) return;
