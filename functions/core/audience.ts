@@ -10,6 +10,7 @@ import * as subscribers from "../store/entities/new-wish-subscriber.js";
 import * as roles from "../store/entities/role.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, WishEvent } from "../store/entities/index.js";
+import * as Units from "./units.js";
 
 export const noticeKinds = [
   // to the resident who posted the wish, or for whom staff took it in
@@ -36,6 +37,8 @@ export const noticeKinds = [
   "task-taken-over",
   // to members who chose the wish's category
   "new-wish",
+  // to the leaders of the grid a new wish falls in
+  "grid-wish-posted",
   // to the community's staff
   "review-needed",
   "dispatch-declined",
@@ -60,6 +63,7 @@ export const defaultSmsKinds: readonly NoticeKind[] = [
   "task-lapsed",
   "task-handed-over",
   "task-taken-over",
+  "grid-wish-posted",
 ];
 
 /**
@@ -173,6 +177,8 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
   switch (event.kind) {
     case "submit":
       if (event.data?.takenInFor === wish.ownerId) tell(owner, "wish-taken-in", { code: wish.handshakeCode });
+      // The grid's leaders answer for its people: they hear first, before the community's staff.
+      if (wish.gridId) tell(await Units.leadersOf(store, wish.gridId), "grid-wish-posted");
       tell(await staffOf(store, wish.communityId), "review-needed");
       break;
     case "approve":

@@ -15,6 +15,7 @@ import { distanceMeters } from "./geo.js";
 import { hasRole, type Actor } from "./identity.js";
 import { matching, type Status } from "./model.js";
 import { load } from "./wish.js";
+import * as Units from "./units.js";
 
 const live: Status[] = ["open", "claimed", "in_progress"];
 const batch = 100;
@@ -36,9 +37,9 @@ export interface Candidate {
  */
 export async function candidates(store: Store, actor: Actor, id: string, q: { skill?: string } = {}): Promise<{ items: Candidate[] }> {
   const wish = await load(store, id);
-  if (!hasRole(actor, wish.communityId, "staff")) {
+  if (!hasRole(actor, wish.communityId, "staff") && !Units.leads(actor, wish.gridId)) {
     if (!hasRole(actor, wish.communityId, "member") && wish.ownerId !== actor.id) fail("wish.not_found", `No wish ${id} that you can see.`);
-    fail("wish.forbidden", "Only staff of this community may see whom to dispatch.");
+    fail("wish.forbidden", "Only staff of this community, or the leader of the wish's grid, may see whom to dispatch.");
   }
   const members = (await queryAll(store, roles.ofCommunity(wish.communityId, { role: "member" }))).map(roles.fromItem);
   const people = [];

@@ -46,8 +46,21 @@ type Who = Actor | typeof system;
 
 const idempotencyTtlSeconds = 24 * 3600;
 
-/** The capacity in which someone acts on a wish: decides both permission and what they see. */
-export type Capacity = Audience;
+/**
+ * The capacity in which someone acts on a wish: decides both permission and what they see. A grid's
+ * leader sees the wishes of the grid from the moment they are posted, as a member sees them, and may
+ * dispatch to them.
+ */
+export type Capacity = Audience | "leader";
+
+/** What only a grid's leader may do besides what the model gives members. */
+const leaderMay: readonly Transition[] = ["dispatch"];
+
+/** The capacities a presenter knows: a leader sees a wish as a member does. */
+const seenAs = (caps: Capacity[]): Audience[] => {
+  const out = caps.filter((c): c is Audience => c !== "leader");
+  return out.length || !caps.includes("leader") ? out : ["member"];
+};
 
 export function capacities(who: Who, wish: Wish, claim?: Claim): Capacity[] {
   if (who === system) return ["system"];
@@ -57,6 +70,7 @@ export function capacities(who: Who, wish: Wish, claim?: Claim): Capacity[] {
   if (hasRole(actor, wish.communityId, "staff")) out.push("staff");
   if (hasRole(actor, wish.communityId, "member")) out.push("member");
   if (claim && claim.memberId === actor.id) out.push("claimant");
+  if (Units.leads(actor, wish.gridId)) out.push("leader");
   return out;
 }
 
@@ -65,7 +79,7 @@ const supervising = (actor: Actor, wish: Wish) => Units.reaches(actor, wish.unit
 
 /** Whether someone may see the wish at all; those who may not are told it does not exist. */
 export function canSee(caps: Capacity[], wish: Wish) {
-  if (caps.some((c) => c === "owner" || c === "staff" || c === "claimant" || c === "system")) return true;
+  if (caps.some((c) => c === "owner" || c === "staff" || c === "claimant" || c === "leader" || c === "system")) return true;
   return caps.includes("member") && wish.status !== "submitted" && wish.status !== "rejected";
 }
 
@@ -89,13 +103,16 @@ export function authorize(who: Who, wish: Wish, transition: Transition, claim?: 
     throw notFound(wish.id);
   }
   const rule = transitions[transition];
-  const allowed = rule.by as readonly string[];
+  const allowed = [...(rule.by as readonly string[]), ...(leaderMay.includes(transition) ? ["leader"] : [])];
   const cap = caps.find((c) => allowed.includes(c));
   if (!cap) {
     const people = allowed.filter((b) => b !== "system");
-    const needs = people
-      .map((b) => (b === "claimant" ? "a volunteer holding a claim on it" : b === "owner" ? "the resident who posted it" : b))
-      .join(" or ");
+    const named: Record<string, string> = {
+      claimant: "a volunteer holding a claim on it",
+      owner: "the resident who posted it",
+      leader: "the leader of its grid",
+    };
+    const needs = people.map((b) => named[b] ?? b).join(" or ");
     fail("wish.forbidden", `Only ${needs} may ${transition} this wish.`, { needs: people });
   }
   if (caps.includes("owner") && notOnOwnWish.includes(transition)) {
@@ -245,7 +262,11 @@ export async function create(
   if (input.window && Date.parse(input.window.to) <= Date.parse(at)) {
     fail("wish.invalid", "The time window is already over.", { field: "window.to" });
   }
-  const unitPath = await Units.communityPath(store, input.communityId);
+  // A wish with a place finds the grid it falls in, whose leaders hear of it first.
+  const [unitPath, gridId] = await Promise.all([
+    Units.communityPath(store, input.communityId),
+    input.location ? Units.gridAt(store, input.communityId, input.location) : undefined,
+  ]);
   if (!unitPath) fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
   const { onBehalfOf, ...fields } = input;
   if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
@@ -277,6 +298,7 @@ export async function create(
     createdAt: at,
     updatedAt: at,
     unitPath,
+    ...(gridId ? { gridId } : {}),
   };
   const items: TransactItem[] = [
     wishes.create(wish),
@@ -386,7 +408,7 @@ export async function expire(store: Store, id: string, now = new Date()) {
 
 /** The wish as a given person may see it: the handshake code and the resident's full phone only for those entitled. */
 export function present(wish: Wish, caps: Capacity[]) {
-  return wishes.present(wish, caps, maskPhone);
+  return wishes.present(wish, seenAs(caps), maskPhone);
 }
 
 /** The wish's partition (the wish, its claims, its timeline) read strongly consistently, as a step reads it before acting. */

@@ -152,6 +152,10 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
     "zh-CN": (p) => `有新的${categoryName(p.category, "zh-CN")}心愿等待认领：「${p.title}」${zhWhere(p)}。`,
     en: (p) => `A new wish (${categoryName(p.category, "en")}) needs a volunteer: "${p.title}"${enWhere(p)}.`,
   },
+  "grid-wish-posted": {
+    "zh-CN": (p) => `您负责的网格有新心愿：「${p.title}」${zhWhere(p)}，来自${p.actor}。`,
+    en: (p) => `A new wish in your grid: "${p.title}"${enWhere(p)} from ${p.actor}.`,
+  },
   "review-needed": {
     "zh-CN": (p) => `新心愿待审核：「${p.title}」，来自${p.actor}。`,
     en: (p) => `New wish to review: "${p.title}" from ${p.actor}.`,
@@ -271,6 +275,7 @@ export const smsTemplates = {
   },
   "task-disputed": { "zh-CN": "居民认为心愿尚未完成，详情：{link}", en: "The resident says a wish is not done yet: {link}" },
   "task-verified": { "zh-CN": "您的服务时长已核定：{minutes}分钟。查看：{link}", en: "Your time is verified: {minutes} minutes: {link}" },
+  "grid-wish-posted": { "zh-CN": "您负责的网格有新心愿，请查看：{link}", en: "A new wish in your grid: {link}" },
   "review-needed": { "zh-CN": "有新心愿待审核：{link}", en: "A new wish is waiting for review: {link}" },
   "dispatch-declined": {
     "zh-CN": "有志愿者婉拒了派单，请重新派单：{link}",

@@ -114,6 +114,7 @@ describe("preferences", () => {
         "task-lapsed",
         "task-handed-over",
         "task-taken-over",
+        "grid-wish-posted",
       ],
       categories: [],
       communities: [],

@@ -120,6 +120,10 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
     "zh-CN": "【微心愿】您在心愿「代取降压药」中的名额已由社区转给其他志愿者，无需前往。",
     en: '[Microwish] Staff handed your place on "代取降压药" to another volunteer: no need to go.',
   },
+  "grid-wish-posted": {
+    "zh-CN": "【微心愿】您负责的网格有新心愿：「代取降压药」（11月22日 09:00–11:00，幸福里3号楼），来自李明。",
+    en: '[Microwish] A new wish in your grid: "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) from 李明.',
+  },
   "review-needed": {
     "zh-CN": "【微心愿】新心愿待审核：「代取降压药」，来自李明。",
     en: '[Microwish] New wish to review: "代取降压药" from 李明.',

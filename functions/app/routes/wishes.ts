@@ -117,7 +117,7 @@ export function wishRoutes() {
     doc({
       operationId: "listCandidates",
       tag: "lifecycle",
-      who: "staff",
+      who: "staff, the leader of the wish's grid",
       summary:
         "Members to dispatch, best first: skills matched, then fewest tasks in hand, then nearest; with skill=, only those who list it",
       ok: { 200: R.Candidates },
@@ -149,7 +149,7 @@ export function wishRoutes() {
 
   step("approve", "approveWish", "staff", "Approve: submitted → open, with slots, estimated time and deadline", S.Approve, Wish.approve);
   step("reject", "rejectWish", "staff", "Reject: submitted → rejected, with a reason", S.Reason, Wish.reject);
-  step("dispatch", "dispatchWish", "staff", "Claim on members' behalf", S.Dispatch, Claims.dispatch);
+  step("dispatch", "dispatchWish", "staff, the leader of the wish's grid", "Claim on members' behalf", S.Dispatch, Claims.dispatch);
   app.post(
     "/wishes/:id/claim",
     doc({
