@@ -82,6 +82,7 @@ export const errors = {
   "ledger.forbidden": notAllowed,
   "period.invalid": invalid,
   "rankings.forbidden": notAllowed,
+  "rollups.forbidden": notAllowed,
   "certificate.invalid": invalid,
   "certificate.forbidden": notAllowed,
   "certificate.not_found": notFound,

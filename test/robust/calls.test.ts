@@ -270,6 +270,8 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/units/{id}/staff", `/api/units/${countyId}/staff`, { as: admin, body: { phone: newPhone(), name: "县干部" } });
     await go("GET", "/api/units/{id}", `/api/units/${countyId}`, { as: admin });
     await go("GET", "/api/units/{id}/audit", `/api/units/${countyId}/audit`, { as: admin });
+    await go("GET", "/api/units/{id}/stats", `/api/units/${countyId}/stats?period=2026`, { as: admin });
+    await go("GET", "/api/units/{id}/rankings", `/api/units/${countyId}/rankings?period=2026&by=community`, { as: admin });
     const [joining, refused, invitedIn, invitedOut] = [
       await person(api.store, "报到人"),
       await person(api.store, "被拒人"),

@@ -311,6 +311,8 @@ describe("a resident's number, across every route and role", () => {
         ["/api/communities/{id}/members.csv", `/api/communities/${cid}/members.csv`],
         ["/api/units/{id}", `/api/units/${cid}`],
         ["/api/units/{id}/audit", `/api/units/${cid}/audit`],
+        ["/api/units/{id}/stats", `/api/units/${cid}/stats?period=${month}`],
+        ["/api/units/{id}/rankings", `/api/units/${cid}/rankings?period=${month}&by=member`],
         ["/api/communities/{id}/registrations", `/api/communities/${cid}/registrations`],
       ]),
       ["/api/me/invitations", "/api/me/invitations"],
