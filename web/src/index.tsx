@@ -30,6 +30,7 @@ const Settings = lazy(() => import("./pages/settings"));
 const Notifications = lazy(() => import("./pages/notifications"));
 const MePage = lazy(() => import("./pages/me"));
 const Voices = lazy(() => import("./pages/voices"));
+const MapPage = lazy(() => import("./pages/map"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -64,6 +65,7 @@ loadLocale(locale()).then(() =>
         <Route path="/notifications" component={Notifications} />
         <Route path="/me" component={MePage} />
         <Route path="/voices" component={Voices} />
+        <Route path="/map" component={MapPage} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

@@ -37,6 +37,7 @@ export type Preferences = R.Preferences;
 export type Voice = R.Voice;
 export type Photo = R.Photo;
 export type Upload = R.Upload;
+export type Activity = R.Activity;
 
 /** What the app sends: the request schemas' input types. */
 export type NewWish = z.input<typeof S.NewWish>;

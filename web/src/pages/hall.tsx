@@ -1,4 +1,4 @@
-import { useBeforeLeave, useNavigate } from "@solidjs/router";
+import { A, useBeforeLeave, useNavigate } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
 import { ApiError } from "../data/api";
 import { currentPosition, distance, GeoError, type Fix } from "../data/geo";
@@ -72,6 +72,9 @@ export default function Hall() {
         <button type="button" class="secondary" onClick={findMe} disabled={locate.busy()} aria-busy={locate.busy()}>
           <Busy when={locate.busy()} working={t("geo.locating")} idle={here() ? t("hall.relocate") : t("hall.nearest")} />
         </button>
+        <A href="/map" class="button secondary">
+          {t("map.open")}
+        </A>
         <Show when={here()}>
           <p class="hint" role="status">
             {t("hall.sorted")}

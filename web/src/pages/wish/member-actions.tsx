@@ -9,7 +9,10 @@ import { formatDateTime, formatDistance, t } from "../../i18n";
 import { Busy, createAction, Outcome, type Action } from "../../ui/action";
 import { ConfirmDialog } from "../../ui/dialog";
 import { Field } from "../../ui/field";
-import { AskTakeover, ExtendClaim } from "./claim-steps";
+
+// Claims that stall are the exception: their steps load when a wish shows one.
+const ExtendClaim = lazy(() => import("./claim-steps").then((m) => ({ default: m.ExtendClaim })));
+const AskTakeover = lazy(() => import("./claim-steps").then((m) => ({ default: m.AskTakeover })));
 
 const CompleteForm = lazy(() => import("./complete-form"));
 
@@ -95,7 +98,7 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
       <Outcome action={checkOut} />
       <Outcome action={complete} />
       <Outcome action={release} />
-      <Show when={!mine()}>
+      <Show when={!mine() && props.wish.window && props.wish.claims.some((c) => !c.checkIn)}>
         <AskTakeover wish={props.wish} onChange={props.onChange} />
       </Show>
       <Show when={!mine() && allows("claim", props.wish.status)}>
@@ -123,7 +126,9 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
                 </p>
               )}
             </Show>
-            <ExtendClaim wish={props.wish} claim={c()} onChange={props.onChange} />
+            <Show when={c().warnedAt || c().extendedAt}>
+              <ExtendClaim wish={props.wish} claim={c()} onChange={props.onChange} />
+            </Show>
             <Show when={!c().checkIn && allows("check-in", props.wish.status)}>
               <div class="panel">
                 <h2>{t("member.arriveTitle")}</h2>

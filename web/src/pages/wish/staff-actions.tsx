@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { finalStatuses } from "../../../../functions/core/model";
 import { get, post } from "../../data/api";
@@ -195,6 +196,9 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
           }}
         >
           <h2 id="dispatch-title">{t("staff.dispatchTitle")}</h2>
+          <Show when={props.wish.location}>
+            <A href={`/map?wish=${props.wish.id}`}>{t("map.openHere")}</A>
+          </Show>
           <p class="hint">{t("staff.free", { free: free() })}</p>
           <div class="field">
             <label for="branch-filter">{t("staff.branch")}</label>
