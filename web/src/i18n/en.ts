@@ -438,6 +438,7 @@ const en: Record<Key, string> = {
   "notice.task-reminder": "Task reminders",
   "notice.task-disputed": "The resident says it is not done",
   "notice.task-verified": "My hours are verified",
+  "notice.grid-wish-posted": "A new wish in the grid I lead",
   "notice.review-needed": "A new wish to review",
   "notice.dispatch-declined": "A volunteer declines a dispatch",
   "notice.wish-waiting": "A wish has waited too long",

@@ -433,6 +433,7 @@ const zh = {
   "notice.task-reminder": "任务提醒",
   "notice.task-disputed": "居民说还没完成",
   "notice.task-verified": "时长核验完成",
+  "notice.grid-wish-posted": "我负责的网格有新心愿",
   "notice.review-needed": "有新心愿待审核",
   "notice.dispatch-declined": "志愿者谢绝派单",
   "notice.wish-waiting": "心愿等待太久",

@@ -31,6 +31,7 @@ const kindsByRole: Record<Role, Preferences["sms"]> = {
     "task-taken-over",
     "task-disputed",
     "task-verified",
+    "grid-wish-posted",
   ],
   staff: ["review-needed", "dispatch-declined", "wish-waiting", "claim-lapsed", "claim-extended", "takeover-requested"],
 };
