@@ -127,6 +127,11 @@ export const errors = {
   "import.raced": conflict,
   "csv.invalid": invalid,
 
+  "menu.not_found": notFound,
+  "menu.forbidden": notAllowed,
+  "menu.invalid": invalid,
+  "menu.withdrawn": conflict,
+  "menu.changed": conflict,
   "voice.not_found": notFound,
   "voice.forbidden": notAllowed,
   "voice.answered": conflict,

@@ -147,6 +147,16 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/voices/{id}/answer", `/api/voices/${said.body.id}/answer`, { as: staff, body: { text: "明天修" } });
     await go("POST", "/api/voices/{id}/wish", `/api/voices/${said.body.id}/wish`, { as: staff, body: { category: "repair" } });
     await go("GET", "/api/communities/{id}/voices", `/api/communities/${c.id}/voices`);
+    const offer = { kind: "skill", title: "上门理发", description: "为老人上门理发", category: "elderly", branchId: c.branches[0].id };
+    const item = await go("POST", "/api/communities/{id}/menu", `/api/communities/${c.id}/menu`, { as: staff, body: offer });
+    await go("GET", "/api/communities/{id}/menu", `/api/communities/${c.id}/menu`, { as: r0 });
+    await go("PUT", "/api/communities/{id}/menu/{itemId}", `/api/communities/${c.id}/menu/${item.body.id}`, {
+      as: staff,
+      body: { ...offer, when: "每周六上午" },
+    });
+    await go("POST", "/api/communities/{id}/menu/{itemId}/withdraw", `/api/communities/${c.id}/menu/${item.body.id}/withdraw`, {
+      as: staff,
+    });
 
     // One wish through its whole life, each step by whom it belongs to.
     const created = await go("POST", "/api/wishes", "/api/wishes", {
