@@ -22,6 +22,7 @@ import {
   type Status,
   type Transition,
 } from "./model.js";
+import * as Menu from "./menu.js";
 import * as Photos from "./photos.js";
 import type { PhotoBucket } from "./photos.js";
 import { page, write } from "./storage.js";
@@ -38,6 +39,8 @@ export interface NewWish {
   window?: { from: string; to: string };
   /** staff taking the wish in for a resident: the resident owns it */
   onBehalfOf?: { phone: string; name: string };
+  /** an order from the community's service menu */
+  menuItemId?: string;
 }
 
 /** A system actor for scheduled jobs (expiry, auto-confirm). */
@@ -272,6 +275,11 @@ export async function create(
   if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
     fail("wish.forbidden", "Only staff of this community may take a wish in on a resident's behalf.", { field: "onBehalfOf" });
   }
+  // An order from the menu takes the item's category and carries its offering branch.
+  const ordered = input.menuItemId ? await Menu.orderable(store, input.communityId, input.menuItemId) : undefined;
+  if (ordered && ordered.category !== input.category) {
+    fail("wish.invalid", `An order of "${ordered.title}" is in the category ${ordered.category}.`, { field: "category" });
+  }
   const fingerprint = createHash("sha256").update(JSON.stringify(given)).digest("hex");
   if (idempotencyKey) {
     const earlier = await replay(store, actor, idempotencyKey, fingerprint);
@@ -285,6 +293,7 @@ export async function create(
   const wish: Wish = {
     id,
     ...fields,
+    ...(ordered ? { branchId: ordered.branchId } : {}),
     ...(photoKeys.length ? { photoKeys } : {}),
     ownerId: owner.id,
     ownerName: owner.name,

@@ -115,6 +115,7 @@ describe("preferences", () => {
         "task-handed-over",
         "task-taken-over",
         "grid-wish-posted",
+        "menu-ordered",
       ],
       categories: [],
       communities: [],
