@@ -57,6 +57,7 @@ describe("bundle budget", () => {
         "import.tsx",
         "map.tsx",
         "me.tsx",
+        "menu.tsx",
         "my-wishes.tsx",
         "not-found.tsx",
         "notifications.tsx",

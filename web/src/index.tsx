@@ -31,6 +31,7 @@ const Notifications = lazy(() => import("./pages/notifications"));
 const MePage = lazy(() => import("./pages/me"));
 const Voices = lazy(() => import("./pages/voices"));
 const MapPage = lazy(() => import("./pages/map"));
+const MenuPage = lazy(() => import("./pages/menu"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -66,6 +67,7 @@ loadLocale(locale()).then(() =>
         <Route path="/me" component={MePage} />
         <Route path="/voices" component={Voices} />
         <Route path="/map" component={MapPage} />
+        <Route path="/menu" component={MenuPage} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

@@ -36,11 +36,14 @@ export type NotificationPage = R.NotificationPage;
 export type Preferences = R.Preferences;
 export type Voice = R.Voice;
 export type Activity = R.Activity;
+export type MenuItem = R.MenuItem;
+export type Candidate = R.Candidate;
 
 /** What the app sends: the request schemas' input types. */
 export type NewWish = z.input<typeof S.NewWish>;
 export type PreferencesChange = z.input<typeof S.Preferences>;
 export type ProfileChange = z.input<typeof S.Profile>;
+export type MenuItemChange = z.input<typeof S.MenuItem>;
 
 /** A page of a list, as every list route answers (`items`, and `cursor` while more follow). */
 export interface Page<T> {

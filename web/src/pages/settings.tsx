@@ -32,6 +32,7 @@ const kindsByRole: Record<Role, Preferences["sms"]> = {
     "task-disputed",
     "task-verified",
     "grid-wish-posted",
+    "menu-ordered",
   ],
   staff: ["review-needed", "dispatch-declined", "wish-waiting", "claim-lapsed", "claim-extended", "takeover-requested"],
 };
