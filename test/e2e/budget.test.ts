@@ -51,6 +51,10 @@ describe("bundle budget", () => {
     expect(closure(entry).has(english)).toBe(false);
     expect(pages.map((p) => p.replace(/^src\/pages\//, "")).sort()).toEqual(
       [
+        "activities.tsx",
+        "activity-post.tsx",
+        "activity/index.tsx",
+        "activity/poster.tsx",
         "board.tsx",
         "hall.tsx",
         "hours.tsx",

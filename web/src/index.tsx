@@ -30,6 +30,10 @@ const Settings = lazy(() => import("./pages/settings"));
 const Notifications = lazy(() => import("./pages/notifications"));
 const MePage = lazy(() => import("./pages/me"));
 const Voices = lazy(() => import("./pages/voices"));
+const Activities = lazy(() => import("./pages/activities"));
+const ActivityPost = lazy(() => import("./pages/activity-post"));
+const ActivityPage = lazy(() => import("./pages/activity"));
+const Poster = lazy(() => import("./pages/activity/poster"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -64,6 +68,12 @@ loadLocale(locale()).then(() =>
         <Route path="/notifications" component={Notifications} />
         <Route path="/me" component={MePage} />
         <Route path="/voices" component={Voices} />
+        <Route path="/activities" component={Activities} />
+        <Route path="/activities/new" component={ActivityPost} />
+        <Route path="/activities/:id" component={ActivityPage} />
+        {/* The poster's QR code leads here, with its token as `t`. */}
+        <Route path="/activities/:id/check-in" component={ActivityPage} />
+        <Route path="/activities/:id/poster" component={Poster} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

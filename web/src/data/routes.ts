@@ -19,6 +19,11 @@ export const pagePaths = [
   "/notifications",
   "/me",
   "/voices",
+  "/activities",
+  "/activities/new",
+  "/activities/:id",
+  "/activities/:id/check-in",
+  "/activities/:id/poster",
 ] as const;
 
 const pattern = new RegExp(`^(?:${pagePaths.map((p) => p.replace(/:\w+/g, "[A-Za-z0-9_-]{1,64}")).join("|")})$`);

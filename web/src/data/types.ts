@@ -6,6 +6,7 @@
 import type * as z from "zod/mini";
 import type * as R from "../../../functions/app/responses";
 import type * as S from "../../../functions/app/schemas";
+import type * as A from "../../../functions/app/activity-schemas";
 import type { Role as AnyRole, Status } from "../../../functions/core/model";
 
 export type { Status };
@@ -34,11 +35,17 @@ export type Notification = R.Notification;
 export type NotificationPage = R.NotificationPage;
 export type Preferences = R.Preferences;
 export type Voice = R.Voice;
+export type Activity = R.Activity;
+export type ActivityView = R.ActivityView;
+export type Signup = R.Signup;
+export type MyActivities = R.MyActivities;
+export type NoticeSent = z.output<typeof R.NoticeSent>;
 
 /** What the app sends: the request schemas' input types. */
 export type NewWish = z.input<typeof S.NewWish>;
 export type PreferencesChange = z.input<typeof S.Preferences>;
 export type ProfileChange = z.input<typeof S.Profile>;
+export type NewActivity = z.input<typeof A.NewActivity>;
 
 /** A page of a list, as every list route answers (`items`, and `cursor` while more follow). */
 export interface Page<T> {

@@ -53,13 +53,24 @@ export function explainLoad(err: unknown): string {
  * window allows the step.
  */
 function fenceRefusal(err: ApiError): string | undefined {
-  const d = err.data as { radiusMeters?: number; distanceMeters?: number; accuracyMeters?: number; earliestAt?: string; latestAt?: string };
+  const d = err.data as {
+    radiusMeters?: number;
+    distanceMeters?: number;
+    accuracyMeters?: number;
+    earliestAt?: string;
+    latestAt?: string;
+    place?: "activity";
+  };
   const [area, rule] = err.code.split(".");
   if (area !== "checkin" && area !== "checkout") return undefined;
   const step = t(area === "checkin" ? "step.checkin" : "step.checkout");
   const radius = typeof d.radiusMeters === "number" ? formatDistance(d.radiusMeters) : "";
   if (rule === "too_far" && typeof d.distanceMeters === "number")
-    return t("err.fence.far", { step, distance: formatDistance(d.distanceMeters), radius });
+    return t(d.place === "activity" ? "err.fence.farActivity" : "err.fence.far", {
+      step,
+      distance: formatDistance(d.distanceMeters),
+      radius,
+    });
   if (rule === "inaccurate" && typeof d.accuracyMeters === "number")
     return t("err.fence.accuracy", { step, accuracy: formatDistance(d.accuracyMeters), radius });
   if (rule === "too_early" && d.earliestAt)
