@@ -9,7 +9,6 @@ import { getParameter } from "./aws/ssm.js";
 import { smsRulesFrom } from "./core/sms.js";
 import { notifierFrom } from "./notify/http-sms.js";
 import { snsNotifier } from "./notify/sns.js";
-import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStore } from "./store/client.js";
 
 /**
@@ -81,7 +80,6 @@ const app = buildApp(
     store: createStore(need("TABLE_NAME")),
     notifier: notifierFrom(process.env, snsNotifier({ topicArn, senderId: process.env.SMS_SENDER_ID })),
     secret: loadSecret,
-    subscriptions: topicArn ? snsSubscriptions({ topicArn }) : undefined,
     siteOrigins,
     publicUrl,
     sms: smsRulesFrom(process.env),

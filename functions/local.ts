@@ -12,7 +12,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { createApp } from "./app/index.js";
 import { serveNode } from "./app/node-server.js";
-import { parseOrigins, siteHeaders } from "./app/security.js";
+import { mapTileOrigins, parseOrigins, siteHeaders } from "./app/security.js";
 import { runJobs } from "./core/jobs.js";
 import { smsRulesFrom } from "./core/sms.js";
 import { jsonLog, type Log } from "./core/log.js";
@@ -23,7 +23,6 @@ import { demoPeople, seedDemo } from "./dev/seed.js";
 import { outboxNotifier } from "./notify/local.js";
 import type { Notifier } from "./notify/notifier.js";
 import { snsNotifier } from "./notify/sns.js";
-import { snsSubscriptions } from "./notify/subscriptions.js";
 import { createStreamHandler } from "./notify/stream-handler.js";
 import { createStore } from "./store/client.js";
 import { DynamoLocalError, dynamoClientConfig, startDynamoLocal, type DynamoLocal } from "./store/dynamo-local.js";
@@ -138,7 +137,6 @@ export async function startLocal(opts: LocalOptions) {
     stopPoller = () => poller.stop();
     await poller.start();
 
-    const subscriptions = snsConfig ? snsSubscriptions(snsConfig) : undefined;
     // Same origin as the web app it serves: CORS lets in only the origins SITE_ORIGIN names (none by default).
     const siteOrigins = parseOrigins(process.env.SITE_ORIGIN);
     // Printed QR codes lead to PUBLIC_URL when set (a LAN address phones can reach), else to this server's own address.
@@ -147,7 +145,6 @@ export async function startLocal(opts: LocalOptions) {
       store,
       notifier,
       secret: async () => secret,
-      subscriptions,
       siteOrigins: () => siteOrigins,
       sms,
       publicUrl,
@@ -156,7 +153,9 @@ export async function startLocal(opts: LocalOptions) {
     const api = createApp(deps, [devRoutes()]);
     const site = new Hono();
     // The web app's files carry the same headers as CloudFront adds on AWS; the API sets its own.
-    const webHeaders = Object.entries(siteHeaders(undefined, bucket.endpoint));
+    const webHeaders = Object.entries(
+      siteHeaders(undefined, bucket.endpoint, mapTileOrigins(process.env.VITE_MAP_TILES, process.env.VITE_MAP_SUBDOMAINS)),
+    );
     site.use("*", async (c, next) => {
       await next();
       if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return;

@@ -108,19 +108,6 @@ export function Api({ stack }: StackContext) {
       actions: ["sns:Publish"],
       resources: ["*"],
     }),
-    // Members' subscriptions to new wishes (PUT /me/preferences) are made on the topic...
-    new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ["sns:Subscribe"],
-      resources: [wishEvents.topicArn],
-    }),
-    // ...and changed or removed by their own ARN; IAM knows no subscription resource type
-    // for SNS, so these two can only be granted on "*".
-    new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
-      resources: ["*"],
-    }),
     // Photos: the presigned POST (its tagging field included) and GET carry the function's own
     // rights, and attaching reads an upload's size and type and retags it; under photos/ only.
     new PolicyStatement({

@@ -1,8 +1,8 @@
 import { Topic, type StackContext } from "sst/constructs";
 
 export function Notify({ stack }: StackContext) {
-  // Members' subscriptions come and go with the members and carry their own filter
-  // policies, so the stack declares the topic only, not its subscribers.
+  // New wishes reach members through the stream handler (a subscriber index in the table);
+  // the topic carries them for integrations, which subscribe to it themselves.
   const wishEvents = new Topic(stack, "WishEvents");
 
   stack.addOutputs({ WishEventsTopicArn: wishEvents.topicArn });

@@ -8,7 +8,6 @@ import { loadActor, readToken, type Actor } from "../core/identity.js";
 import type { PhotoBucket } from "../core/photos.js";
 import type { SmsRules } from "../core/sms.js";
 import type { Notifier } from "../notify/notifier.js";
-import type { Subscriptions } from "../notify/subscriptions.js";
 import type { Store } from "../store/client.js";
 import type { Tag } from "./openapi.js";
 
@@ -17,8 +16,6 @@ export interface Deps {
   notifier: Notifier;
   /** The token-signing secret; a function so that Lambda can fetch it once, lazily. */
   secret: () => Promise<string>;
-  /** members' subscriptions to the wish-events topic; none locally, where the dev outbox fans out */
-  subscriptions?: Subscriptions;
   /** the web app's origins when it is served from elsewhere (on AWS): the only ones CORS lets read the API; none by default */
   siteOrigins?: () => Promise<readonly string[]> | readonly string[];
   /**

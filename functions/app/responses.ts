@@ -150,6 +150,23 @@ export const WishView = z.extend(Wish, {
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
+/** Wishes nearby that may be the same thing, nearest first: what and how far, never who or where exactly. */
+export const SimilarWishes = obj({
+  items: z.array(
+    obj({
+      id: str,
+      communityId: str,
+      category,
+      title: str,
+      status,
+      slots: int,
+      claimed: int,
+      createdAt: time,
+      distanceMeters: described(int, "from the position asked about, rounded"),
+    }),
+  ),
+});
+
 /** 微心声: staff and the author see whose it is; everyone else sees names and words only. */
 export const Voice = obj({
   id: str,
@@ -390,7 +407,7 @@ export const Preferences = obj({
   lang,
   sms: z.array(z.enum(noticeKinds)),
   categories: z.array(category),
-  newWishFilter: described(z.nullable(z.record(str, z.array(str))), "the filter of the member's subscription to new wishes; null: none"),
+  communities: described(z.array(str), "the communities whose new wishes in these categories reach me: where I volunteered when I saved"),
 });
 
 /** A group activity as everyone who may see it does; the poster's token is never in it. */
@@ -497,6 +514,7 @@ export type Membership = z.output<typeof Membership>;
 export type Me = z.output<typeof Me>;
 export type Voice = z.output<typeof Voice>;
 export type VoicePage = z.output<typeof VoicePage>;
+export type SimilarWishes = z.output<typeof SimilarWishes>;
 export type CodeSent = z.output<typeof CodeSent>;
 export type SignedIn = z.output<typeof SignedIn>;
 export type Settings = z.output<typeof Settings>;

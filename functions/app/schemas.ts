@@ -119,6 +119,25 @@ export const WishQuery = z.object({
   ),
 });
 
+/** A coordinate in a query string: decimal degrees, refused when absent or empty rather than read as 0. */
+const degrees = (min: number, max: number, example: string) =>
+  z
+    .pipe(
+      z.string().check(z.maxLength(32), z.regex(/^-?\d{1,3}(\.\d+)?$/, `Decimal degrees, like ${example}.`)),
+      z.transform((v: string) => Number(v)),
+    )
+    .check(
+      z.refine((n) => n >= min && n <= max, `From ${min} to ${max}.`),
+      z.meta({ example }),
+    );
+
+export const SimilarQuery = z.object({
+  communityId: Id,
+  category: z.enum(categoryCodes),
+  lat: degrees(-90, 90, "33.0676"),
+  lng: degrees(-180, 180, "107.0238"),
+});
+
 export const PageQuery = z.object({
   cursor: z.optional(cursor),
   limit: z.optional(limit),

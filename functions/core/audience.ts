@@ -4,8 +4,9 @@
  * of the tasks they hold, staff hear what needs them. Nobody hears of their own step, except the
  * volunteer whose claim is confirmed.
  */
-import { getItem, queryAll, type Store } from "../store/client.js";
+import { getItem, getMany, queryAll, type Store } from "../store/client.js";
 import * as claims from "../store/entities/claim.js";
+import * as subscribers from "../store/entities/new-wish-subscriber.js";
 import * as roles from "../store/entities/role.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, WishEvent } from "../store/entities/index.js";
@@ -33,6 +34,8 @@ export const noticeKinds = [
   "task-takeover-asked",
   "task-handed-over",
   "task-taken-over",
+  // to members who chose the wish's category
+  "new-wish",
   // to the community's staff
   "review-needed",
   "dispatch-declined",
@@ -61,9 +64,10 @@ export const defaultSmsKinds: readonly NoticeKind[] = [
 
 /**
  * What always goes by SMS, whatever the person chose: a resident whose wish staff took in may have
- * no smartphone, and the text is how they learn the code to give the volunteer.
+ * no smartphone, and the text is how they learn the code to give the volunteer; a member hears of a
+ * new wish only in the categories they picked, which is their asking for it.
  */
-export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in"];
+export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in", "new-wish"];
 
 /** The wish's facts a message may quote, as they were when the event was handled. */
 export interface NoticeParams {
@@ -109,13 +113,30 @@ export interface Notice {
 
 export interface Audience {
   notices: Notice[];
-  /** a new open wish, for the topic that members' subscriptions filter */
+  /** a new open wish, for the wish-events topic that integrations subscribe to */
   topic?: { communityId: string; category: string; params: NoticeParams };
 }
 
 /** The staff of a community, from the role items on the community index. */
 export async function staffOf(store: Store, communityId: string): Promise<string[]> {
   return (await queryAll(store, roles.ofCommunity(communityId, { role: "staff" }))).map((r) => roles.fromItem(r).userId);
+}
+
+/**
+ * The members who chose this category in this community and volunteer there still: one query on
+ * the subscriber index, then their roles in batches (a member who left keeps no say in the index).
+ */
+export async function subscribersOf(store: Store, communityId: string, category: string): Promise<string[]> {
+  const filed = (await queryAll(store, subscribers.of(communityId, category))).map((i) => subscribers.fromItem(i).userId);
+  const out = new Set<string>();
+  for (let i = 0; i < filed.length; i += 100) {
+    const found = await getMany(
+      store,
+      filed.slice(i, i + 100).map((userId) => roles.key(userId, communityId)),
+    );
+    for (const r of found.map(roles.fromItem)) if (r.roles.includes("member")) out.add(r.userId);
+  }
+  return filed.filter((id) => out.has(id));
 }
 
 async function claimsOf(store: Store, wishId: string): Promise<Claim[]> {
@@ -156,6 +177,7 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
       break;
     case "approve":
       tell(owner, "wish-approved");
+      tell(await subscribersOf(store, wish.communityId, wish.category), "new-wish");
       topic = { communityId: wish.communityId, category: wish.category, params };
       break;
     case "reject":

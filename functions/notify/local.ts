@@ -1,7 +1,6 @@
 import { ulid } from "ulid";
 import { putItem, queryPage, type Store } from "../store/client.js";
 import * as outbox from "../store/entities/outbox.js";
-import { subscribersMatching } from "../core/preferences.js";
 import type { Message, Notifier } from "./notifier.js";
 
 const keepSeconds = 7 * 24 * 3600;
@@ -9,8 +8,8 @@ const keepSeconds = 7 * 24 * 3600;
 /**
  * Delivery for local runs: each message is kept in the table (so the dev outbox
  * survives a restart and every process sees it) and printed to the console. A topic
- * message is fanned out the way SNS would: to each member whose subscription filter
- * (from their preferences) takes it, as an SMS in the outbox.
+ * message is for integrations, which a local run has none of: it is printed only (members
+ * hear of new wishes through the stream handler, as on AWS).
  */
 export function outboxNotifier(store: Store, opts: { print?: boolean } = {}): Notifier {
   const send = async (message: Message) => {
@@ -25,9 +24,6 @@ export function outboxNotifier(store: Store, opts: { print?: boolean } = {}): No
     send,
     async publish(message) {
       if (opts.print) console.log(`[outbox] topic ${JSON.stringify(message.attributes)}: ${message.text}`);
-      for (const s of await subscribersMatching(store, message.attributes)) {
-        await send({ to: s.phone, channel: "sms", kind: message.kind, text: message.text });
-      }
     },
   };
 }

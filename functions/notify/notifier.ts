@@ -12,8 +12,8 @@ export interface Message {
 }
 
 /**
- * A message for the wish-events topic. The attributes (community, category, type, lang) are what
- * members' subscription filter policies match on, so SNS fans the message out on its side.
+ * A message for the wish-events topic, for integrations: the attributes (community, category,
+ * type, lang) are what their subscription filter policies match on.
  */
 export interface TopicMessage {
   kind: string;

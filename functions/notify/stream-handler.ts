@@ -65,9 +65,16 @@ export interface StreamDeps {
 
 const e164 = /^\+[1-9]\d{7,14}$/;
 
-/** Ten at a time: a group wish of hundreds is told in seconds without flooding the table or SNS. */
+/**
+ * Ten at a time: a group wish of hundreds is told in seconds without flooding the table or SNS.
+ * A batch is waited out whole before a failure is passed on, so every SMS that went out is marked
+ * sent before the record is handed back for a retry.
+ */
 async function inBatches<T>(items: T[], each: (item: T) => Promise<void>) {
-  for (let i = 0; i < items.length; i += 10) await Promise.all(items.slice(i, i + 10).map(each));
+  for (let i = 0; i < items.length; i += 10) {
+    const failed = (await Promise.allSettled(items.slice(i, i + 10).map(each))).find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
 }
 
 /** The event item a record inserts, or nothing for any other write to the table. */

@@ -148,6 +148,10 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
     "zh-CN": (p) => `您在心愿「${p.title}」中的名额已由社区转给其他志愿者，无需前往。`,
     en: (p) => `Staff handed your place on "${p.title}" to another volunteer: no need to go.`,
   },
+  "new-wish": {
+    "zh-CN": (p) => `有新的${categoryName(p.category, "zh-CN")}心愿等待认领：「${p.title}」${zhWhere(p)}。`,
+    en: (p) => `A new wish (${categoryName(p.category, "en")}) needs a volunteer: "${p.title}"${enWhere(p)}.`,
+  },
   "review-needed": {
     "zh-CN": (p) => `新心愿待审核：「${p.title}」，来自${p.actor}。`,
     en: (p) => `New wish to review: "${p.title}" from ${p.actor}.`,
@@ -346,6 +350,7 @@ export function smsText(kind: NoticeKind, lang: Lang, params: NoticeParams, link
   if (params.minutes !== undefined) vars.minutes = String(params.minutes);
   if (params.hours !== undefined) vars.hours = String(params.hours);
   if (params.code !== undefined) vars.code = String(params.code);
+  if (/\{category\}/.test(smsTemplates[id][lang])) vars.category = categoryName(params.category, lang);
   return renderSms(id, lang, vars);
 }
 

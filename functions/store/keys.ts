@@ -41,6 +41,7 @@ export const Keys = {
   notification: E.notifications.key,
   unread: E.unreadCounters.key,
   preferences: E.preferences.key,
+  newWishSubscriber: E.newWishSubscribers.key,
   communityList: E.communityList.key,
 
   idempotency: E.idempotencyKeys.key,

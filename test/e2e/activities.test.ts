@@ -36,8 +36,8 @@ async function posterLink(activityId: string, token: string) {
 const title = () => `社区环境整治周末行动 ${Date.now().toString(36)}`;
 
 async function postThroughForm(s: Page, name: string, window: { from: Date; to: Date }) {
-  await s.goto(`${site.url}/review`);
-  await s.getByRole("navigation", { name: "主要功能" }).getByRole("link", { name: "活动" }).click();
+  await s.goto(`${site.url}/board`);
+  await s.getByRole("link", { name: "集体活动" }).click();
   await s.getByRole("heading", { name: "集体活动" }).waitFor();
   await s.getByRole("link", { name: "发布活动" }).click();
   await s.getByRole("heading", { name: "发布活动" }).waitFor();

@@ -101,7 +101,7 @@ let a: string;
 let b: string;
 
 describe("preferences", () => {
-  it("start with the volunteer's SMS kinds, no categories, and no subscription", async () => {
+  it("start with the volunteer's SMS kinds and no categories of new wishes", async () => {
     const prefs = await ok(api.call("GET", "/api/me/preferences", { as: people.member0 }));
     expect(prefs).toEqual({
       lang: "zh-CN",
@@ -116,11 +116,11 @@ describe("preferences", () => {
         "task-taken-over",
       ],
       categories: [],
-      newWishFilter: null,
+      communities: [],
     });
   });
 
-  it("a member's categories become the filter policy of their subscription to new wishes", async () => {
+  it("a member's categories apply to the communities they volunteer in", async () => {
     const prefs = await ok(
       api.call("PUT", "/api/me/preferences", {
         as: people.member0,
@@ -131,16 +131,12 @@ describe("preferences", () => {
         },
       }),
     );
-    expect(prefs.newWishFilter).toEqual({
-      community: [communityId],
-      category: ["repair", "elderly"],
-      type: ["wish.open"],
-      lang: ["zh-CN"],
-    });
+    expect(prefs.categories).toEqual(["repair", "elderly"]);
+    expect(prefs.communities).toEqual([communityId]);
     expect(await ok(api.call("GET", "/api/me/preferences", { as: people.member0 }))).toEqual(prefs);
   });
 
-  it("a resident who volunteers nowhere gets no subscription, whatever the categories", async () => {
+  it("a resident who volunteers nowhere hears of no new wishes, whatever the categories", async () => {
     const prefs = await ok(
       api.call("PUT", "/api/me/preferences", {
         as: people.resident1,
@@ -148,7 +144,7 @@ describe("preferences", () => {
       }),
     );
     expect(prefs.sms).toEqual(["wish-cancelled"]);
-    expect(prefs.newWishFilter).toBeNull();
+    expect(prefs.communities).toEqual([]);
   });
 
   it("the language moves with the person: /me says English after choosing it", async () => {
@@ -188,12 +184,12 @@ describe("a wish's whole life, step by step", () => {
     expect(sms).toEqual({});
   });
 
-  it("approved: the resident hears it; the topic gets the new wish in both languages with its attributes", async () => {
+  it("approved: the resident hears it, the member who chose repairs hears of a new wish; the topic gets it in both languages", async () => {
     await post("staff", `/api/wishes/${a}/approve`, { slots: 1, estimatedMinutes: 60 });
     const { heard, texts, sms, topic } = await settle();
-    expect(heard).toEqual({ resident0: ["wish-approved"] });
+    expect(heard).toEqual({ resident0: ["wish-approved"], member0: ["new-wish"] });
     expect(texts.resident0).toEqual(["您的心愿「厨房水龙头漏水」已通过审核，正在等待志愿者认领。"]);
-    expect(sms).toEqual({});
+    expect(sms).toEqual({ member0: [`【微心愿】有新的维修服务心愿等待认领：${site}/wishes/${a}`] });
     expect(topic.map((t) => ({ arn: t.topicArn, message: t.message, attributes: t.attributes }))).toEqual([
       {
         arn: topicArn,

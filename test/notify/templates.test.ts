@@ -154,6 +154,10 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
     "zh-CN": "【微心愿】活动「代取降压药」的服务时长已核定：90分钟。",
     en: '[Microwish] Your time at "代取降压药" is verified: 90 minutes.',
   },
+  "new-wish": {
+    "zh-CN": "【微心愿】有新的跑腿代办心愿等待认领：「代取降压药」（11月22日 09:00–11:00，幸福里3号楼）。",
+    en: '[Microwish] A new wish (Errands) needs a volunteer: "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼).',
+  },
   notice: {
     "zh-CN": "【微心愿】活动「代取降压药」通知（李明）：临时有事",
     en: '[Microwish] Notice about "代取降压药" from 李明: 临时有事',

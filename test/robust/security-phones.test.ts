@@ -343,6 +343,7 @@ describe("a resident's number, across every route and role", () => {
       ["/api/activities/{id}", `/api/activities/${activityId}`],
       ["/api/activities/{id}/poster", `/api/activities/${activityId}/poster`],
       ["/api/communities/{id}/voices", `/api/communities/${a.id}/voices`],
+      ["/api/wishes/similar", `/api/wishes/similar?communityId=${a.id}&category=repair&lat=${somewhere.lat}&lng=${somewhere.lng}`],
     );
     for (const role of roles) for (const [template, path] of gets) await drive(role, "GET", template, path);
 

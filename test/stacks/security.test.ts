@@ -62,7 +62,6 @@ function named(resource: unknown, stack: string): string {
 /** The only grants on "*": AWS offers no narrower resource for them. */
 const unscoped: { actions: string[]; why: string }[] = [
   { actions: ["sns:Publish"], why: "SMS straight to a phone number has no ARN" },
-  { actions: ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"], why: "IAM has no resource type for an SNS subscription" },
   { actions: ["dynamodb:ListStreams"], why: "ListStreams is account-wide (the event source mapping asks for it)" },
   {
     actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],

@@ -285,12 +285,8 @@ describe("Api stack", () => {
       expect(exported(notify, topic)).toEqual({ Ref: only(notify, "AWS::SNS::Topic")[0] });
     });
 
-    it("subscribes members to the wish-events topic only; changes and removes subscriptions, which IAM cannot name", () => {
-      const sns = granting("sns:").filter((s) => !list(s.Action).includes("sns:Publish"));
-      expect(sns.map((s) => list(s.Action).sort())).toEqual([["sns:Subscribe"], ["sns:SetSubscriptionAttributes", "sns:Unsubscribe"]]);
-      expect(exported(notify, list(sns[0].Resource)[0])).toEqual({ Ref: only(notify, "AWS::SNS::Topic")[0] });
-      expect(list(sns[0].Resource)).toHaveLength(1);
-      expect(list(sns[1].Resource)).toEqual(["*"]);
+    it("makes no SNS subscriptions: members hear of new wishes from the table's subscriber index", () => {
+      expect(granting("sns:").filter((s) => !list(s.Action).includes("sns:Publish"))).toEqual([]);
     });
 
     it("reads only the site's origin and the API's URL from SSM", () => {

@@ -31,9 +31,8 @@ const Notifications = lazy(() => import("./pages/notifications"));
 const MePage = lazy(() => import("./pages/me"));
 const Voices = lazy(() => import("./pages/voices"));
 const Activities = lazy(() => import("./pages/activities"));
-const ActivityPost = lazy(() => import("./pages/activity-post"));
 const ActivityPage = lazy(() => import("./pages/activity"));
-const Poster = lazy(() => import("./pages/activity/poster"));
+const MapPage = lazy(() => import("./pages/map"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -69,11 +68,9 @@ loadLocale(locale()).then(() =>
         <Route path="/me" component={MePage} />
         <Route path="/voices" component={Voices} />
         <Route path="/activities" component={Activities} />
-        <Route path="/activities/new" component={ActivityPost} />
-        <Route path="/activities/:id" component={ActivityPage} />
-        {/* The poster's QR code leads here, with its token as `t`. */}
-        <Route path="/activities/:id/check-in" component={ActivityPage} />
-        <Route path="/activities/:id/poster" component={Poster} />
+        {/* Also `/activities/:id/check-in?t=TOKEN`, where the poster's QR code leads, and `/activities/:id/poster`. */}
+        <Route path="/activities/:id/*rest" component={ActivityPage} />
+        <Route path="/map" component={MapPage} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

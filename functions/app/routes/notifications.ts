@@ -76,13 +76,13 @@ export function notificationRoutes() {
       operationId: "setPreferences",
       tag: "notifications",
       who: "signed in",
-      summary: "Set my language, SMS kinds and categories of new wishes; 503 when the text-message service cannot take the change",
+      summary: "Set my language, SMS kinds and categories of new wishes",
       ok: { 200: R.Preferences },
-      refuses: [404, 503],
+      refuses: [404],
     }),
     signedIn,
     json(S.Preferences),
-    async (c) => c.json(await Preferences.put(c.var.deps.store, c.var.actor, c.req.valid("json"), c.var.deps.subscriptions)),
+    async (c) => c.json(await Preferences.put(c.var.deps.store, c.var.actor, c.req.valid("json"))),
   );
 
   return app;

@@ -4,6 +4,7 @@ import * as ClaimExpiry from "../../core/claim-expiry.js";
 import * as Claims from "../../core/claims.js";
 import { fail, type ErrorStatus } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
+import * as Similar from "../../core/similar.js";
 import * as Skills from "../../core/skills.js";
 import type { Actor } from "../../core/identity.js";
 import * as Wish from "../../core/wish.js";
@@ -78,6 +79,24 @@ export function wishRoutes() {
     signedIn,
     query(S.WishQuery),
     async (c) => c.json(await Wish.list(c.var.deps.store, c.var.actor, c.req.valid("query"))),
+  );
+
+  // Before /wishes/:id, which would take "similar" for an id.
+  app.get(
+    "/wishes/similar",
+    doc({
+      operationId: "similarWishes",
+      tag: "wishes",
+      who: "signed in (anyone who may post in the community)",
+      summary:
+        `Before posting: open wishes of the category within ${Similar.radiusMeters} m ` +
+        `from the last ${Similar.withinDays} days, nearest first`,
+      ok: { 200: R.SimilarWishes },
+      refuses: [404],
+    }),
+    signedIn,
+    query(S.SimilarQuery),
+    async (c) => c.json(await Similar.near(c.var.deps.store, c.var.actor, c.req.valid("query"))),
   );
 
   app.get(

@@ -28,6 +28,7 @@ export * as idempotencyKeys from "./idempotency.js";
 export * as ledger from "./ledger-entry.js";
 export * as memberTallies from "./member-tally.js";
 export * as monthStats from "./month-stats.js";
+export * as newWishSubscribers from "./new-wish-subscriber.js";
 export * as notifications from "./notification.js";
 export * as otps from "./otp.js";
 export * as outbox from "./outbox.js";

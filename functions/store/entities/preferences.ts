@@ -7,7 +7,8 @@ export interface PreferencesRecord {
   /** notice kinds that also go out by SMS; the defaults when absent */
   sms?: string[];
   categories?: string[];
-  subscriptionArn?: string | null;
+  /** the communities the categories were filed under as new-wish subscribers when saved */
+  communities?: string[];
   updatedAt?: string;
 }
 

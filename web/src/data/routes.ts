@@ -20,10 +20,8 @@ export const pagePaths = [
   "/me",
   "/voices",
   "/activities",
-  "/activities/new",
-  "/activities/:id",
   "/activities/:id/check-in",
-  "/activities/:id/poster",
+  "/map",
 ] as const;
 
 const pattern = new RegExp(`^(?:${pagePaths.map((p) => p.replace(/:\w+/g, "[A-Za-z0-9_-]{1,64}")).join("|")})$`);

@@ -24,6 +24,7 @@ export type Claim = R.Claim;
 export type TimelineEvent = R.TimelineEvent;
 export type Wish = R.Wish;
 export type WishView = R.WishView;
+export type SimilarWish = R.SimilarWishes["items"][number];
 export type Person = R.Person;
 export type LedgerEntry = R.LedgerEntry;
 export type MemberHours = R.MemberHours;

@@ -1,6 +1,5 @@
 import { ApiError } from "../data/api";
 import { formatDateTime, formatDistance, locale, t, type Key } from "./index";
-import zh from "./zh-CN";
 
 const statusKey = (s: unknown) => `status.${String(s)}` as Key;
 
@@ -31,7 +30,8 @@ export function explain(err: unknown): string {
   const fence = fenceRefusal(err);
   if (fence) return fence;
   const key = `err.${err.code}` as Key;
-  if (key in zh) return t(key);
+  const said = t(key);
+  if (said !== key) return said;
   if (err.code.startsWith("request.invalid") || err.code.endsWith(".invalid")) return t("err.invalid");
   if (err.status >= 500) return t("err.server");
   return locale() === "en" ? err.detail : `${t("err.refused")}（${err.detail}）`;
@@ -53,24 +53,13 @@ export function explainLoad(err: unknown): string {
  * window allows the step.
  */
 function fenceRefusal(err: ApiError): string | undefined {
-  const d = err.data as {
-    radiusMeters?: number;
-    distanceMeters?: number;
-    accuracyMeters?: number;
-    earliestAt?: string;
-    latestAt?: string;
-    place?: "activity";
-  };
+  const d = err.data as { radiusMeters?: number; distanceMeters?: number; accuracyMeters?: number; earliestAt?: string; latestAt?: string };
   const [area, rule] = err.code.split(".");
   if (area !== "checkin" && area !== "checkout") return undefined;
   const step = t(area === "checkin" ? "step.checkin" : "step.checkout");
   const radius = typeof d.radiusMeters === "number" ? formatDistance(d.radiusMeters) : "";
   if (rule === "too_far" && typeof d.distanceMeters === "number")
-    return t(d.place === "activity" ? "err.fence.farActivity" : "err.fence.far", {
-      step,
-      distance: formatDistance(d.distanceMeters),
-      radius,
-    });
+    return t("err.fence.far", { step, distance: formatDistance(d.distanceMeters), radius });
   if (rule === "inaccurate" && typeof d.accuracyMeters === "number")
     return t("err.fence.accuracy", { step, accuracy: formatDistance(d.accuracyMeters), radius });
   if (rule === "too_early" && d.earliestAt)

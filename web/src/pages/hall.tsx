@@ -1,4 +1,4 @@
-import { useBeforeLeave, useNavigate, useSearchParams } from "@solidjs/router";
+import { A, useBeforeLeave, useNavigate, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, For, lazy, on, onMount, Show } from "solid-js";
 import { ApiError, get } from "../data/api";
 import { currentPosition, distance, GeoError, type Fix } from "../data/geo";
@@ -22,6 +22,8 @@ addEventListener("popstate", () => {
 });
 const scrollKey = "mw.hall.scroll";
 
+/** The hall's two tabs, named here rather than in the catalogue every page loads. */
+const tabNames = { "zh-CN": ["心愿", "集体活动"], en: ["Wishes", "Activities"] } as const;
 const HallActivities = lazy(() => import("../ui/hall-activities"));
 
 /** The community's activities still to come or under way, soonest first. */
@@ -88,12 +90,12 @@ export default function Hall() {
       <PageTitle id="hall-title">{t("hall.title")}</PageTitle>
       <div class="columns hall-tabs">
         <button type="button" aria-pressed={!onActivities()} onClick={() => setSearch({ tab: undefined }, { replace: true })}>
-          {t("hall.wishesTab")}
+          {tabNames[locale()][0]}
         </button>
         <button type="button" aria-pressed={onActivities()} onClick={() => setSearch({ tab: "activities" }, { replace: true })}>
           {activities.state === "ready" && activities().length > 0
-            ? t("hall.activitiesTabCount", { n: activities().length })
-            : t("hall.activitiesTab")}
+            ? `${tabNames[locale()][1]} · ${activities().length}`
+            : tabNames[locale()][1]}
         </button>
       </div>
       <Show when={onActivities()}>
@@ -104,6 +106,9 @@ export default function Hall() {
           <button type="button" class="secondary" onClick={findMe} disabled={locate.busy()} aria-busy={locate.busy()}>
             <Busy when={locate.busy()} working={t("geo.locating")} idle={here() ? t("hall.relocate") : t("hall.nearest")} />
           </button>
+          <A href="/map" class="button secondary">
+            {t("map.open")}
+          </A>
           <Show when={here()}>
             <p class="hint" role="status">
               {t("hall.sorted")}

@@ -1,15 +1,16 @@
-import { useNavigate } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
-import { ApiError, post } from "../data/api";
+import { A, useNavigate } from "@solidjs/router";
+import { createResource, createSignal, For, Show } from "solid-js";
+import { ApiError, get, post } from "../data/api";
 import { currentPosition, GeoError, type Fix } from "../data/geo";
 import { community, communityId, roles } from "../data/session";
-import type { Wish } from "../data/types";
+import type { SimilarWish, Wish } from "../data/types";
 import { fieldProblem } from "../i18n/explain";
-import { formatDistance, locale, t } from "../i18n";
+import { formatAgo, formatDistance, locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 import { Icon } from "../ui/icons";
 import { PageTitle } from "../ui/page-title";
+import { StatusBadge } from "../ui/status-badge";
 
 const draftKey = "mw.draft";
 
@@ -49,6 +50,22 @@ export default function Post() {
   const [missing, setMissing] = createSignal<string[]>([]);
   const locate = createAction();
   const submit = createAction();
+  // Open wishes of the same category near the position given: maybe the same thing, already on its way.
+  const [similar] = createResource(
+    () => {
+      const at = fix();
+      const id = communityId();
+      return at && id && category() ? { communityId: id, category: category(), lat: String(at.lat), lng: String(at.lng) } : undefined;
+    },
+    (q) =>
+      get<{ items: SimilarWish[] }>(`/api/wishes/similar?${new URLSearchParams(q)}`).then(
+        (r) => r.items,
+        // A hint only: when it cannot be had, the form goes on without it.
+        () => [] as SimilarWish[],
+      ),
+  );
+  // Staff and members may open these wishes; a resident reads the hint as it stands.
+  const mayOpen = () => roles().includes("staff") || roles().includes("member");
 
   const keep = () => {
     try {
@@ -257,6 +274,27 @@ export default function Post() {
             />
             <Field label={t("post.to")} type="datetime-local" value={to()} onValue={setTo} problem={problem("window.to")} />
           </fieldset>
+          <Show when={fix() && similar()?.length}>
+            <section class="similar" aria-labelledby="similar-title">
+              <h2 id="similar-title">{t("post.similarTitle")}</h2>
+              <p class="hint">{t("post.similarHint")}</p>
+              <ul>
+                <For each={similar()}>
+                  {(w) => (
+                    <li>
+                      <Show when={mayOpen()} fallback={<span class="similar-title">{w.title}</span>}>
+                        <A href={`/wishes/${w.id}`}>{w.title}</A>
+                      </Show>
+                      <span class="meta">
+                        <StatusBadge status={w.status} />
+                        {t("post.similarWhere", { distance: formatDistance(w.distanceMeters), ago: formatAgo(w.createdAt) })}
+                      </span>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </section>
+          </Show>
           <button type="submit" class="primary wide" disabled={submit.busy()} aria-busy={submit.busy()}>
             <Busy when={submit.busy()} working={t("post.sending")} idle={t("post.submit")} />
           </button>

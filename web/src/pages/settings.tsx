@@ -19,8 +19,20 @@ const kindsByRole: Record<Role, Preferences["sms"]> = {
     "wish-cancelled",
     "wish-expired",
   ],
-  member: ["task-dispatched", "task-confirmed", "task-cancelled", "task-reminder", "task-disputed", "task-verified"],
-  staff: ["review-needed", "dispatch-declined", "wish-waiting"],
+  member: [
+    "task-dispatched",
+    "task-confirmed",
+    "task-cancelled",
+    "task-reminder",
+    "task-lapsing",
+    "task-lapsed",
+    "task-takeover-asked",
+    "task-handed-over",
+    "task-taken-over",
+    "task-disputed",
+    "task-verified",
+  ],
+  staff: ["review-needed", "dispatch-declined", "wish-waiting", "claim-lapsed", "claim-extended", "takeover-requested"],
 };
 
 /** What reaches the person by text message (everything also lands in the app), and which new wishes a volunteer hears of. */

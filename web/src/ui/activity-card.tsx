@@ -2,19 +2,20 @@ import { A } from "@solidjs/router";
 import { Show, type JSX } from "solid-js";
 import { formatChinaTime } from "../data/china-time";
 import type { Activity } from "../data/types";
-import { locale, t, type Key } from "../i18n";
+import { locale } from "../i18n";
+import { ta } from "../i18n/activities";
 
 const badgeClass = { open: "s-open", closed: "s-confirmed", verified: "s-closed" } as const;
 
 export function ActivityBadge(props: { status: Activity["status"] }) {
-  return <span class={`badge ${badgeClass[props.status]}`}>{t(`activity.status.${props.status}` as Key)}</span>;
+  return <span class={`badge ${badgeClass[props.status]}`}>{ta(`activity.status.${props.status}`)}</span>;
 }
 
 /** Places as people count them: taken of how many, or unlimited. */
 export function placesText(a: Pick<Activity, "places" | "signedUp">) {
   return a.places === undefined
-    ? t("activity.placesUnlimited", { taken: a.signedUp })
-    : t("activity.places", { taken: a.signedUp, places: a.places, free: Math.max(0, a.places - a.signedUp) });
+    ? ta("activity.placesUnlimited", { taken: a.signedUp })
+    : ta("activity.places", { taken: a.signedUp, places: a.places, free: Math.max(0, a.places - a.signedUp) });
 }
 
 /** One activity in a list: what, when (China time), where, its places and state, and whatever the list adds. */
@@ -29,7 +30,7 @@ export function ActivityCard(props: { activity: Activity; children?: JSX.Element
         <ActivityBadge status={a().status} />
       </div>
       <p class="meta">
-        <span>{t("activity.kind")}</span>
+        <span>{ta("activity.kind")}</span>
         <span>
           {formatChinaTime(a().window.from, locale())} – {formatChinaTime(a().window.to, locale())}
         </span>

@@ -4,6 +4,7 @@ import type { Activity } from "../data/types";
 import { explainLoad } from "../i18n/explain";
 import { t } from "../i18n";
 import { ActivityCard } from "./activity-card";
+import { ta } from "../i18n/activities";
 
 /** The hall's activities tab: loaded only when a member opens it, so the hall's first load stays wishes only. */
 export default function HallActivities(props: { activities: Resource<Activity[]>; retry: () => void }) {
@@ -25,15 +26,15 @@ export default function HallActivities(props: { activities: Resource<Activity[]>
       </Show>
       <Show when={list().state === "ready" && list()()}>
         {(items) => (
-          <Show when={items().length > 0} fallback={<p class="empty">{t("hall.noActivities")}</p>}>
-            <ul class="cards" aria-label={t("hall.activitiesTab")}>
+          <Show when={items().length > 0} fallback={<p class="empty">{ta("hall.noActivities")}</p>}>
+            <ul class="cards" aria-label={ta("activities.title")}>
               <For each={items()}>{(a) => <ActivityCard activity={a} />}</For>
             </ul>
           </Show>
         )}
       </Show>
       <A href="/activities" class="button secondary wide">
-        {t("activities.mine")}
+        {ta("activities.mine")}
       </A>
     </>
   );

@@ -28,7 +28,6 @@ const navs: Record<Role, { href: string; label: Key }[]> = {
     { href: "/board", label: "nav.board" },
     { href: "/verify", label: "nav.verify" },
     { href: "/stats", label: "nav.stats" },
-    { href: "/activities", label: "nav.activities" },
     { href: "/me", label: "nav.me" },
   ],
 };

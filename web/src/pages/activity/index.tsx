@@ -11,8 +11,10 @@ import { locale, t } from "../../i18n";
 import { ActivityBadge, placesText } from "../../ui/activity-card";
 import { PageTitle } from "../../ui/page-title";
 import { MemberPart, rememberedToken, rememberToken } from "./member";
+import { ta } from "../../i18n/activities";
 
 const StaffPart = lazy(() => import("./staff"));
+const Poster = lazy(() => import("./poster"));
 
 /**
  * One activity: what, when (China time), where and how many places are left; a member's own
@@ -20,6 +22,15 @@ const StaffPart = lazy(() => import("./staff"));
  * (`/activities/:id/check-in?t=TOKEN`); staff's attendance, verification and notices.
  */
 export default function ActivityPage() {
+  const params = useParams();
+  return (
+    <Show when={params.rest === "poster"} fallback={<Activity />}>
+      <Poster />
+    </Show>
+  );
+}
+
+function Activity() {
   const params = useParams();
   const [search] = useSearchParams();
   const [activity, { mutate, refetch }] = createResource(
@@ -65,7 +76,7 @@ export default function ActivityPage() {
           <>
             <Show when={search.posted}>
               <p class="notice ok" role="status">
-                {t("activity.posted")}
+                {ta("activity.posted")}
               </p>
             </Show>
             <div class="page-head">
@@ -73,22 +84,22 @@ export default function ActivityPage() {
               <ActivityBadge status={a().status} />
             </div>
             <dl class="details">
-              <dt>{t("activity.when")}</dt>
+              <dt>{ta("activity.when")}</dt>
               <dd>
                 {when(a().window.from)} – {when(a().window.to)}
-                <span class="hint">{t("activity.chinaTime")}</span>
+                <span class="hint">{ta("activity.chinaTime")}</span>
               </dd>
-              <dt>{t("activity.where")}</dt>
+              <dt>{ta("activity.where")}</dt>
               <dd>{a().address}</dd>
-              <dt>{t("activity.placesTitle")}</dt>
+              <dt>{ta("activity.placesTitle")}</dt>
               <dd>{placesText(a())}</dd>
               <Show when={a().teams?.length}>
-                <dt>{t("activity.teams")}</dt>
+                <dt>{ta("activity.teams")}</dt>
                 <dd>{a().teams!.join(t("list.sep"))}</dd>
               </Show>
-              <dt>{t("activity.description")}</dt>
+              <dt>{ta("activity.description")}</dt>
               <dd class="pre">{a().description}</dd>
-              <dt>{t("activity.postedBy")}</dt>
+              <dt>{ta("activity.postedBy")}</dt>
               <dd>{a().createdByName}</dd>
             </dl>
             <Show when={role() === "member"}>
@@ -97,8 +108,8 @@ export default function ActivityPage() {
             <Show when={role() === "staff"}>
               <StaffPart activity={a()} onChange={mutate} />
             </Show>
-            <h2 id="comments-title">{t("activity.comments")}</h2>
-            <Show when={a().comments.length > 0} fallback={<p class="muted">{t("activity.noComments")}</p>}>
+            <h2 id="comments-title">{ta("activity.comments")}</h2>
+            <Show when={a().comments.length > 0} fallback={<p class="muted">{ta("activity.noComments")}</p>}>
               <ul class="comments" aria-labelledby="comments-title">
                 <For each={a().comments}>
                   {(c) => (

@@ -5,8 +5,9 @@ import { currentPosition, GeoError } from "../../data/geo";
 import type { ActivityView } from "../../data/types";
 import { fieldProblem } from "../../i18n/explain";
 import { formatDistance, formatMinutes, locale, t } from "../../i18n";
-import { Busy, createAction, Outcome } from "../../ui/action";
+import { Busy, createAction, Outcome, type Action } from "../../ui/action";
 import { Field } from "../../ui/field";
+import { ta } from "../../i18n/activities";
 
 const tokenKey = (id: string) => `mw.activity.${id}.t`;
 
@@ -37,14 +38,28 @@ async function attend<T>(step: "check-in" | "check-out", id: string, body: Recor
   } catch (err) {
     throw new ApiError(0, err instanceof GeoError ? `geo.${err.reason}` : "geo.unavailable", "");
   }
-  try {
-    return await post<T>(`/api/activities/${id}/${step}`, { ...body, ...fix });
-  } catch (err) {
-    if (err instanceof ApiError && err.code.endsWith(".too_far")) {
-      throw new ApiError(err.status, err.code, err.detail, err.errors, { ...err.data, place: "activity" });
-    }
-    throw err;
-  }
+  return post<T>(`/api/activities/${id}/${step}`, { ...body, ...fix });
+}
+
+/** An outcome, with the fence's refusal naming the activity's place rather than a wish's. */
+function Said(props: { action: Action }) {
+  const far = () => {
+    const err = props.action.error();
+    if (!(err instanceof ApiError) || !err.code.endsWith(".too_far") || typeof err.data.distanceMeters !== "number") return undefined;
+    const step = t(err.code.startsWith("checkin") ? "step.checkin" : "step.checkout");
+    return ta("err.fence.farActivity", {
+      step,
+      distance: formatDistance(err.data.distanceMeters),
+      radius: formatDistance(Number(err.data.radiusMeters)),
+    });
+  };
+  return (
+    <Show when={far()} fallback={<Outcome action={props.action} />}>
+      <p class="notice error" role="alert">
+        {far()}
+      </p>
+    </Show>
+  );
 }
 
 /** A member on an activity: sign up (in a team) or withdraw before it starts; at the place, with the poster's code, check in and out. */
@@ -65,19 +80,19 @@ export function MemberPart(props: { activity: ActivityView; token?: string; onCh
     e.preventDefault();
     const next = await signUp.run(
       () => post<ActivityView>(`/api/activities/${a().id}/signup`, { team: team() || undefined }),
-      t("activity.signedUp"),
+      ta("activity.signedUp"),
     );
     if (next) props.onChange(next);
     else props.onStale();
   };
   const leave = async () => {
-    const next = await withdraw.run(() => post<ActivityView>(`/api/activities/${a().id}/withdraw`), t("activity.withdrawn"));
+    const next = await withdraw.run(() => post<ActivityView>(`/api/activities/${a().id}/withdraw`), ta("activity.withdrawn"));
     if (next) props.onChange(next);
   };
   const arrive = async () => {
     const next = await checkIn.run(
       () => attend<ActivityView>("check-in", a().id, { token: props.token }),
-      mine() ? t("activity.checkedIn") : t("activity.walkedIn"),
+      mine() ? ta("activity.checkedIn") : ta("activity.walkedIn"),
     );
     if (next) props.onChange(next);
   };
@@ -85,7 +100,7 @@ export function MemberPart(props: { activity: ActivityView; token?: string; onCh
     e.preventDefault();
     const next = await checkOut.run(
       () => attend<ActivityView>("check-out", a().id, { token: props.token, comment: comment().trim() || undefined }),
-      t("activity.checkedOut"),
+      ta("activity.checkedOut"),
     );
     if (next) props.onChange(next);
   };
@@ -94,37 +109,37 @@ export function MemberPart(props: { activity: ActivityView; token?: string; onCh
     <div class="actions">
       <Outcome action={signUp} />
       <Outcome action={withdraw} />
-      <Outcome action={checkIn} />
-      <Outcome action={checkOut} />
+      <Said action={checkIn} />
+      <Said action={checkOut} />
       <Show when={mine()}>
         {(s) => (
           <section class="panel" aria-labelledby="my-signup-title">
-            <h2 id="my-signup-title">{t("activity.mine")}</h2>
+            <h2 id="my-signup-title">{ta("activity.mine")}</h2>
             <p class="stamp">
-              {s().walkIn ? t("activity.walkIn") : t("activity.signedUpAt", { at: when(s().signedAt) })}
+              {s().walkIn ? ta("activity.walkIn") : ta("activity.signedUpAt", { at: when(s().signedAt) })}
               <Show when={s().team}> · {s().team}</Show>
             </p>
             <Show when={s().checkIn}>
               {(c) => (
                 <p class="stamp">
-                  {t("activity.inAt", { at: when(c().at) })}
-                  <Show when={c().distanceMeters !== undefined}> · {t("activity.away", { d: formatDistance(c().distanceMeters!) })}</Show>
+                  {ta("activity.inAt", { at: when(c().at) })}
+                  <Show when={c().distanceMeters !== undefined}> · {ta("activity.away", { d: formatDistance(c().distanceMeters!) })}</Show>
                 </p>
               )}
             </Show>
-            <Show when={s().checkOut}>{(c) => <p class="stamp">{t("activity.outAt", { at: when(c().at) })}</p>}</Show>
+            <Show when={s().checkOut}>{(c) => <p class="stamp">{ta("activity.outAt", { at: when(c().at) })}</p>}</Show>
             <Show when={s().comment}>
               <p class="pre">「{s().comment}」</p>
             </Show>
             <Show when={s().absentAt}>
-              <p class="notice error">{t("activity.absent")}</p>
+              <p class="notice error">{ta("activity.absent")}</p>
             </Show>
             <Show when={s().creditedAt}>
-              <p class="credited-note">{t("activity.credited", { d: formatMinutes(s().creditedMinutes ?? 0) })}</p>
+              <p class="credited-note">{ta("activity.credited", { d: formatMinutes(s().creditedMinutes ?? 0) })}</p>
             </Show>
             <Show when={!s().checkIn && beforeStart() && a().status === "open"}>
               <button type="button" class="secondary wide" onClick={leave} disabled={withdraw.busy()} aria-busy={withdraw.busy()}>
-                <Busy when={withdraw.busy()} working={t("working")} idle={t("activity.withdraw")} />
+                <Busy when={withdraw.busy()} working={t("working")} idle={ta("activity.withdraw")} />
               </button>
             </Show>
           </section>
@@ -132,10 +147,10 @@ export function MemberPart(props: { activity: ActivityView; token?: string; onCh
       </Show>
       <Show when={!mine() && a().status === "open" && beforeStart()}>
         <form class="panel" onSubmit={join} aria-labelledby="signup-title">
-          <h2 id="signup-title">{t("activity.signUpTitle")}</h2>
+          <h2 id="signup-title">{ta("activity.signUpTitle")}</h2>
           <Show when={a().teams?.length}>
             <fieldset class="chips">
-              <legend>{t("activity.pickTeam")}</legend>
+              <legend>{ta("activity.pickTeam")}</legend>
               <For each={a().teams}>
                 {(name) => (
                   <label class="chip">
@@ -147,7 +162,7 @@ export function MemberPart(props: { activity: ActivityView; token?: string; onCh
             </fieldset>
           </Show>
           <Show when={full()}>
-            <p class="hint">{t("activity.full")}</p>
+            <p class="hint">{ta("activity.full")}</p>
           </Show>
           <button
             type="submit"
@@ -155,28 +170,28 @@ export function MemberPart(props: { activity: ActivityView; token?: string; onCh
             disabled={signUp.busy() || full() || (Boolean(a().teams?.length) && !team())}
             aria-busy={signUp.busy()}
           >
-            <Busy when={signUp.busy()} working={t("working")} idle={t("activity.signUp")} />
+            <Busy when={signUp.busy()} working={t("working")} idle={ta("activity.signUp")} />
           </button>
         </form>
       </Show>
       <Show when={a().status === "open" && !mine()?.checkIn}>
-        <Show when={props.token} fallback={<p class="hint">{t("activity.scanHint")}</p>}>
+        <Show when={props.token} fallback={<p class="hint">{ta("activity.scanHint")}</p>}>
           <section class="panel" aria-labelledby="arrive-title">
-            <h2 id="arrive-title">{t("activity.arriveTitle")}</h2>
-            <p class="hint">{mine() ? t("activity.arriveHint") : t("activity.walkInHint")}</p>
+            <h2 id="arrive-title">{ta("activity.arriveTitle")}</h2>
+            <p class="hint">{mine() ? ta("activity.arriveHint") : ta("activity.walkInHint")}</p>
             <button type="button" class="primary wide" onClick={arrive} disabled={checkIn.busy()} aria-busy={checkIn.busy()}>
-              <Busy when={checkIn.busy()} working={t("geo.locating")} idle={t("activity.checkIn")} />
+              <Busy when={checkIn.busy()} working={t("geo.locating")} idle={ta("activity.checkIn")} />
             </button>
           </section>
         </Show>
       </Show>
       <Show when={mine()?.checkIn && !mine()?.checkOut && a().status !== "verified"}>
-        <Show when={props.token} fallback={<p class="hint">{t("activity.scanToLeave")}</p>}>
+        <Show when={props.token} fallback={<p class="hint">{ta("activity.scanToLeave")}</p>}>
           <form class="panel" onSubmit={depart} aria-labelledby="leave-title">
-            <h2 id="leave-title">{t("activity.leaveTitle")}</h2>
+            <h2 id="leave-title">{ta("activity.leaveTitle")}</h2>
             <Field
-              label={t("activity.comment")}
-              hint={t("activity.commentHint")}
+              label={ta("activity.comment")}
+              hint={ta("activity.commentHint")}
               multiline
               maxLength={1000}
               value={comment()}
@@ -184,7 +199,7 @@ export function MemberPart(props: { activity: ActivityView; token?: string; onCh
               problem={fieldProblem(checkOut.error(), "comment")}
             />
             <button type="submit" class="primary wide" disabled={checkOut.busy()} aria-busy={checkOut.busy()}>
-              <Busy when={checkOut.busy()} working={t("geo.locating")} idle={t("activity.checkOut")} />
+              <Busy when={checkOut.busy()} working={t("geo.locating")} idle={ta("activity.checkOut")} />
             </button>
           </form>
         </Show>

@@ -4,6 +4,7 @@ import { fetchApi } from "../../data/api";
 import { explainLoad } from "../../i18n/explain";
 import { t } from "../../i18n";
 import { PageTitle } from "../../ui/page-title";
+import { ta } from "../../i18n/activities";
 
 interface Poster {
   org: string;
@@ -48,14 +49,14 @@ export default function PosterPage() {
   return (
     <section class="page" aria-labelledby="poster-title">
       <div class="noprint">
-        <PageTitle id="poster-title">{t("poster.title")}</PageTitle>
-        <p class="hint">{t("poster.hint")}</p>
+        <PageTitle id="poster-title">{ta("poster.title")}</PageTitle>
+        <p class="hint">{ta("poster.hint")}</p>
         <div class="row">
           <A href={`/activities/${params.id}`} class="button secondary">
             {t("action.back")}
           </A>
           <button type="button" class="primary" onClick={() => print()} disabled={poster.state !== "ready"}>
-            {t("poster.print")}
+            {ta("poster.print")}
           </button>
         </div>
       </div>
@@ -79,7 +80,7 @@ export default function PosterPage() {
             <p class="poster-title">{p().title}</p>
             <p class="poster-line">{p().when}</p>
             <p class="poster-line">{p().where}</p>
-            <div class="poster-qr" role="img" aria-label={t("poster.qr")}>
+            <div class="poster-qr" role="img" aria-label={ta("poster.qr")}>
               {p().qr}
             </div>
             <p class="poster-scan">{p().scan}</p>

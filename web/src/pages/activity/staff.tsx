@@ -7,6 +7,7 @@ import { fieldProblem } from "../../i18n/explain";
 import { formatMinutes, locale, t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
+import { ta } from "../../i18n/activities";
 
 const measured = (s: Signup) =>
   s.checkIn && s.checkOut ? Math.max(0, Math.floor((Date.parse(s.checkOut.at) - Date.parse(s.checkIn.at)) / 60_000)) : undefined;
@@ -14,20 +15,20 @@ const measured = (s: Signup) =>
 /** Where one sign-up stands, in a few words. */
 function attendanceOf(s: Signup, when: (iso: string) => string) {
   const parts = [
-    s.walkIn ? t("attendance.walkIn") : undefined,
-    s.checkIn ? t("activity.inAt", { at: when(s.checkIn.at) }) : undefined,
-    s.checkOut ? t("activity.outAt", { at: when(s.checkOut.at) }) : undefined,
-    s.absentAt ? t("attendance.absent") : undefined,
-    s.creditedAt ? t("attendance.credited", { d: formatMinutes(s.creditedMinutes ?? 0) }) : undefined,
+    s.walkIn ? ta("attendance.walkIn") : undefined,
+    s.checkIn ? ta("activity.inAt", { at: when(s.checkIn.at) }) : undefined,
+    s.checkOut ? ta("activity.outAt", { at: when(s.checkOut.at) }) : undefined,
+    s.absentAt ? ta("attendance.absent") : undefined,
+    s.creditedAt ? ta("attendance.credited", { d: formatMinutes(s.creditedMinutes ?? 0) }) : undefined,
   ].filter(Boolean);
-  return parts.length ? parts.join(" · ") : t("attendance.notYet");
+  return parts.length ? parts.join(" · ") : ta("attendance.notYet");
 }
 
 /** Staff on an activity: its poster, who signed up per team and how they attended, verification, and a notice to its people. */
 export default function StaffPart(props: { activity: ActivityView; onChange: (a: ActivityView) => void }) {
   const a = () => props.activity;
   const when = (iso: string) => formatChinaTime(iso, locale());
-  const teamName = (team: string | null) => team ?? (a().teams?.length ? t("attendance.noTeam") : t("attendance.everyone"));
+  const teamName = (team: string | null) => team ?? (a().teams?.length ? ta("attendance.noTeam") : ta("attendance.everyone"));
   const signupsOf = (team: string | null) => (a().signups ?? []).filter((s) => (s.team ?? null) === team);
 
   const [minutes, setMinutes] = createSignal<Record<string, string>>({});
@@ -50,7 +51,7 @@ export default function StaffPart(props: { activity: ActivityView; onChange: (a:
           minutes: Object.keys(own).length ? own : undefined,
           reason: reason().trim() || undefined,
         }),
-      t("attendance.verified"),
+      ta("attendance.verified"),
     );
     if (next) props.onChange(next);
   };
@@ -72,41 +73,41 @@ export default function StaffPart(props: { activity: ActivityView; onChange: (a:
   return (
     <div class="actions">
       <A href={`/activities/${a().id}/poster`} class="button secondary wide">
-        {t("poster.open")}
+        {ta("poster.open")}
       </A>
 
       <section class="panel" aria-labelledby="attendance-title">
-        <h2 id="attendance-title">{t("attendance.title")}</h2>
+        <h2 id="attendance-title">{ta("attendance.title")}</h2>
         <Show when={a().attendance}>
           {(n) => (
             <dl class="figures">
               <div>
-                <dt>{t("attendance.signedUp")}</dt>
+                <dt>{ta("attendance.signedUp")}</dt>
                 <dd>{n().signedUp}</dd>
               </div>
               <div>
-                <dt>{t("attendance.checkedIn")}</dt>
+                <dt>{ta("attendance.checkedIn")}</dt>
                 <dd>{n().checkedIn}</dd>
               </div>
               <div>
-                <dt>{t("attendance.checkedOut")}</dt>
+                <dt>{ta("attendance.checkedOut")}</dt>
                 <dd>{n().checkedOut}</dd>
               </div>
               <div>
-                <dt>{t("attendance.absentCount")}</dt>
+                <dt>{ta("attendance.absentCount")}</dt>
                 <dd>{n().absent}</dd>
               </div>
             </dl>
           )}
         </Show>
         <Show when={(a().signups ?? []).length === 0}>
-          <p class="muted">{t("attendance.none")}</p>
+          <p class="muted">{ta("attendance.none")}</p>
         </Show>
         <For each={a().byTeam ?? []}>
           {(group) => (
             <Show when={group.signedUp > 0 || group.team !== null}>
               <h3>
-                {teamName(group.team)} · {t("attendance.teamCounts", { n: group.signedUp, in: group.checkedIn, absent: group.absent })}
+                {teamName(group.team)} · {ta("attendance.teamCounts", { n: group.signedUp, in: group.checkedIn, absent: group.absent })}
               </h3>
               <ul class="attendance">
                 <For each={signupsOf(group.team)}>
@@ -129,8 +130,8 @@ export default function StaffPart(props: { activity: ActivityView; onChange: (a:
       <Outcome action={verify} />
       <Show when={a().status === "closed"}>
         <form class="panel" onSubmit={sendVerify} aria-labelledby="verify-title">
-          <h2 id="verify-title">{t("attendance.verifyTitle")}</h2>
-          <p class="hint">{t("attendance.verifyHint")}</p>
+          <h2 id="verify-title">{ta("attendance.verifyTitle")}</h2>
+          <p class="hint">{ta("attendance.verifyHint")}</p>
           <For each={(a().signups ?? []).filter((s) => s.checkIn)}>
             {(s) => (
               <Field
@@ -156,16 +157,16 @@ export default function StaffPart(props: { activity: ActivityView; onChange: (a:
             problem={fieldProblem(verify.error(), "reason")}
           />
           <button type="submit" class="primary wide" disabled={verify.busy()} aria-busy={verify.busy()}>
-            <Busy when={verify.busy()} working={t("working")} idle={t("attendance.verify")} />
+            <Busy when={verify.busy()} working={t("working")} idle={ta("attendance.verify")} />
           </button>
         </form>
       </Show>
 
       <form class="panel" onSubmit={sendNotice} aria-labelledby="notice-title">
-        <h2 id="notice-title">{t("notice.title")}</h2>
-        <p class="hint">{t("notice.hint")}</p>
+        <h2 id="notice-title">{ta("notice.title")}</h2>
+        <p class="hint">{ta("notice.hint")}</p>
         <Field
-          label={t("notice.text")}
+          label={ta("notice.text")}
           multiline
           required
           maxLength={300}
@@ -175,15 +176,15 @@ export default function StaffPart(props: { activity: ActivityView; onChange: (a:
         />
         <label class="check">
           <input type="checkbox" checked={sms()} onChange={(e) => setSms(e.currentTarget.checked)} />
-          <span>{t("notice.sms")}</span>
+          <span>{ta("notice.sms")}</span>
         </label>
         <button type="submit" class="primary wide" disabled={notice.busy() || !text().trim()} aria-busy={notice.busy()}>
-          <Busy when={notice.busy()} working={t("working")} idle={t("notice.send")} />
+          <Busy when={notice.busy()} working={t("working")} idle={ta("notice.send")} />
         </button>
         <Outcome action={notice} />
         <div role="status" aria-live="polite" class="sr-status">
           <Show when={sentTo() !== undefined}>
-            <p class="notice ok">{t("notice.sentTo", { n: sentTo()! })}</p>
+            <p class="notice ok">{ta("notice.sentTo", { n: sentTo()! })}</p>
           </Show>
         </div>
       </form>

@@ -5,7 +5,7 @@ import { get } from "../../data/api";
 import { refreshOnReturn } from "../../data/freshness";
 import { unread } from "../../data/notifications";
 import { me, role } from "../../data/session";
-import type { WishView } from "../../data/types";
+import type { TimelineEvent, WishView } from "../../data/types";
 import { explainLoad } from "../../i18n/explain";
 import { formatDateTime, formatMinutes, formatPhone, t, type Key } from "../../i18n";
 import { StatusBadge } from "../../ui/status-badge";
@@ -45,6 +45,18 @@ function Credited(props: { wish: WishView }) {
       </ul>
     </Show>
   );
+}
+
+/** What a step's sentence names: who took it and, for the claim-expiry steps, whose claim, until when and after how long. */
+function eventParams(e: TimelineEvent) {
+  const d = e.data ?? {};
+  const at = (d.releaseAt ?? d.until) as string | undefined;
+  return {
+    who: e.actorName === "system" ? t("event.system") : e.actorName,
+    name: String(d.memberName ?? d.holderName ?? ""),
+    at: at ? formatDateTime(at) : "",
+    minutes: typeof d.minutes === "number" ? d.minutes : "",
+  };
 }
 
 /** One wish: what, where and when, what the person may do now in their role, and its timeline. */
@@ -193,7 +205,7 @@ export default function WishPage() {
                   <li>
                     <time datetime={e.at}>{formatDateTime(e.at)}</time>
                     <span>
-                      {t(`event.${e.kind}` as Key, { who: e.actorName === "system" ? t("event.system") : e.actorName })}
+                      {t(`event.${e.kind}` as Key, eventParams(e))}
                       <Show when={e.note}>: {e.note}</Show>
                     </span>
                   </li>

@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { finalStatuses } from "../../../../functions/core/model";
 import { get, post } from "../../data/api";
@@ -7,6 +8,7 @@ import { fieldProblem } from "../../i18n/explain";
 import { formatMinutes, t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
+import { TakeoverRequests } from "./claim-steps";
 import { Stars } from "./owner-actions";
 
 const measured = (c: WishView["claims"][number]) =>
@@ -99,6 +101,7 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
   return (
     <div class="actions">
       <Outcome action={act} />
+      <TakeoverRequests wish={props.wish} onChange={props.onChange} onStale={props.onStale} />
       <Show when={props.wish.status === "submitted"}>
         <form
           class="panel"
@@ -193,6 +196,9 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
           }}
         >
           <h2 id="dispatch-title">{t("staff.dispatchTitle")}</h2>
+          <Show when={props.wish.location}>
+            <A href={`/map?wish=${props.wish.id}`}>{t("map.openHere")}</A>
+          </Show>
           <p class="hint">{t("staff.free", { free: free() })}</p>
           <div class="field">
             <label for="branch-filter">{t("staff.branch")}</label>

@@ -1,15 +1,16 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
-import { ApiError, post } from "../data/api";
-import { fromChinaInput } from "../data/china-time";
-import { currentPosition, GeoError } from "../data/geo";
-import { community, communityId } from "../data/session";
-import type { ActivityView, NewActivity } from "../data/types";
-import { fieldProblem } from "../i18n/explain";
-import { formatDistance, t } from "../i18n";
-import { Busy, createAction, Outcome } from "../ui/action";
-import { Field } from "../ui/field";
-import { PageTitle } from "../ui/page-title";
+import { ApiError, post } from "../../data/api";
+import { fromChinaInput } from "../../data/china-time";
+import { currentPosition, GeoError } from "../../data/geo";
+import { community, communityId } from "../../data/session";
+import type { ActivityView, NewActivity } from "../../data/types";
+import { fieldProblem } from "../../i18n/explain";
+import { formatDistance, t } from "../../i18n";
+import { Busy, createAction, Outcome } from "../../ui/action";
+import { Field } from "../../ui/field";
+import { PageTitle } from "../../ui/page-title";
+import { ta } from "../../i18n/activities";
 
 const coordinate = (v: string) => (v.trim() === "" || Number.isNaN(Number(v)) ? undefined : Number(v));
 
@@ -87,12 +88,12 @@ export default function ActivityPost() {
 
   return (
     <section class="page" aria-labelledby="activity-post-title">
-      <PageTitle id="activity-post-title">{t("activityPost.title")}</PageTitle>
+      <PageTitle id="activity-post-title">{ta("activityPost.title")}</PageTitle>
       <Show when={communityId()} fallback={<p class="notice">{t("post.noCommunity")}</p>}>
         <form onSubmit={send} novalidate>
           <Field
             id="activity-title"
-            label={t("activityPost.name")}
+            label={ta("activityPost.name")}
             required
             maxLength={80}
             value={title()}
@@ -101,7 +102,7 @@ export default function ActivityPost() {
           />
           <Field
             id="activity-description"
-            label={t("activityPost.description")}
+            label={ta("activityPost.description")}
             multiline
             required
             maxLength={2000}
@@ -111,8 +112,8 @@ export default function ActivityPost() {
           />
           <Field
             id="activity-address"
-            label={t("activityPost.address")}
-            hint={t("activityPost.addressHint")}
+            label={ta("activityPost.address")}
+            hint={ta("activityPost.addressHint")}
             required
             maxLength={200}
             value={address()}
@@ -120,10 +121,10 @@ export default function ActivityPost() {
             problem={problem("address")}
           />
           <fieldset class="window" id="activity-location" tabindex="-1">
-            <legend>{t("activityPost.position")}</legend>
-            <p class="hint">{t("activityPost.positionHint")}</p>
+            <legend>{ta("activityPost.position")}</legend>
+            <p class="hint">{ta("activityPost.positionHint")}</p>
             <button type="button" class="secondary" onClick={useHere} disabled={locate.busy()} aria-busy={locate.busy()}>
-              <Busy when={locate.busy()} working={t("geo.locating")} idle={t("activityPost.useHere")} />
+              <Busy when={locate.busy()} working={t("geo.locating")} idle={ta("activityPost.useHere")} />
             </button>
             <Show when={accuracy()}>
               {(m) => (
@@ -134,17 +135,17 @@ export default function ActivityPost() {
             </Show>
             <Outcome action={locate} />
             <Field
-              label={t("activityPost.lat")}
+              label={ta("activityPost.lat")}
               inputmode="decimal"
               value={lat()}
               onValue={setLat}
               problem={problem("location", "location.lat")}
             />
-            <Field label={t("activityPost.lng")} inputmode="decimal" value={lng()} onValue={setLng} problem={problem("location.lng")} />
+            <Field label={ta("activityPost.lng")} inputmode="decimal" value={lng()} onValue={setLng} problem={problem("location.lng")} />
           </fieldset>
           <fieldset class="window">
-            <legend>{t("activityPost.window")}</legend>
-            <p class="hint">{t("activityPost.windowHint")}</p>
+            <legend>{ta("activityPost.window")}</legend>
+            <p class="hint">{ta("activityPost.windowHint")}</p>
             <Field
               id="activity-window-from"
               label={t("post.from")}
@@ -163,8 +164,8 @@ export default function ActivityPost() {
             />
           </fieldset>
           <Field
-            label={t("activityPost.places")}
-            hint={t("activityPost.placesHint")}
+            label={ta("activityPost.places")}
+            hint={ta("activityPost.placesHint")}
             type="number"
             inputmode="numeric"
             min={1}
@@ -174,8 +175,8 @@ export default function ActivityPost() {
             problem={problem("places")}
           />
           <Field
-            label={t("activityPost.teams")}
-            hint={t("activityPost.teamsHint")}
+            label={ta("activityPost.teams")}
+            hint={ta("activityPost.teamsHint")}
             maxLength={800}
             value={teams()}
             onValue={setTeams}
@@ -183,8 +184,8 @@ export default function ActivityPost() {
           />
           <Show when={(community()?.branches ?? []).length > 0}>
             <fieldset class="pick">
-              <legend>{t("activityPost.branches")}</legend>
-              <p class="hint">{t("activityPost.branchesHint")}</p>
+              <legend>{ta("activityPost.branches")}</legend>
+              <p class="hint">{ta("activityPost.branchesHint")}</p>
               <For each={community()?.branches ?? []}>
                 {(b) => (
                   <label class="check">
@@ -200,7 +201,7 @@ export default function ActivityPost() {
             </fieldset>
           </Show>
           <button type="submit" class="primary wide" disabled={submit.busy()} aria-busy={submit.busy()}>
-            <Busy when={submit.busy()} working={t("working")} idle={t("activityPost.submit")} />
+            <Busy when={submit.busy()} working={t("working")} idle={ta("activityPost.submit")} />
           </button>
           <Outcome action={submit} />
         </form>
