@@ -66,11 +66,16 @@ export function Jobs({ stack }: StackContext) {
       retryAttempts: 10,
       maxRecordAge: Duration.hours(6),
       onFailure: new SqsDlq(deadLetters),
-      // Only event items are news; every other write to the table is left on the stream.
+      // Event items are news; writes to a community's figures move the figures of the units above it
+      // (functions/core/rollups.ts). Every other write to the table is left on the stream.
       filters: [
         FilterCriteria.filter({
           eventName: FilterRule.isEqual("INSERT"),
           dynamodb: { NewImage: { type: { S: FilterRule.isEqual("event") } } },
+        }),
+        FilterCriteria.filter({
+          eventName: FilterRule.or("INSERT", "MODIFY"),
+          dynamodb: { NewImage: { type: { S: FilterRule.or("month-stats", "community-tally", "member-tally", "branch-tally") } } },
         }),
       ],
     }),

@@ -59,6 +59,7 @@ describe("bundle budget", () => {
         "import.tsx",
         "map.tsx",
         "me.tsx",
+        "menu.tsx",
         "my-wishes.tsx",
         "not-found.tsx",
         "notifications.tsx",

@@ -85,10 +85,16 @@ describe("stream consumer", () => {
     expect(p.BatchSize).toBeLessThanOrEqual(100);
   });
 
-  it("hands over only inserted event items", () => {
+  it("hands over inserted event items and writes to a community's figures", () => {
     const [, mapping] = only(jobs, "AWS::Lambda::EventSourceMapping");
     const patterns = mapping.Properties.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern));
-    expect(patterns).toEqual([{ eventName: ["INSERT"], dynamodb: { NewImage: { type: { S: ["event"] } } } }]);
+    expect(patterns).toEqual([
+      { eventName: ["INSERT"], dynamodb: { NewImage: { type: { S: ["event"] } } } },
+      {
+        eventName: ["INSERT", "MODIFY"],
+        dynamodb: { NewImage: { type: { S: ["month-stats", "community-tally", "member-tally", "branch-tally"] } } },
+      },
+    ]);
   });
 
   it("sends what fails every retry to an SQS dead-letter queue that keeps it 14 days", () => {

@@ -33,6 +33,7 @@ const Voices = lazy(() => import("./pages/voices"));
 const Activities = lazy(() => import("./pages/activities"));
 const ActivityPage = lazy(() => import("./pages/activity"));
 const MapPage = lazy(() => import("./pages/map"));
+const MenuPage = lazy(() => import("./pages/menu"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -71,6 +72,7 @@ loadLocale(locale()).then(() =>
         {/* Also `/activities/:id/check-in?t=TOKEN`, where the poster's QR code leads, and `/activities/:id/poster`. */}
         <Route path="/activities/:id/*rest" component={ActivityPage} />
         <Route path="/map" component={MapPage} />
+        <Route path="/menu" component={MenuPage} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

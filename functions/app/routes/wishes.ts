@@ -50,9 +50,10 @@ export function wishRoutes() {
       tag: "wishes",
       who: "resident; staff with onBehalfOf for a resident who phoned or walked in",
       summary:
-        "Post a wish (status submitted), with uploaded photos; honours Idempotency-Key, answering 200 with the same wish on a replay",
+        "Post a wish (status submitted), with uploaded photos, or order from the service menu (menuItemId; 409 once withdrawn); " +
+        "honours Idempotency-Key, answering 200 with the same wish on a replay",
       ok: { 201: R.Wish, 200: R.Wish },
-      refuses: [403, 413, 415, 503],
+      refuses: [403, 409, 413, 415, 503],
     }),
     signedIn,
     json(S.NewWish),
@@ -117,9 +118,10 @@ export function wishRoutes() {
     doc({
       operationId: "listCandidates",
       tag: "lifecycle",
-      who: "staff",
+      who: "staff, the leader of the wish's grid",
       summary:
-        "Members to dispatch, best first: skills matched, then fewest tasks in hand, then nearest; with skill=, only those who list it",
+        "Members to dispatch, best first: skills matched, then fewest tasks in hand, then nearest (sort=distance or sort=load " +
+        "puts that first); with skill=, only those who list it",
       ok: { 200: R.Candidates },
       refuses: [403],
     }),
@@ -149,7 +151,7 @@ export function wishRoutes() {
 
   step("approve", "approveWish", "staff", "Approve: submitted → open, with slots, estimated time and deadline", S.Approve, Wish.approve);
   step("reject", "rejectWish", "staff", "Reject: submitted → rejected, with a reason", S.Reason, Wish.reject);
-  step("dispatch", "dispatchWish", "staff", "Claim on members' behalf", S.Dispatch, Claims.dispatch);
+  step("dispatch", "dispatchWish", "staff, the leader of the wish's grid", "Claim on members' behalf", S.Dispatch, Claims.dispatch);
   app.post(
     "/wishes/:id/claim",
     doc({

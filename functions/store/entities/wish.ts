@@ -73,6 +73,10 @@ export interface Wish {
   staffRating?: number;
   /** the community's place in the organisation tree, its id last: who supervises it reads it by this */
   unitPath?: string[];
+  /** the service menu item a resident ordered it from */
+  menuItemId?: string;
+  /** the branch offering that item, whose members hear of the wish first */
+  branchId?: string;
   /** the grid the wish's location falls in, whose leaders hear of it first */
   gridId?: string;
   /** a close too large for one transaction: how many volunteers each transaction credits, and how many are done */
@@ -216,7 +220,7 @@ const shown = fields(`
   slots claimed createdAt updatedAt estimatedMinutes deadline approvedAt approvedBy alertedAt
   firstClaimedAt rejectReason startedAt completedAt completionNote completedBy rating comment
   confirmedBy confirmedAt autoConfirmed disputeReason cancelReason cancelledAt expiredAt closedAt
-  verifiedBy verifierName staffRating crediting unitPath gridId
+  verifiedBy verifierName staffRating crediting unitPath gridId menuItemId branchId
 `) satisfies (keyof Wish)[];
 /**
  * What a neighbour about to post sees of a wish that may be the same thing: what and when, how far

@@ -22,6 +22,7 @@ export const pagePaths = [
   "/activities",
   "/activities/:id/check-in",
   "/map",
+  "/menu",
 ] as const;
 
 const pattern = new RegExp(`^(?:${pagePaths.map((p) => p.replace(/:\w+/g, "[A-Za-z0-9_-]{1,64}")).join("|")})$`);

@@ -41,12 +41,15 @@ export type ActivityView = R.ActivityView;
 export type Signup = R.Signup;
 export type MyActivities = R.MyActivities;
 export type NoticeSent = z.output<typeof R.NoticeSent>;
+export type MenuItem = R.MenuItem;
+export type Candidate = R.Candidate;
 
 /** What the app sends: the request schemas' input types. */
 export type NewWish = z.input<typeof S.NewWish>;
 export type PreferencesChange = z.input<typeof S.Preferences>;
 export type ProfileChange = z.input<typeof S.Profile>;
 export type NewActivity = z.input<typeof A.NewActivity>;
+export type MenuItemChange = z.input<typeof S.MenuItem>;
 
 /** A page of a list, as every list route answers (`items`, and `cursor` while more follow). */
 export interface Page<T> {

@@ -42,7 +42,12 @@ export default function Hall() {
   const onActivities = () => search.tab === "activities";
   const [activities, { refetch: refetchActivities }] = createResource(communityId, comingActivities);
   const navigate = useNavigate();
-  const list = createPaged<Wish>(() => homeLists["/hall"](communityId()));
+  // "Matches my skills" asks the server, which knows the member's skills and what each category calls for.
+  const [mySkills, setMySkills] = createSignal(false);
+  const list = createPaged<Wish>(() => {
+    const path = homeLists["/hall"](communityId());
+    return path && mySkills() ? `${path}&skills=mine` : path;
+  });
   refreshOnReturn(() => {
     list.reload();
     refetchActivities();
@@ -121,6 +126,10 @@ export default function Hall() {
           <label class="chip">
             <input type="radio" name="hall-category" checked={category() === ""} onChange={() => setCategory("")} />
             <span>{t("hall.all")}</span>
+          </label>
+          <label class="chip">
+            <input type="checkbox" checked={mySkills()} onChange={(e) => setMySkills(e.currentTarget.checked)} />
+            <span>{t("hall.mySkills")}</span>
           </label>
           <For each={community()?.categories ?? []}>
             {(c) => (

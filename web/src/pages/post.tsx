@@ -40,6 +40,10 @@ export default function Post() {
   const [from, setFrom] = createSignal<string>(saved.from ?? "");
   const [to, setTo] = createSignal<string>(saved.to ?? "");
   const [fix, setFix] = createSignal<Fix | undefined>(saved.fix);
+  // An order from the service menu: the item decides the category, and its branch hears first.
+  const [menuItem, setMenuItem] = createSignal<{ id: string; title: string } | undefined>(
+    saved.menuItemId ? { id: saved.menuItemId, title: saved.menuTitle ?? "" } : undefined,
+  );
   // Staff taking a wish in for a resident who phoned or walked in: the resident's phone and name.
   const [forResident, setForResident] = createSignal<boolean>(Boolean(saved.forResident));
   const [residentPhone, setResidentPhone] = createSignal<string>(saved.residentPhone ?? "");
@@ -82,6 +86,8 @@ export default function Post() {
           forResident: forResident(),
           residentPhone: residentPhone(),
           residentName: residentName(),
+          menuItemId: menuItem()?.id,
+          menuTitle: menuItem()?.title,
           key: key(),
         }),
       );
@@ -129,6 +135,7 @@ export default function Post() {
       location: fix() ? { lat: fix()!.lat, lng: fix()!.lng } : undefined,
       window: from() && to() ? { from: toIso(from()), to: toIso(to()) } : undefined,
       onBehalfOf: takingIn() ? { phone: residentPhone().trim(), name: residentName().trim() } : undefined,
+      menuItemId: menuItem()?.id,
     };
     const wish = await submit.run(() => post<Wish>("/api/wishes", body, { "idempotency-key": key() }));
     if (wish) {
@@ -182,6 +189,16 @@ export default function Post() {
                 />
               </Show>
             </fieldset>
+          </Show>
+          <Show when={menuItem()}>
+            {(m) => (
+              <p class="notice" role="status">
+                {t("post.ordering", { title: m().title })}{" "}
+                <button type="button" class="link" onClick={() => (setMenuItem(undefined), keep())}>
+                  {t("post.notOrdering")}
+                </button>
+              </p>
+            )}
           </Show>
           <fieldset
             class="chips"
