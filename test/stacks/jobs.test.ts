@@ -85,10 +85,12 @@ describe("stream consumer", () => {
     expect(p.BatchSize).toBeLessThanOrEqual(100);
   });
 
-  it("hands over only inserted event items", () => {
+  it("hands over only inserted items the handler tells people of: wish and activity events, notices, morning digests", () => {
     const [, mapping] = only(jobs, "AWS::Lambda::EventSourceMapping");
     const patterns = mapping.Properties.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern));
-    expect(patterns).toEqual([{ eventName: ["INSERT"], dynamodb: { NewImage: { type: { S: ["event"] } } } }]);
+    expect(patterns).toEqual([
+      { eventName: ["INSERT"], dynamodb: { NewImage: { type: { S: ["event", "activity-event", "notice", "digest"] } } } },
+    ]);
   });
 
   it("sends what fails every retry to an SQS dead-letter queue that keeps it 14 days", () => {
