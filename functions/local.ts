@@ -12,7 +12,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { createApp } from "./app/index.js";
 import { serveNode } from "./app/node-server.js";
-import { parseOrigins, siteHeaders } from "./app/security.js";
+import { mapTileOrigins, parseOrigins, siteHeaders } from "./app/security.js";
 import { runJobs } from "./core/jobs.js";
 import { smsRulesFrom } from "./core/sms.js";
 import { jsonLog, type Log } from "./core/log.js";
@@ -153,7 +153,9 @@ export async function startLocal(opts: LocalOptions) {
     const api = createApp(deps, [devRoutes()]);
     const site = new Hono();
     // The web app's files carry the same headers as CloudFront adds on AWS; the API sets its own.
-    const webHeaders = Object.entries(siteHeaders(undefined, bucket.endpoint));
+    const webHeaders = Object.entries(
+      siteHeaders(undefined, bucket.endpoint, mapTileOrigins(process.env.VITE_MAP_TILES, process.env.VITE_MAP_SUBDOMAINS)),
+    );
     site.use("*", async (c, next) => {
       await next();
       if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return;

@@ -69,12 +69,17 @@ export function Jobs({ stack }: StackContext) {
       retryAttempts: 10,
       maxRecordAge: Duration.hours(6),
       onFailure: new SqsDlq(deadLetters),
-      // Only what the handler tells people of is news (a wish's or an activity's event, a notice
-      // staff sent, a morning digest); every other write to the table is left on the stream.
+      // Inserted items the handler tells people of (a wish's or an activity's event, a notice staff sent,
+      // a morning digest); writes to a community's figures move the figures of the units above it
+      // (functions/core/rollups.ts). Every other write to the table is left on the stream.
       filters: [
         FilterCriteria.filter({
           eventName: FilterRule.isEqual("INSERT"),
           dynamodb: { NewImage: { type: { S: FilterRule.or(...streamItemTypes) } } },
+        }),
+        FilterCriteria.filter({
+          eventName: FilterRule.or("INSERT", "MODIFY"),
+          dynamodb: { NewImage: { type: { S: FilterRule.or("month-stats", "community-tally", "member-tally", "branch-tally") } } },
         }),
       ],
     }),

@@ -18,7 +18,7 @@ import {
 import { HttpOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { StaticSite, use, type StackContext } from "sst/constructs";
-import { commonHeaders, hstsMaxAgeSeconds, permissionsPolicy, siteCsp } from "../functions/app/security.js";
+import { commonHeaders, hstsMaxAgeSeconds, mapTileOrigins, permissionsPolicy, siteCsp } from "../functions/app/security.js";
 import { apiForwardedHeaders, edgeSecretHeader } from "../functions/app/edge.js";
 import { Api, photoOrigin, siteOriginParameter } from "./Api.js";
 
@@ -26,11 +26,13 @@ export function Web({ stack }: StackContext) {
   const { api, edgeSecret } = use(Api);
 
   // The headers the local server sends with the web app (functions/app/security.ts), added by
-  // CloudFront to every answer of the site; the app talks to its own origin (/api/* below) and the photo bucket.
+  // CloudFront to every answer of the site; the app talks to its own origin (/api/* below) and the photo bucket,
+  // and its map loads tiles from the hosts the build is given (VITE_MAP_TILES), if any.
+  const tiles = mapTileOrigins(process.env.VITE_MAP_TILES, process.env.VITE_MAP_SUBDOMAINS);
   const headers = new ResponseHeadersPolicy(stack, "SecurityHeaders", {
     comment: "Microwish web app: CSP, HSTS, nosniff, no framing, no referrer",
     securityHeadersBehavior: {
-      contentSecurityPolicy: { contentSecurityPolicy: siteCsp(undefined, photoOrigin(stack)), override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: siteCsp(undefined, photoOrigin(stack), tiles), override: true },
       strictTransportSecurity: { accessControlMaxAge: Duration.seconds(hstsMaxAgeSeconds), includeSubdomains: true, override: true },
       contentTypeOptions: { override: true },
       frameOptions: {

@@ -4,15 +4,25 @@ import { join } from "node:path";
 import { defineConfig, type Plugin } from "vite";
 import solid from "vite-plugin-solid";
 
-/** Emits sw.js from service-worker.js with the build's files as the app shell and their hash as the cache version. */
+/**
+ * Emits sw.js from service-worker.js with the build's files as the app shell and their hash as the
+ * cache version. The map's chunks (Leaflet, its stylesheet) stay out of the shell: a phone fetches
+ * them when it opens the map, never on install, since most people never do.
+ */
 function serviceWorker(): Plugin {
   const publicFiles = ["/index.html", "/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png"];
   return {
     name: "microwish-service-worker",
     apply: "build",
     generateBundle(_options, bundle) {
+      const mapOnly = new Set<string>();
+      for (const c of Object.values(bundle)) {
+        if (c.type !== "chunk" || !c.moduleIds.some((id) => /node_modules\/leaflet\/|\/ui\/map-view\./.test(id))) continue;
+        mapOnly.add(c.fileName);
+        for (const css of c.viteMetadata?.importedCss ?? []) mapOnly.add(css);
+      }
       const built = Object.keys(bundle)
-        .filter((f) => /\.(js|css)$/.test(f))
+        .filter((f) => /\.(js|css)$/.test(f) && !mapOnly.has(f))
         .map((f) => `/${f}`)
         .sort();
       const shell = [...publicFiles, ...built];

@@ -13,6 +13,7 @@ export const tags = [
   { name: "people", description: "The signed-in person and their tasks." },
   { name: "communities", description: "Communities, their branches and their people." },
   { name: "voices", description: "微心声: residents' messages to their community, staff's public answers, and wishes made of them." },
+  { name: "menu", description: "服务清单: what the community's branches offer (送技能、送服务、送健康), and orders from it." },
   { name: "units", description: "The organisation tree (county, street, community, grid), its staff, registrations and audit trail." },
   { name: "activities", description: "Group activities: posting, sign-up, the poster, attendance, verification and notices." },
   { name: "hours", description: "Rules, figures, rankings, certificates, the ledger and the roll of members." },

@@ -11,6 +11,7 @@ import * as R from "./responses.js";
 import { activityRoutes } from "./routes/activities.js";
 import { authRoutes } from "./routes/auth.js";
 import { hoursRoutes } from "./routes/hours.js";
+import { menuRoutes } from "./routes/menu.js";
 import { notificationRoutes } from "./routes/notifications.js";
 import { peopleRoutes } from "./routes/people.js";
 import { photoRoutes } from "./routes/photos.js";
@@ -39,6 +40,7 @@ export function apiRoutes(): Hono<Env>[] {
     photoRoutes(),
     unitRoutes(),
     voiceRoutes(),
+    menuRoutes(),
   ];
 }
 

@@ -6,7 +6,7 @@
  */
 import * as z from "zod/mini";
 import { noticeKinds } from "../core/audience.js";
-import { categoryCodes, claimSteps, roles, statuses, transitions } from "../core/model.js";
+import { categoryCodes, claimSteps, menuKinds, roles, statuses, transitions } from "../core/model.js";
 
 const str = z.string();
 const int = z.int();
@@ -75,6 +75,8 @@ export const Wish = obj({
   crediting: opt(described(obj({ chunks: z.array(int), done: int }), "a close still crediting a very large team, part by part")),
   unitPath: opt(z.array(str)),
   gridId: opt(str),
+  menuItemId: opt(described(str, "the service menu item it was ordered from")),
+  branchId: opt(described(str, "the branch offering that item, whose members heard of it first")),
 });
 
 /** Arrival or departure: when, where, how sure the phone was, and how far from the wish. */
@@ -150,6 +152,23 @@ export const WishView = z.extend(Wish, {
 export const WishPage = page(Wish);
 export const TaskPage = page(obj({ claim: Claim, wish: Wish }));
 
+/** Wishes nearby that may be the same thing, nearest first: what and how far, never who or where exactly. */
+export const SimilarWishes = obj({
+  items: z.array(
+    obj({
+      id: str,
+      communityId: str,
+      category,
+      title: str,
+      status,
+      slots: int,
+      claimed: int,
+      createdAt: time,
+      distanceMeters: described(int, "from the position asked about, rounded"),
+    }),
+  ),
+});
+
 /** 微心声: staff and the author see whose it is; everyone else sees names and words only. */
 export const Voice = obj({
   id: str,
@@ -163,6 +182,26 @@ export const Voice = obj({
   wishId: opt(described(str, "the wish staff made of the message")),
 });
 export const VoicePage = page(Voice);
+
+/** An item of the service menu (服务清单). */
+export const MenuItem = obj({
+  id: str,
+  communityId: str,
+  kind: described(z.enum(menuKinds), "skill 送技能, service 送服务, health 送健康"),
+  title: str,
+  description: described(str, "what is offered"),
+  category: described(category, "the category of a wish ordered from it"),
+  when: opt(str),
+  where: opt(str),
+  branchId: described(str, "the offering branch"),
+  branchName: str,
+  status: described(z.enum(["active", "withdrawn"]), "withdrawn items are listed for staff only, and cannot be ordered"),
+  version: int,
+  createdAt: time,
+  updatedAt: time,
+  withdrawnAt: opt(time),
+});
+export const Menu = obj({ items: z.array(MenuItem) });
 
 export const Membership = obj({ communityId: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
 export const UnitMembership = obj({
@@ -501,8 +540,12 @@ export type WishPage = z.output<typeof WishPage>;
 export type TaskPage = z.output<typeof TaskPage>;
 export type Membership = z.output<typeof Membership>;
 export type Me = z.output<typeof Me>;
+export type Candidate = z.output<typeof Candidate>;
 export type Voice = z.output<typeof Voice>;
+export type MenuItem = z.output<typeof MenuItem>;
+export type Menu = z.output<typeof Menu>;
 export type VoicePage = z.output<typeof VoicePage>;
+export type SimilarWishes = z.output<typeof SimilarWishes>;
 export type CodeSent = z.output<typeof CodeSent>;
 export type SignedIn = z.output<typeof SignedIn>;
 export type SignedOut = z.output<typeof SignedOut>;

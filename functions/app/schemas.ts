@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { smsNoticeKinds } from "../core/audience.js";
 import { refreshTokenPattern } from "../core/sessions.js";
-import { categoryCodes, maxSkillLength, maxSkills, statuses } from "../core/model.js";
+import { categoryCodes, maxSkillLength, maxSkills, menuKinds, statuses } from "../core/model.js";
 import { normalizePhone } from "../core/identity.js";
 import { maxPhotoBytes, maxPhotosPerRecord, photoContentTypes, purposes } from "../core/photos.js";
 
@@ -102,6 +102,11 @@ export const NewWish = z.object({
       .object({ phone: Phone, name: PersonName })
       .check(z.meta({ description: "staff only: the resident who phoned or walked in; they own the wish and get its code by SMS" })),
   ),
+  menuItemId: z.optional(
+    Id.check(
+      z.meta({ description: "an order from the community's service menu: the category must be the item's; its branch hears first" }),
+    ),
+  ),
 });
 
 const cursor = z.string().check(z.maxLength(2048));
@@ -121,6 +126,25 @@ export const WishQuery = z.object({
   skills: z.optional(
     z.enum(["mine"]).check(z.meta({ description: "only wishes matching my skills (a page may then hold fewer than limit)" })),
   ),
+});
+
+/** A coordinate in a query string: decimal degrees, refused when absent or empty rather than read as 0. */
+const degrees = (min: number, max: number, example: string) =>
+  z
+    .pipe(
+      z.string().check(z.maxLength(32), z.regex(/^-?\d{1,3}(\.\d+)?$/, `Decimal degrees, like ${example}.`)),
+      z.transform((v: string) => Number(v)),
+    )
+    .check(
+      z.refine((n) => n >= min && n <= max, `From ${min} to ${max}.`),
+      z.meta({ example }),
+    );
+
+export const SimilarQuery = z.object({
+  communityId: Id,
+  category: z.enum(categoryCodes),
+  lat: degrees(-90, 90, "33.0676"),
+  lng: degrees(-180, 180, "107.0238"),
 });
 
 export const PageQuery = z.object({
@@ -178,7 +202,28 @@ export const Profile = z.object({
   ),
 });
 
-export const CandidateQuery = z.object({ skill: z.optional(text(maxSkillLength)) });
+export const candidateOrders = ["skill", "distance", "load"] as const;
+export const CandidateQuery = z.object({
+  skill: z.optional(text(maxSkillLength)),
+  sort: z.optional(
+    z.enum(candidateOrders).check(
+      z.meta({
+        description: "what comes first: skill (skills matched; the default), distance (nearest first) or load (fewest tasks in hand)",
+      }),
+    ),
+  ),
+});
+
+/** An item of the service menu (服务清单), as staff write it; an edit sends the whole item. */
+export const MenuItem = z.object({
+  kind: z.enum(menuKinds, "One of skill (送技能), service (送服务), health (送健康)."),
+  title: text(40),
+  description: text(500, { multiline: true }).check(z.meta({ description: "what is offered" })),
+  category: z.enum(categoryCodes),
+  when: z.optional(text(100)).check(z.meta({ description: "when it is offered: 每周六上午, 预约上门" })),
+  where: z.optional(text(100)).check(z.meta({ description: "where: 社区服务站, 上门" })),
+  branchId: Id.check(z.meta({ description: "the offering branch: one of the community's" })),
+});
 
 /** 微心声: a message to the community, in the resident's words. */
 export const maxVoice = 500;

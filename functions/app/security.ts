@@ -24,16 +24,17 @@ export const permissionsPolicy = "geolocation=(self), camera=(), microphone=(), 
  * build has none: `test/robust/security-headers.test.ts` checks index.html), the API at
  * `apiOrigin` when it is another origin (on AWS), icons and CSS images from the site or as
  * data: URIs. With a photo bucket at `photoOrigin`, the app uploads there (connect-src) and shows
- * photos from there (img-src); photos picked but not yet sent show from blob: URLs.
+ * photos from there (img-src); photos picked but not yet sent show from blob: URLs. Map tiles
+ * load as images from the hosts the build was configured with (`mapTileOrigins`), and only then.
  */
-export function siteCsp(apiOrigin?: string, photoOrigin?: string): string {
+export function siteCsp(apiOrigin?: string, photoOrigin?: string, tileOrigins: string[] = []): string {
   const photos = photoOrigin;
   const connect = ["'self'", ...(apiOrigin ? [apiOrigin] : []), ...(photos ? [photos] : [])].join(" ");
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    `img-src 'self' data:${photos ? ` blob: ${photos}` : ""}`,
+    `img-src 'self' data:${photos ? ` blob: ${photos}` : ""}${tileOrigins.map((o) => ` ${o}`).join("")}`,
     "font-src 'self'",
     `connect-src ${connect}`,
     "manifest-src 'self'",
@@ -46,8 +47,27 @@ export function siteCsp(apiOrigin?: string, photoOrigin?: string): string {
 }
 
 /** The web app's headers (CSP included), as the local server sends them and CloudFront does on AWS. */
-export function siteHeaders(apiOrigin?: string, photoOrigin?: string): Record<string, string> {
-  return { ...commonHeaders, "content-security-policy": siteCsp(apiOrigin, photoOrigin), "permissions-policy": permissionsPolicy };
+export function siteHeaders(apiOrigin?: string, photoOrigin?: string, tileOrigins: string[] = []): Record<string, string> {
+  return {
+    ...commonHeaders,
+    "content-security-policy": siteCsp(apiOrigin, photoOrigin, tileOrigins),
+    "permissions-policy": permissionsPolicy,
+  };
+}
+
+/**
+ * The origins the web app's map loads tiles from, from the same settings its build reads
+ * (`VITE_MAP_TILES`: URL templates separated by spaces; `{s}` stands for each character of
+ * `VITE_MAP_SUBDOMAINS`, Leaflet's `abc` by default). None configured: none allowed.
+ */
+export function mapTileOrigins(tiles: string | undefined, subdomains?: string): string[] {
+  const hosts = (tiles ?? "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap((template) => [...(template.includes("{s}") ? subdomains || "abc" : "-")].map((s) => template.replaceAll("{s}", s)))
+    .map((url) => originOf(url.replace(/\{[^}]*\}/g, "0")))
+    .filter((o): o is string => Boolean(o) && o !== "null" && /^https?:/.test(o!));
+  return [...new Set(hosts)];
 }
 
 /** JSON, CSV and problem documents: nothing in them may run or be framed. */

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { unitKinds } from "../store/entities/unit.js";
+import { Period } from "./hours-schemas.js";
 import { Id, LatLng, PageQuery, Phone, text } from "./schemas.js";
 
 /** Inputs and answers of the units routes: the tree, its staff and its audit trail. */
@@ -74,3 +75,56 @@ export const Invitation = obj({
 });
 export const Invitations = obj({ items: z.array(Invitation) });
 export const Answer = obj({ communityId: str, accepted: z.boolean() });
+
+export const UnitRankingsQuery = z.object({
+  period: Period.check(z.refine((p) => p !== "all", "A month (2026-11), a quarter (2026-Q4) or a year (2026).")),
+  by: z._default(z.enum(["community", "branch", "member"]), "community"),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(100))),
+});
+
+const int = z.number().check(z.int());
+const num = z.number();
+const Span = obj({ key: str, from: opt(str), to: opt(str) });
+
+export const UnitStats = obj({
+  unitId: str,
+  kind,
+  name: str,
+  period: Span,
+  activities: int,
+  personTimes: int,
+  residentsServed: int,
+  distinctResidents: int,
+  hours: num,
+  detail: obj({
+    wishes: obj({ submitted: int, approved: int, claimed: int, closed: int, rejected: int, cancelled: int, expired: int }),
+    minutes: int,
+    averageRating: z.nullable(num),
+    ratings: int,
+    averageStaffRating: z.nullable(num),
+    staffRatings: int,
+    months: z.array(obj({ month: str, submitted: int, closed: int, personTimes: int, minutes: int })),
+  }),
+});
+
+export const UnitRankings = obj({
+  unitId: str,
+  name: str,
+  period: Span,
+  by: z.enum(["community", "branch", "member"]),
+  items: z.array(
+    obj({
+      rank: int,
+      id: str,
+      name: str,
+      communityId: str,
+      communityName: str,
+      branchId: opt(str),
+      minutes: int,
+      hours: num,
+      personTimes: int,
+      activities: opt(int),
+      residentsServed: opt(int),
+    }),
+  ),
+});

@@ -10,6 +10,7 @@ import * as subscribers from "../store/entities/new-wish-subscriber.js";
 import * as roles from "../store/entities/role.js";
 import * as wishes from "../store/entities/wish.js";
 import type { Claim, WishEvent } from "../store/entities/index.js";
+import * as Units from "./units.js";
 
 export const noticeKinds = [
   // to the resident who posted the wish, or for whom staff took it in
@@ -34,8 +35,11 @@ export const noticeKinds = [
   "task-takeover-asked",
   "task-handed-over",
   "task-taken-over",
+  "menu-ordered",
   // to members who chose the wish's category
   "new-wish",
+  // to the leaders of the grid a new wish falls in
+  "grid-wish-posted",
   // to the community's staff
   "review-needed",
   "dispatch-declined",
@@ -60,6 +64,8 @@ export const defaultSmsKinds: readonly NoticeKind[] = [
   "task-lapsed",
   "task-handed-over",
   "task-taken-over",
+  "grid-wish-posted",
+  "menu-ordered",
 ];
 
 /**
@@ -144,6 +150,19 @@ export async function subscribersOf(store: Store, communityId: string, category:
   return filed.filter((id) => out.has(id));
 }
 
+/**
+ * The members of one branch. A wish ordered from the service menu goes first to the branch that
+ * offers the item: when staff approve it, each of the branch's members is told by name (in the app,
+ * and by SMS unless they opt out), before and whatever their category choices; the rest of the
+ * community hears as of any new wish (the members who chose its category, and the topic).
+ */
+async function branchMembers(store: Store, communityId: string, branchId: string): Promise<string[]> {
+  return (await queryAll(store, roles.ofCommunity(communityId, { role: "member" })))
+    .map(roles.fromItem)
+    .filter((r) => r.branchId === branchId)
+    .map((r) => r.userId);
+}
+
 async function claimsOf(store: Store, wishId: string): Promise<Claim[]> {
   return (await queryAll(store, claims.ofWish(wishId))).map(claims.fromItem);
 }
@@ -178,9 +197,16 @@ export async function audience(store: Store, event: WishEvent): Promise<Audience
   switch (event.kind) {
     case "submit":
       if (event.data?.takenInFor === wish.ownerId) tell(owner, "wish-taken-in", { code: wish.handshakeCode });
+      // The grid's leaders answer for its people: they hear first, before the community's staff.
+      if (wish.gridId) tell(await Units.leadersOf(store, wish.gridId), "grid-wish-posted");
       tell(await staffOf(store, wish.communityId), "review-needed");
       break;
     case "approve":
+      if (wish.branchId)
+        tell(
+          (await branchMembers(store, wish.communityId, wish.branchId)).filter((id) => id !== wish.ownerId),
+          "menu-ordered",
+        );
       tell(owner, "wish-approved");
       tell(await subscribersOf(store, wish.communityId, wish.category), "new-wish");
       topic = { communityId: wish.communityId, category: wish.category, params };

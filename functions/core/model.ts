@@ -85,6 +85,10 @@ export const categories = [
 export type CategoryCode = (typeof categories)[number]["code"];
 export const categoryCodes = categories.map((c) => c.code) as [CategoryCode, ...CategoryCode[]];
 
+/** What a branch offers on the service menu: 送技能 (a skill), 送服务 (a service), 送健康 (health care). */
+export const menuKinds = ["skill", "service", "health"] as const;
+export type MenuKind = (typeof menuKinds)[number];
+
 export const defaultSettings = { fenceRadiusMeters: 300 };
 
 /**

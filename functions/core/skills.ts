@@ -15,6 +15,7 @@ import { distanceMeters } from "./geo.js";
 import { hasRole, type Actor } from "./identity.js";
 import { matching, type Status } from "./model.js";
 import { load } from "./wish.js";
+import * as Units from "./units.js";
 
 const live: Status[] = ["open", "claimed", "in_progress"];
 const batch = 100;
@@ -29,16 +30,41 @@ export interface Candidate {
   distanceMeters?: number;
 }
 
+export type CandidateOrder = "skill" | "distance" | "load";
+
+const far = Number.POSITIVE_INFINITY;
+const by: Record<CandidateOrder, (a: Candidate, b: Candidate) => number> = {
+  skill: (a, b) => b.matched.length - a.matched.length,
+  distance: (a, b) => (a.distanceMeters ?? far) - (b.distanceMeters ?? far),
+  load: (a, b) => a.tasksInHand - b.tasksInHand,
+};
 /**
- * Members to dispatch to a wish, best first: most skills matched (the `skill` asked for, else
- * those the wish's category calls for), then fewest tasks in hand, then nearest (see above), then
- * by name. With `skill`, only members who list it. Members already on the wish and its resident are left out.
+ * The order staff ask for decides what comes first; the other two follow in the default's order.
+ * By default skills come before load, and load before distance: distance is only nearness to
+ * other tasks, so putting it second would favour members who are already busy.
  */
-export async function candidates(store: Store, actor: Actor, id: string, q: { skill?: string } = {}): Promise<{ items: Candidate[] }> {
+const orders: Record<CandidateOrder, CandidateOrder[]> = {
+  skill: ["skill", "load", "distance"],
+  distance: ["distance", "skill", "load"],
+  load: ["load", "skill", "distance"],
+};
+
+/**
+ * Members to dispatch to a wish, best first: by default most skills matched (the `skill` asked for,
+ * else those the wish's category calls for), then fewest tasks in hand, then nearest (see above),
+ * then by name; `sort` puts distance or load first instead. With `skill`, only members who list it.
+ * Members already on the wish and its resident are left out.
+ */
+export async function candidates(
+  store: Store,
+  actor: Actor,
+  id: string,
+  q: { skill?: string; sort?: CandidateOrder } = {},
+): Promise<{ items: Candidate[] }> {
   const wish = await load(store, id);
-  if (!hasRole(actor, wish.communityId, "staff")) {
+  if (!hasRole(actor, wish.communityId, "staff") && !Units.leads(actor, wish.gridId)) {
     if (!hasRole(actor, wish.communityId, "member") && wish.ownerId !== actor.id) fail("wish.not_found", `No wish ${id} that you can see.`);
-    fail("wish.forbidden", "Only staff of this community may see whom to dispatch.");
+    fail("wish.forbidden", "Only staff of this community, or the leader of the wish's grid, may see whom to dispatch.");
   }
   const members = (await queryAll(store, roles.ofCommunity(wish.communityId, { role: "member" }))).map(roles.fromItem);
   const people = [];
@@ -87,13 +113,7 @@ export async function candidates(store: Store, actor: Actor, id: string, q: { sk
       };
     })
     .filter((c) => !wanted || c.matched.length > 0);
-  const far = Number.POSITIVE_INFINITY;
-  items.sort(
-    (a, b) =>
-      b.matched.length - a.matched.length ||
-      a.tasksInHand - b.tasksInHand ||
-      (a.distanceMeters ?? far) - (b.distanceMeters ?? far) ||
-      a.name.localeCompare(b.name, "zh-CN"),
-  );
+  const keys = orders[q.sort ?? "skill"].map((k) => by[k]);
+  items.sort((a, b) => keys.reduce((d, k) => d || k(a, b), 0) || a.name.localeCompare(b.name, "zh-CN"));
   return { items };
 }

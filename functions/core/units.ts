@@ -102,6 +102,25 @@ export function inside(point: LatLng, area: LatLng[]): boolean {
   return hit;
 }
 
+/**
+ * The grid of a community a point falls in: one query for the community's grids (a few dozen at
+ * most, areas and all). Where two areas overlap, the grid with the smaller id (the older) answers.
+ */
+export async function gridAt(store: Store, communityId: string, point: LatLng): Promise<string | undefined> {
+  const grids = (await queryAll(store, units.children(communityId, "grid"))).map(units.fromItem);
+  return grids.find((g) => g.area && inside(point, g.area))?.id;
+}
+
+/** A grid's leaders, read from the grid; none when it is gone. */
+export async function leadersOf(store: Store, gridId: string): Promise<string[]> {
+  const item = await getItem(store, units.key(gridId));
+  return item ? (units.fromItem(item).leaderIds ?? []) : [];
+}
+
+/** Whether the actor leads this grid. */
+export const leads = (actor: Actor, gridId: string | undefined) =>
+  Boolean(gridId) && actor.units.some((u) => u.unitId === gridId && u.roles.includes("leader"));
+
 export interface NewUnit {
   kind: UnitKind;
   name: string;

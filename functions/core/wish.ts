@@ -22,6 +22,7 @@ import {
   type Status,
   type Transition,
 } from "./model.js";
+import * as Menu from "./menu.js";
 import * as Photos from "./photos.js";
 import type { PhotoBucket } from "./photos.js";
 import { page, write } from "./storage.js";
@@ -38,6 +39,8 @@ export interface NewWish {
   window?: { from: string; to: string };
   /** staff taking the wish in for a resident: the resident owns it */
   onBehalfOf?: { phone: string; name: string };
+  /** an order from the community's service menu */
+  menuItemId?: string;
 }
 
 /** A system actor for scheduled jobs (expiry, auto-confirm). */
@@ -46,8 +49,21 @@ type Who = Actor | typeof system;
 
 const idempotencyTtlSeconds = 24 * 3600;
 
-/** The capacity in which someone acts on a wish: decides both permission and what they see. */
-export type Capacity = Audience;
+/**
+ * The capacity in which someone acts on a wish: decides both permission and what they see. A grid's
+ * leader sees the wishes of the grid from the moment they are posted, as a member sees them, and may
+ * dispatch to them.
+ */
+export type Capacity = Audience | "leader";
+
+/** What only a grid's leader may do besides what the model gives members. */
+const leaderMay: readonly Transition[] = ["dispatch"];
+
+/** The capacities a presenter knows: a leader sees a wish as a member does. */
+const seenAs = (caps: Capacity[]): Audience[] => {
+  const out = caps.filter((c): c is Audience => c !== "leader");
+  return out.length || !caps.includes("leader") ? out : ["member"];
+};
 
 export function capacities(who: Who, wish: Wish, claim?: Claim): Capacity[] {
   if (who === system) return ["system"];
@@ -57,6 +73,7 @@ export function capacities(who: Who, wish: Wish, claim?: Claim): Capacity[] {
   if (hasRole(actor, wish.communityId, "staff")) out.push("staff");
   if (hasRole(actor, wish.communityId, "member")) out.push("member");
   if (claim && claim.memberId === actor.id) out.push("claimant");
+  if (Units.leads(actor, wish.gridId)) out.push("leader");
   return out;
 }
 
@@ -65,7 +82,7 @@ const supervising = (actor: Actor, wish: Wish) => Units.reaches(actor, wish.unit
 
 /** Whether someone may see the wish at all; those who may not are told it does not exist. */
 export function canSee(caps: Capacity[], wish: Wish) {
-  if (caps.some((c) => c === "owner" || c === "staff" || c === "claimant" || c === "system")) return true;
+  if (caps.some((c) => c === "owner" || c === "staff" || c === "claimant" || c === "leader" || c === "system")) return true;
   return caps.includes("member") && wish.status !== "submitted" && wish.status !== "rejected";
 }
 
@@ -89,13 +106,16 @@ export function authorize(who: Who, wish: Wish, transition: Transition, claim?: 
     throw notFound(wish.id);
   }
   const rule = transitions[transition];
-  const allowed = rule.by as readonly string[];
+  const allowed = [...(rule.by as readonly string[]), ...(leaderMay.includes(transition) ? ["leader"] : [])];
   const cap = caps.find((c) => allowed.includes(c));
   if (!cap) {
     const people = allowed.filter((b) => b !== "system");
-    const needs = people
-      .map((b) => (b === "claimant" ? "a volunteer holding a claim on it" : b === "owner" ? "the resident who posted it" : b))
-      .join(" or ");
+    const named: Record<string, string> = {
+      claimant: "a volunteer holding a claim on it",
+      owner: "the resident who posted it",
+      leader: "the leader of its grid",
+    };
+    const needs = people.map((b) => named[b] ?? b).join(" or ");
     fail("wish.forbidden", `Only ${needs} may ${transition} this wish.`, { needs: people });
   }
   if (caps.includes("owner") && notOnOwnWish.includes(transition)) {
@@ -245,11 +265,20 @@ export async function create(
   if (input.window && Date.parse(input.window.to) <= Date.parse(at)) {
     fail("wish.invalid", "The time window is already over.", { field: "window.to" });
   }
-  const unitPath = await Units.communityPath(store, input.communityId);
+  // A wish with a place finds the grid it falls in, whose leaders hear of it first.
+  const [unitPath, gridId] = await Promise.all([
+    Units.communityPath(store, input.communityId),
+    input.location ? Units.gridAt(store, input.communityId, input.location) : undefined,
+  ]);
   if (!unitPath) fail("wish.invalid", `No community has the id ${input.communityId}.`, { field: "communityId" });
   const { onBehalfOf, ...fields } = input;
   if (onBehalfOf && !hasRole(actor, input.communityId, "staff")) {
     fail("wish.forbidden", "Only staff of this community may take a wish in on a resident's behalf.", { field: "onBehalfOf" });
+  }
+  // An order from the menu takes the item's category and carries its offering branch.
+  const ordered = input.menuItemId ? await Menu.orderable(store, input.communityId, input.menuItemId) : undefined;
+  if (ordered && ordered.category !== input.category) {
+    fail("wish.invalid", `An order of "${ordered.title}" is in the category ${ordered.category}.`, { field: "category" });
   }
   const fingerprint = createHash("sha256").update(JSON.stringify(given)).digest("hex");
   if (idempotencyKey) {
@@ -264,6 +293,7 @@ export async function create(
   const wish: Wish = {
     id,
     ...fields,
+    ...(ordered ? { branchId: ordered.branchId } : {}),
     ...(photoKeys.length ? { photoKeys } : {}),
     ownerId: owner.id,
     ownerName: owner.name,
@@ -277,6 +307,7 @@ export async function create(
     createdAt: at,
     updatedAt: at,
     unitPath,
+    ...(gridId ? { gridId } : {}),
   };
   const items: TransactItem[] = [
     wishes.create(wish),
@@ -386,7 +417,7 @@ export async function expire(store: Store, id: string, now = new Date()) {
 
 /** The wish as a given person may see it: the handshake code and the resident's full phone only for those entitled. */
 export function present(wish: Wish, caps: Capacity[]) {
-  return wishes.present(wish, caps, maskPhone);
+  return wishes.present(wish, seenAs(caps), maskPhone);
 }
 
 /** The wish's partition (the wish, its claims, its timeline) read strongly consistently, as a step reads it before acting. */

@@ -5,11 +5,13 @@ import { OutboxQuery } from "../app/schemas.js";
 import { issueToken } from "../core/identity.js";
 import { roles } from "../core/model.js";
 import { readOutbox } from "../notify/local.js";
+import { unitKinds } from "../store/entities/unit.js";
 import { demoPeople } from "./seed.js";
 
 const Outbox = z.array(z.strictObject({ to: z.string(), channel: z.string(), kind: z.string(), text: z.string(), at: z.iso.datetime() }));
 const Demo = z.strictObject({
   communityId: z.string(),
+  units: z.array(z.strictObject({ id: z.string(), kind: z.enum(unitKinds), name: z.string(), parentId: z.optional(z.string()) })),
   people: z.array(
     z.strictObject({
       id: z.string(),
@@ -17,6 +19,9 @@ const Demo = z.strictObject({
       name: z.string(),
       role: z.enum(roles),
       branchId: z.optional(z.string()),
+      unitId: z.optional(z.string()),
+      gridLeader: z.optional(z.boolean()),
+      communityId: z.optional(z.string()),
       token: z.string(),
     }),
   ),
@@ -45,7 +50,7 @@ export function devRoutes() {
       operationId: "demoPeople",
       tag: "local only",
       who: "local runs",
-      summary: "The demo community and its people, each with a ready token",
+      summary: "The demo community, the county's units, and their people (staff with the unit they serve), each with a ready token",
       ok: { 200: Demo },
     }),
     async (c) => {
@@ -53,7 +58,7 @@ export function devRoutes() {
       const demo = await demoPeople(store);
       const key = await secret();
       const people = await Promise.all(demo.people.map(async (p) => ({ ...p, token: await issueToken(key, p.id) })));
-      return c.json({ communityId: demo.communityId, people });
+      return c.json({ communityId: demo.communityId, units: demo.units, people });
     },
   );
 

@@ -2,6 +2,10 @@ import * as Claims from "../core/claims.js";
 import * as Community from "../core/community.js";
 import * as Hours from "../core/hours.js";
 import { findOrCreateUser, loadActor, type Actor } from "../core/identity.js";
+import * as Units from "../core/units.js";
+import { write } from "../core/storage.js";
+import * as units from "../store/entities/unit.js";
+import type { UnitKind } from "../store/entities/unit.js";
 import type { Role } from "../core/model.js";
 import * as Wish from "../core/wish.js";
 import { dayOf } from "../core/period.js";
@@ -9,6 +13,7 @@ import { getItem, putItem, type Store } from "../store/client.js";
 import * as demo from "../store/entities/demo-registry.js";
 
 export const demoCommunityId = "demo-xingfuli";
+export const demoCountyId = "demo-fengxian";
 
 export interface DemoPerson {
   id: string;
@@ -16,11 +21,122 @@ export interface DemoPerson {
   name: string;
   role: Role;
   branchId?: string;
+  /** the unit a staff member serves (the county, a street, a community), or the grid a leader answers for */
+  unitId?: string;
+  gridLeader?: boolean;
+  /** the community of a member or resident outside the demo community */
+  communityId?: string;
 }
 
-export async function demoPeople(store: Store): Promise<{ communityId: string; people: DemoPerson[] }> {
+export interface DemoUnit {
+  id: string;
+  kind: UnitKind;
+  name: string;
+  parentId?: string;
+}
+
+export async function demoPeople(store: Store): Promise<{ communityId: string; units: DemoUnit[]; people: DemoPerson[] }> {
   const item = await getItem(store, demo.key());
-  return item ? demo.fromItem<DemoPerson>(item) : { communityId: demoCommunityId, people: [] };
+  const found = item ? demo.fromItem<DemoPerson>(item) : { communityId: demoCommunityId, people: [] };
+  return { units: [], ...found } as { communityId: string; units: DemoUnit[]; people: DemoPerson[] };
+}
+
+/** The seed acts as the platform's operator: only an admin may make a county. */
+const operator: Actor = {
+  id: "system",
+  name: "演示数据",
+  phone: "",
+  lang: "zh-CN",
+  named: true,
+  admin: true,
+  communities: [],
+  units: [],
+};
+
+/** Two grids of the demo community, side by side, around the seeded wishes' places. */
+const grids = [
+  {
+    id: "demo-grid-1",
+    name: "幸福里第一网格",
+    area: [
+      { lat: 33.067, lng: 107.023 },
+      { lat: 33.067, lng: 107.02575 },
+      { lat: 33.0702, lng: 107.02575 },
+      { lat: 33.0702, lng: 107.023 },
+    ],
+  },
+  {
+    id: "demo-grid-2",
+    name: "幸福里第二网格",
+    area: [
+      { lat: 33.0702, lng: 107.02575 },
+      { lat: 33.0702, lng: 107.0285 },
+      { lat: 33.074, lng: 107.0285 },
+      { lat: 33.074, lng: 107.02575 },
+    ],
+  },
+];
+
+/**
+ * The county around the demo community: 凤县 with two towns, the demo community and two more,
+ * each with its own staff, branches, a member and a resident. Made through the units' own
+ * functions; the demo community keeps its id and becomes a unit of the first town.
+ */
+async function seedCounty(store: Store, person: (p: Omit<DemoPerson, "id">) => Promise<Actor>) {
+  const made: DemoUnit[] = [];
+  const unit = async (kind: UnitKind, id: string, name: string, parentId?: string, area?: { lat: number; lng: number }[]) => {
+    const u = await Units.create(store, operator, { kind, id, name, parentId, area });
+    made.push({ id: u.id, kind: u.kind, name: u.name, parentId: u.parentId });
+    return u;
+  };
+  const county = await unit("county", demoCountyId, "凤县");
+  const towns = [
+    await unit("street", "demo-shuangshipu", "双石铺镇", county.id),
+    await unit("street", "demo-fengzhou", "凤州镇", county.id),
+  ];
+  // The demo community, as it was before units, joins the first town under its own id.
+  const home = { id: demoCommunityId, kind: "community" as const, name: "幸福里社区", parentId: towns[0].id };
+  if (!(await Community.exists(store, demoCommunityId))) {
+    await Community.create(store, { id: demoCommunityId, name: home.name, branches: ["第一党支部", "第二党支部", "青年志愿服务队"] });
+  }
+  await write(store, [units.create({ ...home, path: [county.id, towns[0].id, home.id], createdAt: new Date().toISOString() })]);
+  made.push(home);
+  const others = [
+    { id: "demo-minzhu", name: "民主社区", town: towns[0] },
+    { id: "demo-fengzhou-village", name: "凤州村", town: towns[1] },
+  ];
+  for (const o of others) {
+    await Community.create(store, { id: o.id, name: o.name, branches: ["党支部"] }, (id, at) => [
+      units.create({ id, kind: "community", name: o.name, parentId: o.town.id, path: [county.id, o.town.id, id], createdAt: at }),
+    ]);
+    made.push({ id: o.id, kind: "community", name: o.name, parentId: o.town.id });
+  }
+  for (const g of grids) await unit("grid", g.id, g.name, demoCommunityId, g.area);
+
+  const staff: Omit<DemoPerson, "id">[] = [
+    { phone: "+8613800000010", name: "赵部长", role: "staff", unitId: county.id },
+    { phone: "+8613800000011", name: "孙书记", role: "staff", unitId: towns[0].id },
+    { phone: "+8613800000012", name: "钱书记", role: "staff", unitId: towns[1].id },
+    { phone: "+8613800000002", name: "周主任", role: "staff", unitId: others[0].id },
+    { phone: "+8613800000003", name: "吴支书", role: "staff", unitId: others[1].id },
+  ];
+  for (const s of staff) {
+    await Units.appoint(store, operator, s.unitId!, { phone: s.phone, name: s.name });
+    await person(s);
+  }
+  for (const [i, o] of others.entries()) {
+    const branchId = (await Community.fromId(store, o.id)).branches[0].id;
+    const member = await findOrCreateUser(store, { phone: `+86139000001${String(i + 1).padStart(2, "0")}`, name: ["郑华", "冯军"][i] });
+    await Community.appoint(store, { communityId: o.id, userId: member.id, name: member.name, roles: ["member"], branchId });
+    await person({ phone: member.phone, name: member.name, role: "member", branchId, communityId: o.id });
+    await person({
+      phone: `+86137000001${String(i + 1).padStart(2, "0")}`,
+      name: ["钱奶奶", "冯大爷"][i],
+      role: "resident",
+      communityId: o.id,
+    });
+  }
+  return made;
 }
 
 const members = ["李明", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏", "徐刚", "孙悦", "马超"];
@@ -45,11 +161,14 @@ const now = () => ({ from: new Date(Date.now() - 15 * 60_000).toISOString(), to:
  */
 export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   if (await getItem(store, demo.key())) return { seeded: false };
-  if (!(await Community.exists(store, demoCommunityId))) {
-    await Community.create(store, { id: demoCommunityId, name: "幸福里社区", branches: ["第一党支部", "第二党支部", "青年志愿服务队"] });
-  }
-  const community = await Community.fromId(store, demoCommunityId);
   const people: DemoPerson[] = [];
+  const later: DemoPerson[] = [];
+  const tree = await seedCounty(store, async (p) => {
+    const user = await findOrCreateUser(store, { phone: p.phone, name: p.name });
+    later.push({ id: user.id, ...p });
+    return (await loadActor(store, user.id)) as Actor;
+  });
+  const community = await Community.fromId(store, demoCommunityId);
   const person = async (phone: string, name: string, role: Role, branchId?: string) => {
     const user = await findOrCreateUser(store, { phone, name });
     if (role !== "resident") {
@@ -61,7 +180,7 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
         branchId,
       });
     }
-    people.push({ id: user.id, phone, name, role, branchId });
+    people.push({ id: user.id, phone, name, role, branchId, ...(role === "staff" ? { unitId: demoCommunityId } : {}) });
     return (await loadActor(store, user.id)) as Actor;
   };
 
@@ -72,6 +191,12 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   }
   const r: Actor[] = [];
   for (const [i, name] of residents.entries()) r.push(await person(`+86137000000${String(i + 1).padStart(2, "0")}`, name, "resident"));
+  // Two members answer for the grids (红色管家), before any wish is posted in them.
+  for (const [i, grid] of grids.entries()) {
+    const leader = people.find((p) => p.name === members[10 + i])!;
+    await Units.appoint(store, operator, grid.id, { phone: leader.phone, name: leader.name, leader: true });
+    Object.assign(leader, { gridLeader: true, unitId: grid.id });
+  }
 
   const post = async (
     owner: Actor,
@@ -156,6 +281,6 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   await Wish.approve(store, staff, late, { slots: 3, estimatedMinutes: 120, deadline: inDays(0.0001) });
   await Wish.expire(store, late, new Date(Date.now() + 86_400_000));
 
-  await putItem(store, demo.put({ communityId: demoCommunityId, people }));
+  await putItem(store, demo.put({ communityId: demoCommunityId, units: tree, people: [...people, ...later] }));
   return { seeded: true };
 }

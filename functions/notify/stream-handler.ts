@@ -20,6 +20,7 @@ import * as Inbox from "../core/inbox.js";
 import { jsonLog, type Log } from "../core/log.js";
 import { newWishType, recipients, type Recipient } from "../core/preferences.js";
 import { recipientsOf, type NoticeRecord } from "../core/notices.js";
+import * as Rollups from "../core/rollups.js";
 import { getItem, updateItem, type Store } from "../store/client.js";
 import * as digests from "../store/entities/digest.js";
 import type { Digest } from "../store/entities/digest.js";
@@ -100,13 +101,16 @@ function otherOf(record: StreamRecord): { activityEvent?: ActivityEvent; notice?
 export function createStreamHandler(deps: StreamDeps) {
   const log = deps.log ?? jsonLog;
   const siteUrl = deps.siteUrl ?? (() => "");
+  const rollups = Rollups.keeper(deps.store);
   return async (event: DynamoDBStreamEvent): Promise<StreamBatchResponse> => {
     for (const record of event.Records ?? []) {
       const item = eventOf(record);
       const other = item ? undefined : otherOf(record);
-      if (!item && !other) continue;
+      const tally = !item && !other && Rollups.isTally(record);
+      if (!item && !other && !tally) continue;
       try {
-        if (item) await handleEvent({ ...deps, log, siteUrl }, item);
+        if (tally) await rollups.apply(record);
+        else if (item) await handleEvent({ ...deps, log, siteUrl }, item);
         else if (other?.activityEvent) await handleActivityEvent({ ...deps, log, siteUrl }, other.activityEvent);
         else if (other?.notice) await handleNotice({ ...deps, log, siteUrl }, other.notice);
         else if (other?.digest) await handleDigest({ ...deps, log, siteUrl }, other.digest);
@@ -115,7 +119,7 @@ export function createStreamHandler(deps: StreamDeps) {
           eventId: item?.id ?? other?.activityEvent?.id ?? other?.notice?.id,
           wishId: item?.wishId,
           activityId: other?.activityEvent?.activityId ?? other?.notice?.activityId,
-          kind: item?.kind ?? other?.activityEvent?.kind ?? (other?.digest ? "digest" : "notice"),
+          kind: item?.kind ?? other?.activityEvent?.kind ?? (tally ? "rollup" : other?.digest ? "digest" : "notice"),
           error: String((err as Error)?.message ?? err),
         });
         return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? "" }] };

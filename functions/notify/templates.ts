@@ -148,9 +148,17 @@ const texts: Record<NoticeKind, Record<Lang, Words>> = {
     "zh-CN": (p) => `您在心愿「${p.title}」中的名额已由社区转给其他志愿者，无需前往。`,
     en: (p) => `Staff handed your place on "${p.title}" to another volunteer: no need to go.`,
   },
+  "menu-ordered": {
+    "zh-CN": (p) => `居民从服务清单点了您所在支部提供的服务：「${p.title}」${zhWhere(p)}，已通过审核，请认领。`,
+    en: (p) => `A resident ordered "${p.title}"${enWhere(p)} from your branch's service menu: it is approved, please claim it.`,
+  },
   "new-wish": {
     "zh-CN": (p) => `有新的${categoryName(p.category, "zh-CN")}心愿等待认领：「${p.title}」${zhWhere(p)}。`,
     en: (p) => `A new wish (${categoryName(p.category, "en")}) needs a volunteer: "${p.title}"${enWhere(p)}.`,
+  },
+  "grid-wish-posted": {
+    "zh-CN": (p) => `您负责的网格有新心愿：「${p.title}」${zhWhere(p)}，来自${p.actor}。`,
+    en: (p) => `A new wish in your grid: "${p.title}"${enWhere(p)} from ${p.actor}.`,
   },
   "review-needed": {
     "zh-CN": (p) => `新心愿待审核：「${p.title}」，来自${p.actor}。`,
@@ -271,6 +279,7 @@ export const smsTemplates = {
   },
   "task-disputed": { "zh-CN": "居民认为心愿尚未完成，详情：{link}", en: "The resident says a wish is not done yet: {link}" },
   "task-verified": { "zh-CN": "您的服务时长已核定：{minutes}分钟。查看：{link}", en: "Your time is verified: {minutes} minutes: {link}" },
+  "grid-wish-posted": { "zh-CN": "您负责的网格有新心愿，请查看：{link}", en: "A new wish in your grid: {link}" },
   "review-needed": { "zh-CN": "有新心愿待审核：{link}", en: "A new wish is waiting for review: {link}" },
   "dispatch-declined": {
     "zh-CN": "有志愿者婉拒了派单，请重新派单：{link}",
@@ -308,6 +317,10 @@ export const smsTemplates = {
   "claim-lapsed": {
     "zh-CN": "有志愿者在开始后{minutes}分钟内未签到，名额已自动释放：{link}",
     en: "A volunteer did not check in within {minutes} minutes of the start: the place was released: {link}",
+  },
+  "menu-ordered": {
+    "zh-CN": "有居民点了您所在支部在服务清单上提供的服务，服务时间：{time}，请认领：{link}",
+    en: "A resident ordered a service your branch offers on the menu, {time}. Please claim it: {link}",
   },
   "claim-extended": { "zh-CN": "有志愿者延长了签到时限：{link}", en: "A volunteer extended their claim: {link}" },
   "takeover-requested": {

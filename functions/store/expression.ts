@@ -227,6 +227,10 @@ export const below =
   (bound: string): SortRange =>
   (sk, p) =>
     `${sk} < ${p.value(bound)}`;
+export const atLeast =
+  (bound: string): SortRange =>
+  (sk, p) =>
+    `${sk} >= ${p.value(bound)}`;
 
 export interface KeyQuery {
   /** the table's own key when absent */

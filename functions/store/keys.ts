@@ -24,6 +24,8 @@ export const Keys = {
   claimByMember: E.claims.byMemberKey,
   event: E.events.key,
 
+  menuItem: E.menu.key,
+
   voice: E.voices.key,
   voiceByStatus: E.voices.byStatusKey,
   voiceByAuthor: E.voices.byAuthorKey,

@@ -59,6 +59,16 @@ describe("local server restart", () => {
     expect(demo.status).toBe(200);
     const resident = demo.body.people.find((p: any) => p.role === "resident");
     expect(resident?.token).toEqual(expect.any(String));
+    // The demo is a county: two towns, three communities (the demo community under its old id), grids with leaders.
+    const kinds = (kind: string) => demo.body.units.filter((u: any) => u.kind === kind);
+    expect(kinds("county")).toHaveLength(1);
+    expect(kinds("street")).toHaveLength(2);
+    expect(kinds("community").map((u: any) => u.id)).toContain("demo-xingfuli");
+    expect(kinds("community").length).toBeGreaterThanOrEqual(3);
+    expect(kinds("grid").length).toBeGreaterThanOrEqual(1);
+    const staffOf = demo.body.people.filter((p: any) => p.role === "staff").map((p: any) => p.unitId);
+    for (const u of [...kinds("county"), ...kinds("street"), ...kinds("community")]) expect(staffOf).toContain(u.id);
+    expect(demo.body.people.some((p: any) => p.gridLeader && p.role === "member")).toBe(true);
     const posted = await call(
       first.url,
       "POST",
@@ -67,6 +77,7 @@ describe("local server restart", () => {
       newWish(demo.body.communityId, { title: "重启之前发的心愿" }),
     );
     expect(posted.status).toBe(201);
+    expect(posted.body.gridId).toBe("demo-grid-1");
     const id = posted.body.id as string;
     const before = await call(first.url, "GET", `/api/wishes/${id}`, resident.token);
     expect(before.status).toBe(200);

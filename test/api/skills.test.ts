@@ -97,6 +97,14 @@ describe("dispatch candidates", () => {
     expect(by(m4).distanceMeters).toBeGreaterThan(1900);
     expect(by(m4).distanceMeters).toBeLessThan(2100);
 
+    // Staff may put nearness or load first; the other keys follow.
+    const order = async (sort: string) =>
+      (await ok(api.call("GET", `/api/wishes/${tap}/candidates?sort=${sort}`, { as: c.staff }))).items.map((x: any) => x.name);
+    const m5 = c.members[5];
+    expect(await order("distance")).toEqual([m0.name, m3.name, m4.name, m1.name, m2.name, m5.name]);
+    expect(await order("load")).toEqual([m2.name, m5.name, m1.name, m0.name, m3.name, m4.name]);
+    expect(await order("skill")).toEqual(items.map((x: any) => x.name));
+
     const asked = await ok(api.call("GET", `/api/wishes/${tap}/candidates?skill=${encodeURIComponent("理发")}`, { as: c.staff }));
     expect(asked.items.map((x: any) => [x.name, x.matched])).toEqual([[m1.name, ["理发"]]]);
 
@@ -112,6 +120,9 @@ describe("dispatch candidates", () => {
     expect((await api.call("GET", `/api/wishes/${id}/candidates`, { as: c.residents[1] })).status).toBe(404);
     const long = await api.call("GET", `/api/wishes/${id}/candidates?skill=${"很".repeat(21)}`, { as: c.staff });
     expect(long.status).toBe(400);
+    const unknownOrder = await api.call("GET", `/api/wishes/${id}/candidates?sort=rating`, { as: c.staff });
+    expect(unknownOrder.status).toBe(400);
+    expect(Object.keys(unknownOrder.body.errors)).toEqual(["sort"]);
   });
 });
 

@@ -55,7 +55,9 @@ describe("bundle budget", () => {
         "hall.tsx",
         "hours.tsx",
         "import.tsx",
+        "map.tsx",
         "me.tsx",
+        "menu.tsx",
         "my-wishes.tsx",
         "not-found.tsx",
         "notifications.tsx",
@@ -85,5 +87,13 @@ describe("bundle budget", () => {
     // Charts load with the figures page only, and after it.
     expect([...closure("src/pages/stats.tsx")].some((k) => /bars/.test(k))).toBe(false);
     expect(manifest["src/pages/stats.tsx"].dynamicImports).toContain("src/ui/bars.tsx");
+    // Leaflet and its stylesheet come with the map only, after the map page's own code.
+    const leaflet = Object.keys(manifest).find((k) => manifest[k].src === "src/ui/map-view.ts")!;
+    expect(manifest["src/pages/map.tsx"].dynamicImports).toContain(leaflet);
+    for (const page of Object.keys(manifest).filter((k) => k.startsWith("src/pages/")))
+      expect([...closure(page)], page).not.toContain(leaflet);
+    const css = (keys: Iterable<string>) => [...keys].flatMap((k) => (manifest[k] as Chunk & { css?: string[] }).css ?? []);
+    expect(css(closure(entry)).some((f) => readFileSync(join(outDir, f), "utf8").includes(".leaflet-container"))).toBe(false);
+    expect(css([leaflet]).some((f) => readFileSync(join(outDir, f), "utf8").includes(".leaflet-container"))).toBe(true);
   });
 });

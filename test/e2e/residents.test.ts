@@ -2,7 +2,8 @@
  * Residents first, in real Chromium at 390×844: staff take a wish in for a resident without a
  * smartphone, whose phone gets the handshake code by text (the dev outbox), and the volunteer claims,
  * checks in and checks out with that code; a first sign-in asks for a name; 我的 holds the name,
- * language, settings, role switch and sign-out; 微心声 answered in public, and made into a wish.
+ * language, settings, role switch and sign-out; 微心声 answered in public, and made into a wish; the
+ * post form shows open wishes of the same category nearby before the resident submits.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAccessible, expectPhoneFriendly, screenshot, startSite, type Site } from "./browser.js";
@@ -185,5 +186,34 @@ describe("residents first", () => {
       expect(p.errors).toEqual([]);
       await p.context.close();
     }
+  });
+
+  it("the post form shows an open wish of the same category nearby before submitting", { timeout: 120_000 }, async () => {
+    // The demo's open carry wish (帮忙把旧衣柜搬下楼) stands at 33.0684, 107.0244; 陈先生 is about 11 m south of it.
+    const neighbour = await site.phoneAt({ as: site.person("陈先生"), at: { lat: 33.0683, lng: 107.0244 } });
+    const r = neighbour.page;
+    await r.goto(`${site.url}/post`);
+    await r.getByRole("heading", { name: "发一个心愿" }).waitFor();
+    await r.getByRole("radio", { name: "搬运帮扶" }).check();
+    await r.getByLabel("想请人帮什么忙？").fill("帮忙搬个旧柜子");
+    await r.getByRole("button", { name: "用我现在的位置" }).click();
+    const hint = r.getByRole("region", { name: "附近已有类似心愿" });
+    await hint.getByText("帮忙把旧衣柜搬下楼").waitFor();
+    expect(await hint.textContent()).toMatch(/相距约\s*1\d\s*米/);
+    // Another category has nothing like it there: the hint goes.
+    await r.getByRole("radio", { name: "关爱老人" }).check();
+    await hint.waitFor({ state: "detached" });
+    await r.getByRole("radio", { name: "搬运帮扶" }).check();
+    await hint.getByText("帮忙把旧衣柜搬下楼").waitFor();
+    expect(await r.locator("main").textContent()).not.toMatch(/1[3-9]\d{9}|\*\*\*\*/);
+    await expectAccessible(r, "post (similar wishes)");
+    await expectPhoneFriendly(r, "post (similar wishes)");
+    await hint.scrollIntoViewIfNeeded();
+    await screenshot(r, "resident-similar");
+    // It is a hint, not a stop: the resident may still post.
+    await r.getByRole("button", { name: "提交心愿" }).click();
+    await r.waitForURL(/\/wishes\/[A-Z0-9]+/);
+    expect(neighbour.errors).toEqual([]);
+    await neighbour.context.close();
   });
 });

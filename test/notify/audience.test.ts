@@ -114,6 +114,8 @@ describe("preferences", () => {
         "task-lapsed",
         "task-handed-over",
         "task-taken-over",
+        "grid-wish-posted",
+        "menu-ordered",
       ],
       categories: [],
       communities: [],

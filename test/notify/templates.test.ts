@@ -120,6 +120,16 @@ const expected: Record<NoticeKind, Record<Lang, string>> = {
     "zh-CN": "【微心愿】您在心愿「代取降压药」中的名额已由社区转给其他志愿者，无需前往。",
     en: '[Microwish] Staff handed your place on "代取降压药" to another volunteer: no need to go.',
   },
+  "menu-ordered": {
+    "zh-CN": "【微心愿】居民从服务清单点了您所在支部提供的服务：「代取降压药」（11月22日 09:00–11:00，幸福里3号楼），已通过审核，请认领。",
+    en:
+      '[Microwish] A resident ordered "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) from your branch\'s service menu: ' +
+      "it is approved, please claim it.",
+  },
+  "grid-wish-posted": {
+    "zh-CN": "【微心愿】您负责的网格有新心愿：「代取降压药」（11月22日 09:00–11:00，幸福里3号楼），来自李明。",
+    en: '[Microwish] A new wish in your grid: "代取降压药" (Sun 22 Nov 09:00–11:00, 幸福里3号楼) from 李明.',
+  },
   "review-needed": {
     "zh-CN": "【微心愿】新心愿待审核：「代取降压药」，来自李明。",
     en: '[Microwish] New wish to review: "代取降压药" from 李明.',

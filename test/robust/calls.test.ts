@@ -147,6 +147,16 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/voices/{id}/answer", `/api/voices/${said.body.id}/answer`, { as: staff, body: { text: "明天修" } });
     await go("POST", "/api/voices/{id}/wish", `/api/voices/${said.body.id}/wish`, { as: staff, body: { category: "repair" } });
     await go("GET", "/api/communities/{id}/voices", `/api/communities/${c.id}/voices`);
+    const offer = { kind: "skill", title: "上门理发", description: "为老人上门理发", category: "elderly", branchId: c.branches[0].id };
+    const item = await go("POST", "/api/communities/{id}/menu", `/api/communities/${c.id}/menu`, { as: staff, body: offer });
+    await go("GET", "/api/communities/{id}/menu", `/api/communities/${c.id}/menu`, { as: r0 });
+    await go("PUT", "/api/communities/{id}/menu/{itemId}", `/api/communities/${c.id}/menu/${item.body.id}`, {
+      as: staff,
+      body: { ...offer, when: "每周六上午" },
+    });
+    await go("POST", "/api/communities/{id}/menu/{itemId}/withdraw", `/api/communities/${c.id}/menu/${item.body.id}/withdraw`, {
+      as: staff,
+    });
 
     // One wish through its whole life, each step by whom it belongs to.
     const created = await go("POST", "/api/wishes", "/api/wishes", {
@@ -260,6 +270,8 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/units/{id}/staff", `/api/units/${countyId}/staff`, { as: admin, body: { phone: newPhone(), name: "县干部" } });
     await go("GET", "/api/units/{id}", `/api/units/${countyId}`, { as: admin });
     await go("GET", "/api/units/{id}/audit", `/api/units/${countyId}/audit`, { as: admin });
+    await go("GET", "/api/units/{id}/stats", `/api/units/${countyId}/stats?period=2026`, { as: admin });
+    await go("GET", "/api/units/{id}/rankings", `/api/units/${countyId}/rankings?period=2026&by=community`, { as: admin });
     const [joining, refused, invitedIn, invitedOut] = [
       await person(api.store, "报到人"),
       await person(api.store, "被拒人"),

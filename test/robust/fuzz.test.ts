@@ -137,6 +137,8 @@ const act: Record<string, string> = {};
 let activityToken: string;
 /** messages to the community: a new one, an answered one */
 const voice: Record<string, string> = {};
+/** items of the service menu: one on offer, one withdrawn */
+const menuItem: Record<string, string> = {};
 
 beforeAll(async () => {
   console.log(
@@ -239,6 +241,11 @@ beforeAll(async () => {
   }
   ok(await api.call("POST", `/api/voices/${voice.answered}/answer`, { as: c.staff, body: { text: "明天修" } }), "answer");
   voice.cursor = ok(await api.call("GET", `/api/communities/${c.id}/voices?limit=1`, { as: c.staff }), "voices").body.cursor;
+  for (const name of ["offered", "withdrawn"]) {
+    const item = { kind: "skill", title: "上门理发", description: "为老人上门理发", category: "elderly", branchId: c.branches[0].id };
+    menuItem[name] = ok(await api.call("POST", `/api/communities/${c.id}/menu`, { as: c.staff, body: item }), "menu item").body.id;
+  }
+  ok(await api.call("POST", `/api/communities/${c.id}/menu/${menuItem.withdrawn}/withdraw`, { as: c.staff }), "withdraw");
 }, 120_000);
 afterAll(async () => {
   const statuses = [...tally.statuses]
@@ -564,6 +571,7 @@ function validBodies(): Record<string, unknown[]> {
       newWish(c.id, { window: windowSoon }),
       { communityId: other.id, category: "visit", title: "陪聊", description: "想找人聊聊天" },
       newWish(c.id, { onBehalfOf: { phone: "13700000077", name: "王奶奶" } }),
+      newWish(c.id, { category: "elderly", menuItemId: menuItem.offered }),
     ],
     "POST /api/wishes/{id}/approve": [
       { slots: 1, estimatedMinutes: 60 },
@@ -590,6 +598,21 @@ function validBodies(): Record<string, unknown[]> {
     "POST /api/members/{id}/certificates": [
       { from: day(-1), to: day(1) },
       { from: day(-30), to: day(0), communityId: c.id },
+    ],
+    "POST /api/communities/{id}/menu": [
+      { kind: "skill", title: "上门理发", description: "为老人上门理发", category: "elderly", branchId: c.branches[0].id },
+      {
+        kind: "health",
+        title: "义诊",
+        description: "量血压",
+        category: "health",
+        when: "每周六上午",
+        where: "社区服务站",
+        branchId: c.branches[1].id,
+      },
+    ],
+    "PUT /api/communities/{id}/menu/{itemId}": [
+      { kind: "service", title: "修自行车", description: "补胎、调刹车", category: "repair", branchId: c.branches[1].id },
     ],
     "POST /api/communities/{id}/voices": [{ text: "希望周末有人陪我下棋" }, { text: "第一行\n第二行 🙂" }],
     "POST /api/voices/{id}/answer": [{ text: "好的，我们安排" }],
@@ -657,6 +680,7 @@ function validQueryValues(routeKey = ""): Record<string, string[]> {
     by: ["branch", "member"],
     skills: ["mine"],
     skill: ["水电维修", "Driving"],
+    sort: ["skill", "distance", "load"],
     from: [day(-1), day(-400)],
     to: [day(0), day(1)],
   };
@@ -666,6 +690,7 @@ function validQueryValues(routeKey = ""): Record<string, string[]> {
 function pathValues(template: string, name: string): string[] {
   const users = [...c.members, c.staff, ...c.residents, ...other.members, other.staff, admin].map((p) => p.id);
   if (name === "memberId") return [...users, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
+  if (name === "itemId") return [menuItem.offered, menuItem.withdrawn, menuItem.offered, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/members/")) return [c.members[0].id, c.members[0].id, ...users, "01JZZZZZZZZZZZZZZZZZZZZZZZ"];
   if (template.startsWith("/api/communities/")) return [c.id, c.id, c.id, other.id, "demo-xingfuli", "no-such-community"];
   if (template.startsWith("/api/wishes/")) return [...Object.values(w), "01JZZZZZZZZZZZZZZZZZZZZZZZ"];

@@ -311,6 +311,8 @@ describe("a resident's number, across every route and role", () => {
         ["/api/communities/{id}/members.csv", `/api/communities/${cid}/members.csv`],
         ["/api/units/{id}", `/api/units/${cid}`],
         ["/api/units/{id}/audit", `/api/units/${cid}/audit`],
+        ["/api/units/{id}/stats", `/api/units/${cid}/stats?period=${month}`],
+        ["/api/units/{id}/rankings", `/api/units/${cid}/rankings?period=${month}&by=member`],
         ["/api/communities/{id}/registrations", `/api/communities/${cid}/registrations`],
       ]),
       ["/api/me/invitations", "/api/me/invitations"],
@@ -343,6 +345,8 @@ describe("a resident's number, across every route and role", () => {
       ["/api/activities/{id}", `/api/activities/${activityId}`],
       ["/api/activities/{id}/poster", `/api/activities/${activityId}/poster`],
       ["/api/communities/{id}/voices", `/api/communities/${a.id}/voices`],
+      ["/api/communities/{id}/menu", `/api/communities/${a.id}/menu`],
+      ["/api/wishes/similar", `/api/wishes/similar?communityId=${a.id}&category=repair&lat=${somewhere.lat}&lng=${somewhere.lng}`],
     );
     for (const role of roles) for (const [template, path] of gets) await drive(role, "GET", template, path);
 
@@ -392,6 +396,13 @@ describe("a resident's number, across every route and role", () => {
       const voiceId = voice?.body?.id ?? "01NOSUCHVOICE0000000000000";
       await drive(role, "POST", "/api/voices/{id}/answer", `/api/voices/${voiceId}/answer`, { body: { text: "已报修，本周修好。" } });
       await drive(role, "POST", "/api/voices/{id}/wish", `/api/voices/${voiceId}/wish`, { body: { category: "repair" } });
+      const offer = { kind: "service", title: "上门理发", description: "为老人上门理发", category: "elderly", branchId: a.branches[0].id };
+      const offered = await drive(role, "POST", "/api/communities/{id}/menu", `/api/communities/${a.id}/menu`, { body: offer });
+      const itemId = offered?.body?.id ?? "01NOSUCHMENUITEM0000000000";
+      const itemPath = `/api/communities/${a.id}/menu/${itemId}`;
+      await drive(role, "POST", "/api/wishes", "/api/wishes", { body: newWish(a.id, { category: "elderly", menuItemId: itemId }) });
+      await drive(role, "PUT", "/api/communities/{id}/menu/{itemId}", itemPath, { body: { ...offer, when: "每周六上午" } });
+      await drive(role, "POST", "/api/communities/{id}/menu/{itemId}/withdraw", `${itemPath}/withdraw`);
       // Signing in answers with the person's own number only.
       await drive(role, "POST", "/api/auth/otp", "/api/auth/otp", { body: { phone: role.who?.phone ?? "+8613600000000" } });
       await drive(role, "POST", "/api/auth/token", "/api/auth/token", {

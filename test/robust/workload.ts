@@ -216,6 +216,7 @@ export interface DemoPerson {
   phone: string;
   role: "resident" | "member" | "staff";
   branchId?: string;
+  communityId?: string;
   token: string;
 }
 export interface Demo {
@@ -254,8 +255,9 @@ export async function demo(base: string): Promise<Demo> {
   return {
     communityId: res.body.communityId,
     staff: people.find((p) => p.role === "staff")!,
-    members: people.filter((p) => p.role === "member"),
-    residents: people.filter((p) => p.role === "resident"),
+    // The demo county's other communities have their own members and residents.
+    members: people.filter((p) => p.role === "member" && !p.communityId),
+    residents: people.filter((p) => p.role === "resident" && !p.communityId),
     everyone: people,
   };
 }

@@ -30,6 +30,8 @@ const Settings = lazy(() => import("./pages/settings"));
 const Notifications = lazy(() => import("./pages/notifications"));
 const MePage = lazy(() => import("./pages/me"));
 const Voices = lazy(() => import("./pages/voices"));
+const MapPage = lazy(() => import("./pages/map"));
+const MenuPage = lazy(() => import("./pages/menu"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -64,6 +66,8 @@ loadLocale(locale()).then(() =>
         <Route path="/notifications" component={Notifications} />
         <Route path="/me" component={MePage} />
         <Route path="/voices" component={Voices} />
+        <Route path="/map" component={MapPage} />
+        <Route path="/menu" component={MenuPage} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

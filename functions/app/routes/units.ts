@@ -1,8 +1,10 @@
 import { Hono, type Context } from "hono";
 import { fail } from "../../core/errors.js";
 import * as Registrations from "../../core/registrations.js";
+import * as Rollups from "../../core/rollups.js";
 import * as Units from "../../core/units.js";
 import { doc, json, maybeSignedIn, query, signedIn, type Env } from "../http.js";
+import * as H from "../hours-schemas.js";
 import { Id, PageQuery } from "../schemas.js";
 import * as U from "../unit-schemas.js";
 
@@ -73,6 +75,39 @@ export function unitRoutes() {
     async (c) => {
       const { cursor, limit } = c.req.valid("query");
       return c.json(await Units.auditLog(c.var.deps.store, c.var.actor, unitId(c), cursor, limit));
+    },
+  );
+
+  app.get(
+    "/units/:id/stats",
+    doc({
+      operationId: "getUnitStats",
+      tag: "units",
+      who: "staff of the unit or above",
+      summary: "A street's or county's activities, person-times, residents served and hours for a period, summed over its communities",
+      ok: { 200: U.UnitStats },
+      refuses: [403, 404, 422],
+    }),
+    signedIn,
+    query(H.StatsQuery),
+    async (c) => c.json(await Rollups.forPeriod(c.var.deps.store, c.var.actor, unitId(c), c.req.valid("query").period)),
+  );
+
+  app.get(
+    "/units/:id/rankings",
+    doc({
+      operationId: "getUnitRankings",
+      tag: "units",
+      who: "staff of the unit or above",
+      summary: "The communities, branches or members beneath a street or county with the most hours in a month, quarter or year",
+      ok: { 200: U.UnitRankings },
+      refuses: [403, 404, 422],
+    }),
+    signedIn,
+    query(U.UnitRankingsQuery),
+    async (c) => {
+      const { period, by, limit } = c.req.valid("query");
+      return c.json(await Rollups.rank(c.var.deps.store, c.var.actor, unitId(c), period, by, limit ?? 20));
     },
   );
 

@@ -4,6 +4,7 @@ import * as ClaimExpiry from "../../core/claim-expiry.js";
 import * as Claims from "../../core/claims.js";
 import { fail, type ErrorStatus } from "../../core/errors.js";
 import * as Hours from "../../core/hours.js";
+import * as Similar from "../../core/similar.js";
 import * as Skills from "../../core/skills.js";
 import type { Actor } from "../../core/identity.js";
 import * as Wish from "../../core/wish.js";
@@ -49,9 +50,10 @@ export function wishRoutes() {
       tag: "wishes",
       who: "resident; staff with onBehalfOf for a resident who phoned or walked in",
       summary:
-        "Post a wish (status submitted), with uploaded photos; honours Idempotency-Key, answering 200 with the same wish on a replay",
+        "Post a wish (status submitted), with uploaded photos, or order from the service menu (menuItemId; 409 once withdrawn); " +
+        "honours Idempotency-Key, answering 200 with the same wish on a replay",
       ok: { 201: R.Wish, 200: R.Wish },
-      refuses: [403, 413, 415, 503],
+      refuses: [403, 409, 413, 415, 503],
     }),
     signedIn,
     json(S.NewWish),
@@ -80,6 +82,24 @@ export function wishRoutes() {
     async (c) => c.json(await Wish.list(c.var.deps.store, c.var.actor, c.req.valid("query"))),
   );
 
+  // Before /wishes/:id, which would take "similar" for an id.
+  app.get(
+    "/wishes/similar",
+    doc({
+      operationId: "similarWishes",
+      tag: "wishes",
+      who: "signed in (anyone who may post in the community)",
+      summary:
+        `Before posting: open wishes of the category within ${Similar.radiusMeters} m ` +
+        `from the last ${Similar.withinDays} days, nearest first`,
+      ok: { 200: R.SimilarWishes },
+      refuses: [404],
+    }),
+    signedIn,
+    query(S.SimilarQuery),
+    async (c) => c.json(await Similar.near(c.var.deps.store, c.var.actor, c.req.valid("query"))),
+  );
+
   app.get(
     "/wishes/:id",
     doc({
@@ -98,9 +118,10 @@ export function wishRoutes() {
     doc({
       operationId: "listCandidates",
       tag: "lifecycle",
-      who: "staff",
+      who: "staff, the leader of the wish's grid",
       summary:
-        "Members to dispatch, best first: skills matched, then fewest tasks in hand, then nearest; with skill=, only those who list it",
+        "Members to dispatch, best first: skills matched, then fewest tasks in hand, then nearest (sort=distance or sort=load " +
+        "puts that first); with skill=, only those who list it",
       ok: { 200: R.Candidates },
       refuses: [403],
     }),
@@ -130,7 +151,7 @@ export function wishRoutes() {
 
   step("approve", "approveWish", "staff", "Approve: submitted → open, with slots, estimated time and deadline", S.Approve, Wish.approve);
   step("reject", "rejectWish", "staff", "Reject: submitted → rejected, with a reason", S.Reason, Wish.reject);
-  step("dispatch", "dispatchWish", "staff", "Claim on members' behalf", S.Dispatch, Claims.dispatch);
+  step("dispatch", "dispatchWish", "staff, the leader of the wish's grid", "Claim on members' behalf", S.Dispatch, Claims.dispatch);
   app.post(
     "/wishes/:id/claim",
     doc({

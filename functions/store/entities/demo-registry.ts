@@ -5,6 +5,8 @@ import { shapeOf } from "./item.js";
 /** Local runs only: which community the demo seeded and its people, so the dev routes can hand out sign-ins. */
 export interface DemoRegistry<Person = unknown> {
   communityId: string;
+  /** the demo county's units, root first */
+  units?: { id: string; kind: string; name: string; parentId?: string }[];
   people: Person[];
 }
 

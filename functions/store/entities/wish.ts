@@ -1,6 +1,19 @@
 import type { CategoryCode, Status } from "../../core/model.js";
 import type { Item } from "../client.js";
-import { and, beginsWith, below, eq, le, notExists, oneOf, tx, type Condition, type KeyQuery, type TransactItem } from "../expression.js";
+import {
+  and,
+  atLeast,
+  beginsWith,
+  below,
+  eq,
+  le,
+  notExists,
+  oneOf,
+  tx,
+  type Condition,
+  type KeyQuery,
+  type TransactItem,
+} from "../expression.js";
 import { fields, pick, shapeOf, type Decided, type Proven } from "./item.js";
 
 export interface LatLng {
@@ -60,6 +73,10 @@ export interface Wish {
   staffRating?: number;
   /** the community's place in the organisation tree, its id last: who supervises it reads it by this */
   unitPath?: string[];
+  /** the service menu item a resident ordered it from */
+  menuItemId?: string;
+  /** the branch offering that item, whose members hear of the wish first */
+  branchId?: string;
   /** the grid the wish's location falls in, whose leaders hear of it first */
   gridId?: string;
   /** a close too large for one transaction: how many volunteers each transaction credits, and how many are done */
@@ -177,6 +194,16 @@ export const inStatus = (communityId: string, status: Status, opts: { newestFirs
   sk: opts.createdBefore ? below(opts.createdBefore) : undefined,
   forward: !opts.newestFirst,
 });
+/**
+ * A community's wishes in one status and category posted since a time: a range on the status
+ * index's sort key (creation time first), the category filtered on the read.
+ */
+export const inStatusSince = (communityId: string, status: Status, since: string, category: CategoryCode): KeyQuery => ({
+  index: "byStatus",
+  pk: byStatusKey(communityId, status, "", "").gsi1pk,
+  sk: atLeast(since),
+  filter: eq("category", category),
+});
 /** A community's wishes, newest first. */
 export const ofCommunity = (communityId: string): KeyQuery => ({
   index: "byCommunity",
@@ -193,8 +220,15 @@ const shown = fields(`
   slots claimed createdAt updatedAt estimatedMinutes deadline approvedAt approvedBy alertedAt
   firstClaimedAt rejectReason startedAt completedAt completionNote completedBy rating comment
   confirmedBy confirmedAt autoConfirmed disputeReason cancelReason cancelledAt expiredAt closedAt
-  verifiedBy verifierName staffRating crediting unitPath gridId
+  verifiedBy verifierName staffRating crediting unitPath gridId menuItemId branchId
 `) satisfies (keyof Wish)[];
+/**
+ * What a neighbour about to post sees of a wish that may be the same thing: what and when, how far
+ * along; never who, where exactly, or how to reach them.
+ */
+const hinted = fields("id communityId category title status slots claimed createdAt") satisfies (keyof Wish)[];
+export const presentHint = (wish: Wish) => pick(wish, hinted);
+
 /**
  * States in which a volunteer holding a claim still has the work to do, and so may need to call
  * the resident. Once they mark it done (`completed`; a dispute brings it back to `in_progress`),

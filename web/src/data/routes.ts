@@ -19,6 +19,8 @@ export const pagePaths = [
   "/notifications",
   "/me",
   "/voices",
+  "/map",
+  "/menu",
 ] as const;
 
 const pattern = new RegExp(`^(?:${pagePaths.map((p) => p.replace(/:\w+/g, "[A-Za-z0-9_-]{1,64}")).join("|")})$`);

@@ -23,6 +23,7 @@ export type Claim = R.Claim;
 export type TimelineEvent = R.TimelineEvent;
 export type Wish = R.Wish;
 export type WishView = R.WishView;
+export type SimilarWish = R.SimilarWishes["items"][number];
 export type Person = R.Person;
 export type LedgerEntry = R.LedgerEntry;
 export type MemberHours = R.MemberHours;
@@ -34,11 +35,15 @@ export type Notification = R.Notification;
 export type NotificationPage = R.NotificationPage;
 export type Preferences = R.Preferences;
 export type Voice = R.Voice;
+export type Activity = R.Activity;
+export type MenuItem = R.MenuItem;
+export type Candidate = R.Candidate;
 
 /** What the app sends: the request schemas' input types. */
 export type NewWish = z.input<typeof S.NewWish>;
 export type PreferencesChange = z.input<typeof S.Preferences>;
 export type ProfileChange = z.input<typeof S.Profile>;
+export type MenuItemChange = z.input<typeof S.MenuItem>;
 
 /** A page of a list, as every list route answers (`items`, and `cursor` while more follow). */
 export interface Page<T> {

@@ -1,3 +1,4 @@
+import { A } from "@solidjs/router";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { refreshOnReturn } from "../data/freshness";
 import { communityId } from "../data/session";
@@ -46,6 +47,9 @@ export default function Board() {
     <section class="page" aria-labelledby="board-title">
       <div class="page-head">
         <PageTitle id="board-title">{t("board.title")}</PageTitle>
+        <A href="/map" class="button secondary">
+          {t("map.open")}
+        </A>
         <button type="button" class="secondary" onClick={() => load(communityId())} disabled={loading()} aria-busy={loading()}>
           {loading() ? t("loading") : t("action.refresh")}
         </button>

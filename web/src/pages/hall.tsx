@@ -1,4 +1,4 @@
-import { useBeforeLeave, useNavigate } from "@solidjs/router";
+import { A, useBeforeLeave, useNavigate } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
 import { ApiError } from "../data/api";
 import { currentPosition, distance, GeoError, type Fix } from "../data/geo";
@@ -25,7 +25,12 @@ const scrollKey = "mw.hall.scroll";
 /** Open wishes of the member's community: nearest first once the phone's position is known, by category on request. */
 export default function Hall() {
   const navigate = useNavigate();
-  const list = createPaged<Wish>(() => homeLists["/hall"](communityId()));
+  // "Matches my skills" asks the server, which knows the member's skills and what each category calls for.
+  const [mySkills, setMySkills] = createSignal(false);
+  const list = createPaged<Wish>(() => {
+    const path = homeLists["/hall"](communityId());
+    return path && mySkills() ? `${path}&skills=mine` : path;
+  });
   refreshOnReturn(() => list.reload());
   const savedScroll = Number(sessionStorage.getItem(scrollKey) ?? 0);
   // Kept as the person leaves: by the time the hall is torn down the router has scrolled to the top.
@@ -72,6 +77,9 @@ export default function Hall() {
         <button type="button" class="secondary" onClick={findMe} disabled={locate.busy()} aria-busy={locate.busy()}>
           <Busy when={locate.busy()} working={t("geo.locating")} idle={here() ? t("hall.relocate") : t("hall.nearest")} />
         </button>
+        <A href="/map" class="button secondary">
+          {t("map.open")}
+        </A>
         <Show when={here()}>
           <p class="hint" role="status">
             {t("hall.sorted")}
@@ -84,6 +92,10 @@ export default function Hall() {
         <label class="chip">
           <input type="radio" name="hall-category" checked={category() === ""} onChange={() => setCategory("")} />
           <span>{t("hall.all")}</span>
+        </label>
+        <label class="chip">
+          <input type="checkbox" checked={mySkills()} onChange={(e) => setMySkills(e.currentTarget.checked)} />
+          <span>{t("hall.mySkills")}</span>
         </label>
         <For each={community()?.categories ?? []}>
           {(c) => (

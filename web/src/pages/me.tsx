@@ -10,6 +10,7 @@ import { locale, setLocale, t, type Key } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 import { PageTitle } from "../ui/page-title";
+import { Skills } from "../ui/skills";
 
 /** 我的: the person's name and address, language, notification settings, which role they act in, and sign-out. */
 export default function MePage() {
@@ -67,6 +68,10 @@ export default function MePage() {
         <Outcome action={save} />
       </form>
 
+      <Show when={roles().includes("member")}>
+        <Skills />
+      </Show>
+
       <fieldset class="chips">
         <legend>{t("settings.language")}</legend>
         <label class="chip">
@@ -100,6 +105,9 @@ export default function MePage() {
         </li>
         <li>
           <A href="/voices">{t("nav.voices")}</A>
+        </li>
+        <li>
+          <A href="/menu">{t("nav.menu")}</A>
         </li>
       </ul>
 

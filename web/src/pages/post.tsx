@@ -1,15 +1,16 @@
-import { useNavigate } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
-import { ApiError, post } from "../data/api";
+import { A, useNavigate } from "@solidjs/router";
+import { createResource, createSignal, For, Show } from "solid-js";
+import { ApiError, get, post } from "../data/api";
 import { currentPosition, GeoError, type Fix } from "../data/geo";
 import { community, communityId, roles } from "../data/session";
-import type { Wish } from "../data/types";
+import type { SimilarWish, Wish } from "../data/types";
 import { fieldProblem } from "../i18n/explain";
-import { formatDistance, locale, t } from "../i18n";
+import { formatAgo, formatDistance, locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 import { Icon } from "../ui/icons";
 import { PageTitle } from "../ui/page-title";
+import { StatusBadge } from "../ui/status-badge";
 
 const draftKey = "mw.draft";
 
@@ -39,6 +40,10 @@ export default function Post() {
   const [from, setFrom] = createSignal<string>(saved.from ?? "");
   const [to, setTo] = createSignal<string>(saved.to ?? "");
   const [fix, setFix] = createSignal<Fix | undefined>(saved.fix);
+  // An order from the service menu: the item decides the category, and its branch hears first.
+  const [menuItem, setMenuItem] = createSignal<{ id: string; title: string } | undefined>(
+    saved.menuItemId ? { id: saved.menuItemId, title: saved.menuTitle ?? "" } : undefined,
+  );
   // Staff taking a wish in for a resident who phoned or walked in: the resident's phone and name.
   const [forResident, setForResident] = createSignal<boolean>(Boolean(saved.forResident));
   const [residentPhone, setResidentPhone] = createSignal<string>(saved.residentPhone ?? "");
@@ -49,6 +54,22 @@ export default function Post() {
   const [missing, setMissing] = createSignal<string[]>([]);
   const locate = createAction();
   const submit = createAction();
+  // Open wishes of the same category near the position given: maybe the same thing, already on its way.
+  const [similar] = createResource(
+    () => {
+      const at = fix();
+      const id = communityId();
+      return at && id && category() ? { communityId: id, category: category(), lat: String(at.lat), lng: String(at.lng) } : undefined;
+    },
+    (q) =>
+      get<{ items: SimilarWish[] }>(`/api/wishes/similar?${new URLSearchParams(q)}`).then(
+        (r) => r.items,
+        // A hint only: when it cannot be had, the form goes on without it.
+        () => [] as SimilarWish[],
+      ),
+  );
+  // Staff and members may open these wishes; a resident reads the hint as it stands.
+  const mayOpen = () => roles().includes("staff") || roles().includes("member");
 
   const keep = () => {
     try {
@@ -65,6 +86,8 @@ export default function Post() {
           forResident: forResident(),
           residentPhone: residentPhone(),
           residentName: residentName(),
+          menuItemId: menuItem()?.id,
+          menuTitle: menuItem()?.title,
           key: key(),
         }),
       );
@@ -112,6 +135,7 @@ export default function Post() {
       location: fix() ? { lat: fix()!.lat, lng: fix()!.lng } : undefined,
       window: from() && to() ? { from: toIso(from()), to: toIso(to()) } : undefined,
       onBehalfOf: takingIn() ? { phone: residentPhone().trim(), name: residentName().trim() } : undefined,
+      menuItemId: menuItem()?.id,
     };
     const wish = await submit.run(() => post<Wish>("/api/wishes", body, { "idempotency-key": key() }));
     if (wish) {
@@ -165,6 +189,16 @@ export default function Post() {
                 />
               </Show>
             </fieldset>
+          </Show>
+          <Show when={menuItem()}>
+            {(m) => (
+              <p class="notice" role="status">
+                {t("post.ordering", { title: m().title })}{" "}
+                <button type="button" class="link" onClick={() => (setMenuItem(undefined), keep())}>
+                  {t("post.notOrdering")}
+                </button>
+              </p>
+            )}
           </Show>
           <fieldset
             class="chips"
@@ -257,6 +291,27 @@ export default function Post() {
             />
             <Field label={t("post.to")} type="datetime-local" value={to()} onValue={setTo} problem={problem("window.to")} />
           </fieldset>
+          <Show when={fix() && similar()?.length}>
+            <section class="similar" aria-labelledby="similar-title">
+              <h2 id="similar-title">{t("post.similarTitle")}</h2>
+              <p class="hint">{t("post.similarHint")}</p>
+              <ul>
+                <For each={similar()}>
+                  {(w) => (
+                    <li>
+                      <Show when={mayOpen()} fallback={<span class="similar-title">{w.title}</span>}>
+                        <A href={`/wishes/${w.id}`}>{w.title}</A>
+                      </Show>
+                      <span class="meta">
+                        <StatusBadge status={w.status} />
+                        {t("post.similarWhere", { distance: formatDistance(w.distanceMeters), ago: formatAgo(w.createdAt) })}
+                      </span>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </section>
+          </Show>
           <button type="submit" class="primary wide" disabled={submit.busy()} aria-busy={submit.busy()}>
             <Busy when={submit.busy()} working={t("post.sending")} idle={t("post.submit")} />
           </button>

@@ -31,6 +31,8 @@ const kindsByRole: Record<Role, Preferences["sms"]> = {
     "task-taken-over",
     "task-disputed",
     "task-verified",
+    "grid-wish-posted",
+    "menu-ordered",
   ],
   staff: ["review-needed", "dispatch-declined", "wish-waiting", "claim-lapsed", "claim-extended", "takeover-requested"],
 };

@@ -12,6 +12,8 @@ const paths = {
   board: "M4 4h4v16H4zM10 4h4v10h-4zM16 4h4v13h-4z",
   verify: "M20 6L9 17l-5-5",
   stats: "M4 20h16M7 16v-5M12 16V6M17 16v-8",
+  voices: "M4 5h16v11H9l-5 4zM8 9h8M8 12h5",
+  me: "M12 4a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM4 21c0-4 3.6-7 8-7s8 3 8 7",
   errand: "M5 8h14l-1 12H6zM9 8V6a3 3 0 0 1 6 0v2",
   carry: "M3 7l9-4 9 4v10l-9 4-9-4zM3 7l9 4 9-4M12 11v10",
   repair: "M15 4a5 5 0 0 0 5 6l-9 9a2 2 0 0 1-3-3l9-9a5 5 0 0 1-2-3z",

@@ -14,6 +14,7 @@ const navs: Record<Role, { href: string; label: Key }[]> = {
   resident: [
     { href: "/post", label: "nav.post" },
     { href: "/mine", label: "nav.mine" },
+    { href: "/menu", label: "nav.menu" },
     { href: "/voices", label: "nav.voices" },
     { href: "/me", label: "nav.me" },
   ],

@@ -1,4 +1,4 @@
-import { createSignal, Show } from "solid-js";
+import { createSignal, lazy, Show } from "solid-js";
 import { allows } from "../../../../functions/core/model";
 import { ApiError, post } from "../../data/api";
 import { currentPosition, distance, GeoError } from "../../data/geo";
@@ -9,7 +9,10 @@ import { formatDateTime, formatDistance, t } from "../../i18n";
 import { Busy, createAction, Outcome, type Action } from "../../ui/action";
 import { ConfirmDialog } from "../../ui/dialog";
 import { Field } from "../../ui/field";
-import { AskTakeover, ExtendClaim } from "./claim-steps";
+
+// Claims that stall are the exception: their steps load when a wish shows one.
+const ExtendClaim = lazy(() => import("./claim-steps").then((m) => ({ default: m.ExtendClaim })));
+const AskTakeover = lazy(() => import("./claim-steps").then((m) => ({ default: m.AskTakeover })));
 
 /** The phone's position for a check-in or check-out; a refusal by the phone reads like one by the server. */
 async function position() {
@@ -99,7 +102,7 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
       <Outcome action={checkOut} />
       <Outcome action={complete} />
       <Outcome action={release} />
-      <Show when={!mine()}>
+      <Show when={!mine() && props.wish.window && props.wish.claims.some((c) => !c.checkIn)}>
         <AskTakeover wish={props.wish} onChange={props.onChange} />
       </Show>
       <Show when={!mine() && allows("claim", props.wish.status)}>
@@ -127,7 +130,9 @@ export function MemberActions(props: { wish: WishView; onChange: (w: WishView) =
                 </p>
               )}
             </Show>
-            <ExtendClaim wish={props.wish} claim={c()} onChange={props.onChange} />
+            <Show when={c().warnedAt || c().extendedAt}>
+              <ExtendClaim wish={props.wish} claim={c()} onChange={props.onChange} />
+            </Show>
             <Show when={!c().checkIn && allows("check-in", props.wish.status)}>
               <div class="panel">
                 <h2>{t("member.arriveTitle")}</h2>

@@ -1,10 +1,11 @@
+import { A } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { finalStatuses } from "../../../../functions/core/model";
 import { get, post } from "../../data/api";
 import { community } from "../../data/session";
-import type { Page, Person, Wish, WishView } from "../../data/types";
+import type { Candidate, WishView } from "../../data/types";
 import { fieldProblem } from "../../i18n/explain";
-import { formatMinutes, t } from "../../i18n";
+import { formatDistance, formatMinutes, locale, t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
 import { TakeoverRequests } from "./claim-steps";
@@ -13,38 +14,11 @@ import { Stars } from "./owner-actions";
 const measured = (c: WishView["claims"][number]) =>
   c.checkIn && c.checkOut ? Math.max(0, Math.floor((Date.parse(c.checkOut.at) - Date.parse(c.checkIn.at)) / 60_000)) : undefined;
 
-/** Every member of the community, for dispatch (staff only; a community has hundreds at most). */
-async function allMembers(communityId: string) {
-  const out: Person[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await get<Page<Person>>(
-      `/api/communities/${communityId}/members?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    );
-    out.push(...page.items.filter((p) => p.roles.includes("member")));
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
-
-/**
- * How many active tasks each member holds: the claims on the community's open, claimed and
- * in-progress wishes (the first hundred of each), read a few wishes at a time. Only wishes with a
- * claim are opened, so a quiet community costs three requests.
- */
-async function currentLoads(communityId: string) {
-  const lists = await Promise.all(
-    ["open", "claimed", "in_progress"].map((status) =>
-      get<Page<Wish>>(`/api/wishes?communityId=${communityId}&status=${status}&limit=100`),
-    ),
-  );
-  const busy = lists.flatMap((l) => l.items).filter((w) => w.claimed > 0);
-  const loads = new Map<string, number>();
-  for (let i = 0; i < busy.length; i += 6) {
-    const views = await Promise.all(busy.slice(i, i + 6).map((w) => get<WishView>(`/api/wishes/${w.id}`)));
-    for (const c of views.flatMap((v) => v.claims)) loads.set(c.memberId, (loads.get(c.memberId) ?? 0) + 1);
-  }
-  return loads;
+/** Members to dispatch, best first as the API ranks them (skills matched, tasks in hand, nearness), or by what staff put first. */
+function loadCandidates([id, skill, sort]: [string, string, string]) {
+  const query = new URLSearchParams({ sort });
+  if (skill) query.set("skill", skill);
+  return get<{ items: Candidate[] }>(`/api/wishes/${id}/candidates?${query}`).then((r) => r.items);
 }
 
 /** Staff on a wish: review it, dispatch volunteers, confirm for a resident without a phone, verify hours, cancel. */
@@ -65,17 +39,18 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
   const [rejecting, setRejecting] = createSignal(false);
 
   // Dispatch
-  const [members] = createResource(() => (props.wish.status === "open" ? props.wish.communityId : undefined), allMembers);
-  const [loads] = createResource(() => (props.wish.status === "open" ? props.wish.communityId : undefined), currentLoads);
-  const load = (id: string) => loads()?.get(id) ?? 0;
+  const [skill, setSkill] = createSignal("");
+  const [order, setOrder] = createSignal("skill");
+  const [members] = createResource(
+    () => (props.wish.status === "open" ? ([props.wish.id, skill(), order()] as [string, string, string]) : undefined),
+    loadCandidates,
+  );
   const [branch, setBranch] = createSignal("");
   const [picked, setPicked] = createSignal<string[]>([]);
   const free = () => props.wish.slots - props.wish.claimed;
   const branchName = (b?: string) => community()?.branches.find((x) => x.id === b)?.name ?? t("staff.noBranch");
   const candidates = createMemo(() =>
-    (members() ?? [])
-      .filter((m) => !props.wish.claims.some((c) => c.memberId === m.id) && (!branch() || m.branchId === branch()))
-      .sort((a, b) => load(a.id) - load(b.id)),
+    (members() ?? []).filter((m) => !props.wish.claims.some((c) => c.memberId === m.id) && (!branch() || m.branchId === branch())),
   );
 
   // Confirm on behalf, verify, cancel
@@ -195,12 +170,30 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
           }}
         >
           <h2 id="dispatch-title">{t("staff.dispatchTitle")}</h2>
+          <Show when={props.wish.location}>
+            <A href={`/map?wish=${props.wish.id}`}>{t("map.openHere")}</A>
+          </Show>
           <p class="hint">{t("staff.free", { free: free() })}</p>
           <div class="field">
             <label for="branch-filter">{t("staff.branch")}</label>
             <select id="branch-filter" value={branch()} onChange={(e) => setBranch(e.currentTarget.value)}>
               <option value="">{t("staff.allBranches")}</option>
               <For each={community()?.branches ?? []}>{(b) => <option value={b.id}>{b.name}</option>}</For>
+            </select>
+          </div>
+          <div class="field">
+            <label for="skill-filter">{t("staff.skill")}</label>
+            <select id="skill-filter" value={skill()} onChange={(e) => setSkill(e.currentTarget.value)}>
+              <option value="">{t("staff.anySkill")}</option>
+              <For each={community()?.skills ?? []}>{(s) => <option value={s.name}>{locale() === "en" ? s.en : s.name}</option>}</For>
+            </select>
+          </div>
+          <div class="field">
+            <label for="dispatch-order">{t("staff.order")}</label>
+            <select id="dispatch-order" value={order()} onChange={(e) => setOrder(e.currentTarget.value)}>
+              <option value="skill">{t("staff.order.skill")}</option>
+              <option value="distance">{t("staff.order.distance")}</option>
+              <option value="load">{t("staff.order.load")}</option>
             </select>
           </div>
           <Show when={members.loading}>
@@ -221,8 +214,12 @@ export default function StaffActions(props: { wish: WishView; onChange: (w: Wish
                   />
                   <span>
                     {m.name} <span class="muted">· {branchName(m.branchId)}</span>
-                    <Show when={loads()}>
-                      <span class="muted"> · {load(m.id) ? t("staff.load", { n: load(m.id) }) : t("staff.free0")}</span>
+                    <span class="muted"> · {m.tasksInHand ? t("staff.load", { n: m.tasksInHand }) : t("staff.free0")}</span>
+                    <Show when={m.distanceMeters !== undefined}>
+                      <span class="muted"> · {t("staff.near", { distance: formatDistance(m.distanceMeters!) })}</span>
+                    </Show>
+                    <Show when={m.matched.length}>
+                      <span class="skills"> · {m.matched.join("、")}</span>
                     </Show>
                   </span>
                 </label>
