@@ -9,6 +9,9 @@ import { Notify } from "./Notify.js";
 import { siteOriginParameter } from "./Api.js";
 import { alarm, smsEnvironment, thresholds } from "./Ops.js";
 
+/** The items whose insertion the stream handler acts on (functions/notify/stream-handler.ts). */
+export const streamItemTypes = ["event", "activity-event", "notice", "digest"];
+
 /** Concurrent batches per stream shard (1 to 10). */
 export const streamParallelization = 4;
 
@@ -66,12 +69,13 @@ export function Jobs({ stack }: StackContext) {
       retryAttempts: 10,
       maxRecordAge: Duration.hours(6),
       onFailure: new SqsDlq(deadLetters),
-      // Event items are news; writes to a community's figures move the figures of the units above it
+      // Inserted items the handler tells people of (a wish's or an activity's event, a notice staff sent,
+      // a morning digest); writes to a community's figures move the figures of the units above it
       // (functions/core/rollups.ts). Every other write to the table is left on the stream.
       filters: [
         FilterCriteria.filter({
           eventName: FilterRule.isEqual("INSERT"),
-          dynamodb: { NewImage: { type: { S: FilterRule.isEqual("event") } } },
+          dynamodb: { NewImage: { type: { S: FilterRule.or(...streamItemTypes) } } },
         }),
         FilterCriteria.filter({
           eventName: FilterRule.or("INSERT", "MODIFY"),

@@ -233,7 +233,12 @@ export const Candidate = obj({
 });
 export const Candidates = obj({ items: z.array(Candidate) });
 export const CodeSent = obj({ sent: bool, expiresInSeconds: int });
-export const SignedIn = obj({ token: described(str, "send it as Authorization: Bearer <token>; it lasts 7 days"), user: Me });
+export const SignedIn = obj({
+  token: described(str, "send it as Authorization: Bearer <token>; it lasts an hour"),
+  refreshToken: described(str, "trade it at POST /api/auth/refresh for a new pair; it works once, and lasts 60 days from its last use"),
+  user: Me,
+});
+export const SignedOut = obj({ signedOut: bool });
 
 const Weights = obj({ hours: int, onTime: int, completion: int, residentRating: int, staffRating: int, attendance: int });
 export const Settings = obj({
@@ -430,6 +435,7 @@ export const Preferences = obj({
   sms: z.array(z.enum(noticeKinds)),
   categories: z.array(category),
   communities: described(z.array(str), "the communities whose new wishes in these categories reach me: where I volunteered when I saved"),
+  digest: described(bool, "one SMS each morning counting yesterday's new wishes in these categories (China time); off by default"),
 });
 
 /** A group activity as everyone who may see it does; the poster's token is never in it. */
@@ -542,6 +548,7 @@ export type VoicePage = z.output<typeof VoicePage>;
 export type SimilarWishes = z.output<typeof SimilarWishes>;
 export type CodeSent = z.output<typeof CodeSent>;
 export type SignedIn = z.output<typeof SignedIn>;
+export type SignedOut = z.output<typeof SignedOut>;
 export type Settings = z.output<typeof Settings>;
 export type Community = z.output<typeof Community>;
 export type Person = z.output<typeof Person>;

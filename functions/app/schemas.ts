@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
-import { noticeKinds } from "../core/audience.js";
+import { smsNoticeKinds } from "../core/audience.js";
+import { refreshTokenPattern } from "../core/sessions.js";
 import { categoryCodes, maxSkillLength, maxSkills, menuKinds, statuses } from "../core/model.js";
 import { normalizePhone } from "../core/identity.js";
 import { maxPhotoBytes, maxPhotosPerRecord, photoContentTypes, purposes } from "../core/photos.js";
@@ -60,6 +61,9 @@ const storable = z.refine<number>(
 const between = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max), storable);
 
 export const OtpRequest = z.object({ phone: Phone });
+export const RefreshRequest = z.object({
+  refreshToken: z.string().check(z.regex(refreshTokenPattern, "The refresh token sign-in or the last refresh gave out.")),
+});
 export const TokenRequest = z.object({
   phone: Phone,
   code: z.string().check(z.regex(/^\d{6}$/, "The 6 digits from the text message.")),
@@ -245,6 +249,7 @@ export const OutboxQuery = z.object({ to: Phone });
 
 export const Preferences = z.object({
   lang: z.enum(["zh-CN", "en"]),
-  sms: z.array(z.enum(noticeKinds)).check(z.maxLength(50, "At most 50 entries.")),
+  sms: z.array(z.enum(smsNoticeKinds)).check(z.maxLength(50, "At most 50 entries.")),
   categories: z.array(z.enum(categoryCodes)).check(z.maxLength(50, "At most 50 entries.")),
+  digest: z.optional(z.boolean()),
 });

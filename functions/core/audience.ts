@@ -70,10 +70,15 @@ export const defaultSmsKinds: readonly NoticeKind[] = [
 
 /**
  * What always goes by SMS, whatever the person chose: a resident whose wish staff took in may have
- * no smartphone, and the text is how they learn the code to give the volunteer; a member hears of a
- * new wish only in the categories they picked, which is their asking for it.
+ * no smartphone, and the text is how they learn the code to give the volunteer.
  */
-export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in", "new-wish"];
+export const alwaysSmsKinds: readonly NoticeKind[] = ["wish-taken-in"];
+
+/**
+ * New wishes reach members in the app; by SMS only as the daily digest they may ask for
+ * (core/digest.ts), one text a day however many wishes came in.
+ */
+export const smsNoticeKinds = noticeKinds.filter((k) => k !== "new-wish") as [NoticeKind, ...NoticeKind[]];
 
 /** The wish's facts a message may quote, as they were when the event was handled. */
 export interface NoticeParams {

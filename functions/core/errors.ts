@@ -20,6 +20,7 @@ export const errors = {
   "auth.unauthenticated": notSignedIn,
   "auth.bad_token": notSignedIn,
   "auth.token_expired": notSignedIn,
+  "auth.refresh_invalid": notSignedIn,
   "auth.wrong_code": badRequest,
   "auth.code_expired": badRequest,
   "auth.locked": tooMany,

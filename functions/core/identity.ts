@@ -19,7 +19,8 @@ import { write } from "./storage.js";
 
 export const codeTtlSeconds = 5 * 60;
 export const codeTries = 5;
-export const tokenTtlSeconds = 7 * 24 * 3600;
+/** Access tokens are short: a session lasts through its refresh token (core/sessions.ts). */
+export const tokenTtlSeconds = 3600;
 
 /**
  * Limits on asking for codes. A code belongs to the phone and the client address that asked for it,

@@ -8,7 +8,9 @@
  *   is warned, and at the start plus the grace released (functions/core/claim-expiry.ts);
  * - a completed wish neither confirmed nor disputed for 72 hours is confirmed by the system;
  * - an activity whose window is over closes: everyone signed up who never checked in is marked
- *   absent, once, and told.
+ *   absent, once, and told;
+ * - from 08:00 China time, each member who asked for it gets the day before's digest of new wishes
+ *   (functions/core/digest.ts), once.
  * Reminders and alerts are event items: the stream delivers them like any other event.
  *
  * Each step is a conditional write, so the jobs may run twice at once or again at any time: the
@@ -22,6 +24,7 @@ import * as wishes from "../store/entities/wish.js";
 import type { Claim, Wish } from "../store/entities/index.js";
 import * as Activities from "./activities.js";
 import { isLost, lapseStalled } from "./claim-expiry.js";
+import { writeDigests } from "./digest.js";
 import { DomainError } from "./errors.js";
 import type { Log } from "./log.js";
 import type { Status } from "./model.js";
@@ -45,6 +48,8 @@ export interface JobReport {
   /** activities closed, and members marked absent from them */
   activitiesClosed: number;
   absent: number;
+  /** morning digests written, for the stream to send */
+  digests: number;
   failed: number;
 }
 
@@ -64,6 +69,7 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
     confirmed: 0,
     activitiesClosed: 0,
     absent: 0,
+    digests: 0,
     failed: 0,
   };
   const entries = await queryAll(store, communityList.all());
@@ -120,6 +126,13 @@ export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}
     });
     report.activitiesClosed += closing.closed;
     report.absent += closing.absent;
+
+    try {
+      report.digests += await writeDigests(store, id, now);
+    } catch (err) {
+      report.failed++;
+      log("error", "job.failed", { job: "digest", communityId: id, error: String((err as Error)?.message ?? err) });
+    }
   }
   return report;
 }

@@ -22,8 +22,10 @@ export interface Preferences {
   lang: Lang;
   /** notice kinds that also go out by SMS */
   sms: NoticeKind[];
-  /** categories of new open wishes to hear of by SMS; none by default */
+  /** categories of new open wishes to hear of; none by default */
   categories: CategoryCode[];
+  /** the morning SMS digest of new wishes; unchanged when not given */
+  digest?: boolean;
 }
 
 /** The message type of a new open wish on the wish-events topic, for integrations. */
@@ -43,6 +45,7 @@ function shape(lang: Lang, stored: PreferencesRecord | undefined) {
     sms: [...smsKinds(stored)],
     categories: (stored?.categories ?? []) as CategoryCode[],
     communities: stored?.categories?.length ? (stored.communities ?? []) : [],
+    digest: Boolean(stored?.digest),
   };
 }
 
@@ -52,8 +55,8 @@ export async function get(store: Store, actor: Actor) {
 }
 
 /** The (community, category) pairs a choice files the member under. */
-function filed(userId: string, communities: string[], categories: string[]): NewWishSubscriber[] {
-  return communities.flatMap((communityId) => categories.map((category) => ({ communityId, category, userId })));
+function filed(userId: string, communities: string[], categories: string[], digest: boolean): NewWishSubscriber[] {
+  return communities.flatMap((communityId) => categories.map((category) => ({ communityId, category, userId, digest })));
 }
 
 /** A transaction holds 100 items: the preferences and the user take two. */
@@ -71,14 +74,16 @@ export async function put(store: Store, actor: Actor, input: Preferences) {
   const current = item && preferences.fromItem(item);
   const categories = [...new Set(input.categories)];
   const communities = categories.length ? memberOf(actor).sort() : [];
-  const now = filed(actor.id, communities, categories);
-  const before = filed(actor.id, current?.communities ?? [], current?.categories ?? []);
+  const digest = input.digest ?? Boolean(current?.digest);
+  const now = filed(actor.id, communities, categories, digest);
+  const before = filed(actor.id, current?.communities ?? [], current?.categories ?? [], false);
   const same = (a: NewWishSubscriber, b: NewWishSubscriber) => a.communityId === b.communityId && a.category === b.category;
   const changes: TransactItem[] = [
     ...before.filter((b) => !now.some((n) => same(n, b))).map(subscribers.remove),
-    ...now.filter((n) => !before.some((b) => same(n, b))).map((n) => subscribers.put(n, at)),
+    // Every pair is written again, so the digest choice is on each of them.
+    ...now.map((n) => subscribers.put(n, at)),
   ];
-  const chosen: PreferencesRecord = { userId: actor.id, sms: [...new Set(input.sms)], categories, communities, updatedAt: at };
+  const chosen: PreferencesRecord = { userId: actor.id, sms: [...new Set(input.sms)], categories, communities, digest, updatedAt: at };
   // A member of many communities choosing many categories: the filing goes first, in parts (each
   // safe to repeat), and the choice is stored last, with the final part.
   while (changes.length > filedPerWrite) {

@@ -21,7 +21,9 @@ import { jsonLog, type Log } from "../core/log.js";
 import { newWishType, recipients, type Recipient } from "../core/preferences.js";
 import { recipientsOf, type NoticeRecord } from "../core/notices.js";
 import * as Rollups from "../core/rollups.js";
-import { getItem, type Store } from "../store/client.js";
+import { getItem, updateItem, type Store } from "../store/client.js";
+import * as digests from "../store/entities/digest.js";
+import type { Digest } from "../store/entities/digest.js";
 import * as activities from "../store/entities/activity.js";
 import type { ActivityEvent } from "../store/entities/activity.js";
 import * as notices from "../store/entities/notice.js";
@@ -29,7 +31,7 @@ import * as events from "../store/entities/event.js";
 import type { WishEvent } from "../store/entities/index.js";
 import type { Notifier } from "./notifier.js";
 import { retryable } from "./sns.js";
-import { langs, newWishText, smsText, wishLink } from "./templates.js";
+import { langs, newWishText, renderSms, smsText, wishLink } from "./templates.js";
 
 /** Lambda's DynamoDB stream event, as far as this handler reads it. */
 export interface StreamRecord {
@@ -85,13 +87,14 @@ export function eventOf(record: StreamRecord): WishEvent | undefined {
   return events.fromItem(unmarshall(image as Parameters<typeof unmarshall>[0]));
 }
 
-/** An activity's event, or a notice staff sent: the other items the stream tells people of. */
-function otherOf(record: StreamRecord): { activityEvent?: ActivityEvent; notice?: NoticeRecord } | undefined {
+/** An activity's event, a notice staff sent, or a morning digest: the other items the stream tells people of. */
+function otherOf(record: StreamRecord): { activityEvent?: ActivityEvent; notice?: NoticeRecord; digest?: Digest } | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== "INSERT" || !image) return undefined;
   const item = () => unmarshall(image as Parameters<typeof unmarshall>[0]);
   if (image.type?.S === "activity-event") return { activityEvent: activities.eventFromItem(item()) };
   if (image.type?.S === "notice") return { notice: notices.fromItem(item()) };
+  if (image.type?.S === "digest") return { digest: digests.fromItem(item()) };
   return undefined;
 }
 
@@ -110,12 +113,13 @@ export function createStreamHandler(deps: StreamDeps) {
         else if (item) await handleEvent({ ...deps, log, siteUrl }, item);
         else if (other?.activityEvent) await handleActivityEvent({ ...deps, log, siteUrl }, other.activityEvent);
         else if (other?.notice) await handleNotice({ ...deps, log, siteUrl }, other.notice);
+        else if (other?.digest) await handleDigest({ ...deps, log, siteUrl }, other.digest);
       } catch (err) {
         log("error", "notify.retry", {
           eventId: item?.id ?? other?.activityEvent?.id ?? other?.notice?.id,
           wishId: item?.wishId,
           activityId: other?.activityEvent?.activityId ?? other?.notice?.activityId,
-          kind: item?.kind ?? other?.activityEvent?.kind ?? (tally ? "rollup" : "notice"),
+          kind: item?.kind ?? other?.activityEvent?.kind ?? (tally ? "rollup" : other?.digest ? "digest" : "notice"),
           error: String((err as Error)?.message ?? err),
         });
         return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? record.eventID ?? "" }] };
@@ -173,6 +177,25 @@ export async function handleNotice(deps: Required<StreamDeps>, n: NoticeRecord) 
   await tell(deps, { eventId: n.id, activityId: n.activityId, communityId: n.communityId, at: n.at }, told, n.sms);
 }
 
+/** A member's morning digest: one SMS with the count and a link to the hall, unless it went out on an earlier try. */
+export async function handleDigest(deps: Required<StreamDeps>, d: Digest) {
+  const { store, notifier, log } = deps;
+  const stored = await getItem(store, digests.key(d.userId, d.day));
+  if (!stored || digests.fromItem(stored).smsSentAt) return;
+  const person = (await recipients(store, [d.userId])).get(d.userId);
+  const what = { digest: d.day, userId: d.userId, kind: "new-wish-digest" };
+  if (!person?.phone || !e164.test(person.phone)) {
+    log("warn", person?.phone ? "sms.bad_phone" : "sms.no_phone", what);
+    return;
+  }
+  const site = (await deps.siteUrl()).replace(/\/+$/, "");
+  const { text, template } = renderSms("new-wish-digest", person.lang, { count: String(d.count), link: `${site}/hall` });
+  const sent = await attempt(log, what, () =>
+    notifier.send({ to: person.phone!, channel: "sms", kind: "new-wish-digest", text, template }),
+  );
+  if (sent) await updateItem(store, digests.smsSent(d.userId, d.day, new Date().toISOString()));
+}
+
 /**
  * Each person's in-app notice (once, keyed by the event), then their SMS where they chose that
  * kind, or where the sender asked for SMS (`smsToAll`); a sent SMS is marked so a retry skips it.
@@ -218,6 +241,8 @@ async function tell(
   });
 
   await inBatches(delivered, async ({ notice, person, smsSentAt }) => {
+    // New wishes go by SMS only in the morning digest (handleDigest).
+    if (notice.kind === "new-wish") return;
     if (!(smsToAll || person.sms.includes(notice.kind) || alwaysSmsKinds.includes(notice.kind)) || smsSentAt) return;
     const what = { eventId: event.id, userId: person.userId, kind: notice.kind };
     if (!person.phone) {

@@ -330,6 +330,10 @@ export const smsTemplates = {
   // What staff wrote stays in the app: the SMS says there is a notice and where to read it.
   notice: { "zh-CN": "社区给您发来一条通知，请查看：{link}", en: "Staff sent you a notice: {link}" },
   "new-wish": { "zh-CN": "有新的{category}心愿等待认领：{link}", en: "A new wish ({category}) needs a volunteer: {link}" },
+  "new-wish-digest": {
+    "zh-CN": "昨天有{count}个您关注的新心愿等待认领，查看：{link}",
+    en: "{count} new wishes of the kinds you follow came in yesterday: {link}",
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type SmsTemplateId = keyof typeof smsTemplates;

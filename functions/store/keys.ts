@@ -13,6 +13,7 @@ export const Keys = {
   rolePeople: E.roles.byCommunityKey,
   phone: E.phones.key,
   otp: E.otps.key,
+  session: E.sessions.key,
   rate: E.rateLimits.key,
 
   wish: E.wishes.key,

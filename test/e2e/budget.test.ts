@@ -51,6 +51,8 @@ describe("bundle budget", () => {
     expect(closure(entry).has(english)).toBe(false);
     expect(pages.map((p) => p.replace(/^src\/pages\//, "")).sort()).toEqual(
       [
+        "activities.tsx",
+        "activity/index.tsx",
         "board.tsx",
         "hall.tsx",
         "hours.tsx",

@@ -119,6 +119,7 @@ describe("preferences", () => {
       ],
       categories: [],
       communities: [],
+      digest: false,
     });
   });
 
@@ -186,12 +187,13 @@ describe("a wish's whole life, step by step", () => {
     expect(sms).toEqual({});
   });
 
-  it("approved: the resident hears it, the member who chose repairs hears of a new wish; the topic gets it in both languages", async () => {
+  it("approved: the resident hears it, the member who chose repairs hears in the app; the topic gets it in both languages", async () => {
     await post("staff", `/api/wishes/${a}/approve`, { slots: 1, estimatedMinutes: 60 });
     const { heard, texts, sms, topic } = await settle();
     expect(heard).toEqual({ resident0: ["wish-approved"], member0: ["new-wish"] });
     expect(texts.resident0).toEqual(["您的心愿「厨房水龙头漏水」已通过审核，正在等待志愿者认领。"]);
-    expect(sms).toEqual({ member0: [`【微心愿】有新的维修服务心愿等待认领：${site}/wishes/${a}`] });
+    // New wishes reach members in the app; by SMS only in the morning digest.
+    expect(sms).toEqual({});
     expect(topic.map((t) => ({ arn: t.topicArn, message: t.message, attributes: t.attributes }))).toEqual([
       {
         arn: topicArn,

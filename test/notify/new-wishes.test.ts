@@ -1,9 +1,10 @@
 /**
  * New wishes for the members who want them. A member's categories file them as subscribers of
  * (community, category) in the table; when a wish opens, the stream handler reads that one
- * partition and tells each subscriber, in the app and by SMS through the notifier (SNS here, a
- * double on the wire). No member has an SNS subscription of their own, so no topic limit on
- * filter policies caps how many may choose a category.
+ * partition and tells each subscriber in the app (by SMS only in the morning digest:
+ * digest.test.ts). No member has an SNS subscription of their own, so no topic limit on filter
+ * policies caps how many may choose a category; the topic still carries the wish for integrations
+ * (SNS here is a double on the wire).
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
@@ -70,10 +71,26 @@ describe("new wishes to every member who chose the category, on SNS", () => {
     expect((await call("POST", `/api/wishes/${posted.body.id}/approve`, c.staff, { slots: 1, estimatedMinutes: 30 })).status).toBe(200);
     return posted.body.id as string;
   };
-  const smsFor = (wishId: string) => sns.accepted().filter((p) => p.phoneNumber && p.message.endsWith(`/wishes/${wishId}`));
+  const memberSms = () => sns.accepted().filter((p) => p.phoneNumber && c.members.some((m) => m.phone === p.phoneNumber));
   const members = () => c.members.slice(0, 250);
+  /** Who among the community's members has an in-app notice of the wish, read through the API. */
+  const heard = async (wishId: string) => {
+    const out: string[] = [];
+    for (let i = 0; i < c.members.length; i += 25) {
+      const pages = await Promise.all(c.members.slice(i, i + 25).map((m) => call("GET", "/api/notifications", m)));
+      pages.forEach((p, j) => {
+        const notices = p.body.items.filter((n: { wishId?: string }) => n.wishId === wishId);
+        if (notices.length) {
+          expect(notices).toEqual([expect.objectContaining({ kind: "new-wish", read: false })]);
+          out.push(c.members[i + j].phone);
+        }
+      });
+    }
+    return out.sort();
+  };
+  const phones = (people: Person[]) => people.map((m) => m.phone).sort();
 
-  it("250 members choose repairs: each hears of a new repair wish once, by SMS and in the app; SNS holds no subscription", async () => {
+  it("250 members choose repairs: each hears of a new repair wish in the app, once; no SMS each, no SNS subscription", async () => {
     for (let i = 0; i < 250; i += 25) {
       const saved = await Promise.all(
         members()
@@ -84,48 +101,21 @@ describe("new wishes to every member who chose the category, on SNS", () => {
     }
     await feed.next();
     const id = await openWish();
-    expect(await handle(await feed.next())).toEqual({ batchItemFailures: [] });
+    const batch = await feed.next();
+    expect(await handle(batch)).toEqual({ batchItemFailures: [] });
 
-    const texts = smsFor(id);
-    expect(texts.map((p) => p.phoneNumber).sort()).toEqual(
-      members()
-        .map((m) => m.phone)
-        .sort(),
-    );
-    expect(new Set(texts.map((p) => p.message))).toEqual(new Set([`【微心愿】有新的维修服务心愿等待认领：${site}/wishes/${id}`]));
-    for (const p of texts) expect(p.attributes["AWS.SNS.SMS.SMSType"]?.value).toBe("Transactional");
-    // The two members who chose nothing hear nothing.
-    for (const m of c.members.slice(250)) expect(sns.accepted().filter((p) => p.phoneNumber === m.phone)).toEqual([]);
-    // In the app too, for the first, the middle and the last of them.
-    for (const m of [members()[0], members()[125], members()[249]]) {
-      const inbox = await call("GET", "/api/notifications", m);
-      expect(inbox.body.items).toEqual([expect.objectContaining({ kind: "new-wish", wishId: id, read: false })]);
-    }
-    // The topic still carries the wish for integrations, once per language.
-    expect(sns.accepted().filter((p) => p.topicArn === topicArn && p.message.endsWith(`/wishes/${id}`))).toHaveLength(2);
+    expect(await heard(id)).toEqual(phones(members()));
+    const inbox = await call("GET", "/api/notifications", members()[249]);
+    expect(inbox.body.items[0].text).toMatch(/^有新的维修服务心愿等待认领/);
+    // Handed over again (a retry): nobody hears twice.
+    expect(await handle(batch)).toEqual({ batchItemFailures: [] });
+    expect((await call("GET", "/api/notifications", members()[0])).body).toMatchObject({ unread: 1, items: [expect.anything()] });
+    // New wishes are not texted one by one, and the topic still carries each, once per language.
+    expect(memberSms()).toEqual([]);
+    const topic = sns.accepted().filter((p) => p.topicArn === topicArn && p.message.endsWith(`/wishes/${id}`));
+    expect(new Set(topic.map((p) => p.attributes.lang?.value))).toEqual(new Set(["zh-CN", "en"]));
     expect(sns.requests.filter((r) => r.action !== "Publish")).toEqual([]);
     expect(sns.subscriptions.size).toBe(0);
-  }, 300_000);
-
-  it("the stream handed over again texts no one twice; SNS throttling midway fails the record, and the retry finishes it", async () => {
-    const id = await openWish();
-    const batch = await feed.next();
-    sns.failNext(...Array(5).fill("throttling"));
-    // Throttled somewhere in the fan-out: the record fails, to be handed over again.
-    let failures = 0;
-    for (let tries = 0; tries < 10; tries++) {
-      const out = await handle(batch);
-      if (out.batchItemFailures.length === 0) break;
-      failures++;
-    }
-    expect(failures).toBeGreaterThan(0);
-    expect(await handle(batch)).toEqual({ batchItemFailures: [] });
-    const texts = smsFor(id).map((p) => p.phoneNumber);
-    expect(texts.sort()).toEqual(
-      members()
-        .map((m) => m.phone)
-        .sort(),
-    );
   }, 300_000);
 
   it("changing a choice takes effect at the next wish: another category, none, or back again", async () => {
@@ -140,16 +130,10 @@ describe("new wishes to every member who chose the category, on SNS", () => {
     const elderly = await openWish("elderly");
     expect(await handle(await feed.next())).toEqual({ batchItemFailures: [] });
 
-    const phones = (id: string) => smsFor(id).map((p) => p.phoneNumber);
-    expect(phones(repair)).toHaveLength(248);
-    expect(phones(repair)).not.toContain(switcher.phone);
-    expect(phones(repair)).not.toContain(leaver.phone);
-    expect(
-      smsFor(repair)
-        .filter((p) => p.phoneNumber === returner.phone)
-        .map((p) => p.message),
-    ).toEqual([`[Microwish] A new wish (Small repairs) needs a volunteer: ${site}/wishes/${repair}`]);
-    expect(phones(elderly)).toEqual([switcher.phone]);
+    expect(await heard(repair)).toEqual(phones(members().filter((m) => m !== switcher && m !== leaver)));
+    expect(await heard(elderly)).toEqual([switcher.phone]);
+    const english = await call("GET", "/api/notifications", returner);
+    expect(english.body.items[0]).toMatchObject({ wishId: repair, text: expect.stringMatching(/^A new wish \(Small repairs\)/) });
     expect(sns.subscriptions.size).toBe(0);
   }, 300_000);
 
@@ -159,8 +143,9 @@ describe("new wishes to every member who chose the category, on SNS", () => {
     await feed.next();
     const id = await openWish();
     expect(await handle(await feed.next())).toEqual({ batchItemFailures: [] });
-    expect(smsFor(id).map((p) => p.phoneNumber)).not.toContain(gone.phone);
-    expect(smsFor(id)).toHaveLength(247);
+    const got = await heard(id);
+    expect(got).not.toContain(gone.phone);
+    expect(got).toHaveLength(247);
   }, 300_000);
 });
 
@@ -179,7 +164,7 @@ describe("new wishes under npm start: the dev outbox", () => {
     await api?.close();
   });
 
-  it("sends a newly approved wish to each member whose categories take it, in their language, and to no one else", async () => {
+  it("tells each member whose categories take a new wish, in the app and in their language, and no one else; texts no one", async () => {
     const choose = (p: Person, lang: string, categories: string[]) =>
       api.call("PUT", "/api/me/preferences", { as: p, body: { lang, sms: allSms, categories } });
     expect((await choose(c.members[0], "zh-CN", ["repair"])).status).toBe(200);
@@ -198,14 +183,14 @@ describe("new wishes under npm start: the dev outbox", () => {
     const handle = createStreamHandler({ store: api.store, notifier: outboxNotifier(api.store), log: () => {} });
     expect(await handle(await feed.next())).toEqual({ batchItemFailures: [] });
 
-    const outbox = async (p: Person) => (await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(p.phone)}`)).body as any[];
-    expect(await outbox(c.members[0])).toEqual([
-      expect.objectContaining({ kind: "new-wish", text: `【微心愿】有新的维修服务心愿等待认领：/wishes/${id}` }),
-    ]);
-    expect(await outbox(c.members[2])).toEqual([
-      expect.objectContaining({ kind: "new-wish", text: `[Microwish] A new wish (Small repairs) needs a volunteer: /wishes/${id}` }),
-    ]);
-    expect(await outbox(c.members[1])).toEqual([]);
-    expect(await outbox(elsewhere)).toEqual([]);
+    const texts = async (p: Person) =>
+      ((await api.call("GET", "/api/notifications", { as: p })).body.items as any[]).filter((n) => n.wishId === id).map((n) => n.text);
+    expect(await texts(c.members[0])).toEqual([expect.stringMatching(/^有新的维修服务心愿等待认领：「/)]);
+    expect(await texts(c.members[2])).toEqual([expect.stringMatching(/^A new wish \(Small repairs\) needs a volunteer: "/)]);
+    expect(await texts(c.members[1])).toEqual([]);
+    expect(await texts(elsewhere)).toEqual([]);
+    for (const p of [...c.members, elsewhere]) {
+      expect((await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(p.phone)}`)).body).toEqual([]);
+    }
   });
 });

@@ -85,11 +85,11 @@ describe("stream consumer", () => {
     expect(p.BatchSize).toBeLessThanOrEqual(100);
   });
 
-  it("hands over inserted event items and writes to a community's figures", () => {
+  it("hands over inserted items the handler tells people of, and writes to a community's figures", () => {
     const [, mapping] = only(jobs, "AWS::Lambda::EventSourceMapping");
     const patterns = mapping.Properties.FilterCriteria.Filters.map((f: Json) => JSON.parse(f.Pattern));
     expect(patterns).toEqual([
-      { eventName: ["INSERT"], dynamodb: { NewImage: { type: { S: ["event"] } } } },
+      { eventName: ["INSERT"], dynamodb: { NewImage: { type: { S: ["event", "activity-event", "notice", "digest"] } } } },
       {
         eventName: ["INSERT", "MODIFY"],
         dynamodb: { NewImage: { type: { S: ["month-stats", "community-tally", "member-tally", "branch-tally"] } } },

@@ -30,6 +30,8 @@ const Settings = lazy(() => import("./pages/settings"));
 const Notifications = lazy(() => import("./pages/notifications"));
 const MePage = lazy(() => import("./pages/me"));
 const Voices = lazy(() => import("./pages/voices"));
+const Activities = lazy(() => import("./pages/activities"));
+const ActivityPage = lazy(() => import("./pages/activity"));
 const MapPage = lazy(() => import("./pages/map"));
 const MenuPage = lazy(() => import("./pages/menu"));
 const NotFound = lazy(() => import("./pages/not-found"));
@@ -66,6 +68,9 @@ loadLocale(locale()).then(() =>
         <Route path="/notifications" component={Notifications} />
         <Route path="/me" component={MePage} />
         <Route path="/voices" component={Voices} />
+        <Route path="/activities" component={Activities} />
+        {/* Also `/activities/:id/check-in?t=TOKEN`, where the poster's QR code leads, and `/activities/:id/poster`. */}
+        <Route path="/activities/:id/*rest" component={ActivityPage} />
         <Route path="/map" component={MapPage} />
         <Route path="/menu" component={MenuPage} />
         <Route path="*" component={NotFound} />

@@ -1,9 +1,11 @@
 import { Hono, type Context } from "hono";
+import { fail } from "../../core/errors.js";
 import * as Identity from "../../core/identity.js";
+import * as Sessions from "../../core/sessions.js";
 import { clientAddress } from "../edge.js";
 import { doc, json, type Env } from "../http.js";
 import * as R from "../responses.js";
-import { OtpRequest, TokenRequest } from "../schemas.js";
+import { OtpRequest, RefreshRequest, TokenRequest } from "../schemas.js";
 
 /**
  * The client's address for rate limits: API Gateway's source IP on Lambda (the viewer's, as
@@ -46,7 +48,7 @@ export function authRoutes() {
       operationId: "signIn",
       tag: "sign-in",
       who: "anyone",
-      summary: "Trade the code for a token; 429 after five wrong codes",
+      summary: "Trade the code for an access token (an hour) and a refresh token (60 days from its last use); 429 after five wrong codes",
       ok: { 200: R.SignedIn },
       refuses: [429],
     }),
@@ -55,8 +57,44 @@ export function authRoutes() {
       const { store } = c.var.deps;
       const secret = await c.var.deps.secret();
       const user = await Identity.redeemCode(store, secret, { ...c.req.valid("json"), client: clientOf(c) });
-      const actor = (await Identity.loadActor(store, user.id))!;
-      return c.json({ token: await Identity.issueToken(secret, user.id), user: actor });
+      const [actor, refreshToken] = await Promise.all([Identity.loadActor(store, user.id), Sessions.start(store, user.id)]);
+      return c.json({ token: await Identity.issueToken(secret, user.id), refreshToken, user: actor! });
+    },
+  );
+
+  app.post(
+    "/auth/refresh",
+    doc({
+      operationId: "refreshSession",
+      tag: "sign-in",
+      who: "anyone holding a refresh token",
+      summary: "Trade the refresh token for a new access token and the next refresh token; 401 when it was used, revoked or expired",
+      ok: { 200: R.SignedIn },
+      refuses: [401],
+    }),
+    json(RefreshRequest),
+    async (c) => {
+      const { store } = c.var.deps;
+      const next = await Sessions.refresh(store, await c.var.deps.secret(), c.req.valid("json").refreshToken);
+      const actor = await Identity.loadActor(store, next.userId);
+      if (!actor) return fail("auth.refresh_invalid", "This account no longer exists: sign in again.");
+      return c.json({ token: next.token, refreshToken: next.refreshToken, user: actor });
+    },
+  );
+
+  app.post(
+    "/auth/sign-out",
+    doc({
+      operationId: "signOut",
+      tag: "sign-in",
+      who: "anyone holding a refresh token",
+      summary: "End the session: its refresh token works no more (access tokens already out run out within the hour)",
+      ok: { 200: R.SignedOut },
+    }),
+    json(RefreshRequest),
+    async (c) => {
+      await Sessions.end(c.var.deps.store, c.req.valid("json").refreshToken);
+      return c.json({ signedOut: true });
     },
   );
 

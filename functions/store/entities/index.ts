@@ -39,6 +39,7 @@ export * as rateLimits from "./rate-limit.js";
 export * as residentsServed from "./resident-served.js";
 export * as roles from "./role.js";
 export * as rollups from "./rollup.js";
+export * as sessions from "./session.js";
 export * as unreadCounters from "./unread-counter.js";
 export * as users from "./user.js";
 export * as voices from "./voice.js";

@@ -1,5 +1,5 @@
 import type { Item } from "../client.js";
-import { tx, type KeyQuery, type TransactItem } from "../expression.js";
+import { eq, tx, type KeyQuery, type TransactItem } from "../expression.js";
 
 /**
  * A member who wants to hear of new wishes of one category in one community: one item per
@@ -10,6 +10,8 @@ export interface NewWishSubscriber {
   communityId: string;
   category: string;
   userId: string;
+  /** wants the morning SMS digest */
+  digest?: boolean;
 }
 
 export const key = (communityId: string, category: string, userId: string) => ({ pk: `NW#${communityId}#${category}`, sk: `U#${userId}` });
@@ -21,7 +23,11 @@ export const fromItem = (item: Item): NewWishSubscriber => ({
   communityId: String(item.communityId),
   category: String(item.category),
   userId: String(item.userId),
+  digest: Boolean(item.digest),
 });
 
-/** Everyone who chose this category in this community. */
-export const of = (communityId: string, category: string): KeyQuery => ({ pk: key(communityId, category, "").pk });
+/** Everyone who chose this category in this community; those who want the digest only, when asked. */
+export const of = (communityId: string, category: string, opts: { digest?: boolean } = {}): KeyQuery => ({
+  pk: key(communityId, category, "").pk,
+  filter: opts.digest ? eq("digest", true) : undefined,
+});

@@ -1,5 +1,6 @@
+import { encodeTime } from "ulid";
 import type { Item } from "../client.js";
-import { and, beginsWith, exists, notExists, tx, type KeyQuery, type TransactItem, type Update } from "../expression.js";
+import { and, beginsWith, between, eq, exists, notExists, tx, type KeyQuery, type TransactItem, type Update } from "../expression.js";
 import { shapeOf } from "./item.js";
 
 /** An in-app notification: one per recipient per event, so a replayed event writes nothing new. */
@@ -32,6 +33,13 @@ export const read = (userId: string, id: string, at: string): TransactItem =>
   tx.update(key(userId, id), { set: { readAt: at } }, and(exists("pk"), notExists("readAt")));
 /** Notes that the SMS went out, so a retried event does not send it again. */
 export const smsSent = (userId: string, eventId: string, at: string): Update => tx.update(key(userId, eventId), { set: { smsSentAt: at } });
+
+/** A person's notifications of one kind whose events fell between two instants (event ids are ULIDs, time first). */
+export const ofKindBetween = (userId: string, kind: string, from: Date, to: Date): KeyQuery => ({
+  pk: `U#${userId}`,
+  sk: between(`${prefix}${encodeTime(from.getTime(), 10)}`, `${prefix}${encodeTime(to.getTime() - 1, 10)}~`),
+  filter: eq("kind", kind),
+});
 
 /** A person's notifications, newest first. */
 export const newest = (userId: string, limit: number): KeyQuery => ({ pk: `U#${userId}`, sk: beginsWith(prefix), forward: false, limit });

@@ -9,6 +9,8 @@ export interface PreferencesRecord {
   categories?: string[];
   /** the communities the categories were filed under as new-wish subscribers when saved */
   communities?: string[];
+  /** a morning SMS counting the day before's new wishes */
+  digest?: boolean;
   updatedAt?: string;
 }
 

@@ -1,4 +1,5 @@
-import { token, signOutExpired } from "./session";
+import type { Me } from "./types";
+import { refreshed, refreshToken, signOut, signOutExpired, token } from "./session";
 
 /** The API's base URL: same origin locally, the deployed API's URL on AWS (set at build time). */
 export const apiBase = (import.meta.env.VITE_API_URL ?? "").replace(/\/$/, "");
@@ -26,8 +27,53 @@ export interface RequestOptions {
   auth?: boolean;
 }
 
+/** One refresh at a time: every call that met an expired token waits for the same new one. */
+let renewing: Promise<boolean> | undefined;
+
+/**
+ * Trades the kept refresh token for a new pair, silently: the access token lasts an hour, the
+ * session 60 days from its last use, so a phone in use is never asked for a code again.
+ */
+function renew(): Promise<boolean> {
+  renewing ??= (async () => {
+    const kept = refreshToken();
+    if (!kept) return false;
+    try {
+      const res = await fetch(`${apiBase}/api/auth/refresh`, {
+        method: "POST",
+        headers: { accept: "application/json", "content-type": "application/json" },
+        body: JSON.stringify({ refreshToken: kept }),
+      });
+      if (!res.ok) return false;
+      const out = (await res.json()) as { token: string; refreshToken: string; user: Me };
+      refreshed(out.token, out.refreshToken, out.user);
+      return true;
+    } catch {
+      return false;
+    }
+  })().finally(() => {
+    renewing = undefined;
+  });
+  return renewing;
+}
+
+/** Signing out ends the session on the server too, so its refresh token is no use to anyone who copied it. */
+export function endSession() {
+  const kept = refreshToken();
+  signOut();
+  if (kept) {
+    fetch(`${apiBase}/api/auth/sign-out`, {
+      method: "POST",
+      headers: { accept: "application/json", "content-type": "application/json" },
+      body: JSON.stringify({ refreshToken: kept }),
+    }).catch(() => {
+      // Offline: the session runs out by itself.
+    });
+  }
+}
+
 /** The raw response of a call, or the refusal as an ApiError. A string body goes as it is (CSV), anything else as JSON. */
-export async function fetchApi(path: string, opts: RequestOptions = {}): Promise<Response> {
+export async function fetchApi(path: string, opts: RequestOptions = {}, retried = false): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
   const bearer = token();
   if (bearer && opts.auth !== false) headers.authorization = `Bearer ${bearer}`;
@@ -43,6 +89,7 @@ export async function fetchApi(path: string, opts: RequestOptions = {}): Promise
   } catch {
     throw new ApiError(0, navigator.onLine ? "network.failed" : "network.offline", "No answer from the server.");
   }
+  if (res.status === 401 && bearer && !retried && (await renew())) return fetchApi(path, opts, true);
   if (!res.ok) await refusal(res, Boolean(bearer));
   return res;
 }

@@ -19,6 +19,8 @@ export const pagePaths = [
   "/notifications",
   "/me",
   "/voices",
+  "/activities",
+  "/activities/:id/check-in",
   "/map",
   "/menu",
 ] as const;

@@ -36,9 +36,10 @@ export const me = meSignal;
 export const community = communitySignal;
 export const sessionExpired = expired;
 
-export function signIn(t: string, who: Me) {
+export function signIn(t: string, who: Me, refresh?: string) {
   setToken(t);
   store.write("mw.token", t);
+  if (refresh) store.write("mw.refresh", refresh);
   setExpired(false);
   updateMe(who);
 }
@@ -54,13 +55,24 @@ export function signOut() {
   setToken(undefined);
   setMe(undefined);
   setChosenRole(undefined);
-  for (const k of ["mw.token", "mw.me", "mw.role"]) store.write(k, undefined);
+  for (const k of ["mw.token", "mw.refresh", "mw.me", "mw.role"]) store.write(k, undefined);
   // The lists kept for offline are this person's: the next one to sign in on the phone does not see them.
   try {
     for (const k of Object.keys(localStorage)) if (k.startsWith("mw.list.")) localStorage.removeItem(k);
   } catch {
     // No storage: nothing was kept.
   }
+}
+
+/** The refresh token kept on the phone, read fresh each time: another tab may have traded it already. */
+export const refreshToken = () => store.read<string>("mw.refresh");
+
+/** Takes the pair a refresh gave; the person's details come with it. */
+export function refreshed(t: string, refresh: string, who: Me) {
+  setToken(t);
+  store.write("mw.token", t);
+  store.write("mw.refresh", refresh);
+  updateMe(who);
 }
 
 /** A token the server no longer accepts: back to sign-in, saying why. */

@@ -6,6 +6,7 @@
 import type * as z from "zod/mini";
 import type * as R from "../../../functions/app/responses";
 import type * as S from "../../../functions/app/schemas";
+import type * as A from "../../../functions/app/activity-schemas";
 import type { Role as AnyRole, Status } from "../../../functions/core/model";
 
 export type { Status };
@@ -38,6 +39,10 @@ export type Voice = R.Voice;
 export type Photo = R.Photo;
 export type Upload = R.Upload;
 export type Activity = R.Activity;
+export type ActivityView = R.ActivityView;
+export type Signup = R.Signup;
+export type MyActivities = R.MyActivities;
+export type NoticeSent = z.output<typeof R.NoticeSent>;
 export type MenuItem = R.MenuItem;
 export type Candidate = R.Candidate;
 
@@ -45,6 +50,7 @@ export type Candidate = R.Candidate;
 export type NewWish = z.input<typeof S.NewWish>;
 export type PreferencesChange = z.input<typeof S.Preferences>;
 export type ProfileChange = z.input<typeof S.Profile>;
+export type NewActivity = z.input<typeof A.NewActivity>;
 export type PhotoPurpose = z.input<typeof S.Upload>["purpose"];
 export type MenuItemChange = z.input<typeof S.MenuItem>;
 

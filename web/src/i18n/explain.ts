@@ -1,6 +1,5 @@
 import { ApiError } from "../data/api";
 import { formatDateTime, formatDistance, locale, t, type Key } from "./index";
-import zh from "./zh-CN";
 
 const statusKey = (s: unknown) => `status.${String(s)}` as Key;
 
@@ -31,7 +30,8 @@ export function explain(err: unknown): string {
   const fence = fenceRefusal(err);
   if (fence) return fence;
   const key = `err.${err.code}` as Key;
-  if (key in zh) return t(key);
+  const said = t(key);
+  if (said !== key) return said;
   if (err.code.startsWith("request.invalid") || err.code.endsWith(".invalid")) return t("err.invalid");
   if (err.status >= 500) return t("err.server");
   return locale() === "en" ? err.detail : `${t("err.refused")}（${err.detail}）`;

@@ -42,9 +42,13 @@ export async function setLocale(l: Locale) {
   }
 }
 
+/** Messages a page's own code brings (activities): Chinese, then English. */
+export const extra: Record<string, string>[] = [{}, {}];
+
 /** A message in the user's language; `{name}` placeholders take params, numbers formatted for the locale. */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  const text = (catalogues[localeSignal()] ?? zh)[key] ?? key;
+  const l = localeSignal();
+  const text = (catalogues[l] ?? zh)[key] ?? extra[+(l === "en")][key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => {
     const v = params[name];
     return v === undefined ? "" : typeof v === "number" ? formatNumber(v) : v;

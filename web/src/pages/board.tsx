@@ -9,6 +9,7 @@ import { t, type Key } from "../i18n";
 import { waitingTooLong } from "../ui/waiting";
 import { WishCard } from "../ui/wish-card";
 import { PageTitle } from "../ui/page-title";
+import { ta } from "../i18n/activities";
 
 const columns: Status[] = ["submitted", "open", "claimed", "in_progress", "completed", "confirmed"];
 
@@ -47,6 +48,9 @@ export default function Board() {
     <section class="page" aria-labelledby="board-title">
       <div class="page-head">
         <PageTitle id="board-title">{t("board.title")}</PageTitle>
+        <A href="/activities" class="button secondary">
+          {ta("activities.title")}
+        </A>
         <A href="/map" class="button secondary">
           {t("map.open")}
         </A>

@@ -2,7 +2,8 @@ import { A, useNavigate } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { rememberLanguage } from "../data/preferences";
 import { saveProfile } from "../data/profile";
-import { chooseRole, homeOf, me, role, roles, signOut, token } from "../data/session";
+import { endSession } from "../data/api";
+import { chooseRole, homeOf, me, role, roles, token } from "../data/session";
 import type { Locale, Role } from "../data/types";
 import { fieldProblem } from "../i18n/explain";
 import { locale, setLocale, t, type Key } from "../i18n";
@@ -114,7 +115,7 @@ export default function MePage() {
         type="button"
         class="wide"
         onClick={() => {
-          signOut();
+          endSession();
           navigate("/signin");
         }}
       >

@@ -47,10 +47,13 @@ export default function SignIn() {
   const redeem = async (e: Event) => {
     e.preventDefault();
     const out = await verify.run(() =>
-      post<{ token: string; user: Me }>("/api/auth/token", { phone: sentTo() ?? phone().trim(), code: code().trim() }),
+      post<{ token: string; refreshToken: string; user: Me }>("/api/auth/token", {
+        phone: sentTo() ?? phone().trim(),
+        code: code().trim(),
+      }),
     );
     if (out) {
-      signIn(out.token, out.user);
+      signIn(out.token, out.user, out.refreshToken);
       if (!localeChosenHere() && out.user.lang === "en") setLocale("en");
       // The first time, the person is asked what to call them: nobody should stay 居民5678.
       if (out.user.named) goOn();
