@@ -91,11 +91,11 @@ describe("service menu and skills", () => {
 
     await m.goto(`${site.url}/hall`);
     await m.getByRole("heading", { name: "心愿大厅" }).waitFor();
-    await m.getByText("辅导孩子数学作业").waitFor();
-    await m.getByText("帮忙清理楼道杂物").waitFor();
+    await m.getByRole("link", { name: "辅导孩子数学作业" }).waitFor();
+    await m.getByRole("link", { name: "帮忙清理楼道杂物" }).waitFor();
     await m.getByRole("checkbox", { name: "符合我的技能" }).check();
-    await m.getByText("辅导孩子数学作业").waitFor({ state: "detached" });
-    await m.getByText("帮忙清理楼道杂物").waitFor();
+    await m.getByRole("link", { name: "辅导孩子数学作业" }).waitFor({ state: "detached" });
+    await m.getByRole("link", { name: "帮忙清理楼道杂物" }).waitFor();
     await expectAccessible(m, "hall (matches my skills)");
     await screenshot(m, "member-hall-skills");
     expect(phone.errors).toEqual([]);
