@@ -405,9 +405,15 @@ describe("a resident's number, across every route and role", () => {
       await drive(role, "POST", "/api/communities/{id}/menu/{itemId}/withdraw", `${itemPath}/withdraw`);
       // Signing in answers with the person's own number only.
       await drive(role, "POST", "/api/auth/otp", "/api/auth/otp", { body: { phone: role.who?.phone ?? "+8613600000000" } });
-      await drive(role, "POST", "/api/auth/token", "/api/auth/token", {
-        body: { phone: role.who?.phone ?? "+8613600000000", code: "000000" },
-      });
+      // The code the person was sent, so that the refresh token below is a live one.
+      const phone = role.who?.phone ?? "+8613600000000";
+      const outbox = (await api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(phone)}`)).body as { text: string }[];
+      const code = /(?<!\d)(\d{6})(?!\d)/.exec(outbox[0]?.text ?? "")?.[1] ?? "000000";
+      const signedIn = await drive(role, "POST", "/api/auth/token", "/api/auth/token", { body: { phone, code } });
+      // A refresh token the caller holds: one from this sign-in when it worked, else one of the right shape.
+      const refreshToken = signedIn?.body?.refreshToken ?? `${"A".repeat(22)}.${"B".repeat(43)}`;
+      await drive(role, "POST", "/api/auth/refresh", "/api/auth/refresh", { body: { refreshToken } });
+      await drive(role, "POST", "/api/auth/sign-out", "/api/auth/sign-out", { body: { refreshToken } });
     }
     expect(findings).toEqual([]);
   }, 300_000);
