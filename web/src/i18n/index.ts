@@ -45,6 +45,16 @@ export async function setLocale(l: Locale) {
 /** Messages a page's own code brings (activities): Chinese, then English. */
 export const extra: Record<string, string>[] = [{}, {}];
 
+/**
+ * A page's own messages, in both languages, registered when its chunk loads: the catalogue every
+ * page loads first keeps only what the shell and several pages share. Returns the page's `t`.
+ */
+export function messages<K extends string>(zhMessages: Record<K, string>, enMessages: NoInfer<Record<K, string>>) {
+  Object.assign(extra[0], zhMessages);
+  Object.assign(extra[1], enMessages);
+  return (key: K, params?: Record<string, string | number>) => t(key as unknown as Key, params);
+}
+
 /** A message in the user's language; `{name}` placeholders take params, numbers formatted for the locale. */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   const l = localeSignal();

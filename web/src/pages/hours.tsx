@@ -9,6 +9,7 @@ import { Field } from "../ui/field";
 import { fieldProblem } from "../i18n/explain";
 import { categoryName } from "../ui/wish-card";
 import { PageTitle } from "../ui/page-title";
+import { tHours } from "../i18n/hours";
 
 /** Today as the service counts days: in China time (UTC+8), whatever the phone's clock zone. */
 const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -23,7 +24,7 @@ function CertificateForm(props: { memberId: string }) {
     e.preventDefault();
     const c = await issue.run(
       () => post<Certificate>(`/api/members/${props.memberId}/certificates`, { from: from(), to: to() }),
-      t("cert.issued"),
+      tHours("cert.issued"),
     );
     if (c) setIssued(c);
   };
@@ -31,27 +32,27 @@ function CertificateForm(props: { memberId: string }) {
   const printLink = (c: Certificate) => (apiBase ? c.printUrl : `/api/certificates/${c.number}/print`);
   return (
     <form class="panel" onSubmit={send} aria-labelledby="cert-title">
-      <h2 id="cert-title">{t("cert.title")}</h2>
-      <p class="hint">{t("cert.hint")}</p>
+      <h2 id="cert-title">{tHours("cert.title")}</h2>
+      <p class="hint">{tHours("cert.hint")}</p>
       <Field
-        label={t("cert.from")}
+        label={tHours("cert.from")}
         type="date"
         value={from()}
         onValue={setFrom}
         max={today()}
         problem={fieldProblem(issue.error(), "from")}
       />
-      <Field label={t("cert.to")} type="date" value={to()} onValue={setTo} max={today()} problem={fieldProblem(issue.error(), "to")} />
+      <Field label={tHours("cert.to")} type="date" value={to()} onValue={setTo} max={today()} problem={fieldProblem(issue.error(), "to")} />
       <button type="submit" class="primary wide" disabled={issue.busy()} aria-busy={issue.busy()}>
-        <Busy when={issue.busy()} working={t("working")} idle={t("cert.issue")} />
+        <Busy when={issue.busy()} working={t("working")} idle={tHours("cert.issue")} />
       </button>
       <Outcome action={issue} />
       <Show when={issued()}>
         {(c) => (
           <p>
-            {t("cert.number", { n: c().number, d: formatMinutes(c().totalMinutes) })}{" "}
+            {tHours("cert.number", { n: c().number, d: formatMinutes(c().totalMinutes) })}{" "}
             <a href={printLink(c())} target="_blank" rel="noopener" class="button secondary">
-              {t("cert.open")}
+              {tHours("cert.open")}
             </a>
           </p>
         )}
@@ -68,7 +69,7 @@ export default function Hours() {
   );
   return (
     <section class="page" aria-labelledby="hours-title">
-      <PageTitle id="hours-title">{t("hours.title")}</PageTitle>
+      <PageTitle id="hours-title">{tHours("hours.title")}</PageTitle>
       <Show when={hours.error}>
         <div class="notice error" role="alert">
           <p>{explain(hours.error)}</p>
@@ -82,11 +83,11 @@ export default function Hours() {
           <>
             <p class="total">
               <span class="figure">{formatNumber(h().totalMinutes / 60, { maximumFractionDigits: 1 })}</span>
-              <span>{t("hours.totalUnit")}</span>
+              <span>{tHours("hours.totalUnit")}</span>
             </p>
-            <p class="hint">{t("hours.totalHint", { n: h().entries.length, d: formatMinutes(h().totalMinutes) })}</p>
+            <p class="hint">{tHours("hours.totalHint", { n: h().entries.length, d: formatMinutes(h().totalMinutes) })}</p>
             <CertificateForm memberId={me()!.id} />
-            <h2>{t("hours.entries")}</h2>
+            <h2>{tHours("hours.entries")}</h2>
             <ul class="cards">
               <For each={h().entries}>
                 {(e) => (
@@ -97,7 +98,9 @@ export default function Hours() {
                     </div>
                     <p class="meta">
                       <span>
-                        {e.kind === "activity" ? t("hours.kindActivity") : `${t("hours.kindWish")} · ${categoryName(e.category ?? "")}`}
+                        {e.kind === "activity"
+                          ? tHours("hours.kindActivity")
+                          : `${tHours("hours.kindWish")} · ${categoryName(e.category ?? "")}`}
                       </span>
                       <Show when={e.place}>
                         <span>{e.place}</span>
@@ -106,18 +109,18 @@ export default function Hours() {
                     </p>
                     <Show when={e.measuredMinutes !== undefined && e.measuredMinutes !== e.minutes}>
                       <p class="meta">
-                        <span>{t("hours.measured", { m: formatMinutes(e.measuredMinutes!), d: formatMinutes(e.minutes) })}</span>
+                        <span>{tHours("hours.measured", { m: formatMinutes(e.measuredMinutes!), d: formatMinutes(e.minutes) })}</span>
                       </p>
                     </Show>
                     <p class="meta">
-                      <span>{t("hours.verifiedBy", { who: e.verifierName, at: formatDate(e.verifiedAt) })}</span>
+                      <span>{tHours("hours.verifiedBy", { who: e.verifierName, at: formatDate(e.verifiedAt) })}</span>
                     </p>
                   </li>
                 )}
               </For>
             </ul>
             <Show when={h().entries.length === 0}>
-              <p class="empty">{t("hours.empty")}</p>
+              <p class="empty">{tHours("hours.empty")}</p>
             </Show>
           </>
         )}

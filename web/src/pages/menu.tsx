@@ -4,10 +4,12 @@ import { get, post, put } from "../data/api";
 import { community, communityId, roles } from "../data/session";
 import type { MenuItem, MenuItemChange } from "../data/types";
 import { fieldProblem } from "../i18n/explain";
-import { locale, t, type Key } from "../i18n";
+import { locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 import { PageTitle } from "../ui/page-title";
+import { tMenu } from "../i18n/menu";
+import { tVoices } from "../i18n/voices";
 
 const base = () => (communityId() ? `/api/communities/${encodeURIComponent(communityId()!)}/menu` : undefined);
 const kinds = ["skill", "service", "health"] as const;
@@ -45,17 +47,17 @@ export default function Menu() {
 
   return (
     <section class="page" aria-labelledby="menu-title">
-      <PageTitle id="menu-title">{t("menu.title")}</PageTitle>
-      <p class="lead">{t("menu.lead", { community: community()?.name ?? "" })}</p>
+      <PageTitle id="menu-title">{tMenu("menu.title")}</PageTitle>
+      <p class="lead">{tMenu("menu.lead", { community: community()?.name ?? "" })}</p>
       <Show when={staff()}>
         <details class="card">
-          <summary>{t("menu.add")}</summary>
+          <summary>{tMenu("menu.add")}</summary>
           <ItemForm onDone={() => refetch()} />
         </details>
       </Show>
       <Show when={menu.error}>
         <p class="notice" role="alert">
-          {t("menu.failed")}
+          {tMenu("menu.failed")}
         </p>
       </Show>
       <ul class="cards" aria-labelledby="menu-title">
@@ -63,29 +65,30 @@ export default function Menu() {
           {(item) => (
             <li class="card menu-item" classList={{ withdrawn: item.status === "withdrawn" }}>
               <p>
-                <span class="badge">{t(`menu.kind.${item.kind}` as Key)}</span> <span class="muted">{categoryName(item.category)}</span>
+                <span class="badge">{tMenu(`menu.kind.${item.kind}` as Parameters<typeof tMenu>[0])}</span>{" "}
+                <span class="muted">{categoryName(item.category)}</span>
               </p>
               <h2>{item.title}</h2>
               <p>{item.description}</p>
               <dl class="facts">
                 <Show when={item.when}>
-                  <dt>{t("menu.when")}</dt>
+                  <dt>{tMenu("menu.when")}</dt>
                   <dd>{item.when}</dd>
                 </Show>
                 <Show when={item.where}>
-                  <dt>{t("menu.where")}</dt>
+                  <dt>{tMenu("menu.where")}</dt>
                   <dd>{item.where}</dd>
                 </Show>
-                <dt>{t("menu.branch")}</dt>
+                <dt>{tMenu("menu.branch")}</dt>
                 <dd>{item.branchName}</dd>
               </dl>
-              <Show when={item.status === "active"} fallback={<p class="muted">{t("menu.withdrawn")}</p>}>
+              <Show when={item.status === "active"} fallback={<p class="muted">{tMenu("menu.withdrawn")}</p>}>
                 <button type="button" class="primary" onClick={() => order(item)}>
-                  {t("menu.order")}
+                  {tMenu("menu.order")}
                 </button>
                 <Show when={staff()}>
                   <button type="button" class="secondary" onClick={() => setEditing(editing() === item.id ? undefined : item.id)}>
-                    {t("menu.edit")}
+                    {tMenu("menu.edit")}
                   </button>
                   <Show when={editing() === item.id}>
                     <ItemForm item={item} onDone={() => (setEditing(undefined), refetch())} />
@@ -97,7 +100,7 @@ export default function Menu() {
         </For>
       </ul>
       <Show when={menu() && menu()!.items.length === 0}>
-        <p class="empty">{t("menu.empty")}</p>
+        <p class="empty">{tMenu("menu.empty")}</p>
       </Show>
     </section>
   );
@@ -130,7 +133,7 @@ function ItemForm(props: { item?: MenuItem; onDone: () => void }) {
     } as MenuItemChange;
     const done = await save.run(
       () => (was ? put<MenuItem>(`${base()}/${was.id}`, body) : post<MenuItem>(base()!, body)),
-      t(was ? "menu.saved" : "menu.added"),
+      tMenu(was ? "menu.saved" : "menu.added"),
     );
     if (done) props.onDone();
   };
@@ -138,13 +141,13 @@ function ItemForm(props: { item?: MenuItem; onDone: () => void }) {
   return (
     <form onSubmit={send} novalidate>
       <div class="field">
-        <label for={`menu-kind-${id}`}>{t("menu.kindLabel")}</label>
+        <label for={`menu-kind-${id}`}>{tMenu("menu.kindLabel")}</label>
         <select id={`menu-kind-${id}`} value={kind()} onChange={(e) => setKind(e.currentTarget.value)}>
-          <For each={kinds}>{(k) => <option value={k}>{t(`menu.kind.${k}` as Key)}</option>}</For>
+          <For each={kinds}>{(k) => <option value={k}>{tMenu(`menu.kind.${k}` as Parameters<typeof tMenu>[0])}</option>}</For>
         </select>
       </div>
       <Field
-        label={t("menu.itemTitle")}
+        label={tMenu("menu.itemTitle")}
         required
         maxLength={40}
         value={title()}
@@ -152,7 +155,7 @@ function ItemForm(props: { item?: MenuItem; onDone: () => void }) {
         problem={fieldProblem(save.error(), "title")}
       />
       <Field
-        label={t("menu.offered")}
+        label={tMenu("menu.offered")}
         multiline
         required
         maxLength={500}
@@ -161,25 +164,25 @@ function ItemForm(props: { item?: MenuItem; onDone: () => void }) {
         problem={fieldProblem(save.error(), "description")}
       />
       <div class="field">
-        <label for={`menu-category-${id}`}>{t("menu.category")}</label>
+        <label for={`menu-category-${id}`}>{tMenu("menu.category")}</label>
         <select id={`menu-category-${id}`} value={category()} onChange={(e) => setCategory(e.currentTarget.value)}>
-          <option value="">{t("voices.pickCategory")}</option>
+          <option value="">{tVoices("voices.pickCategory")}</option>
           <For each={community()?.categories ?? []}>{(c) => <option value={c.code}>{c.name[locale()]}</option>}</For>
         </select>
         <Show when={fieldProblem(save.error(), "category")}>{(p) => <p class="problem">{p()}</p>}</Show>
       </div>
-      <Field label={t("menu.when")} maxLength={100} value={when()} onValue={setWhen} problem={fieldProblem(save.error(), "when")} />
-      <Field label={t("menu.where")} maxLength={100} value={where()} onValue={setWhere} problem={fieldProblem(save.error(), "where")} />
+      <Field label={tMenu("menu.when")} maxLength={100} value={when()} onValue={setWhen} problem={fieldProblem(save.error(), "when")} />
+      <Field label={tMenu("menu.where")} maxLength={100} value={where()} onValue={setWhere} problem={fieldProblem(save.error(), "where")} />
       <div class="field">
-        <label for={`menu-branch-${id}`}>{t("menu.branch")}</label>
+        <label for={`menu-branch-${id}`}>{tMenu("menu.branch")}</label>
         <select id={`menu-branch-${id}`} value={branchId()} onChange={(e) => setBranchId(e.currentTarget.value)}>
-          <option value="">{t("menu.pickBranch")}</option>
+          <option value="">{tMenu("menu.pickBranch")}</option>
           <For each={community()?.branches ?? []}>{(b) => <option value={b.id}>{b.name}</option>}</For>
         </select>
         <Show when={fieldProblem(save.error(), "branchId")}>{(p) => <p class="problem">{p()}</p>}</Show>
       </div>
       <button type="submit" class="primary" disabled={save.busy()} aria-busy={save.busy()}>
-        <Busy when={save.busy()} working={t("working")} idle={t(was ? "menu.save" : "menu.addIt")} />
+        <Busy when={save.busy()} working={t("working")} idle={tMenu(was ? "menu.save" : "menu.addIt")} />
       </button>
       <Outcome action={save} />
       <Show when={was}>
@@ -188,10 +191,10 @@ function ItemForm(props: { item?: MenuItem; onDone: () => void }) {
           class="secondary"
           disabled={withdraw.busy()}
           onClick={async () => {
-            if (await withdraw.run(() => post(`${base()}/${was!.id}/withdraw`), t("menu.withdrawnNow"))) props.onDone();
+            if (await withdraw.run(() => post(`${base()}/${was!.id}/withdraw`), tMenu("menu.withdrawnNow"))) props.onDone();
           }}
         >
-          {t("menu.withdraw")}
+          {tMenu("menu.withdraw")}
         </button>
         <Outcome action={withdraw} />
       </Show>

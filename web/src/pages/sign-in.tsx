@@ -10,6 +10,7 @@ import { localeChosenHere, setLocale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 import { PageTitle } from "../ui/page-title";
+import { tSignIn } from "../i18n/sign-in";
 
 /** Phone and a 6-digit code from a text message; then the page the person came for, or their role's home. */
 export default function SignIn() {
@@ -36,7 +37,7 @@ export default function SignIn() {
 
   const requestCode = async (e: Event) => {
     e.preventDefault();
-    const ok = await send.run(() => post("/api/auth/otp", { phone: phone().trim() }), t("signin.sent"));
+    const ok = await send.run(() => post("/api/auth/otp", { phone: phone().trim() }), tSignIn("signin.sent"));
     if (ok) {
       setSentTo(phone().trim());
       startWait();
@@ -78,8 +79,8 @@ export default function SignIn() {
   function NameStep() {
     return (
       <section class="page narrow" aria-labelledby="name-title">
-        <PageTitle id="name-title">{t("welcome.title")}</PageTitle>
-        <p class="lead">{t("welcome.lead")}</p>
+        <PageTitle id="name-title">{tSignIn("welcome.title")}</PageTitle>
+        <p class="lead">{tSignIn("welcome.lead")}</p>
         <form onSubmit={saveName} novalidate id="name-field">
           <Field
             label={t("me.name")}
@@ -92,11 +93,11 @@ export default function SignIn() {
             problem={fieldProblem(naming.error(), "name")}
           />
           <button type="submit" class="primary wide" disabled={naming.busy()} aria-busy={naming.busy()}>
-            <Busy when={naming.busy()} working={t("working")} idle={t("welcome.save")} />
+            <Busy when={naming.busy()} working={t("working")} idle={tSignIn("welcome.save")} />
           </button>
           <Outcome action={naming} />
           <button type="button" class="link wide" onClick={goOn}>
-            {t("welcome.skip")}
+            {tSignIn("welcome.skip")}
           </button>
         </form>
       </section>
@@ -106,16 +107,16 @@ export default function SignIn() {
   function signInForms() {
     return (
       <section class="page narrow" aria-labelledby="signin-title">
-        <PageTitle id="signin-title">{t("signin.title")}</PageTitle>
-        <p class="lead">{t("signin.lead")}</p>
+        <PageTitle id="signin-title">{tSignIn("signin.title")}</PageTitle>
+        <p class="lead">{tSignIn("signin.lead")}</p>
         <Show when={sessionExpired()}>
           <p class="notice" role="status">
-            {t("signin.expired")}
+            {tSignIn("signin.expired")}
           </p>
         </Show>
         <form onSubmit={requestCode} novalidate>
           <Field
-            label={t("signin.phone")}
+            label={tSignIn("signin.phone")}
             type="tel"
             inputmode="tel"
             autocomplete="tel"
@@ -128,8 +129,8 @@ export default function SignIn() {
           <button type="submit" class="primary wide" disabled={send.busy() || wait() > 0} aria-busy={send.busy()}>
             <Busy
               when={send.busy()}
-              working={t("signin.sending")}
-              idle={wait() > 0 ? t("signin.resendIn", { s: wait() }) : sentTo() ? t("signin.resend") : t("signin.send")}
+              working={tSignIn("signin.sending")}
+              idle={wait() > 0 ? tSignIn("signin.resendIn", { s: wait() }) : sentTo() ? tSignIn("signin.resend") : tSignIn("signin.send")}
             />
           </button>
           <Outcome action={send} />
@@ -137,8 +138,8 @@ export default function SignIn() {
         <Show when={sentTo()}>
           <form onSubmit={redeem} novalidate id="code-field">
             <Field
-              label={t("signin.code")}
-              hint={t("signin.codeHint", { phone: sentTo()! })}
+              label={tSignIn("signin.code")}
+              hint={tSignIn("signin.codeHint", { phone: sentTo()! })}
               type="text"
               inputmode="numeric"
               autocomplete="one-time-code"
@@ -150,7 +151,7 @@ export default function SignIn() {
               problem={fieldProblem(verify.error(), "code")}
             />
             <button type="submit" class="primary wide" disabled={verify.busy()} aria-busy={verify.busy()}>
-              <Busy when={verify.busy()} working={t("signin.signingIn")} idle={t("signin.submit")} />
+              <Busy when={verify.busy()} working={tSignIn("signin.signingIn")} idle={tSignIn("signin.submit")} />
             </button>
             <Outcome action={verify} />
           </form>

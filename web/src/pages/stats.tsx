@@ -7,6 +7,7 @@ import { explain } from "../i18n/explain";
 import { formatMinutes, formatNumber, locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
 import { PageTitle } from "../ui/page-title";
+import { tStats } from "../i18n/stats";
 
 const Bars = lazy(() => import("../ui/bars"));
 
@@ -25,20 +26,20 @@ function Ranked(props: { items: Row[]; label: string; idle: "stats.idleBranches"
   const tied = (rank: number) => active().filter((r) => r.rank === rank).length > 1;
   return (
     <>
-      <Show when={active().length} fallback={<p class="empty">{t("stats.noRanking")}</p>}>
+      <Show when={active().length} fallback={<p class="empty">{tStats("stats.noRanking")}</p>}>
         <Bars
           label={props.label}
           rows={active()
             .slice(0, props.top ?? active().length)
             .map((b) => ({
-              label: `${tied(b.rank) ? t("stats.tie") : ""}${b.rank}. ${b.name}`,
+              label: `${tied(b.rank) ? tStats("stats.tie") : ""}${b.rank}. ${b.name}`,
               value: b.score,
-              text: t("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }),
+              text: tStats("stats.score", { s: formatNumber(b.score, { maximumFractionDigits: 1 }), d: formatMinutes(b.minutes) }),
             }))}
         />
       </Show>
       <Show when={active().length && idle()}>
-        <p class="hint">{t(props.idle, { n: idle() })}</p>
+        <p class="hint">{tStats(props.idle, { n: idle() })}</p>
       </Show>
     </>
   );
@@ -65,7 +66,7 @@ export default function StatsPage() {
       return {
         label: monthName(key),
         value: m?.minutes ?? 0,
-        text: t("stats.trendRow", { d: formatMinutes(m?.minutes ?? 0), n: m?.personTimes ?? 0 }),
+        text: tStats("stats.trendRow", { d: formatMinutes(m?.minutes ?? 0), n: m?.personTimes ?? 0 }),
       };
     });
   };
@@ -74,16 +75,16 @@ export default function StatsPage() {
     exporting.run(async () => {
       const p = stats.latest!.period;
       return download(`/api/communities/${communityId()}/ledger.csv?from=${p.from}&to=${p.to}`, `ledger-${p.key}.csv`);
-    }, t("data.downloaded"));
+    }, tStats("data.downloaded"));
   const exportMembers = () =>
-    exporting.run(() => download(`/api/communities/${communityId()}/members.csv`, "members.csv"), t("data.downloaded"));
+    exporting.run(() => download(`/api/communities/${communityId()}/members.csv`, "members.csv"), tStats("data.downloaded"));
   const failed = () => stats.error ?? branches.error ?? year.error ?? members.error;
 
   return (
     <section class="page" aria-labelledby="stats-title">
-      <PageTitle id="stats-title">{t("stats.title")}</PageTitle>
+      <PageTitle id="stats-title">{tStats("stats.title")}</PageTitle>
       <div class="field">
-        <label for="stats-month">{t("stats.month")}</label>
+        <label for="stats-month">{tStats("stats.month")}</label>
         <input
           id="stats-month"
           type="month"
@@ -107,44 +108,46 @@ export default function StatsPage() {
           <>
             <dl class="figures">
               <div>
-                <dt>{t("stats.activities")}</dt>
+                <dt>{tStats("stats.activities")}</dt>
                 <dd>{formatNumber(s().activities)}</dd>
               </div>
               <div>
-                <dt>{t("stats.personTimes")}</dt>
+                <dt>{tStats("stats.personTimes")}</dt>
                 <dd>{formatNumber(s().personTimes)}</dd>
               </div>
               <div>
-                <dt>{t("stats.residents")}</dt>
+                <dt>{tStats("stats.residents")}</dt>
                 <dd>{formatNumber(s().residentsServed)}</dd>
               </div>
               <div>
-                <dt>{t("stats.hours")}</dt>
+                <dt>{tStats("stats.hours")}</dt>
                 <dd>{formatNumber(s().hours, { maximumFractionDigits: 1 })}</dd>
               </div>
             </dl>
             <Show when={s().detail}>
               {(d) => (
                 <dl class="details">
-                  <dt>{t("stats.submitted")}</dt>
+                  <dt>{tStats("stats.submitted")}</dt>
                   <dd>{formatNumber(d().wishes.submitted)}</dd>
-                  <dt>{t("stats.approved")}</dt>
+                  <dt>{tStats("stats.approved")}</dt>
                   <dd>{formatNumber(d().wishes.approved)}</dd>
-                  <dt>{t("stats.closed")}</dt>
+                  <dt>{tStats("stats.closed")}</dt>
                   <dd>{formatNumber(d().wishes.closed)}</dd>
-                  <dt>{t("stats.rejected")}</dt>
+                  <dt>{tStats("stats.rejected")}</dt>
                   <dd>{formatNumber(d().wishes.rejected)}</dd>
                   <Show when={d().medianMinutesToClaim != null}>
-                    <dt>{t("stats.toClaim")}</dt>
+                    <dt>{tStats("stats.toClaim")}</dt>
                     <dd>{formatMinutes(Math.round(d().medianMinutesToClaim!))}</dd>
                   </Show>
                   <Show when={d().medianMinutesToClose != null}>
-                    <dt>{t("stats.toClose")}</dt>
+                    <dt>{tStats("stats.toClose")}</dt>
                     <dd>{formatMinutes(Math.round(d().medianMinutesToClose!))}</dd>
                   </Show>
                   <Show when={d().averageRating != null}>
-                    <dt>{t("stats.rating")}</dt>
-                    <dd>{t("stats.ratingValue", { r: formatNumber(d().averageRating!, { maximumFractionDigits: 1 }), n: d().ratings })}</dd>
+                    <dt>{tStats("stats.rating")}</dt>
+                    <dd>
+                      {tStats("stats.ratingValue", { r: formatNumber(d().averageRating!, { maximumFractionDigits: 1 }), n: d().ratings })}
+                    </dd>
                   </Show>
                 </dl>
               )}
@@ -153,7 +156,7 @@ export default function StatsPage() {
         )}
       </Show>
       <section class="panel" aria-labelledby="data-title">
-        <h2 id="data-title">{t("data.title")}</h2>
+        <h2 id="data-title">{tStats("data.title")}</h2>
         <button
           type="button"
           class="secondary wide"
@@ -161,27 +164,27 @@ export default function StatsPage() {
           disabled={exporting.busy() || !stats.latest}
           aria-busy={exporting.busy()}
         >
-          <Busy when={exporting.busy()} working={t("working")} idle={t("data.ledger", { m: month() })} />
+          <Busy when={exporting.busy()} working={t("working")} idle={tStats("data.ledger", { m: month() })} />
         </button>
         <button type="button" class="secondary wide" onClick={exportMembers} disabled={exporting.busy()}>
-          {t("data.members")}
+          {tStats("data.members")}
         </button>
         <A href="/import" class="button secondary wide">
-          {t("data.import")}
+          {tStats("data.import")}
         </A>
         <Outcome action={exporting} />
       </section>
       <Suspense fallback={<p class="muted">{t("loading")}</p>}>
-        <p class="hint">{t("stats.scoreHint")}</p>
-        <h2 id="branches-title">{t("stats.branches")}</h2>
-        <Show when={branches.latest}>{(r) => <Ranked items={r().items} label={t("stats.branches")} idle="stats.idleBranches" />}</Show>
-        <h2>{t("stats.members")}</h2>
+        <p class="hint">{tStats("stats.scoreHint")}</p>
+        <h2 id="branches-title">{tStats("stats.branches")}</h2>
+        <Show when={branches.latest}>{(r) => <Ranked items={r().items} label={tStats("stats.branches")} idle="stats.idleBranches" />}</Show>
+        <h2>{tStats("stats.members")}</h2>
         <Show when={members.latest}>
-          {(r) => <Ranked items={r().items} label={t("stats.members")} idle="stats.idleMembers" top={10} />}
+          {(r) => <Ranked items={r().items} label={tStats("stats.members")} idle="stats.idleMembers" top={10} />}
         </Show>
-        <h2>{t("stats.trend", { y: month().slice(0, 4) })}</h2>
+        <h2>{tStats("stats.trend", { y: month().slice(0, 4) })}</h2>
         <Show when={year.latest}>
-          <Bars label={t("stats.trend", { y: month().slice(0, 4) })} rows={trend()} />
+          <Bars label={tStats("stats.trend", { y: month().slice(0, 4) })} rows={trend()} />
         </Show>
       </Suspense>
     </section>

@@ -6,10 +6,11 @@ import { createPaged } from "../data/paged";
 import { get } from "../data/api";
 import { me } from "../data/session";
 import type { Claim, LedgerEntry, Wish } from "../data/types";
-import { formatDateTime, formatMinutes, t } from "../i18n";
+import { formatDateTime, formatMinutes } from "../i18n";
 import { ListState } from "../ui/list-state";
 import { WishCard } from "../ui/wish-card";
 import { PageTitle } from "../ui/page-title";
+import { tTasks } from "../i18n/tasks";
 
 /** The member's claims with the wishes they are on, and what comes next on each. */
 export default function Tasks() {
@@ -26,39 +27,39 @@ export default function Tasks() {
       .entries.filter((e) => e.wishId === w.id)
       .reduce((sum, e) => sum + e.minutes, 0);
     return minutes > 0
-      ? t("tasks.credited", { d: formatMinutes(minutes) })
+      ? tTasks("tasks.credited", { d: formatMinutes(minutes) })
       : c.checkIn
-        ? t("tasks.credited", { d: formatMinutes(0) })
-        : t("tasks.noShow");
+        ? tTasks("tasks.credited", { d: formatMinutes(0) })
+        : tTasks("tasks.noShow");
   };
   const next = (c: Claim, w: Wish) =>
     finalStatuses.includes(w.status)
       ? undefined
       : !c.checkIn
-        ? t("tasks.nextCheckIn")
+        ? tTasks("tasks.nextCheckIn")
         : !c.checkOut && w.status === "in_progress"
-          ? t("tasks.nextCheckOut")
+          ? tTasks("tasks.nextCheckOut")
           : w.status === "in_progress"
-            ? t("tasks.nextComplete")
+            ? tTasks("tasks.nextComplete")
             : undefined;
   return (
     <section class="page" aria-labelledby="tasks-title">
-      <PageTitle id="tasks-title">{t("tasks.title")}</PageTitle>
+      <PageTitle id="tasks-title">{tTasks("tasks.title")}</PageTitle>
       <ul class="cards" aria-labelledby="tasks-title">
         <For each={list.items()}>
           {(item) => (
             <WishCard wish={item.wish}>
               <p class="meta">
-                <span>{t("tasks.claimedAt", { at: formatDateTime(item.claim.claimedAt) })}</span>
+                <span>{tTasks("tasks.claimedAt", { at: formatDateTime(item.claim.claimedAt) })}</span>
                 <Show when={item.claim.dispatchedBy}>
-                  <span>{t("tasks.dispatched")}</span>
+                  <span>{tTasks("tasks.dispatched")}</span>
                 </Show>
               </p>
               <Show when={credited(item.claim, item.wish)}>{(text) => <p class="credited-note">{text()}</p>}</Show>
               <Show when={item.wish.rating}>
                 {(n) => (
                   <p class="thanks">
-                    <span class="sr-only">{t("tasks.thanks", { n: n() })}</span>
+                    <span class="sr-only">{tTasks("tasks.thanks", { n: n() })}</span>
                     <span aria-hidden="true" class="stars-shown">
                       {"★".repeat(n()) + "☆".repeat(5 - n())}
                     </span>
@@ -77,7 +78,7 @@ export default function Tasks() {
           )}
         </For>
       </ul>
-      <ListState list={list} empty={t("tasks.empty")} next={{ href: "/hall", label: t("tasks.emptyNext") }} />
+      <ListState list={list} empty={tTasks("tasks.empty")} next={{ href: "/hall", label: tTasks("tasks.emptyNext") }} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 import { ListState } from "../ui/list-state";
 import { PageTitle } from "../ui/page-title";
+import { tVoices } from "../i18n/voices";
 
 const base = () => (communityId() ? `/api/communities/${encodeURIComponent(communityId()!)}/voices` : undefined);
 
@@ -26,7 +27,7 @@ export default function Voices() {
 
   const send = async (e: Event) => {
     e.preventDefault();
-    const sent = await say.run(() => post<Voice>(base()!, { text: text().trim() }), t("voices.sent"));
+    const sent = await say.run(() => post<Voice>(base()!, { text: text().trim() }), tVoices("voices.sent"));
     if (sent) {
       setText("");
       waiting.reload();
@@ -35,12 +36,12 @@ export default function Voices() {
 
   return (
     <section class="page" aria-labelledby="voices-title">
-      <PageTitle id="voices-title">{t("voices.title")}</PageTitle>
-      <p class="lead">{t("voices.lead", { community: community()?.name ?? "" })}</p>
+      <PageTitle id="voices-title">{tVoices("voices.title")}</PageTitle>
+      <p class="lead">{tVoices("voices.lead", { community: community()?.name ?? "" })}</p>
       <form onSubmit={send} novalidate>
         <Field
-          label={t("voices.say")}
-          hint={t("voices.sayHint")}
+          label={tVoices("voices.say")}
+          hint={tVoices("voices.sayHint")}
           multiline
           required
           maxLength={500}
@@ -49,20 +50,20 @@ export default function Voices() {
           problem={fieldProblem(say.error(), "text")}
         />
         <button type="submit" class="primary wide" disabled={say.busy()} aria-busy={say.busy()}>
-          <Busy when={say.busy()} working={t("working")} idle={t("voices.send")} />
+          <Busy when={say.busy()} working={t("working")} idle={tVoices("voices.send")} />
         </button>
         <Outcome action={say} />
       </form>
 
       <Show when={staff()}>
-        <h2 id="voices-new">{t("voices.waiting")}</h2>
+        <h2 id="voices-new">{tVoices("voices.waiting")}</h2>
         <ul class="cards" aria-labelledby="voices-new">
           <For each={waiting.items()}>{(v) => <WaitingVoice voice={v} onDone={() => (waiting.reload(), answered.reload())} />}</For>
         </ul>
-        <ListState list={waiting} empty={t("voices.noneWaiting")} />
+        <ListState list={waiting} empty={tVoices("voices.noneWaiting")} />
       </Show>
 
-      <h2 id="voices-answered">{t("voices.answered")}</h2>
+      <h2 id="voices-answered">{tVoices("voices.answered")}</h2>
       <ul class="cards" aria-labelledby="voices-answered">
         <For each={answered.items()}>
           {(v) => (
@@ -74,7 +75,7 @@ export default function Voices() {
               <Show when={v.answer}>
                 {(a) => (
                   <blockquote class="answer">
-                    <p class="muted">{t("voices.answerBy", { name: a().byName })}</p>
+                    <p class="muted">{tVoices("voices.answerBy", { name: a().byName })}</p>
                     <p>{a().text}</p>
                   </blockquote>
                 )}
@@ -83,7 +84,7 @@ export default function Voices() {
           )}
         </For>
       </ul>
-      <ListState list={answered} empty={t("voices.noneAnswered")} />
+      <ListState list={answered} empty={tVoices("voices.noneAnswered")} />
     </section>
   );
 }
@@ -105,13 +106,13 @@ function WaitingVoice(props: { voice: Voice; onDone: () => void }) {
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          if (await answer.run(() => post(`/api/voices/${v().id}/answer`, { text: reply().trim() }), t("voices.answerSent")))
+          if (await answer.run(() => post(`/api/voices/${v().id}/answer`, { text: reply().trim() }), tVoices("voices.answerSent")))
             props.onDone();
         }}
         novalidate
       >
         <Field
-          label={t("voices.reply")}
+          label={tVoices("voices.reply")}
           multiline
           maxLength={1000}
           value={reply()}
@@ -119,7 +120,7 @@ function WaitingVoice(props: { voice: Voice; onDone: () => void }) {
           problem={fieldProblem(answer.error(), "text")}
         />
         <button type="submit" class="primary" disabled={answer.busy()} aria-busy={answer.busy()}>
-          <Busy when={answer.busy()} working={t("working")} idle={t("voices.answerIt")} />
+          <Busy when={answer.busy()} working={t("working")} idle={tVoices("voices.answerIt")} />
         </button>
         <Outcome action={answer} />
       </form>
@@ -133,14 +134,14 @@ function WaitingVoice(props: { voice: Voice; onDone: () => void }) {
           novalidate
         >
           <div class="field">
-            <label for={`cat-${v().id}`}>{t("voices.category")}</label>
+            <label for={`cat-${v().id}`}>{tVoices("voices.category")}</label>
             <select id={`cat-${v().id}`} value={category()} onChange={(e) => setCategory(e.currentTarget.value)}>
-              <option value="">{t("voices.pickCategory")}</option>
+              <option value="">{tVoices("voices.pickCategory")}</option>
               <For each={community()?.categories ?? []}>{(c) => <option value={c.code}>{c.name[locale()]}</option>}</For>
             </select>
           </div>
           <button type="submit" class="secondary" disabled={toWish.busy() || !category()} aria-busy={toWish.busy()}>
-            <Busy when={toWish.busy()} working={t("working")} idle={t("voices.makeWish")} />
+            <Busy when={toWish.busy()} working={t("working")} idle={tVoices("voices.makeWish")} />
           </button>
           <Outcome action={toWish} />
         </form>

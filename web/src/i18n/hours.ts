@@ -1,0 +1,43 @@
+import { messages } from "./index";
+
+/** The hours and certificate page's messages. */
+export const tHours = messages(
+  {
+    "hours.measured": "签到到签退实测 {m}，核定 {d}",
+    "hours.title": "我的志愿时长",
+    "hours.totalUnit": "小时（已核验）",
+    "hours.totalHint": "{n} 次服务，共 {d}。",
+    "hours.empty": "还没有核验过的时长。",
+    "hours.verifiedBy": "{who} 于 {at} 核验",
+    "hours.entries": "每次服务",
+    "hours.kindActivity": "集体活动",
+    "hours.kindWish": "微心愿",
+    "cert.title": "志愿服务证明",
+    "cert.hint": "按日期开具，列出这段时间核验过的每次服务，带编号和二维码，可打印，任何人都能扫码查验。",
+    "cert.from": "从",
+    "cert.to": "到",
+    "cert.issue": "开具证明",
+    "cert.issued": "证明已开具。",
+    "cert.number": "编号 {n}，共 {d}。",
+    "cert.open": "打开可打印的证明",
+  },
+  {
+    "hours.measured": "measured from check-in to check-out {m}, credited {d}",
+    "hours.title": "My volunteer hours",
+    "hours.totalUnit": "hours (verified)",
+    "hours.totalHint": "{n} services, {d} in all.",
+    "hours.empty": "No verified hours yet.",
+    "hours.verifiedBy": "verified by {who} on {at}",
+    "hours.entries": "Each service",
+    "hours.kindActivity": "Group activity",
+    "hours.kindWish": "Wish",
+    "cert.title": "Certificate of volunteer service",
+    "cert.hint": "For a range of days: lists each verified service, with a number and a QR code anyone can scan to check it; prints on A4.",
+    "cert.from": "From",
+    "cert.to": "To",
+    "cert.issue": "Issue the certificate",
+    "cert.issued": "Certificate issued.",
+    "cert.number": "Number {n}, {d} in all.",
+    "cert.open": "Open the printable certificate",
+  },
+);

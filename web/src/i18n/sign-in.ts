@@ -1,0 +1,43 @@
+import { messages } from "./index";
+
+/** The sign-in page's messages. */
+export const tSignIn = messages(
+  {
+    "welcome.title": "您怎么称呼？",
+    "welcome.lead": "填一个称呼，社区和志愿者就知道怎么称呼您。",
+    "welcome.save": "好的",
+    "welcome.skip": "以后再说",
+    "signin.title": "登录",
+    "signin.lead": "输入手机号，我们会发一条短信验证码。",
+    "signin.expired": "登录已过期，请重新登录。",
+    "signin.phone": "手机号",
+    "signin.send": "获取验证码",
+    "signin.sending": "正在发送…",
+    "signin.sent": "验证码已发送，请查看短信。",
+    "signin.resend": "重新获取验证码",
+    "signin.resendIn": "{s} 秒后可重新获取",
+    "signin.code": "短信验证码",
+    "signin.codeHint": "发到 {phone} 的 6 位数字，5 分钟内有效。",
+    "signin.submit": "登录",
+    "signin.signingIn": "正在登录…",
+  },
+  {
+    "welcome.title": "What should we call you?",
+    "welcome.lead": "Give a name so that staff and volunteers know what to call you.",
+    "welcome.save": "OK",
+    "welcome.skip": "Not now",
+    "signin.title": "Sign in",
+    "signin.lead": "Enter your mobile number and we will text you a code.",
+    "signin.expired": "Your sign-in has expired. Please sign in again.",
+    "signin.phone": "Mobile number",
+    "signin.send": "Text me a code",
+    "signin.sending": "Sending…",
+    "signin.sent": "Code sent. Check your text messages.",
+    "signin.resend": "Send a new code",
+    "signin.resendIn": "New code in {s} s",
+    "signin.code": "Code from the text message",
+    "signin.codeHint": "The 6 digits sent to {phone}, valid for 5 minutes.",
+    "signin.submit": "Sign in",
+    "signin.signingIn": "Signing in…",
+  },
+);

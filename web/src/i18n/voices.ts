@@ -1,0 +1,43 @@
+import { messages } from "./index";
+
+/** The 微心声 board's messages (the menu page shows its volunteer teams too). */
+export const tVoices = messages(
+  {
+    "voices.title": "微心声",
+    "voices.lead": "有什么想对{community}说的，写在这里；社区回复后会公开在下面（不显示手机号）。",
+    "voices.say": "想对社区说的话",
+    "voices.sayHint": "最多 500 字。",
+    "voices.send": "发送",
+    "voices.sent": "已收到，社区回复后会公开在这里。",
+    "voices.waiting": "待回复",
+    "voices.noneWaiting": "没有待回复的心声。",
+    "voices.answered": "社区的回复",
+    "voices.noneAnswered": "还没有回复过的心声。写下第一条吧。",
+    "voices.answerBy": "{name} 回复：",
+    "voices.reply": "回复（会公开）",
+    "voices.answerIt": "公开回复",
+    "voices.answerSent": "已回复。",
+    "voices.category": "转为心愿的类别",
+    "voices.pickCategory": "请选择",
+    "voices.makeWish": "转为心愿",
+  },
+  {
+    "voices.title": "Voices",
+    "voices.lead": "Say what you would like {community} to hear; once staff answer, it is shown below (never your phone number).",
+    "voices.say": "Your message to the community",
+    "voices.sayHint": "Up to 500 characters.",
+    "voices.send": "Send",
+    "voices.sent": "Received: it appears here once staff answer.",
+    "voices.waiting": "Waiting for an answer",
+    "voices.noneWaiting": "No messages waiting.",
+    "voices.answered": "Answered",
+    "voices.noneAnswered": "No answered messages yet. Write the first.",
+    "voices.answerBy": "{name} answered:",
+    "voices.reply": "Answer (public)",
+    "voices.answerIt": "Answer in public",
+    "voices.answerSent": "Answered.",
+    "voices.category": "Category of the wish",
+    "voices.pickCategory": "Choose",
+    "voices.makeWish": "Make it a wish",
+  },
+);
