@@ -51,6 +51,9 @@ export async function startSite() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // Chromium 150 gives each new document its own frame host (RenderDocument), and the offline emulation
+      // Playwright sends does not reach it: a page reloaded "offline" would read navigator.onLine as true.
+      "--disable-features=RenderDocument",
     ],
   });
   mkdirSync(shots, { recursive: true });

@@ -57,7 +57,7 @@ describe("the map", () => {
     ).toEqual([]);
 
     await p.getByRole("link", { name: "地图", exact: true }).click();
-    await p.getByRole("heading", { name: "地图" }).waitFor();
+    await p.getByRole("heading", { name: "地图", exact: true }).waitFor();
     await p.locator(".leaflet-marker-icon.wish").first().waitFor();
     expect(await p.locator(".leaflet-marker-icon.wish").count()).toBe(placed.length);
     expect(requested.some((u) => /map-view-[\w-]+\.js$/.test(u))).toBe(true);

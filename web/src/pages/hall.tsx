@@ -129,7 +129,10 @@ export default function Hall() {
           </label>
           <label class="chip">
             <input type="checkbox" checked={mySkills()} onChange={(e) => setMySkills(e.currentTarget.checked)} />
-            <span>{t("hall.mySkills")}</span>
+            <span>
+              <Icon name="skills" size={18} />
+              {t("hall.mySkills")}
+            </span>
           </label>
           <For each={community()?.categories ?? []}>
             {(c) => (

@@ -24,6 +24,7 @@ const paths = {
   digital: "M8 2h8v20H8zM11 18h2",
   farming: "M12 21V11M12 11c0-4-3-6-7-6 0 4 3 6 7 6zM12 13c0-4 3-6 7-6 0 4-3 6-7 6z",
   other: "M6 12h.01M12 12h.01M18 12h.01",
+  skills: "M12 3l2.7 5.6 6.1.8-4.5 4.2 1.1 6.1L12 16.8l-5.4 2.9 1.1-6.1-4.5-4.2 6.1-.8z",
 } as const;
 export type IconName = keyof typeof paths;
 
