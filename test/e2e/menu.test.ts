@@ -82,6 +82,7 @@ describe("service menu and skills", () => {
     await m.getByLabel("其他技能").fill("修自行车");
     await m.getByRole("button", { name: "加上" }).click();
     await expect(m.getByRole("checkbox", { name: "修自行车" }).isChecked()).resolves.toBe(true);
+    await expectAccessible(m, "me (skills)");
     await expectPhoneFriendly(m, "me (skills)");
     await screenshot(m, "member-skills");
     await m.getByRole("button", { name: "保存技能" }).click();

@@ -33,7 +33,7 @@ export function Skills() {
       }}
       novalidate
     >
-      <fieldset class="chips">
+      <fieldset class="chips wrap">
         <legend>{t("skills.title")}</legend>
         <p class="hint">{t("skills.hint", { max: maxSkills, length: maxLength })}</p>
         <For each={catalogue()}>
