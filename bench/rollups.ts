@@ -298,7 +298,8 @@ async function hotPartitions(base: Store, big: County, month: string): Promise<{
     notes: [
       `rollups (hot partitions): ${burst} verifications of 60 minutes over the 1,000-community county, each handed to the keeper as four ` +
         `MODIFY records (month-stats, community distinct-residents tally, member tally, branch tally); ` +
-        `every write the keeper sends counted per partition key (the standings index's partitions too), and all ${burst} taken to land within one second (the worst case; ` +
+        `every write the keeper sends counted per partition key (the standings index's partitions too), ` +
+        `and all ${burst} taken to land within one second (the worst case; ` +
         `a stream shard's records are applied one batch after another, so a real burst spreads further). Counter updates are ` +
         `transactional (2 write units each), so the write units of the hottest counter shard are at most twice its count.`,
       `rollups: the writes of one verification (keys with the county's id as <county>):`,
