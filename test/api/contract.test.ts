@@ -43,7 +43,9 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", "/api/auth/otp", { body: { phone: resident.phone } }), 202);
     const [sms] = await ok(api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(resident.phone)}`));
     const code = /(?<!\d)(\d{6})(?!\d)/.exec(sms.text)![1];
-    await ok(api.call("POST", "/api/auth/token", { body: { phone: resident.phone, code } }));
+    const session = await ok(api.call("POST", "/api/auth/token", { body: { phone: resident.phone, code } }));
+    const next = await ok(api.call("POST", "/api/auth/refresh", { body: { refreshToken: session.refreshToken } }));
+    await ok(api.call("POST", "/api/auth/sign-out", { body: { refreshToken: next.refreshToken } }));
     await ok(api.call("GET", "/api/dev/demo"));
 
     await ok(api.call("POST", "/api/wishes", { as: resident, body: newWish(c.id), headers: { "idempotency-key": "contract-1" } }), 201);
@@ -84,6 +86,13 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("PUT", "/api/me", { as: m0, body: { name: m0.name, address: "幸福里5号楼" } }));
     await ok(api.call("GET", `/api/wishes/${cancelled}/candidates?skill=${encodeURIComponent("水电维修")}`, { as: staff }));
     await ok(api.call("GET", `/api/communities/${c.id}`));
+    const near = `communityId=${c.id}&category=repair&lat=${somewhere.lat}&lng=${somewhere.lng}`;
+    await ok(api.call("GET", `/api/wishes/similar?${near}`, { as: resident }));
+    const offer = { kind: "service", title: "上门理发", description: "为老人上门理发", category: "elderly", branchId: c.branches[0].id };
+    const item = await ok(api.call("POST", `/api/communities/${c.id}/menu`, { as: staff, body: offer }), 201);
+    await ok(api.call("PUT", `/api/communities/${c.id}/menu/${item.id}`, { as: staff, body: { ...offer, when: "每周六上午" } }));
+    await ok(api.call("GET", `/api/communities/${c.id}/menu`, { as: resident }));
+    await ok(api.call("POST", `/api/communities/${c.id}/menu/${item.id}/withdraw`, { as: staff }));
     const voice = await ok(api.call("POST", `/api/communities/${c.id}/voices`, { as: resident, body: { text: "楼道灯坏了" } }), 201);
     await ok(api.call("POST", `/api/voices/${voice.id}/answer`, { as: staff, body: { text: "明天修" } }));
     await ok(api.call("POST", `/api/voices/${voice.id}/wish`, { as: staff, body: { category: "repair" } }), 201);
@@ -143,6 +152,8 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/units/${county.id}/staff`, { as: admin, body: { phone: "13912340002", name: "县干部" } }), 201);
     await ok(api.call("GET", `/api/units/${county.id}`, { as: admin }));
     await ok(api.call("GET", `/api/units/${county.id}/audit`, { as: admin }));
+    await ok(api.call("GET", `/api/units/${county.id}/stats?period=${day(0).slice(0, 7)}`, { as: admin }));
+    await ok(api.call("GET", `/api/units/${county.id}/rankings?period=${day(0).slice(0, 7)}&by=community`, { as: admin }));
     const [joining, refused, invitedIn, invitedOut] = await Promise.all(
       ["报到人", "被拒人", "受邀人", "婉拒人"].map((n) => person(api.store, n)),
     );
