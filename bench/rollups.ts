@@ -25,6 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { marshall } from "@aws-sdk/util-dynamodb";
+import { ulid } from "ulid";
 import type { Actor } from "../functions/core/identity.js";
 import { monthOf, quarterOf } from "../functions/core/period.js";
 import * as Rollups from "../functions/core/rollups.js";
@@ -224,6 +225,8 @@ async function hotPartitions(base: Store, big: County, month: string): Promise<{
   const minutes = new Map<string, number>();
   const tally = new Map<string, number>();
   const member = (i: number) => `m-${i % 997}`;
+  // Branch ids are ulids, as Community.create makes them: one branch per community here.
+  const branchOf = new Map(big.communities.map((c) => [c, ulid()]));
   const mod = (type: string, fields: Item, before: Item) => ({
     eventID: randomBytes(8).toString("hex"),
     eventName: "MODIFY",
@@ -257,9 +260,9 @@ async function hotPartitions(base: Store, big: County, month: string): Promise<{
     });
     const bt = (n: number) => ({
       pk: `CT#${c}`,
-      sk: `BT#b-${c}`,
+      sk: `BT#${branchOf.get(c)}`,
       communityId: c,
-      branchId: `b-${c}`,
+      branchId: branchOf.get(c),
       [`${month}#minutes`]: n,
       [`${month}#entries`]: n / 60,
     });
@@ -287,8 +290,8 @@ async function hotPartitions(base: Store, big: County, month: string): Promise<{
       name: `rollups: busiest partition, ${burst.toLocaleString("en")} verifications across a county within 1 s`,
       figure:
         `${hot} writes/s to ${hotKey.replace(big.id, "<county>")}; the county's counter shards ` +
-        `${Math.min(...shardCounts)}–${Math.max(...shardCounts)} each; ${perVerification.toFixed(1)} writes per verification ` +
-        `over ${counted.writes.size.toLocaleString("en")} keys`,
+        `${Math.min(...shardCounts)}–${Math.max(...shardCounts)} each; ` +
+        `${perVerification.toFixed(1)} table and index writes per verification over ${counted.writes.size.toLocaleString("en")} keys`,
       budget: `≤ ${partitionLimit} writes/s per partition`,
       holds: hot <= partitionLimit,
     },
