@@ -5,7 +5,7 @@
  * fails; the table also goes to bench/latest.md, with the command that made it.
  *
  *   npm run bench                                  everything
- *   npm run bench -- --only=bundles,cold,overhead  some parts (contention, delivery, web, scale too)
+ *   npm run bench -- --only=bundles,cold,overhead  some parts (contention, delivery, web, scale, rollups too)
  */
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -14,7 +14,7 @@ import { startDynamoLocal, type DynamoLocal } from "../functions/store/dynamo-lo
 import { buildBundles, bundleRows, type Bundle } from "./bundles.js";
 import type { Row } from "./rows.js";
 
-const parts = ["bundles", "cold", "overhead", "contention", "delivery", "web", "first-card", "scale"] as const;
+const parts = ["bundles", "cold", "overhead", "contention", "delivery", "web", "first-card", "scale", "rollups"] as const;
 type Part = (typeof parts)[number];
 
 function chosen(argv: string[]): Part[] {
@@ -131,6 +131,10 @@ async function main() {
         return { rows: [{ name: "scale: not built", figure: "bench/scale.ts is missing", budget: "measured", holds: false }] };
       }
       return { rows: await scale.scaleRows({ endpoint: await endpoint() }) };
+    });
+    await run("rollups", async () => {
+      const { rollupRows } = await import("./rollups.js");
+      return rollupRows({ endpoint: await endpoint() });
     });
   } finally {
     await db?.stop();

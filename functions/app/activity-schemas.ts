@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { activityStatuses } from "../store/entities/activity.js";
-import { Id, LatLng, Position, text } from "./schemas.js";
+import { Id, LatLng, PhotoKeys, Position, text } from "./schemas.js";
 
 /** Inputs of the activity routes and of notices (DESIGN.md section 11). */
 const isoTime = z.iso.datetime({ offset: true, message: "An ISO 8601 time with a zone, like 2026-11-22T09:00:00+08:00." });
@@ -16,7 +16,10 @@ export const NewActivity = z.object({
   ),
   teams: z.optional(z.array(text(40)).check(z.maxLength(20, "At most 20 teams."))),
   branchIds: z.optional(z.array(Id).check(z.maxLength(100, "At most 100 branches."))),
+  photos: z.optional(PhotoKeys),
 });
+
+export const AddPhotos = z.object({ photos: PhotoKeys.check(z.minLength(1, "At least one photo.")) });
 
 export const ActivityQuery = z.object({
   status: z.optional(z.enum(activityStatuses)),

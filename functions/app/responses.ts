@@ -482,6 +482,7 @@ export const Signup = obj({
   creditedAt: opt(time),
 });
 export const ActivityView = z.extend(Activity, {
+  photos: described(z.array(Photo), "staff's photos of the activity"),
   mySignup: opt(Signup),
   comments: z.array(obj({ memberName: str, comment: str, at: time })),
   signups: opt(described(z.array(Signup), "for staff")),

@@ -23,6 +23,8 @@ import { maxMinutes } from "./hours.js";
 import { hasRole, type Actor } from "./identity.js";
 import { monthOf } from "./period.js";
 import * as Settings from "./settings.js";
+import * as Photos from "./photos.js";
+import type { PhotoBucket } from "./photos.js";
 import { page, write } from "./storage.js";
 import type { LatLng } from "./wish.js";
 
@@ -37,6 +39,8 @@ export interface NewActivity {
   places?: number;
   teams?: string[];
   branchIds?: string[];
+  /** keys of the poster's own uploads for an activity */
+  photos?: string[];
 }
 
 type Who = Pick<Actor, "id" | "name">;
@@ -68,7 +72,7 @@ export function eventItem(a: Activity, who: Who, kind: string, at: string, extra
 }
 
 /** Staff post an activity; it opens at once for sign-ups. */
-export async function create(store: Store, actor: Actor, communityId: string, input: NewActivity, now = new Date()) {
+export async function create(store: Store, actor: Actor, communityId: string, input: NewActivity, now = new Date(), bucket?: PhotoBucket) {
   const community = await Community.fromId(store, communityId);
   mustBeStaff(actor, communityId, "post activities");
   const from = Date.parse(input.window.from);
@@ -81,6 +85,8 @@ export async function create(store: Store, actor: Actor, communityId: string, in
   const known = new Set(community.branches.map((b) => b.id));
   const unknown = (input.branchIds ?? []).filter((b) => !known.has(b));
   if (unknown.length) fail("activity.invalid", `No such branches in this community: ${unknown.join(", ")}.`, { field: "branchIds" });
+  // Staff's own uploads for an activity, checked and marked attached before the activity is written.
+  const photos = await Photos.attach(bucket, actor, "activity", input.photos);
   const at = now.toISOString();
   const activity: Activity = {
     id: ulid(now.getTime()),
@@ -101,10 +107,26 @@ export async function create(store: Store, actor: Actor, communityId: string, in
     createdAt: at,
     updatedAt: at,
     version: 1,
+    ...(photos.length ? { photos } : {}),
   };
   const outcome = await write(store, [activities.create(activity), eventItem(activity, actor, "post", at)]);
   if (!outcome.ok) fail("activity.wrong_state", "An activity with this id exists already; post again.");
   return activity;
+}
+
+/**
+ * Staff add photos to an activity, before it or after it took place (its photo-and-text record,
+ * 图文): their own uploads for an activity, nine at most on it in all, written with an event.
+ */
+export async function addPhotos(store: Store, actor: Actor, id: string, keys: string[], bucket?: PhotoBucket, now = new Date()) {
+  const a = await load(store, id);
+  if (!mayView(actor, a)) notFound(id);
+  mustBeStaff(actor, a.communityId, "add photos to activities");
+  const photos = await Photos.attach(bucket, actor, "activity", keys, a.photos ?? []);
+  const at = now.toISOString();
+  const added = { data: { added: keys.length } };
+  const outcome = await write(store, [activities.attachPhotos(a, photos, at), eventItem(a, actor, "photos", at, added)]);
+  if (!outcome.ok) fail("activity.wrong_state", "The activity changed meanwhile: add the photos again.");
 }
 
 export async function load(store: Store, id: string): Promise<Activity> {
@@ -330,12 +352,13 @@ const comments = (signups: Signup[]) =>
  * The activity as the caller sees it: everyone its facts, the comments and their own sign-up;
  * staff also every sign-up, grouped per team, with attendance and absence.
  */
-export async function view(store: Store, actor: Actor, id: string) {
+export async function view(store: Store, actor: Actor, id: string, bucket?: PhotoBucket) {
   const { activity: a, signups } = await loadAll(store, id);
   if (!mayView(actor, a)) notFound(id);
   const mine = signups.find((s) => s.memberId === actor.id);
   const out = {
     ...activities.present(a),
+    photos: await Photos.readable(bucket, a.photos),
     mySignup: mine && activities.presentSignup(mine),
     comments: comments(signups),
   };

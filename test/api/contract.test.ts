@@ -13,7 +13,18 @@ import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { putItem } from "../../functions/store/client.js";
 import * as users from "../../functions/store/entities/user.js";
 import { tx } from "../../functions/store/expression.js";
-import { community, newWish, person, somewhere, startApi, wishIn, type Api, type Response, type TestCommunity } from "../helpers/api.js";
+import {
+  community,
+  newWish,
+  person,
+  somewhere,
+  startApi,
+  wishIn,
+  type Api,
+  type Person,
+  type Response,
+  type TestCommunity,
+} from "../helpers/api.js";
 import { check, operations, seen } from "../helpers/contract.js";
 import { streamFeed } from "../notify/feed.js";
 
@@ -26,6 +37,19 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const day = (d: number) => dayOf(new Date(Date.now() + d * 86_400_000));
+
+/** A photo for an activity, uploaded to the local bucket through the presigned POST: its key. */
+async function photoFor(who: Person) {
+  const grant = await ok(
+    api.call("POST", "/api/uploads", { as: who, body: { purpose: "activity", contentType: "image/jpeg", size: 4 } }),
+    201,
+  );
+  const form = new FormData();
+  for (const [name, value] of Object.entries(grant.fields as Record<string, string>)) form.append(name, value);
+  form.append("file", new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], { type: "image/jpeg" }), "photo");
+  expect((await fetch(grant.url, { method: "POST", body: form })).status).toBe(204);
+  return grant.key as string;
+}
 
 async function ok<T = any>(res: Promise<Response<T>>, status = 200): Promise<T> {
   const r = await res;
@@ -43,7 +67,9 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", "/api/auth/otp", { body: { phone: resident.phone } }), 202);
     const [sms] = await ok(api.call("GET", `/api/dev/outbox?to=${encodeURIComponent(resident.phone)}`));
     const code = /(?<!\d)(\d{6})(?!\d)/.exec(sms.text)![1];
-    await ok(api.call("POST", "/api/auth/token", { body: { phone: resident.phone, code } }));
+    const session = await ok(api.call("POST", "/api/auth/token", { body: { phone: resident.phone, code } }));
+    const next = await ok(api.call("POST", "/api/auth/refresh", { body: { refreshToken: session.refreshToken } }));
+    await ok(api.call("POST", "/api/auth/sign-out", { body: { refreshToken: next.refreshToken } }));
     await ok(api.call("GET", "/api/dev/demo"));
 
     await ok(api.call("POST", "/api/wishes", { as: resident, body: newWish(c.id), headers: { "idempotency-key": "contract-1" } }), 201);
@@ -84,6 +110,13 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("PUT", "/api/me", { as: m0, body: { name: m0.name, address: "幸福里5号楼" } }));
     await ok(api.call("GET", `/api/wishes/${cancelled}/candidates?skill=${encodeURIComponent("水电维修")}`, { as: staff }));
     await ok(api.call("GET", `/api/communities/${c.id}`));
+    const near = `communityId=${c.id}&category=repair&lat=${somewhere.lat}&lng=${somewhere.lng}`;
+    await ok(api.call("GET", `/api/wishes/similar?${near}`, { as: resident }));
+    const offer = { kind: "service", title: "上门理发", description: "为老人上门理发", category: "elderly", branchId: c.branches[0].id };
+    const item = await ok(api.call("POST", `/api/communities/${c.id}/menu`, { as: staff, body: offer }), 201);
+    await ok(api.call("PUT", `/api/communities/${c.id}/menu/${item.id}`, { as: staff, body: { ...offer, when: "每周六上午" } }));
+    await ok(api.call("GET", `/api/communities/${c.id}/menu`, { as: resident }));
+    await ok(api.call("POST", `/api/communities/${c.id}/menu/${item.id}/withdraw`, { as: staff }));
     const voice = await ok(api.call("POST", `/api/communities/${c.id}/voices`, { as: resident, body: { text: "楼道灯坏了" } }), 201);
     await ok(api.call("POST", `/api/voices/${voice.id}/answer`, { as: staff, body: { text: "明天修" } }));
     await ok(api.call("POST", `/api/voices/${voice.id}/wish`, { as: staff, body: { category: "repair" } }), 201);
@@ -134,6 +167,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/activities/${running.id}/check-in`, { as: m1, body: { ...somewhere, token } }));
     await ok(api.call("POST", `/api/activities/${running.id}/check-out`, { as: m1, body: { ...somewhere, token, comment: "很有意义" } }));
     await ok(api.call("GET", `/api/activities/${running.id}`, { as: staff }));
+    await ok(api.call("POST", `/api/activities/${running.id}/photos`, { as: staff, body: { photos: [await photoFor(staff)] } }));
     await runJobs(api.store, { now: new Date(Date.parse(running.window.to) + 60_000) });
     await ok(api.call("POST", `/api/activities/${running.id}/verify`, { as: staff, body: { minutes: { [m1.id]: 60 }, reason: "按安排" } }));
     await ok(api.call("POST", "/api/notices", { as: staff, body: { activityId: running.id, text: "感谢参加", sms: true } }), 202);
@@ -143,6 +177,8 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/units/${county.id}/staff`, { as: admin, body: { phone: "13912340002", name: "县干部" } }), 201);
     await ok(api.call("GET", `/api/units/${county.id}`, { as: admin }));
     await ok(api.call("GET", `/api/units/${county.id}/audit`, { as: admin }));
+    await ok(api.call("GET", `/api/units/${county.id}/stats?period=${day(0).slice(0, 7)}`, { as: admin }));
+    await ok(api.call("GET", `/api/units/${county.id}/rankings?period=${day(0).slice(0, 7)}&by=community`, { as: admin }));
     const [joining, refused, invitedIn, invitedOut] = await Promise.all(
       ["报到人", "被拒人", "受邀人", "婉拒人"].map((n) => person(api.store, n)),
     );

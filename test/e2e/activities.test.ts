@@ -3,6 +3,8 @@
  * signs up in a team, then opens the link the poster's QR code carries, as a phone camera would,
  * and lands on the check-in; a check-in from too far, or with another code, is refused in Chinese;
  * from inside the fence it succeeds, and the check-out's comment (心得) shows on staff's attendance.
+ * Staff's photo, picked on the form and uploaded straight to the local S3 server, shows on the
+ * member's activity page.
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,6 +35,31 @@ async function posterLink(activityId: string, token: string) {
   return link!;
 }
 
+/** An 800×600 PNG drawn in the browser, as a phone's gallery would hand one over. */
+async function photo(page: Page): Promise<Buffer> {
+  const data = await page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 800;
+    canvas.height = 600;
+    const ctx = canvas.getContext("2d")!;
+    ctx.fillStyle = "#2e7d32";
+    ctx.fillRect(0, 0, 800, 600);
+    ctx.fillStyle = "#fdd835";
+    ctx.fillRect(200, 150, 400, 300);
+    return canvas.toDataURL("image/png").split(",")[1];
+  });
+  return Buffer.from(data, "base64");
+}
+
+/** The image's natural size once it has loaded (0×0 if it never does). */
+async function loaded(page: Page, selector: string) {
+  await page.waitForFunction((sel) => {
+    const img = document.querySelector<HTMLImageElement>(sel);
+    return img?.complete && img.naturalWidth > 0;
+  }, selector);
+  return page.$eval(selector, (img: HTMLImageElement) => ({ width: img.naturalWidth, height: img.naturalHeight }));
+}
+
 const title = () => `社区环境整治周末行动 ${Date.now().toString(36)}`;
 
 async function postThroughForm(s: Page, name: string, window: { from: Date; to: Date }) {
@@ -50,6 +77,13 @@ async function postThroughForm(s: Page, name: string, window: { from: Date; to: 
   await s.getByLabel("到").fill(toChinaInput(window.to));
   await s.getByLabel("名额（可不填）").fill("10");
   await s.getByLabel("分队（可不填）").fill("东片，西片");
+  // A photo of the place, picked as a person does, shrunk and uploaded before the form is sent.
+  const png = await photo(s);
+  const [chooser] = await Promise.all([s.waitForEvent("filechooser"), s.getByRole("button", { name: "添加照片" }).click()]);
+  await chooser.setFiles([{ name: "广场.png", mimeType: "image/png", buffer: png }]);
+  await s.getByRole("img", { name: "第 1 张照片" }).waitFor();
+  await s.getByRole("progressbar").waitFor({ state: "detached" });
+  await loaded(s, ".photo-picker .thumbs img");
   await expectAccessible(s, "post an activity");
   await expectPhoneFriendly(s, "post an activity");
   await screenshot(s, "staff-post-activity");
@@ -78,6 +112,9 @@ describe("activities", () => {
     expect(Date.parse(posted.window.to)).toBe(Math.floor(window.to.getTime() / 60_000) * 60_000);
     expect(posted).toMatchObject({ title: name, places: 10, teams: ["东片", "西片"], status: "open" });
     expect(posted.location.lat).toBeCloseTo(place.lat, 5);
+    expect(posted.photos).toHaveLength(1);
+    expect(posted.photos[0].key).toMatch(new RegExp(`^photos/${staffPerson.id}/activity/[0-9A-Z]{26}\\.jpg$`));
+    await s.getByRole("heading", { name: "活动照片", exact: true }).waitFor();
 
     // The poster, laid out for print, carries the same link as the page the API serves.
     const link = await posterLink(id, staffPerson.token);
@@ -98,6 +135,9 @@ describe("activities", () => {
     await m.getByRole("link", { name }).click();
     await m.getByRole("heading", { name }).waitFor();
     expect(await m.locator(".details").textContent()).toContain("已报名 0 人，共 10 个名额，还剩 10 个");
+    // Staff's photo, read through its short-lived URL.
+    await m.getByRole("heading", { name: "活动照片", exact: true }).waitFor();
+    expect(await loaded(m, "section .thumbs img")).toEqual({ width: 800, height: 600 });
     await m.getByRole("radio", { name: "西片" }).check();
     await m.getByRole("button", { name: "我要报名" }).click();
     await m.getByText(/报名成功/).waitFor();
@@ -146,6 +186,21 @@ describe("activities", () => {
     const row = attendance.locator("li", { hasText: "李明" });
     expect(await row.textContent()).toMatch(/签到.*签退/);
     expect(await row.textContent()).toContain(comment);
+    // A photo of the day, added afterwards (图文): staff and the member see both.
+    const later = s.locator("form", { has: s.getByRole("heading", { name: "活动照片（图文记录）" }) });
+    const [chooser] = await Promise.all([s.waitForEvent("filechooser"), later.getByRole("button", { name: "添加照片" }).click()]);
+    await chooser.setFiles([{ name: "合影.png", mimeType: "image/png", buffer: await photo(s) }]);
+    await later.getByRole("img", { name: "第 1 张照片" }).waitFor();
+    await later.getByRole("progressbar").waitFor({ state: "detached" });
+    await later.getByRole("button", { name: "加上这些照片" }).click();
+    await s.getByText("照片已加上。").waitFor();
+    await s
+      .locator("section", { has: s.getByRole("heading", { name: "活动照片", exact: true }) })
+      .locator(".thumbs img")
+      .nth(1)
+      .waitFor();
+    expect(await later.locator(".photo-picker .thumbs li").count()).toBe(0);
+    expect((await site.api("GET", `/api/activities/${id}`, memberPerson.token)).photos).toHaveLength(2);
     await s.getByLabel("通知内容").fill("明天的活动改在西门集合。");
     await s.getByRole("button", { name: "发送", exact: true }).click();
     await s.getByText("已发给 1 人。").waitFor();

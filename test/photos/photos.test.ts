@@ -257,3 +257,99 @@ describe("a volunteer's photos of the work done", () => {
     expect(again.body.completionPhotos).toHaveLength(9);
   });
 });
+
+describe("staff's photos on an activity", () => {
+  const inADay = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+  const activity = (photos: string[]) => ({
+    title: "周六环境清扫",
+    description: "清扫小区公共区域。",
+    address: "幸福里小区中心广场",
+    location: { lat: 33.0676, lng: 107.0238 },
+    window: { from: inADay(24), to: inADay(26) },
+    photos,
+  });
+  const activitiesOf = async () =>
+    (await api.call("GET", `/api/communities/${c.id}/activities`, { as: c.staff })).body.items.length as number;
+
+  it("are attached when posting and shown to the community's members, through short-lived URLs", async () => {
+    const photo = await upload(c.staff, { purpose: "activity", body: jpeg(2500) });
+    expect(photo.status).toBe(204);
+    const posted = await api.call("POST", `/api/communities/${c.id}/activities`, { as: c.staff, body: activity([photo.key]) });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    expect(posted.body.photos.map((p: { key: string }) => p.key)).toEqual([photo.key]);
+
+    const seen = await api.call("GET", `/api/activities/${posted.body.id}`, { as: c.members[0] });
+    expect(seen.status).toBe(200);
+    expect(seen.body.photos).toHaveLength(1);
+    const url = new URL(seen.body.photos[0].url);
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
+    const read = await fetch(url);
+    expect(read.status).toBe(200);
+    expect((await read.arrayBuffer()).byteLength).toBe(2500);
+    const tags = await client.send(new GetObjectTaggingCommand({ Bucket: api.s3.bucket, Key: photo.key }));
+    expect(tags.TagSet).toEqual([{ Key: "attached", Value: "yes" }]);
+
+    // A resident is no member: the activity, photos and all, does not exist for them.
+    const resident = await api.call("GET", `/api/activities/${posted.body.id}`, { as: c.residents[0] });
+    expect(resident.status).toBe(404);
+    expect(JSON.stringify(resident.body)).not.toContain("photos/");
+  });
+
+  it("an activity without photos answers an empty list", async () => {
+    const posted = await api.call("POST", `/api/communities/${c.id}/activities`, { as: c.staff, body: activity([]) });
+    expect(posted.status).toBe(201);
+    expect(posted.body.photos).toEqual([]);
+  });
+
+  it("a member's photo, one uploaded for a wish or a tenth: refused by rule, and no activity is written", async () => {
+    const before = await activitiesOf();
+    const post = (photos: string[]) => api.call("POST", `/api/communities/${c.id}/activities`, { as: c.staff, body: activity(photos) });
+    const theirs = await upload(c.members[1], { purpose: "activity" });
+    const forAWish = await upload(c.staff, { purpose: "wish" });
+    expectProblem(await post([theirs.key]), 403, "photo.not_yours", "photos.0");
+    expectProblem(await post([forAWish.key]), 422, "photo.invalid", "photos.0");
+    const ten = await Promise.all(Array.from({ length: 10 }, () => upload(c.staff, { purpose: "activity", body: jpeg(100) })));
+    const tooMany = await post(ten.map((u) => u.key));
+    expect(tooMany.status).toBe(422);
+    expect(JSON.stringify(tooMany.body)).toContain("photos");
+    expect(await activitiesOf()).toBe(before);
+  });
+
+  it("staff add photos after the activity (its 图文 record), nine at most in all; others may not, and nothing is written", async () => {
+    const first = await upload(c.staff, { purpose: "activity" });
+    const posted = await api.call("POST", `/api/communities/${c.id}/activities`, { as: c.staff, body: activity([first.key]) });
+    const id = posted.body.id;
+    const add = (who: Person, photos: string[]) => api.call("POST", `/api/activities/${id}/photos`, { as: who, body: { photos } });
+    const later = await Promise.all(Array.from({ length: 8 }, () => upload(c.staff, { purpose: "activity", body: jpeg(200) })));
+
+    const added = await add(
+      c.staff,
+      later.slice(0, 2).map((u) => u.key),
+    );
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expect(added.body.photos.map((p: { key: string }) => p.key)).toEqual([first.key, later[0].key, later[1].key]);
+    const seen = await api.call("GET", `/api/activities/${id}`, { as: c.members[2] });
+    expect(seen.body.photos).toHaveLength(3);
+    expect((await fetch(seen.body.photos[2].url)).status).toBe(200);
+
+    const partition = () => snapshot(api.store, [`A#${id}`]);
+    const before = await partition();
+    const theirs = await upload(c.members[0], { purpose: "activity" });
+    expectProblem(await add(c.members[0], [theirs.key]), 403, "activity.forbidden");
+    expectProblem(await add(c.staff, [theirs.key]), 403, "photo.not_yours", "photos.0");
+    expectProblem(await add(c.staff, [later[0].key]), 422, "photo.invalid", "photos");
+    expectProblem(await add(c.staff, []), 422, "request.invalid_body", "photos");
+    // Three on it and seven more: one too many.
+    const extra = await upload(c.staff, { purpose: "activity", body: jpeg(100) });
+    expectProblem(await add(c.staff, [...later.slice(2).map((u) => u.key), extra.key]), 422, "photo.too_many", "photos");
+    expect(await partition()).toEqual(before);
+    expect(
+      (
+        await add(
+          c.staff,
+          later.slice(2).map((u) => u.key),
+        )
+      ).body.photos,
+    ).toHaveLength(9);
+  });
+});

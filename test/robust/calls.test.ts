@@ -136,10 +136,16 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     await go("POST", "/api/auth/otp", "/api/auth/otp", { body: { phone: r1.phone } });
     const outbox = await go("GET", "/api/dev/outbox", `/api/dev/outbox?to=${encodeURIComponent(r1.phone)}`);
     const code = /\d{6}/.exec(outbox.body[0].text)![0];
-    await go("POST", "/api/auth/token", "/api/auth/token", { body: { phone: r1.phone, code } });
+    const session = await go("POST", "/api/auth/token", "/api/auth/token", { body: { phone: r1.phone, code } });
+    // A day later the app trades the refresh token for a new pair; on sign-out the session ends.
+    const next = await go("POST", "/api/auth/refresh", "/api/auth/refresh", { body: { refreshToken: session.body.refreshToken } });
+    await go("POST", "/api/auth/sign-out", "/api/auth/sign-out", { body: { refreshToken: next.body.refreshToken } });
     await go("GET", "/api/dev/demo", "/api/dev/demo");
     await go("GET", "/api/me", "/api/me", { as: r0 });
     await go("PUT", "/api/me", "/api/me", { as: r0, body: { name: r0.name, skills: ["水电维修"] } });
+    // Before posting, the form asks what is already open nearby in the category.
+    const near = `communityId=${c.id}&category=repair&lat=${somewhere.lat}&lng=${somewhere.lng}`;
+    await go("GET", "/api/wishes/similar", `/api/wishes/similar?${near}`, { as: r0 });
     const said = await go("POST", "/api/communities/{id}/voices", `/api/communities/${c.id}/voices`, {
       as: r0,
       body: { text: "楼道灯坏了" },
@@ -254,6 +260,13 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     expect((await api.call("POST", `/api/activities/${a}/signup`, { as: m0, body: {} })).status).toBe(200);
     await go("GET", "/api/me/activities", "/api/me/activities", { as: m0 });
     await go("GET", "/api/activities/{id}", `/api/activities/${a}`, { as: staff });
+    const grant = (await api.call("POST", "/api/uploads", { as: staff, body: { purpose: "activity", contentType: "image/jpeg", size: 4 } }))
+      .body;
+    const form = new FormData();
+    for (const [name, value] of Object.entries(grant.fields as Record<string, string>)) form.append(name, value);
+    form.append("file", new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], { type: "image/jpeg" }), "photo");
+    expect((await fetch(grant.url, { method: "POST", body: form })).status).toBe(204);
+    await go("POST", "/api/activities/{id}/photos", `/api/activities/${a}/photos`, { as: staff, body: { photos: [grant.key] } });
     const running = (await api.call("POST", `/api/communities/${c.id}/activities`, { as: staff, body: activity(-5, 20) })).body.id;
     const poster = await go("GET", "/api/activities/{id}/poster", `/api/activities/${running}/poster`, { as: staff });
     const token = /check-in\?t=([\w-]+)/.exec(poster.body)![1];

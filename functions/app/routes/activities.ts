@@ -35,16 +35,18 @@ export function activityRoutes() {
       operationId: "postActivity",
       tag: "activities",
       who: "community staff",
-      summary: "Post an activity: place, window, places (none: unlimited), teams and invited branches; it opens for sign-ups",
+      summary:
+        "Post an activity: place, window, places (none: unlimited), teams, invited branches and uploaded photos; " +
+        "it opens for sign-ups",
       ok: { 201: R.ActivityView },
-      refuses: [403],
+      refuses: [403, 413, 415, 503],
     }),
     signedIn,
     json(A.NewActivity),
     async (c) => {
       const { store } = c.var.deps;
-      const activity = await Activities.create(store, c.var.actor, communityId(c), c.req.valid("json"));
-      return c.json(await Activities.view(store, c.var.actor, activity.id), 201);
+      const activity = await Activities.create(store, c.var.actor, communityId(c), c.req.valid("json"), undefined, c.var.deps.photos);
+      return c.json(await Activities.view(store, c.var.actor, activity.id, c.var.deps.photos), 201);
     },
   );
 
@@ -82,11 +84,12 @@ export function activityRoutes() {
       operationId: "getActivity",
       tag: "activities",
       who: "members and staff of the community",
-      summary: "An activity, with my sign-up and the comments; staff also see every sign-up per team, attendance and absence",
+      summary:
+        "An activity, with my sign-up, the comments and staff's photos; " + "staff also see every sign-up per team, attendance and absence",
       ok: { 200: R.ActivityView },
     }),
     signedIn,
-    async (c) => c.json(await Activities.view(c.var.deps.store, c.var.actor, activityId(c))),
+    async (c) => c.json(await Activities.view(c.var.deps.store, c.var.actor, activityId(c), c.var.deps.photos)),
   );
 
   app.get(
@@ -111,6 +114,25 @@ export function activityRoutes() {
   );
 
   app.post(
+    "/activities/:id/photos",
+    doc({
+      operationId: "addActivityPhotos",
+      tag: "activities",
+      who: "community staff",
+      summary: "Add uploaded photos to an activity, before or after it took place (its 图文 record); nine at most on it in all",
+      ok: { 200: R.ActivityView },
+      refuses: [403, 409, 413, 415, 503],
+    }),
+    signedIn,
+    json(A.AddPhotos),
+    async (c) => {
+      const id = activityId(c);
+      await Activities.addPhotos(c.var.deps.store, c.var.actor, id, c.req.valid("json").photos, c.var.deps.photos);
+      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
+    },
+  );
+
+  app.post(
     "/activities/:id/signup",
     doc({
       operationId: "signUpForActivity",
@@ -125,7 +147,7 @@ export function activityRoutes() {
     async (c) => {
       const id = activityId(c);
       await Activities.signUp(c.var.deps.store, c.var.actor, id, c.req.valid("json"));
-      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id));
+      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
     },
   );
 
@@ -143,7 +165,7 @@ export function activityRoutes() {
     async (c) => {
       const id = activityId(c);
       await Activities.withdraw(c.var.deps.store, c.var.actor, id);
-      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id));
+      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
     },
   );
 
@@ -162,7 +184,7 @@ export function activityRoutes() {
     async (c) => {
       const id = activityId(c);
       await Activities.checkIn(c.var.deps.store, c.var.actor, id, c.req.valid("json"));
-      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id));
+      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
     },
   );
 
@@ -181,7 +203,7 @@ export function activityRoutes() {
     async (c) => {
       const id = activityId(c);
       await Activities.checkOut(c.var.deps.store, c.var.actor, id, c.req.valid("json"));
-      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id));
+      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
     },
   );
 
@@ -200,7 +222,7 @@ export function activityRoutes() {
     async (c) => {
       const id = activityId(c);
       await Activities.verify(c.var.deps.store, c.var.actor, id, c.req.valid("json"));
-      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id));
+      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
     },
   );
 

@@ -1,5 +1,5 @@
 import { useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createResource, createSignal, For, lazy, on, Show } from "solid-js";
+import { createEffect, createResource, createSignal, For, lazy, on, Show, Suspense } from "solid-js";
 import { get } from "../../data/api";
 import { formatChinaTime } from "../../data/china-time";
 import { refreshOnReturn } from "../../data/freshness";
@@ -15,10 +15,11 @@ import { ta } from "../../i18n/activities";
 
 const StaffPart = lazy(() => import("./staff"));
 const Poster = lazy(() => import("./poster"));
+const PhotoGallery = lazy(() => import("../../ui/photo-gallery"));
 
 /**
  * One activity: what, when (China time), where and how many places are left; a member's own
- * sign-up and attendance, and the poster's check-in when they came by its QR code
+ * sign-up and attendance, staff's photos, and the poster's check-in when they came by its QR code
  * (`/activities/:id/check-in?t=TOKEN`); staff's attendance, verification and notices.
  */
 export default function ActivityPage() {
@@ -102,6 +103,11 @@ function Activity() {
               <dt>{ta("activity.postedBy")}</dt>
               <dd>{a().createdByName}</dd>
             </dl>
+            <Show when={a().photos.length > 0}>
+              <Suspense>
+                <PhotoGallery title={ta("activity.photos")} photos={a().photos} />
+              </Suspense>
+            </Show>
             <Show when={role() === "member"}>
               <MemberPart activity={a()} token={token()} onChange={mutate} onStale={reload} />
             </Show>

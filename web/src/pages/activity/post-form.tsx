@@ -1,5 +1,5 @@
 import { useNavigate } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For, lazy, Show, Suspense } from "solid-js";
 import { ApiError, post } from "../../data/api";
 import { fromChinaInput } from "../../data/china-time";
 import { currentPosition, GeoError } from "../../data/geo";
@@ -12,12 +12,15 @@ import { Field } from "../../ui/field";
 import { PageTitle } from "../../ui/page-title";
 import { ta } from "../../i18n/activities";
 
+const PhotoPicker = lazy(() => import("../../ui/photo-picker"));
+
 const coordinate = (v: string) => (v.trim() === "" || Number.isNaN(Number(v)) ? undefined : Number(v));
 
 /**
  * Staff post an activity: what, where (the place's position is the check-in fence's centre:
  * taken from the phone there, or typed), when (China time, as the poster prints it), how many
- * places (empty: unlimited), teams and the branches invited (none ticked: every member).
+ * places (empty: unlimited), teams, the branches invited (none ticked: every member) and photos
+ * (shrunk on the phone and uploaded before the form is sent).
  */
 export default function ActivityPost() {
   const navigate = useNavigate();
@@ -33,6 +36,8 @@ export default function ActivityPost() {
   const [teams, setTeams] = createSignal("");
   const [branches, setBranches] = createSignal<string[]>([]);
   const [missing, setMissing] = createSignal<string[]>([]);
+  const [photos, setPhotos] = createSignal<string[]>([]);
+  const [uploading, setUploading] = createSignal(false);
   const locate = createAction();
   const submit = createAction();
 
@@ -50,6 +55,7 @@ export default function ActivityPost() {
 
   const send = async (e: Event) => {
     e.preventDefault();
+    if (uploading()) return;
     const window = { from: fromChinaInput(from()), to: fromChinaInput(to()) };
     const location = { lat: coordinate(lat()), lng: coordinate(lng()) };
     const gaps = [
@@ -78,6 +84,7 @@ export default function ActivityPost() {
       places: places().trim() ? Number(places()) : undefined,
       teams: teamNames.length ? teamNames : undefined,
       branchIds: branches().length ? branches() : undefined,
+      photos: photos().length ? photos() : undefined,
     };
     const made = await submit.run(() => post<ActivityView>(`/api/communities/${communityId()}/activities`, body));
     if (made) navigate(`/activities/${made.id}?posted=1`);
@@ -200,7 +207,15 @@ export default function ActivityPost() {
               </For>
             </fieldset>
           </Show>
-          <button type="submit" class="primary wide" disabled={submit.busy()} aria-busy={submit.busy()}>
+          <Suspense>
+            <PhotoPicker purpose="activity" onKeys={setPhotos} onBusy={setUploading} />
+          </Suspense>
+          <Show when={uploading()}>
+            <p class="hint" role="status">
+              {t("photo.busy")}
+            </p>
+          </Show>
+          <button type="submit" class="primary wide" disabled={submit.busy() || uploading()} aria-busy={submit.busy()}>
             <Busy when={submit.busy()} working={t("working")} idle={ta("activityPost.submit")} />
           </button>
           <Outcome action={submit} />
