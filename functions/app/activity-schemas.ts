@@ -19,6 +19,8 @@ export const NewActivity = z.object({
   photos: z.optional(PhotoKeys),
 });
 
+export const AddPhotos = z.object({ photos: PhotoKeys.check(z.minLength(1, "At least one photo.")) });
+
 export const ActivityQuery = z.object({
   status: z.optional(z.enum(activityStatuses)),
   cursor: z.optional(z.string().check(z.maxLength(2048))),

@@ -114,6 +114,21 @@ export async function create(store: Store, actor: Actor, communityId: string, in
   return activity;
 }
 
+/**
+ * Staff add photos to an activity, before it or after it took place (its photo-and-text record,
+ * 图文): their own uploads for an activity, nine at most on it in all, written with an event.
+ */
+export async function addPhotos(store: Store, actor: Actor, id: string, keys: string[], bucket?: PhotoBucket, now = new Date()) {
+  const a = await load(store, id);
+  if (!mayView(actor, a)) notFound(id);
+  mustBeStaff(actor, a.communityId, "add photos to activities");
+  const photos = await Photos.attach(bucket, actor, "activity", keys, a.photos ?? []);
+  const at = now.toISOString();
+  const added = { data: { added: keys.length } };
+  const outcome = await write(store, [activities.attachPhotos(a, photos, at), eventItem(a, actor, "photos", at, added)]);
+  if (!outcome.ok) fail("activity.wrong_state", "The activity changed meanwhile: add the photos again.");
+}
+
 export async function load(store: Store, id: string): Promise<Activity> {
   const item = await getItem(store, activities.key(id));
   return item ? activities.fromItem(item) : notFound(id);

@@ -13,7 +13,18 @@ import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { putItem } from "../../functions/store/client.js";
 import * as users from "../../functions/store/entities/user.js";
 import { tx } from "../../functions/store/expression.js";
-import { community, newWish, person, somewhere, startApi, wishIn, type Api, type Response, type TestCommunity } from "../helpers/api.js";
+import {
+  community,
+  newWish,
+  person,
+  somewhere,
+  startApi,
+  wishIn,
+  type Api,
+  type Person,
+  type Response,
+  type TestCommunity,
+} from "../helpers/api.js";
 import { check, operations, seen } from "../helpers/contract.js";
 import { streamFeed } from "../notify/feed.js";
 
@@ -26,6 +37,19 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const day = (d: number) => dayOf(new Date(Date.now() + d * 86_400_000));
+
+/** A photo for an activity, uploaded to the local bucket through the presigned POST: its key. */
+async function photoFor(who: Person) {
+  const grant = await ok(
+    api.call("POST", "/api/uploads", { as: who, body: { purpose: "activity", contentType: "image/jpeg", size: 4 } }),
+    201,
+  );
+  const form = new FormData();
+  for (const [name, value] of Object.entries(grant.fields as Record<string, string>)) form.append(name, value);
+  form.append("file", new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], { type: "image/jpeg" }), "photo");
+  expect((await fetch(grant.url, { method: "POST", body: form })).status).toBe(204);
+  return grant.key as string;
+}
 
 async function ok<T = any>(res: Promise<Response<T>>, status = 200): Promise<T> {
   const r = await res;
@@ -143,6 +167,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/activities/${running.id}/check-in`, { as: m1, body: { ...somewhere, token } }));
     await ok(api.call("POST", `/api/activities/${running.id}/check-out`, { as: m1, body: { ...somewhere, token, comment: "很有意义" } }));
     await ok(api.call("GET", `/api/activities/${running.id}`, { as: staff }));
+    await ok(api.call("POST", `/api/activities/${running.id}/photos`, { as: staff, body: { photos: [await photoFor(staff)] } }));
     await runJobs(api.store, { now: new Date(Date.parse(running.window.to) + 60_000) });
     await ok(api.call("POST", `/api/activities/${running.id}/verify`, { as: staff, body: { minutes: { [m1.id]: 60 }, reason: "按安排" } }));
     await ok(api.call("POST", "/api/notices", { as: staff, body: { activityId: running.id, text: "感谢参加", sms: true } }), 202);

@@ -114,7 +114,7 @@ describe("activities", () => {
     expect(posted.location.lat).toBeCloseTo(place.lat, 5);
     expect(posted.photos).toHaveLength(1);
     expect(posted.photos[0].key).toMatch(new RegExp(`^photos/${staffPerson.id}/activity/[0-9A-Z]{26}\\.jpg$`));
-    await s.getByRole("heading", { name: "活动照片" }).waitFor();
+    await s.getByRole("heading", { name: "活动照片", exact: true }).waitFor();
 
     // The poster, laid out for print, carries the same link as the page the API serves.
     const link = await posterLink(id, staffPerson.token);
@@ -136,7 +136,7 @@ describe("activities", () => {
     await m.getByRole("heading", { name }).waitFor();
     expect(await m.locator(".details").textContent()).toContain("已报名 0 人，共 10 个名额，还剩 10 个");
     // Staff's photo, read through its short-lived URL.
-    await m.getByRole("heading", { name: "活动照片" }).waitFor();
+    await m.getByRole("heading", { name: "活动照片", exact: true }).waitFor();
     expect(await loaded(m, "section .thumbs img")).toEqual({ width: 800, height: 600 });
     await m.getByRole("radio", { name: "西片" }).check();
     await m.getByRole("button", { name: "我要报名" }).click();
@@ -186,6 +186,21 @@ describe("activities", () => {
     const row = attendance.locator("li", { hasText: "李明" });
     expect(await row.textContent()).toMatch(/签到.*签退/);
     expect(await row.textContent()).toContain(comment);
+    // A photo of the day, added afterwards (图文): staff and the member see both.
+    const later = s.locator("form", { has: s.getByRole("heading", { name: "活动照片（图文记录）" }) });
+    const [chooser] = await Promise.all([s.waitForEvent("filechooser"), later.getByRole("button", { name: "添加照片" }).click()]);
+    await chooser.setFiles([{ name: "合影.png", mimeType: "image/png", buffer: await photo(s) }]);
+    await later.getByRole("img", { name: "第 1 张照片" }).waitFor();
+    await later.getByRole("progressbar").waitFor({ state: "detached" });
+    await later.getByRole("button", { name: "加上这些照片" }).click();
+    await s.getByText("照片已加上。").waitFor();
+    await s
+      .locator("section", { has: s.getByRole("heading", { name: "活动照片", exact: true }) })
+      .locator(".thumbs img")
+      .nth(1)
+      .waitFor();
+    expect(await later.locator(".photo-picker .thumbs li").count()).toBe(0);
+    expect((await site.api("GET", `/api/activities/${id}`, memberPerson.token)).photos).toHaveLength(2);
     await s.getByLabel("通知内容").fill("明天的活动改在西门集合。");
     await s.getByRole("button", { name: "发送", exact: true }).click();
     await s.getByText("已发给 1 人。").waitFor();

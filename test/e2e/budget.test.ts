@@ -69,6 +69,7 @@ describe("bundle budget", () => {
         "sign-in.tsx",
         "stats.tsx",
         "tasks.tsx",
+        "units.tsx",
         "verify-queue.tsx",
         "voices.tsx",
         "wish/index.tsx",

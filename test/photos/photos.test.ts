@@ -314,4 +314,42 @@ describe("staff's photos on an activity", () => {
     expect(JSON.stringify(tooMany.body)).toContain("photos");
     expect(await activitiesOf()).toBe(before);
   });
+
+  it("staff add photos after the activity (its 图文 record), nine at most in all; others may not, and nothing is written", async () => {
+    const first = await upload(c.staff, { purpose: "activity" });
+    const posted = await api.call("POST", `/api/communities/${c.id}/activities`, { as: c.staff, body: activity([first.key]) });
+    const id = posted.body.id;
+    const add = (who: Person, photos: string[]) => api.call("POST", `/api/activities/${id}/photos`, { as: who, body: { photos } });
+    const later = await Promise.all(Array.from({ length: 8 }, () => upload(c.staff, { purpose: "activity", body: jpeg(200) })));
+
+    const added = await add(
+      c.staff,
+      later.slice(0, 2).map((u) => u.key),
+    );
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expect(added.body.photos.map((p: { key: string }) => p.key)).toEqual([first.key, later[0].key, later[1].key]);
+    const seen = await api.call("GET", `/api/activities/${id}`, { as: c.members[2] });
+    expect(seen.body.photos).toHaveLength(3);
+    expect((await fetch(seen.body.photos[2].url)).status).toBe(200);
+
+    const partition = () => snapshot(api.store, [`A#${id}`]);
+    const before = await partition();
+    const theirs = await upload(c.members[0], { purpose: "activity" });
+    expectProblem(await add(c.members[0], [theirs.key]), 403, "activity.forbidden");
+    expectProblem(await add(c.staff, [theirs.key]), 403, "photo.not_yours", "photos.0");
+    expectProblem(await add(c.staff, [later[0].key]), 422, "photo.invalid", "photos");
+    expectProblem(await add(c.staff, []), 422, "request.invalid_body", "photos");
+    // Three on it and seven more: one too many.
+    const extra = await upload(c.staff, { purpose: "activity", body: jpeg(100) });
+    expectProblem(await add(c.staff, [...later.slice(2).map((u) => u.key), extra.key]), 422, "photo.too_many", "photos");
+    expect(await partition()).toEqual(before);
+    expect(
+      (
+        await add(
+          c.staff,
+          later.slice(2).map((u) => u.key),
+        )
+      ).body.photos,
+    ).toHaveLength(9);
+  });
 });

@@ -260,6 +260,13 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
     expect((await api.call("POST", `/api/activities/${a}/signup`, { as: m0, body: {} })).status).toBe(200);
     await go("GET", "/api/me/activities", "/api/me/activities", { as: m0 });
     await go("GET", "/api/activities/{id}", `/api/activities/${a}`, { as: staff });
+    const grant = (await api.call("POST", "/api/uploads", { as: staff, body: { purpose: "activity", contentType: "image/jpeg", size: 4 } }))
+      .body;
+    const form = new FormData();
+    for (const [name, value] of Object.entries(grant.fields as Record<string, string>)) form.append(name, value);
+    form.append("file", new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], { type: "image/jpeg" }), "photo");
+    expect((await fetch(grant.url, { method: "POST", body: form })).status).toBe(204);
+    await go("POST", "/api/activities/{id}/photos", `/api/activities/${a}/photos`, { as: staff, body: { photos: [grant.key] } });
     const running = (await api.call("POST", `/api/communities/${c.id}/activities`, { as: staff, body: activity(-5, 20) })).body.id;
     const poster = await go("GET", "/api/activities/{id}/poster", `/api/activities/${running}/poster`, { as: staff });
     const token = /check-in\?t=([\w-]+)/.exec(poster.body)![1];

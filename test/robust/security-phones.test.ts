@@ -387,6 +387,7 @@ describe("a resident's number, across every route and role", () => {
       await drive(role, "POST", "/api/activities/{id}/check-in", `/api/activities/${activityId}/check-in`, { body: at });
       await drive(role, "POST", "/api/activities/{id}/check-out", `/api/activities/${activityId}/check-out`, { body: at });
       await drive(role, "POST", "/api/activities/{id}/withdraw", `/api/activities/${activityId}/withdraw`);
+      await drive(role, "POST", "/api/activities/{id}/photos", `/api/activities/${activityId}/photos`, { body: { photos: ["x"] } });
       await drive(role, "POST", "/api/activities/{id}/verify", `/api/activities/${activityId}/verify`, { body: {} });
       await drive(role, "POST", "/api/notices", "/api/notices", { body: { activityId, text: "明早八点集合。" } });
       await drive(role, "POST", "/api/uploads", "/api/uploads", { body: { purpose: "wish", contentType: "image/jpeg", size: 1000 } });

@@ -1,9 +1,9 @@
 import { Navigate, Route, Router } from "@solidjs/router";
-import { lazy } from "solid-js";
+import { lazy, Show } from "solid-js";
 import { render } from "solid-js/web";
 import { prefetch } from "./data/api";
 import { homeLists } from "./data/home-lists";
-import { communityId, homeOf, role, token } from "./data/session";
+import { communityId, homeOf, me, role, token } from "./data/session";
 import { loadLocale, locale } from "./i18n";
 import { Shell } from "./ui/shell";
 import "./ui/app.css";
@@ -34,6 +34,7 @@ const Activities = lazy(() => import("./pages/activities"));
 const ActivityPage = lazy(() => import("./pages/activity"));
 const MapPage = lazy(() => import("./pages/map"));
 const MenuPage = lazy(() => import("./pages/menu"));
+const UnitPage = lazy(() => import("./pages/units"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -52,7 +53,15 @@ loadLocale(locale()).then(() =>
     () => (
       <Router root={Shell}>
         <Route path="/signin" component={SignIn} />
-        <Route path="/" component={() => <Navigate href={token() ? homeOf(role()) : "/signin"} />} />
+        {/* Signed in, the home waits for who the person is: a county's or street's staff start on its dashboard. */}
+        <Route
+          path="/"
+          component={() => (
+            <Show when={!token() || me()}>
+              <Navigate href={token() ? homeOf(role()) : "/signin"} />
+            </Show>
+          )}
+        />
         <Route path="/post" component={Post} />
         <Route path="/mine" component={MyWishes} />
         <Route path="/wishes/:id" component={WishPage} />
@@ -73,6 +82,7 @@ loadLocale(locale()).then(() =>
         <Route path="/activities/:id/*rest" component={ActivityPage} />
         <Route path="/map" component={MapPage} />
         <Route path="/menu" component={MenuPage} />
+        <Route path="/units/:id" component={UnitPage} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

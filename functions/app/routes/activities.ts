@@ -114,6 +114,25 @@ export function activityRoutes() {
   );
 
   app.post(
+    "/activities/:id/photos",
+    doc({
+      operationId: "addActivityPhotos",
+      tag: "activities",
+      who: "community staff",
+      summary: "Add uploaded photos to an activity, before or after it took place (its 图文 record); nine at most on it in all",
+      ok: { 200: R.ActivityView },
+      refuses: [403, 409, 413, 415, 503],
+    }),
+    signedIn,
+    json(A.AddPhotos),
+    async (c) => {
+      const id = activityId(c);
+      await Activities.addPhotos(c.var.deps.store, c.var.actor, id, c.req.valid("json").photos, c.var.deps.photos);
+      return c.json(await Activities.view(c.var.deps.store, c.var.actor, id, c.var.deps.photos));
+    },
+  );
+
+  app.post(
     "/activities/:id/signup",
     doc({
       operationId: "signUpForActivity",

@@ -113,9 +113,9 @@ export const move = (a: Activity, from: ActivityStatus, to: ActivityStatus, at: 
     eq("status", from),
   );
 
-/** Photo keys attached by staff. */
-export const attachPhotos = (id: string, photos: string[], at: string): TransactItem =>
-  tx.update(key(id), { set: { photos, updatedAt: at }, increment: { version: 1 } }, exists("pk"));
+/** Photo keys attached by staff: all of them, written only if nobody changed the activity since it was read. */
+export const attachPhotos = (a: Activity, photos: string[], at: string): TransactItem =>
+  tx.update(key(a.id), { set: { photos, updatedAt: at }, increment: { version: 1 } }, eq("version", a.version));
 
 /** The activity's partition: the activity, its sign-ups and its timeline. */
 export const partition = (id: string): KeyQuery => ({ pk: key(id).pk, consistent: true });

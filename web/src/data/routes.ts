@@ -23,6 +23,7 @@ export const pagePaths = [
   "/activities/:id/check-in",
   "/map",
   "/menu",
+  "/units/:id",
 ] as const;
 
 const pattern = new RegExp(`^(?:${pagePaths.map((p) => p.replace(/:\w+/g, "[A-Za-z0-9_-]{1,64}")).join("|")})$`);

@@ -120,4 +120,9 @@ export function chooseRole(r: Role) {
   store.write("mw.role", r);
 }
 
-export const homeOf = (r: Role) => (r === "staff" ? "/review" : r === "member" ? "/hall" : "/mine");
+/** The county or street a person is staff of: its dashboard is their home. */
+export const supervised = () =>
+  meSignal()?.units.find((u) => u.roles.includes("staff") && (u.kind === "county" || u.kind === "street"))?.unitId;
+
+export const homeOf = (r: Role) =>
+  r === "staff" ? "/review" : r === "member" ? "/hall" : supervised() ? `/units/${supervised()}` : "/mine";

@@ -7,6 +7,7 @@ import type * as z from "zod/mini";
 import type * as R from "../../../functions/app/responses";
 import type * as S from "../../../functions/app/schemas";
 import type * as A from "../../../functions/app/activity-schemas";
+import type * as U from "../../../functions/app/unit-schemas";
 import type { Role as AnyRole, Status } from "../../../functions/core/model";
 
 export type { Status };
@@ -59,3 +60,6 @@ export interface Page<T> {
   items: T[];
   cursor?: string;
 }
+export type Unit = z.output<typeof U.Unit>;
+export type UnitStats = z.output<typeof U.UnitStats>;
+export type UnitRankings = z.output<typeof U.UnitRankings>;

@@ -47,6 +47,7 @@ const en: Record<Key, string> = {
   "nav.review": "Review",
   "nav.board": "Board",
   "nav.stats": "Stats",
+  "nav.units": "Dashboard",
   "nav.verify": "Verify",
 
   "role.switch": "Act as",

@@ -46,6 +46,7 @@ const zh = {
   "nav.review": "待审核",
   "nav.board": "看板",
   "nav.stats": "统计",
+  "nav.units": "看板",
   "nav.verify": "待核验",
 
   "role.switch": "切换身份",

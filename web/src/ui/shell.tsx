@@ -4,7 +4,7 @@ import { get } from "../data/api";
 import { loadCommunity, resolveCommunity } from "../data/community";
 import { refreshUnread, unread } from "../data/notifications";
 import { rememberLanguage } from "../data/preferences";
-import { community, communityId, me, role, token, updateMe } from "../data/session";
+import { community, communityId, me, role, supervised, token, updateMe } from "../data/session";
 import type { Me, Role } from "../data/types";
 import { locale, setLocale, t, type Key } from "../i18n";
 import { Icon, Mark } from "./icons";
@@ -74,6 +74,14 @@ export function Shell(props: RouteSectionProps) {
   const poll = setInterval(() => token() && document.visibilityState === "visible" && refreshUnread(), 60_000);
   onCleanup(() => clearInterval(poll));
 
+  // Staff of a county or street read its dashboard first; acting in a community, its own tabs.
+  const tabs = () => {
+    const u = supervised();
+    return u && role() === "resident"
+      ? [{ href: `/units/${u}`, label: "nav.units" as Key }, ...navs.resident.slice(0, 2), navs.resident[4]]
+      : navs[role()];
+  };
+
   const switchLanguage = () => {
     const next = locale() === "en" ? "zh-CN" : "en";
     setLocale(next);
@@ -128,10 +136,10 @@ export function Shell(props: RouteSectionProps) {
       </main>
       <Show when={token() && me()}>
         <nav class="tabs" aria-label={t("nav.label")}>
-          <For each={navs[role()]}>
+          <For each={tabs()}>
             {(item) => (
               <A href={item.href} activeClass="active">
-                <Icon name={item.href.slice(1)} size={22} />
+                <Icon name={item.href.startsWith("/units/") ? "stats" : item.href.slice(1)} size={22} />
                 <span>{t(item.label)}</span>
               </A>
             )}

@@ -1,5 +1,5 @@
 import { A } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, For, lazy, Show, Suspense } from "solid-js";
 import { post } from "../../data/api";
 import { formatChinaTime } from "../../data/china-time";
 import type { ActivityView, NoticeSent, Signup } from "../../data/types";
@@ -8,6 +8,10 @@ import { formatMinutes, locale, t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
 import { ta } from "../../i18n/activities";
+
+const PhotoPicker = lazy(() => import("../../ui/photo-picker"));
+/** The API's limit on one activity (functions/core/photos.ts). */
+const maxPhotos = 9;
 
 const measured = (s: Signup) =>
   s.checkIn && s.checkOut ? Math.max(0, Math.floor((Date.parse(s.checkOut.at) - Date.parse(s.checkIn.at)) / 60_000)) : undefined;
@@ -24,7 +28,10 @@ function attendanceOf(s: Signup, when: (iso: string) => string) {
   return parts.length ? parts.join(" · ") : ta("attendance.notYet");
 }
 
-/** Staff on an activity: its poster, who signed up per team and how they attended, verification, and a notice to its people. */
+/**
+ * Staff on an activity: its poster, who signed up per team and how they attended, verification,
+ * photos added before or after it (its 图文 record), and a notice to its people.
+ */
 export default function StaffPart(props: { activity: ActivityView; onChange: (a: ActivityView) => void }) {
   const a = () => props.activity;
   const when = (iso: string) => formatChinaTime(iso, locale());
@@ -54,6 +61,22 @@ export default function StaffPart(props: { activity: ActivityView; onChange: (a:
       ta("attendance.verified"),
     );
     if (next) props.onChange(next);
+  };
+
+  const [keys, setKeys] = createSignal<string[]>([]);
+  const [uploading, setUploading] = createSignal(false);
+  // A new picker after each addition: the photos just added leave it.
+  const [round, setRound] = createSignal(1);
+  const photos = createAction();
+  const sendPhotos = async (e: Event) => {
+    e.preventDefault();
+    if (uploading() || keys().length === 0) return;
+    const next = await photos.run(() => post<ActivityView>(`/api/activities/${a().id}/photos`, { photos: keys() }), ta("photos.added"));
+    if (next) {
+      setKeys([]);
+      setRound((n) => n + 1);
+      props.onChange(next);
+    }
   };
 
   const [text, setText] = createSignal("");
@@ -159,6 +182,34 @@ export default function StaffPart(props: { activity: ActivityView; onChange: (a:
           <button type="submit" class="primary wide" disabled={verify.busy()} aria-busy={verify.busy()}>
             <Busy when={verify.busy()} working={t("working")} idle={ta("attendance.verify")} />
           </button>
+        </form>
+      </Show>
+
+      <Show when={a().photos.length < maxPhotos}>
+        <form class="panel" onSubmit={sendPhotos} aria-labelledby="photos-title">
+          <h2 id="photos-title">{ta("photos.title")}</h2>
+          <p class="hint">{ta("photos.hint", { max: maxPhotos })}</p>
+          <Show when={round()} keyed>
+            {(_round) => (
+              <Suspense>
+                <PhotoPicker purpose="activity" max={maxPhotos - a().photos.length} onKeys={setKeys} onBusy={setUploading} />
+              </Suspense>
+            )}
+          </Show>
+          <Show when={uploading()}>
+            <p class="hint" role="status">
+              {t("photo.busy")}
+            </p>
+          </Show>
+          <button
+            type="submit"
+            class="primary wide"
+            disabled={photos.busy() || uploading() || keys().length === 0}
+            aria-busy={photos.busy()}
+          >
+            <Busy when={photos.busy()} working={t("working")} idle={ta("photos.add")} />
+          </button>
+          <Outcome action={photos} />
         </form>
       </Show>
 
