@@ -566,6 +566,8 @@ function validBodies(): Record<string, unknown[]> {
       { phone: otpPhone, code: "000000" },
       { phone: "13800138000", code: "123456" },
     ],
+    "POST /api/auth/refresh": [{ refreshToken: `${"A".repeat(22)}.${"B".repeat(43)}` }],
+    "POST /api/auth/sign-out": [{ refreshToken: `${"A".repeat(22)}.${"B".repeat(43)}` }],
     "POST /api/wishes": [
       newWish(c.id),
       newWish(c.id, { window: windowSoon }),
