@@ -6,13 +6,13 @@ import type { Rankings, Stats } from "../data/types";
 import { explain } from "../i18n/explain";
 import { formatMinutes, formatNumber, locale, t } from "../i18n";
 import { Busy, createAction, Outcome } from "../ui/action";
+import { Headline, MonthField, thisMonth, WishCounts } from "../ui/figures";
 import { PageTitle } from "../ui/page-title";
 import { tStats } from "../i18n/stats";
 
 const Bars = lazy(() => import("../ui/bars"));
 
 /** This month as the service counts months: in China time (UTC+8), whatever the phone's clock zone. */
-const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
 
 type Row = Rankings["items"][number];
 
@@ -83,16 +83,7 @@ export default function StatsPage() {
   return (
     <section class="page" aria-labelledby="stats-title">
       <PageTitle id="stats-title">{tStats("stats.title")}</PageTitle>
-      <div class="field">
-        <label for="stats-month">{tStats("stats.month")}</label>
-        <input
-          id="stats-month"
-          type="month"
-          value={month()}
-          max={thisMonth()}
-          onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)}
-        />
-      </div>
+      <MonthField id="stats-month" value={month()} onChange={setMonth} />
       <Show when={failed()}>
         <p class="notice error" role="alert">
           {explain(failed())}
@@ -106,35 +97,10 @@ export default function StatsPage() {
       <Show when={stats.latest}>
         {(s) => (
           <>
-            <dl class="figures">
-              <div>
-                <dt>{tStats("stats.activities")}</dt>
-                <dd>{formatNumber(s().activities)}</dd>
-              </div>
-              <div>
-                <dt>{tStats("stats.personTimes")}</dt>
-                <dd>{formatNumber(s().personTimes)}</dd>
-              </div>
-              <div>
-                <dt>{tStats("stats.residents")}</dt>
-                <dd>{formatNumber(s().residentsServed)}</dd>
-              </div>
-              <div>
-                <dt>{tStats("stats.hours")}</dt>
-                <dd>{formatNumber(s().hours, { maximumFractionDigits: 1 })}</dd>
-              </div>
-            </dl>
+            <Headline figures={s()} />
             <Show when={s().detail}>
               {(d) => (
-                <dl class="details">
-                  <dt>{tStats("stats.submitted")}</dt>
-                  <dd>{formatNumber(d().wishes.submitted)}</dd>
-                  <dt>{tStats("stats.approved")}</dt>
-                  <dd>{formatNumber(d().wishes.approved)}</dd>
-                  <dt>{tStats("stats.closed")}</dt>
-                  <dd>{formatNumber(d().wishes.closed)}</dd>
-                  <dt>{tStats("stats.rejected")}</dt>
-                  <dd>{formatNumber(d().wishes.rejected)}</dd>
+                <WishCounts wishes={d().wishes}>
                   <Show when={d().medianMinutesToClaim != null}>
                     <dt>{tStats("stats.toClaim")}</dt>
                     <dd>{formatMinutes(Math.round(d().medianMinutesToClaim!))}</dd>
@@ -149,7 +115,7 @@ export default function StatsPage() {
                       {tStats("stats.ratingValue", { r: formatNumber(d().averageRating!, { maximumFractionDigits: 1 }), n: d().ratings })}
                     </dd>
                   </Show>
-                </dl>
+                </WishCounts>
               )}
             </Show>
           </>

@@ -6,10 +6,10 @@ import type { Unit, UnitRankings, UnitStats } from "../data/types";
 import { formatNumber, t } from "../i18n";
 import { explain } from "../i18n/explain";
 import { tUnits } from "../i18n/units";
+import { Headline, MonthField, thisMonth, WishCounts } from "../ui/figures";
 import { PageTitle } from "../ui/page-title";
 
 /** This month as the service counts months: in China time (UTC+8), whatever the phone's clock zone. */
-const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
 
 const kindLabel = { county: "units.county", street: "units.street", community: "units.community", grid: "units.community" } as const;
 
@@ -73,16 +73,7 @@ export default function UnitPage() {
           </p>
         )}
       </Show>
-      <div class="field">
-        <label for="unit-month">{tUnits("units.month")}</label>
-        <input
-          id="unit-month"
-          type="month"
-          value={month()}
-          max={thisMonth()}
-          onChange={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)}
-        />
-      </div>
+      <MonthField id="unit-month" value={month()} onChange={setMonth} />
       <Show when={failed()}>
         <p class="notice error" role="alert">
           {explain(failed())}
@@ -93,44 +84,14 @@ export default function UnitPage() {
           {t("loading")}
         </p>
       </Show>
-      <Show when={figures()}>
-        {(s) => (
-          <dl class="figures" aria-label={tUnits("units.title", { name: s().name })}>
-            <div>
-              <dt>{tUnits("units.activities")}</dt>
-              <dd>{formatNumber(s().activities)}</dd>
-            </div>
-            <div>
-              <dt>{tUnits("units.personTimes")}</dt>
-              <dd>{formatNumber(s().personTimes)}</dd>
-            </div>
-            <div>
-              <dt>{tUnits("units.residents")}</dt>
-              <dd>{formatNumber(s().residentsServed)}</dd>
-            </div>
-            <div>
-              <dt>{tUnits("units.hours")}</dt>
-              <dd>{formatNumber(s().hours, { maximumFractionDigits: 1 })}</dd>
-            </div>
-          </dl>
-        )}
-      </Show>
+      <Show when={figures()}>{(s) => <Headline figures={s()} label={tUnits("units.title", { name: s().name })} />}</Show>
       <Show when={current()?.kind === "community" && figures()}>
         {(s) => (
           <>
             <Show when={!ownCommunity()}>
               <p class="hint">{tUnits("units.readOnly")}</p>
             </Show>
-            <dl class="details">
-              <dt>{tUnits("units.submitted")}</dt>
-              <dd>{formatNumber(s().detail.wishes.submitted)}</dd>
-              <dt>{tUnits("units.approved")}</dt>
-              <dd>{formatNumber(s().detail.wishes.approved)}</dd>
-              <dt>{tUnits("units.closed")}</dt>
-              <dd>{formatNumber(s().detail.wishes.closed)}</dd>
-              <dt>{tUnits("units.rejected")}</dt>
-              <dd>{formatNumber(s().detail.wishes.rejected)}</dd>
-            </dl>
+            <WishCounts wishes={s().detail.wishes} />
           </>
         )}
       </Show>
