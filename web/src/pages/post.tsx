@@ -1,5 +1,5 @@
 import { A, useNavigate } from "@solidjs/router";
-import { createResource, createSignal, For, lazy, Show, Suspense } from "solid-js";
+import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiError, get, post } from "../data/api";
 import { currentPosition, GeoError, type Fix } from "../data/geo";
 import { community, communityId, roles } from "../data/session";
@@ -10,11 +10,10 @@ import { Busy, createAction, Outcome } from "../ui/action";
 import { Field } from "../ui/field";
 import { Icon } from "../ui/icons";
 import { PageTitle } from "../ui/page-title";
+import { PhotoField } from "../ui/photo-field";
 import { StatusBadge } from "../ui/status-badge";
 
 const draftKey = "mw.draft";
-
-const PhotoPicker = lazy(() => import("../ui/photo-picker"));
 
 /** A `datetime-local` value (the phone's local time) as an ISO time with its zone. */
 function toIso(local: string) {
@@ -319,14 +318,7 @@ export default function Post() {
               </ul>
             </section>
           </Show>
-          <Suspense>
-            <PhotoPicker purpose="wish" onKeys={setPhotos} onBusy={setUploading} />
-          </Suspense>
-          <Show when={uploading()}>
-            <p class="hint" role="status">
-              {t("photo.busy")}
-            </p>
-          </Show>
+          <PhotoField purpose="wish" onKeys={setPhotos} onBusy={setUploading} />
           <button type="submit" class="primary wide" disabled={submit.busy() || uploading()} aria-busy={submit.busy()}>
             <Busy when={submit.busy()} working={t("post.sending")} idle={t("post.submit")} />
           </button>

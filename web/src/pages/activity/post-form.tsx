@@ -1,5 +1,5 @@
 import { useNavigate } from "@solidjs/router";
-import { createSignal, For, lazy, Show, Suspense } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { ApiError, post } from "../../data/api";
 import { fromChinaInput } from "../../data/china-time";
 import { currentPosition, GeoError } from "../../data/geo";
@@ -10,9 +10,8 @@ import { formatDistance, t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
 import { PageTitle } from "../../ui/page-title";
+import { PhotoField } from "../../ui/photo-field";
 import { ta } from "../../i18n/activities";
-
-const PhotoPicker = lazy(() => import("../../ui/photo-picker"));
 
 const coordinate = (v: string) => (v.trim() === "" || Number.isNaN(Number(v)) ? undefined : Number(v));
 
@@ -207,14 +206,7 @@ export default function ActivityPost() {
               </For>
             </fieldset>
           </Show>
-          <Suspense>
-            <PhotoPicker purpose="activity" onKeys={setPhotos} onBusy={setUploading} />
-          </Suspense>
-          <Show when={uploading()}>
-            <p class="hint" role="status">
-              {t("photo.busy")}
-            </p>
-          </Show>
+          <PhotoField purpose="activity" onKeys={setPhotos} onBusy={setUploading} />
           <button type="submit" class="primary wide" disabled={submit.busy() || uploading()} aria-busy={submit.busy()}>
             <Busy when={submit.busy()} working={t("working")} idle={ta("activityPost.submit")} />
           </button>

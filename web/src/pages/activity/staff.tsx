@@ -1,5 +1,5 @@
 import { A } from "@solidjs/router";
-import { createSignal, For, lazy, Show, Suspense } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { post } from "../../data/api";
 import { formatChinaTime } from "../../data/china-time";
 import type { ActivityView, NoticeSent, Signup } from "../../data/types";
@@ -7,9 +7,9 @@ import { fieldProblem } from "../../i18n/explain";
 import { formatMinutes, locale, t } from "../../i18n";
 import { Busy, createAction, Outcome } from "../../ui/action";
 import { Field } from "../../ui/field";
+import { PhotoField } from "../../ui/photo-field";
 import { ta } from "../../i18n/activities";
 
-const PhotoPicker = lazy(() => import("../../ui/photo-picker"));
 /** The API's limit on one activity (functions/core/photos.ts). */
 const maxPhotos = 9;
 
@@ -190,16 +190,7 @@ export default function StaffPart(props: { activity: ActivityView; onChange: (a:
           <h2 id="photos-title">{ta("photos.title")}</h2>
           <p class="hint">{ta("photos.hint", { max: maxPhotos })}</p>
           <Show when={round()} keyed>
-            {(_round) => (
-              <Suspense>
-                <PhotoPicker purpose="activity" max={maxPhotos - a().photos.length} onKeys={setKeys} onBusy={setUploading} />
-              </Suspense>
-            )}
-          </Show>
-          <Show when={uploading()}>
-            <p class="hint" role="status">
-              {t("photo.busy")}
-            </p>
+            {(_round) => <PhotoField purpose="activity" max={maxPhotos - a().photos.length} onKeys={setKeys} onBusy={setUploading} />}
           </Show>
           <button
             type="submit"

@@ -1,11 +1,11 @@
-import { createSignal, Show } from "solid-js";
+import { createSignal } from "solid-js";
 import { post } from "../../data/api";
 import type { WishView } from "../../data/types";
 import { fieldProblem } from "../../i18n/explain";
 import { t } from "../../i18n";
 import { Busy, type Action } from "../../ui/action";
 import { Field } from "../../ui/field";
-import PhotoPicker from "../../ui/photo-picker";
+import { PhotoField } from "../../ui/photo-field";
 
 /** Saying the work is done: a note and photos of it. Loaded once a volunteer has checked in, with the photo picker. */
 export default function CompleteForm(props: { wish: WishView; action: Action; onChange: (w: WishView) => void }) {
@@ -32,12 +32,7 @@ export default function CompleteForm(props: { wish: WishView; action: Action; on
         onValue={setNote}
         problem={fieldProblem(complete.error(), "note")}
       />
-      <PhotoPicker purpose="completion" max={9 - props.wish.completionPhotos.length} onKeys={setPhotos} onBusy={setUploading} />
-      <Show when={uploading()}>
-        <p class="hint" role="status">
-          {t("photo.busy")}
-        </p>
-      </Show>
+      <PhotoField purpose="completion" max={9 - props.wish.completionPhotos.length} onKeys={setPhotos} onBusy={setUploading} />
       <button type="submit" class="primary wide" disabled={complete.busy() || uploading() || !note().trim()} aria-busy={complete.busy()}>
         <Busy when={complete.busy()} working={t("working")} idle={t("member.complete")} />
       </button>
