@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { Agent } from "node:http";
 import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { serve } from "@hono/node-server";
 import { createApp } from "../functions/app/index.js";
@@ -15,6 +16,7 @@ import { outboxNotifier } from "../functions/notify/local.js";
 import { createStore, type Store } from "../functions/store/client.js";
 import { dynamoClientConfig } from "../functions/store/dynamo-local.js";
 import { createTableInput } from "../functions/store/table.js";
+import type { Row } from "./rows.js";
 
 export const secret = "benchmark-secret-for-signing-tokens";
 
@@ -29,6 +31,27 @@ export const median = (values: number[]) => percentile(values, 50);
 export const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : Math.round(n)} ms`;
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 export const ratio = (n: number) => `${n.toFixed(2)} ×`;
+
+/** Milliseconds from now until `done()` answers true, asked every 20 ms; throws after 30 s, naming `what`. */
+export async function timeUntil(done: () => Promise<boolean>, what: string): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    if (await done()) return performance.now() - started;
+    if (performance.now() - started > 30_000) throw new Error(`${what} did not happen in 30 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A row of latencies against a p95 budget: median, p95 and max, and how many were timed. */
+export function latencyRow(name: string, took: number[], budgetMs: number, of: string): Row {
+  const p95 = percentile(took, 95);
+  return {
+    name,
+    figure: `p50 ${ms(median(took))}, p95 ${ms(p95)}, max ${ms(Math.max(...took))} (${took.length} ${of})`,
+    budget: `p95 ≤ ${budgetMs / 1000} s`,
+    holds: p95 <= budgetMs,
+  };
+}
 
 /**
  * A new, empty table with the application's schema. `sockets`: how many connections the store's
