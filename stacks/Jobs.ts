@@ -1,7 +1,7 @@
 import { Duration } from "aws-cdk-lib/core";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { FilterCriteria, FilterRule, StartingPosition } from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import { DynamoEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { Cron, Function, use, type StackContext } from "sst/constructs";
 import { Data } from "./Data.js";
@@ -14,6 +14,14 @@ export const streamItemTypes = ["event", "activity-event", "notice", "digest"];
 
 /** Concurrent batches per stream shard (1 to 10). */
 export const streamParallelization = 4;
+
+/**
+ * The scheduled jobs' fan-out: the scheduler sends one message per shard of communities
+ * (functions/core/jobs.ts `shardSize`), and at most `workers` shards run at once, which bounds the
+ * run's pull on the table and on the account's Lambda concurrency. At 10,000 communities that is
+ * 200 shards, 10 rounds of a shard's time (a second or two) instead of 10,000 communities in a row.
+ */
+export const jobFanOut = { workers: 20, workerTimeoutSeconds: 60, tries: 3 } as const;
 
 export function Jobs({ stack }: StackContext) {
   const { table } = use(Data);
@@ -85,19 +93,42 @@ export function Jobs({ stack }: StackContext) {
     }),
   );
 
+  // A shard SQS gave up on after its tries, kept for a look; the next runs do its communities' jobs anyway.
+  const shardDeadLetters = new Queue(stack, "JobShardDeadLetters", { retentionPeriod: Duration.days(14), enforceSSL: true });
+  const shards = new Queue(stack, "JobShards", {
+    // Lambda's advice for an SQS source: six times the function's timeout, so a shard under way is not offered twice.
+    visibilityTimeout: Duration.seconds(6 * jobFanOut.workerTimeoutSeconds),
+    // A shard not taken within the hour is stale: twelve runs have been scheduled since.
+    retentionPeriod: Duration.hours(1),
+    enforceSSL: true,
+    deadLetterQueue: { queue: shardDeadLetters, maxReceiveCount: jobFanOut.tries },
+  });
+
   const jobs = new Cron(stack, "ScheduledJobs", {
     schedule: "rate(5 minutes)",
     job: {
       function: {
         handler: "functions/cron.handler",
-        memorySize: "512 MB",
-        timeout: "4 minutes",
-        environment: { TABLE_NAME: table.tableName },
+        memorySize: "256 MB",
+        timeout: "1 minute",
+        environment: { TABLE_NAME: table.tableName, JOBS_QUEUE_URL: shards.queueUrl },
       },
     },
   });
-  // Reminders and alerts are event items; the stream consumer sends them, so the jobs need no SNS.
+  // The scheduler reads the community registry's one partition and sends the shards; nothing else.
   jobs.jobFunction.attachPermissions([
+    new PolicyStatement({ effect: Effect.ALLOW, actions: ["dynamodb:Query"], resources: [table.tableArn] }),
+    new PolicyStatement({ effect: Effect.ALLOW, actions: ["sqs:SendMessage"], resources: [shards.queueArn] }),
+  ]);
+
+  const worker = new Function(stack, "JobShardWorker", {
+    handler: "functions/jobs-shard.handler",
+    memorySize: "512 MB",
+    timeout: jobFanOut.workerTimeoutSeconds,
+    environment: { TABLE_NAME: table.tableName },
+  });
+  // Reminders and alerts are event items; the stream consumer sends them, so the jobs need no SNS.
+  worker.attachPermissions([
     new PolicyStatement({
       effect: Effect.ALLOW,
       actions: [
@@ -111,6 +142,8 @@ export function Jobs({ stack }: StackContext) {
       resources: tableAndIndexes,
     }),
   ]);
+  // One shard per invocation: a failure sends back that shard alone, and an invocation lasts a shard's time.
+  worker.addEventSource(new SqsEventSource(shards, { batchSize: 1, maxConcurrency: jobFanOut.workers, reportBatchItemFailures: true }));
 
   alarm(stack, "StreamIteratorAge", {
     metric: consumer.metric("IteratorAge", { statistic: "Maximum", period: Duration.minutes(5) }),
@@ -123,7 +156,13 @@ export function Jobs({ stack }: StackContext) {
     description: "Stream records given up on after every retry: read them again from the stream within 24 hours",
   });
 
-  stack.addOutputs({ StreamDeadLettersUrl: deadLetters.queueUrl });
+  alarm(stack, "JobShardDeadLettersWaiting", {
+    metric: shardDeadLetters.metricApproximateNumberOfMessagesVisible({ statistic: "Maximum", period: Duration.minutes(5) }),
+    threshold: thresholds.deadLetters,
+    description: "A shard of the scheduled jobs failed every try: its communities' jobs fail each run (see the worker's log)",
+  });
 
-  return { consumer, jobs, deadLetters };
+  stack.addOutputs({ StreamDeadLettersUrl: deadLetters.queueUrl, JobShardDeadLettersUrl: shardDeadLetters.queueUrl });
+
+  return { consumer, jobs, deadLetters, shards, worker };
 }

@@ -15,6 +15,11 @@
  *
  * Each step is a conditional write, so the jobs may run twice at once or again at any time: the
  * run that loses the condition does nothing. Indexes only choose candidates; the writes decide.
+ *
+ * A run is one moment (`now`) and a list of shards of the community registry, each shard handled
+ * alone (`runShard`): on AWS the scheduler sends one queue message per shard and a worker takes each
+ * (functions/cron.ts, functions/jobs-shard.ts), so a run's time follows a shard's, not the county's;
+ * under `npm start` and in tests `runJobs` takes the shards in this process.
  */
 import { getItem, queryAll, type Store } from "../store/client.js";
 import * as claims from "../store/entities/claim.js";
@@ -55,25 +60,94 @@ export interface JobReport {
 
 class Lost extends Error {}
 
-/** Runs every job for every community; one wish's failure is logged and does not stop the rest. */
-export async function runJobs(store: Store, opts: { now?: Date; log?: Log } = {}): Promise<JobReport> {
+/**
+ * Communities per shard. A community's jobs take about 25 ms when it has little to do, so a shard
+ * runs in a second or two and a busy one (expiries, digests) well inside the worker's time limit.
+ */
+export const shardSize = 50;
+
+/** A report with nothing counted. */
+export const emptyReport = (): JobReport => ({
+  communities: 0,
+  expired: 0,
+  alerted: 0,
+  reminded: 0,
+  warned: 0,
+  lapsed: 0,
+  confirmed: 0,
+  activitiesClosed: 0,
+  absent: 0,
+  digests: 0,
+  failed: 0,
+});
+
+/** The sum of shards' reports: what the run as a whole did. */
+export function addReports(reports: JobReport[]): JobReport {
+  const sum = emptyReport();
+  for (const r of reports) for (const k of Object.keys(sum) as (keyof JobReport)[]) sum[k] += r[k];
+  return sum;
+}
+
+/** The community registry's ids in shards of `size`, in registry order; one page read after another. */
+export async function jobShards(store: Store, size = shardSize): Promise<string[][]> {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`a shard holds at least one community, not ${size}`);
+  const ids = (await queryAll(store, communityList.all())).map((e) => e.id as string);
+  const shards: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) shards.push(ids.slice(i, i + size));
+  return shards;
+}
+
+/** What the scheduler sends for one shard and the worker reads back: the run's moment and the shard's communities. */
+export interface ShardMessage {
+  at: string;
+  communities: string[];
+}
+
+/** One message body per shard, every shard at the same moment `now`. */
+export const shardMessages = (shards: string[][], now: Date): string[] =>
+  shards.map((communities) => JSON.stringify({ at: now.toISOString(), communities } satisfies ShardMessage));
+
+/** A shard message as sent by `shardMessages`; anything else throws, saying what is wrong. */
+export function readShardMessage(body: string): { now: Date; communities: string[] } {
+  let message: Partial<ShardMessage>;
+  try {
+    message = JSON.parse(body);
+  } catch {
+    throw new Error("a shard message is JSON");
+  }
+  const now = new Date(typeof message?.at === "string" ? message.at : Number.NaN);
+  if (Number.isNaN(now.getTime())) throw new Error("a shard message names its moment (at, an ISO time)");
+  const ids = message.communities;
+  if (!Array.isArray(ids) || !ids.length || !ids.every((id) => typeof id === "string" && id.length > 0))
+    throw new Error("a shard message lists its communities (communities, ids)");
+  return { now, communities: ids };
+}
+
+/**
+ * Every community of the registry, shard by shard in this process (`npm start`, tests, scripts),
+ * `concurrency` shards at a time, all at the same moment `now`.
+ */
+export async function runJobs(
+  store: Store,
+  opts: { now?: Date; log?: Log; shardSize?: number; concurrency?: number } = {},
+): Promise<JobReport> {
+  const now = opts.now ?? new Date();
+  const shards = await jobShards(store, opts.shardSize);
+  const reports: JobReport[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < shards.length) reports.push(await runShard(store, shards[next++], { now, log: opts.log }));
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, shards.length)) }, lane));
+  return addReports(reports);
+}
+
+/** Runs every job for the given communities (one shard); one wish's failure is logged and does not stop the rest. */
+export async function runShard(store: Store, communityIds: string[], opts: { now?: Date; log?: Log } = {}): Promise<JobReport> {
   const now = opts.now ?? new Date();
   const log = opts.log ?? (() => {});
-  const report: JobReport = {
-    communities: 0,
-    expired: 0,
-    alerted: 0,
-    reminded: 0,
-    warned: 0,
-    lapsed: 0,
-    confirmed: 0,
-    activitiesClosed: 0,
-    absent: 0,
-    digests: 0,
-    failed: 0,
-  };
-  const entries = await queryAll(store, communityList.all());
-  for (const { id } of entries) {
+  const report = emptyReport();
+  for (const id of communityIds) {
     report.communities++;
     const step = async (what: keyof JobReport, wish: Wish, run: () => Promise<unknown>) => {
       try {

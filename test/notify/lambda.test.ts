@@ -1,24 +1,29 @@
 /**
  * The Lambda entries as AWS runs them: configured by the environment the Jobs stack sets
- * (TABLE_NAME, TOPIC_ARN), with the SDK's own endpoint variables pointing DynamoDB at the run's
- * DynamoDB Local and SNS at the double.
+ * (TABLE_NAME, TOPIC_ARN, JOBS_QUEUE_URL), with the SDK's own endpoint variables pointing DynamoDB
+ * at the run's DynamoDB Local, and SNS and SQS at their doubles.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { DynamoDBStreamEvent, StreamBatchResponse } from "../../functions/notify/stream-handler.js";
 import { community, newWish, startApi, type Api, type TestCommunity } from "../helpers/api.js";
 import { streamFeed } from "./feed.js";
 import { startSnsDouble, type SnsDouble } from "./sns-double.js";
+import { startSqsDouble, type SqsDouble } from "./sqs-double.js";
 
 const topicArn = "arn:aws:sns:ap-southeast-1:123456789012:wish-events";
+const queueUrl = "https://sqs.ap-southeast-1.amazonaws.com/123456789012/job-shards";
 let api: Api;
 let sns: SnsDouble;
+let sqs: SqsDouble;
 let c: TestCommunity;
 let stream: (event: DynamoDBStreamEvent) => Promise<StreamBatchResponse>;
-let cron: () => Promise<Record<string, number>>;
+let cron: () => Promise<Record<string, unknown>>;
+let shard: (event: { Records: { messageId: string; body: string }[] }) => Promise<{ batchItemFailures: unknown[] }>;
 
 beforeAll(async () => {
   api = await startApi();
   sns = await startSnsDouble();
+  sqs = await startSqsDouble();
   c = await community(api.store, { members: 1, residents: 1 });
   // Read when the modules load, as a cold start would.
   Object.assign(process.env, {
@@ -29,13 +34,17 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: "test",
     AWS_ENDPOINT_URL_DYNAMODB: inject("dynamoEndpoint"),
     AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    JOBS_QUEUE_URL: queueUrl,
     SITE_ORIGIN: "https://mw.example.cn",
   });
   ({ handler: stream } = await import("../../functions/stream.js"));
-  ({ handler: cron } = (await import("../../functions/cron.js")) as any);
+  ({ handler: cron } = await import("../../functions/cron.js"));
+  ({ handler: shard } = await import("../../functions/jobs-shard.js"));
 }, 60_000);
 afterAll(async () => {
   await sns?.close();
+  await sqs?.close();
   await api?.close();
 });
 
@@ -73,9 +82,11 @@ describe("functions/stream.handler", () => {
   });
 });
 
-describe("functions/cron.handler", () => {
-  it("runs every job over the registry of communities and reports what it did", async () => {
-    const report = await cron();
-    expect(report).toMatchObject({ communities: 1, failed: 0 });
+describe("functions/cron.handler and functions/jobs-shard.handler", () => {
+  it("the scheduler sends the registry's communities as shards to the queue; the worker runs each and reports no failure", async () => {
+    expect(await cron()).toMatchObject({ communities: 1, shards: 1 });
+    const [message] = sqs.messages(queueUrl);
+    expect(JSON.parse(message.body)).toEqual({ at: expect.any(String), communities: [c.id] });
+    expect(await shard({ Records: [message] })).toEqual({ batchItemFailures: [] });
   });
 });

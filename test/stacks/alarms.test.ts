@@ -76,10 +76,10 @@ describe("functions", () => {
   it("each of the app's functions has an errors alarm and a throttles alarm on its own name", () => {
     const ours = ["Api", "Jobs"].flatMap((stack) =>
       resources(templates[stack], "AWS::Lambda::Function")
-        .filter(([, f]) => /(^|\/)(api|stream|cron)\.handler$/.test(f.Properties.Handler))
+        .filter(([, f]) => /(^|\/)(api|stream|cron|jobs-shard)\.handler$/.test(f.Properties.Handler))
         .map(([id]) => ({ stack, id })),
     );
-    expect(ours).toHaveLength(3);
+    expect(ours).toHaveLength(4);
     for (const { stack, id } of ours) {
       const mine = alarms(stack).filter(
         (a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: "FunctionName", Value: { Ref: id } }]),
@@ -103,12 +103,15 @@ describe("the stream and its dead letters", () => {
     expect(age[0].Dimensions).toEqual([{ Name: "FunctionName", Value: { Ref: consumer } }]);
   });
 
-  it("alarms as soon as one record waits in the dead-letter queue", () => {
-    const [[queue]] = resources(templates.Jobs, "AWS::SQS::Queue");
+  it("alarms as soon as one record waits in a dead-letter queue: the stream's, and the scheduled jobs' shards'", () => {
+    // The dead-letter queues are the ones no queue redrives from and nothing reads.
+    const queues = resources(templates.Jobs, "AWS::SQS::Queue");
+    const dead = queues.filter(([, q]) => !q.Properties.RedrivePolicy).map(([id]) => id);
+    expect(dead).toHaveLength(2);
     const depth = alarms("Jobs").filter((a) => a.MetricName === "ApproximateNumberOfMessagesVisible");
-    expect(depth).toHaveLength(1);
-    expect(depth[0]).toEqual(expect.objectContaining({ Namespace: "AWS/SQS", Threshold: 1 }));
-    expect(depth[0].Dimensions).toEqual([{ Name: "QueueName", Value: { "Fn::GetAtt": [queue, "QueueName"] } }]);
+    expect(depth).toHaveLength(2);
+    for (const a of depth) expect(a).toEqual(expect.objectContaining({ Namespace: "AWS/SQS", Threshold: 1 }));
+    expect(depth.map((a) => a.Dimensions[0].Value["Fn::GetAtt"][0]).sort()).toEqual(dead.sort());
   });
 });
 
