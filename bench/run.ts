@@ -5,7 +5,7 @@
  * fails; the table also goes to bench/latest.md, with the command that made it.
  *
  *   npm run bench                                  everything
- *   npm run bench -- --only=bundles,cold,overhead  some parts (contention, delivery, web, scale, rollups too)
+ *   npm run bench -- --only=bundles,cold,overhead  some parts (contention, delivery, web, scale, rollups, jobs too)
  */
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -14,7 +14,7 @@ import { startDynamoLocal, type DynamoLocal } from "../functions/store/dynamo-lo
 import { buildBundles, bundleRows, type Bundle } from "./bundles.js";
 import type { Row } from "./rows.js";
 
-const parts = ["bundles", "cold", "overhead", "contention", "delivery", "web", "first-card", "scale", "rollups"] as const;
+const parts = ["bundles", "cold", "overhead", "contention", "delivery", "web", "first-card", "scale", "rollups", "jobs"] as const;
 type Part = (typeof parts)[number];
 
 function chosen(argv: string[]): Part[] {
@@ -135,6 +135,10 @@ async function main() {
     await run("rollups", async () => {
       const { rollupRows } = await import("./rollups.js");
       return rollupRows({ endpoint: await endpoint() });
+    });
+    await run("jobs", async () => {
+      const { jobRows } = await import("./jobs.js");
+      return jobRows({ endpoint: await endpoint() });
     });
   } finally {
     await db?.stop();

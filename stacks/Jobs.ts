@@ -5,6 +5,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambd
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { Cron, Function, use, type StackContext } from "sst/constructs";
 import { Data } from "./Data.js";
+import { jobFanOut } from "../functions/core/jobs.js";
 import { Notify } from "./Notify.js";
 import { siteOriginParameter } from "./Api.js";
 import { alarm, smsEnvironment, thresholds } from "./Ops.js";
@@ -15,13 +16,8 @@ export const streamItemTypes = ["event", "activity-event", "notice", "digest"];
 /** Concurrent batches per stream shard (1 to 10). */
 export const streamParallelization = 4;
 
-/**
- * The scheduled jobs' fan-out: the scheduler sends one message per shard of communities
- * (functions/core/jobs.ts `shardSize`), and at most `workers` shards run at once, which bounds the
- * run's pull on the table and on the account's Lambda concurrency. At 10,000 communities that is
- * 200 shards, 10 rounds of a shard's time (a second or two) instead of 10,000 communities in a row.
- */
-export const jobFanOut = { workers: 20, workerTimeoutSeconds: 60, tries: 3 } as const;
+/** How the scheduled jobs fan out (functions/core/jobs.ts), for the tests and the README. */
+export { jobFanOut };
 
 export function Jobs({ stack }: StackContext) {
   const { table } = use(Data);
@@ -111,7 +107,11 @@ export function Jobs({ stack }: StackContext) {
         handler: "functions/cron.handler",
         memorySize: "256 MB",
         timeout: "1 minute",
-        environment: { TABLE_NAME: table.tableName, JOBS_QUEUE_URL: shards.queueUrl },
+        environment: {
+          TABLE_NAME: table.tableName,
+          JOBS_QUEUE_URL: shards.queueUrl,
+          ...(process.env.JOBS_SHARD_SIZE ? { JOBS_SHARD_SIZE: process.env.JOBS_SHARD_SIZE } : {}),
+        },
       },
     },
   });

@@ -66,6 +66,15 @@ class Lost extends Error {}
  */
 export const shardSize = 50;
 
+/**
+ * How the scheduled jobs fan out on AWS (stacks/Jobs.ts): at most `workers` shards run at once,
+ * which bounds the run's pull on the table and on the account's Lambda concurrency; a worker may
+ * take `workerTimeoutSeconds`, and a shard is tried `tries` times before it is set aside. At 10,000
+ * communities that is 200 shards, 10 rounds of a shard's time (a second or two) where the jobs
+ * once went through 10,000 communities in a row.
+ */
+export const jobFanOut = { workers: 20, workerTimeoutSeconds: 60, tries: 3 } as const;
+
 /** A report with nothing counted. */
 export const emptyReport = (): JobReport => ({
   communities: 0,

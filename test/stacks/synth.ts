@@ -6,9 +6,14 @@ export const region = "us-east-1";
 /**
  * Synthesizes the app exactly as sst.config.ts composes it, offline. Stacks not named in
  * `active` are synthesized inactive (SST's own mechanism for `sst deploy <stack>`), which
- * skips their function bundling and site builds.
+ * skips their function bundling and site builds. `where` is the account and region deployed to.
  */
-export async function synth(stage: string, active: string[], cwd = process.cwd()): Promise<App> {
+export async function synth(
+  stage: string,
+  active: string[],
+  cwd = process.cwd(),
+  where: { region: string; account: string } = { region, account },
+): Promise<App> {
   process.env.SST_TELEMETRY_DISABLED = "1";
   // SST skips its AWS bootstrap lookups only when it knows it runs under tests.
   process.env.NODE_ENV = "test";
@@ -20,8 +25,8 @@ export async function synth(stage: string, active: string[], cwd = process.cwd()
     mode: "deploy",
     stage,
     name: "microwish",
-    region,
-    account,
+    region: where.region,
+    account: where.account,
     isActiveStack: (stackName) => active.some((id) => stackName === `${stage}-microwish-${id}`),
   });
   // Paths in the stacks (the site's, the handler's) resolve against the working directory.
