@@ -64,25 +64,29 @@ export function Ops({ stack }: StackContext) {
   for (const email of alarmEmails()) topic.addSubscription(new EmailSubscription(email));
   operators = topic;
 
-  alarm(stack, "SmsFailures", {
-    metric: new Metric({
-      namespace: "AWS/SNS",
-      metricName: "NumberOfNotificationsFailed",
-      // SMS published straight to a phone number, as every SMS here is.
-      dimensionsMap: { PhoneNumber: "PhoneNumberDirect" },
-      statistic: "Sum",
-      period: Duration.minutes(15),
-    }),
-    threshold: thresholds.smsFailures,
-    description: "SMS that SNS could not deliver (a carrier refusing, an unregistered template or sender)",
-  });
-  alarm(stack, "SmsSpend", {
-    metric: new Metric({ namespace: "AWS/SNS", metricName: "SMSMonthToDateSpentUSD", statistic: "Maximum", period: Duration.hours(1) }),
-    threshold: Math.round(smsSpendLimit() * thresholds.smsSpendShare),
-    description: `SMS spend this month past ${thresholds.smsSpendShare * 100}% of the limit: at the limit SNS stops, sign-in codes too`,
-  });
+  // The account's SNS SMS preferences and SMS alarms only when SNS sends the SMS: not with a domestic
+  // provider (SMS_PROVIDER=http), as a deployment in the China regions, where SNS sends none, needs.
+  if ((process.env.SMS_PROVIDER ?? "sns") === "sns") {
+    alarm(stack, "SmsFailures", {
+      metric: new Metric({
+        namespace: "AWS/SNS",
+        metricName: "NumberOfNotificationsFailed",
+        // SMS published straight to a phone number, as every SMS here is.
+        dimensionsMap: { PhoneNumber: "PhoneNumberDirect" },
+        statistic: "Sum",
+        period: Duration.minutes(15),
+      }),
+      threshold: thresholds.smsFailures,
+      description: "SMS that SNS could not deliver (a carrier refusing, an unregistered template or sender)",
+    });
+    alarm(stack, "SmsSpend", {
+      metric: new Metric({ namespace: "AWS/SNS", metricName: "SMSMonthToDateSpentUSD", statistic: "Maximum", period: Duration.hours(1) }),
+      threshold: Math.round(smsSpendLimit() * thresholds.smsSpendShare),
+      description: `SMS spend this month past ${thresholds.smsSpendShare * 100}% of the limit: at the limit SNS stops, sign-in codes too`,
+    });
 
-  smsPreferences(stack);
+    smsPreferences(stack);
+  }
 
   stack.addOutputs({ OperatorAlarmsTopicArn: topic.topicArn });
   return { operators: topic };
