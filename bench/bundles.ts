@@ -116,16 +116,18 @@ export async function bundleRows(): Promise<{ rows: Row[]; notes: string[]; bund
   const dir = mkdtempSync(join(tmpdir(), "microwish-bench-bundles-"));
   const { bundles, esbuildVersion } = await buildBundles(dir);
   const floor = bundles.floor;
-  const limit = 1.5 * floor.bytes;
+  // The API's function answers people and starts cold on their first tap: it is held closest to the floor.
+  const factorOf = (name: string) => (name === "api" ? 1.3 : 1.5);
   const rows: Row[] = [
     { name: "floor bundle (Hono + one GetItem)", figure: `${kb(floor.bytes)}, gzip ${kb(floor.gzip)}`, budget: "reference", holds: true },
   ];
   for (const name of ["api", "pages", "docs", "stream", "cron"] as const) {
     const b = bundles[name];
+    const limit = factorOf(name) * floor.bytes;
     rows.push({
       name: `${name} bundle`,
       figure: `${kb(b.bytes)}, gzip ${kb(b.gzip)} (${ratio(b.bytes / floor.bytes)} floor)`,
-      budget: `≤ 1.5 × floor (${kb(limit)})`,
+      budget: `≤ ${factorOf(name)} × floor (${kb(limit)})`,
       holds: b.bytes <= limit,
     });
   }
