@@ -9,7 +9,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Metafile } from "esbuild";
+import type { BuildOptions, Metafile } from "esbuild";
+import { apiEsbuild } from "../stacks/bundling.js";
 import { kb, ratio } from "./lib.js";
 import type { Row } from "./rows.js";
 
@@ -50,11 +51,15 @@ export const entries = {
   floor: "bench/floor.ts",
 } as const;
 
-/** What stacks/Api.ts adds to one function's esbuild options: the document's function gets the document, built at deploy time. */
-async function defines(name: keyof typeof entries): Promise<Record<string, string>> {
+/**
+ * What stacks/Api.ts adds to one function's esbuild options: the document's function gets the
+ * document, built at deploy time; the API's function leaves out the answers' schemas (stacks/bundling.ts).
+ */
+async function overrides(name: keyof typeof entries): Promise<Pick<BuildOptions, "define" | "plugins">> {
+  if (name === "api") return apiEsbuild;
   if (name !== "docs") return {};
   const { deployedOpenApiJson } = await import("../functions/app/index.js");
-  return { __OPENAPI_DOCUMENT__: JSON.stringify(deployedOpenApiJson()) };
+  return { define: { __OPENAPI_DOCUMENT__: JSON.stringify(deployedOpenApiJson()) } };
 }
 
 export async function buildBundles(outDir: string, names: (keyof typeof entries)[] = ["floor", "api", "pages", "docs", "stream", "cron"]) {
@@ -77,7 +82,7 @@ export async function buildBundles(outDir: string, names: (keyof typeof entries)
       outfile: file,
       sourcemap: true,
       minify: true,
-      define: await defines(name),
+      ...(await overrides(name)),
     });
     const code = readFileSync(file);
     out[name] = { name, file, bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
