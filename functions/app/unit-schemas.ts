@@ -63,6 +63,7 @@ export const Registration = obj({
   decidedBy: opt(str),
 });
 export const RegistrationPage = obj({ items: z.array(Registration), cursor: opt(str) });
+export const MyRegistrations = obj({ items: z.array(Registration) });
 export const Invitation = obj({
   userId: str,
   communityId: str,
