@@ -33,15 +33,22 @@ async function signedUp(phone: string, name: string): Promise<DemoPerson> {
   return { id: user.id, name, phone, role: "resident", token };
 }
 
+/** A form that folds under its summary, opened unless it is open already. */
+async function openForm(page: Page, name: string) {
+  const details = page.locator("details").filter({ has: page.locator("summary", { hasText: name }) });
+  if ((await details.getAttribute("open")) === null) await details.locator("summary").click();
+  return page.getByRole("form", { name });
+}
+
 async function createChild(page: Page, form: string, name: string, list: string) {
-  const f = page.getByRole("form", { name: form });
+  const f = await openForm(page, form);
   await f.getByLabel("名称").fill(name);
   await f.getByRole("button", { name: "建立" }).click();
   await page.getByRole("list", { name: list }).getByRole("link", { name }).waitFor();
 }
 
 async function appoint(page: Page, form: string, phone: string, name: string) {
-  const f = page.getByRole("form", { name: form });
+  const f = await openForm(page, form);
   await f.getByLabel("手机号").fill(phone);
   await f.getByLabel("姓名").fill(name);
   await f.getByRole("button", { name: "任命" }).click();
@@ -120,7 +127,7 @@ describe("managing units", () => {
     const token = await page.evaluate(() => JSON.parse(localStorage.getItem("mw.token")!));
     const read = (id: string) => site.api<UnitView>("GET", `/api/units/${id}`, token);
 
-    const form = page.getByRole("form", { name: "新建网格" });
+    const form = await openForm(page, "新建网格");
     await form.getByLabel("名称").fill("留凤关第一网格");
     await form.getByLabel("网格范围", { exact: true }).fill("33.9001,106.6201\n33.9001,106.6231\n");
     await form.getByRole("button", { name: "建立" }).click();

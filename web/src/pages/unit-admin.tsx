@@ -129,6 +129,10 @@ function Manage(props: { id: string }) {
       <Show when={managed()}>
         {(u) => (
           <>
+            {/* What waits for a decision comes first. */}
+            <Show when={u().kind === "community"}>
+              <Registrations communityId={u().id} onDecided={reloadAudit} />
+            </Show>
             <Show when={childKind[u().kind]}>
               {(kind) => (
                 <>
@@ -152,9 +156,6 @@ function Manage(props: { id: string }) {
             </Show>
             <Show when={u().kind === "grid" && u().area}>{(area) => <AreaPreview area={area()} />}</Show>
             <Staff unit={u()} onAppointed={changed} />
-            <Show when={u().kind === "community"}>
-              <Registrations communityId={u().id} onDecided={reloadAudit} />
-            </Show>
             <Audit unit={u()} events={audit.latest?.items} error={audit.error} />
           </>
         )}
@@ -221,42 +222,44 @@ function NewUnit(props: { kind: UnitKind; parentId?: string; onMade: (u: Unit) =
       props.onMade(made);
     }
   };
-  const heading = `new-${props.kind}-title`;
+  const label = tAdmin(`admin.add.${props.kind}` as Key);
   return (
-    <form class="card" onSubmit={submit} novalidate aria-labelledby={heading}>
-      <h2 id={heading}>{tAdmin(`admin.add.${props.kind}` as Key)}</h2>
-      <Field
-        label={tAdmin("admin.name")}
-        required
-        maxLength={60}
-        value={name()}
-        onValue={setName}
-        problem={fieldProblem(make.error(), "name")}
-      />
-      <Show when={grid()}>
+    <details class="card">
+      <summary>{label}</summary>
+      <form onSubmit={submit} novalidate aria-label={label}>
         <Field
-          label={tAdmin("admin.area")}
-          hint={tAdmin("admin.areaHint")}
-          multiline
+          label={tAdmin("admin.name")}
           required
-          value={areaText()}
-          onValue={setAreaText}
-          problem={areaProblem()}
+          maxLength={60}
+          value={name()}
+          onValue={setName}
+          problem={fieldProblem(make.error(), "name")}
         />
-        <Show when={points()?.length}>
-          <p class="hint" aria-live="polite">
-            {tAdmin("admin.areaPoints", { n: points()!.length })}
-          </p>
-          <Show when={points()!.length >= 3}>
-            <AreaPreview area={points()!} />
+        <Show when={grid()}>
+          <Field
+            label={tAdmin("admin.area")}
+            hint={tAdmin("admin.areaHint")}
+            multiline
+            required
+            value={areaText()}
+            onValue={setAreaText}
+            problem={areaProblem()}
+          />
+          <Show when={points()?.length}>
+            <p class="hint" aria-live="polite">
+              {tAdmin("admin.areaPoints", { n: points()!.length })}
+            </p>
+            <Show when={points()!.length >= 3}>
+              <AreaPreview area={points()!} />
+            </Show>
           </Show>
         </Show>
-      </Show>
-      <button type="submit" class="primary" disabled={make.busy()} aria-busy={make.busy()}>
-        <Busy when={make.busy()} working={t("working")} idle={tAdmin("admin.create")} />
-      </button>
-      <Outcome action={make} say={(err) => (fieldProblem(err, "area") ? areaRefusal(err, sent()) : explain(err))} />
-    </form>
+        <button type="submit" class="primary" disabled={make.busy()} aria-busy={make.busy()}>
+          <Busy when={make.busy()} working={t("working")} idle={tAdmin("admin.create")} />
+        </button>
+        <Outcome action={make} say={(err) => (fieldProblem(err, "area") ? areaRefusal(err, sent()) : explain(err))} />
+      </form>
+    </details>
   );
 }
 
@@ -317,33 +320,35 @@ function Staff(props: { unit: Unit; onAppointed: () => void }) {
           </For>
         </ul>
       </Show>
-      <form class="card" onSubmit={submit} novalidate aria-labelledby="appoint-title">
-        <h2 id="appoint-title">{tAdmin(grid() ? "admin.appointLeader" : "admin.appoint")}</h2>
-        <Field
-          label={tAdmin("admin.phone")}
-          hint={tAdmin("admin.phoneHint")}
-          type="tel"
-          inputmode="tel"
-          autocomplete="off"
-          required
-          maxLength={32}
-          value={phone()}
-          onValue={setPhone}
-          problem={fieldProblem(appoint.error(), "phone") ? tAdmin("admin.phoneProblem") : undefined}
-        />
-        <Field
-          label={tAdmin("admin.personName")}
-          required
-          maxLength={40}
-          value={name()}
-          onValue={setName}
-          problem={fieldProblem(appoint.error(), "name")}
-        />
-        <button type="submit" class="primary" disabled={appoint.busy()} aria-busy={appoint.busy()}>
-          <Busy when={appoint.busy()} working={t("working")} idle={tAdmin("admin.appointIt")} />
-        </button>
-        <Outcome action={appoint} />
-      </form>
+      <details class="card">
+        <summary>{tAdmin(grid() ? "admin.appointLeader" : "admin.appoint")}</summary>
+        <form onSubmit={submit} novalidate aria-label={tAdmin(grid() ? "admin.appointLeader" : "admin.appoint")}>
+          <Field
+            label={tAdmin("admin.phone")}
+            hint={tAdmin("admin.phoneHint")}
+            type="tel"
+            inputmode="tel"
+            autocomplete="off"
+            required
+            maxLength={32}
+            value={phone()}
+            onValue={setPhone}
+            problem={fieldProblem(appoint.error(), "phone") ? tAdmin("admin.phoneProblem") : undefined}
+          />
+          <Field
+            label={tAdmin("admin.personName")}
+            required
+            maxLength={40}
+            value={name()}
+            onValue={setName}
+            problem={fieldProblem(appoint.error(), "name")}
+          />
+          <button type="submit" class="primary" disabled={appoint.busy()} aria-busy={appoint.busy()}>
+            <Busy when={appoint.busy()} working={t("working")} idle={tAdmin("admin.appointIt")} />
+          </button>
+          <Outcome action={appoint} />
+        </form>
+      </details>
     </>
   );
 }
