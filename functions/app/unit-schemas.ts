@@ -76,6 +76,7 @@ export const Registration = lazy(() =>
   }),
 );
 export const RegistrationPage = lazy(() => obj({ items: z.array(Registration), cursor: opt(str) }));
+export const MyRegistrations = lazy(() => obj({ items: z.array(Registration) }));
 export const Invitation = lazy(() =>
   obj({
     userId: str,
