@@ -9,7 +9,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Metafile } from "esbuild";
+import type { BuildOptions, Metafile } from "esbuild";
+import { apiEsbuild } from "../stacks/bundling.js";
 import { kb, ratio } from "./lib.js";
 import type { Row } from "./rows.js";
 
@@ -50,11 +51,15 @@ export const entries = {
   floor: "bench/floor.ts",
 } as const;
 
-/** What stacks/Api.ts adds to one function's esbuild options: the document's function gets the document, built at deploy time. */
-async function defines(name: keyof typeof entries): Promise<Record<string, string>> {
+/**
+ * What stacks/Api.ts adds to one function's esbuild options: the document's function gets the
+ * document, built at deploy time; the API's function leaves out the answers' schemas (stacks/bundling.ts).
+ */
+async function overrides(name: keyof typeof entries): Promise<Pick<BuildOptions, "define" | "plugins">> {
+  if (name === "api") return apiEsbuild;
   if (name !== "docs") return {};
   const { deployedOpenApiJson } = await import("../functions/app/index.js");
-  return { __OPENAPI_DOCUMENT__: JSON.stringify(deployedOpenApiJson()) };
+  return { define: { __OPENAPI_DOCUMENT__: JSON.stringify(deployedOpenApiJson()) } };
 }
 
 export async function buildBundles(outDir: string, names: (keyof typeof entries)[] = ["floor", "api", "pages", "docs", "stream", "cron"]) {
@@ -77,7 +82,7 @@ export async function buildBundles(outDir: string, names: (keyof typeof entries)
       outfile: file,
       sourcemap: true,
       minify: true,
-      define: await defines(name),
+      ...(await overrides(name)),
     });
     const code = readFileSync(file);
     out[name] = { name, file, bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
@@ -116,16 +121,18 @@ export async function bundleRows(): Promise<{ rows: Row[]; notes: string[]; bund
   const dir = mkdtempSync(join(tmpdir(), "microwish-bench-bundles-"));
   const { bundles, esbuildVersion } = await buildBundles(dir);
   const floor = bundles.floor;
-  const limit = 1.5 * floor.bytes;
+  // The API's function answers people and starts cold on their first tap: it is held closest to the floor.
+  const factorOf = (name: string) => (name === "api" ? 1.3 : 1.5);
   const rows: Row[] = [
     { name: "floor bundle (Hono + one GetItem)", figure: `${kb(floor.bytes)}, gzip ${kb(floor.gzip)}`, budget: "reference", holds: true },
   ];
   for (const name of ["api", "pages", "docs", "stream", "cron"] as const) {
     const b = bundles[name];
+    const limit = factorOf(name) * floor.bytes;
     rows.push({
       name: `${name} bundle`,
       figure: `${kb(b.bytes)}, gzip ${kb(b.gzip)} (${ratio(b.bytes / floor.bytes)} floor)`,
-      budget: `≤ 1.5 × floor (${kb(limit)})`,
+      budget: `≤ ${factorOf(name)} × floor (${kb(limit)})`,
       holds: b.bytes <= limit,
     });
   }

@@ -100,13 +100,55 @@ async function county(store: Store, name: string, streets: number, each: number,
   return { id: c.id, staff, communities, streets: streetIds, minutes, best: Math.max(...given) };
 }
 
+/** What the store's reads cost, counted while `reading` is set: requests, items returned, read units DynamoDB Local reports. */
+function readCounting(store: Store) {
+  const count = { requests: 0, items: 0, units: 0 };
+  let reading = false;
+  const reads = new Set(["QueryCommand", "GetCommand", "BatchGetCommand"]);
+  const doc = new Proxy(store.doc, {
+    get(target, prop, receiver) {
+      if (prop !== "send") return Reflect.get(target, prop, receiver);
+      return async (command: any, ...rest: any[]) => {
+        const name = command?.constructor?.name as string;
+        if (!reading || !reads.has(name)) return (target.send as any)(command, ...rest);
+        command.input.ReturnConsumedCapacity = "TOTAL";
+        const out = await (target.send as any)(command, ...rest);
+        count.requests++;
+        if (name === "QueryCommand") count.items += out.Count ?? 0;
+        else if (name === "GetCommand") count.items += out.Item ? 1 : 0;
+        else for (const items of Object.values(out.Responses ?? {}) as unknown[][]) count.items += items.length;
+        for (const c of [out.ConsumedCapacity ?? []].flat()) count.units += c.CapacityUnits ?? 0;
+        return out;
+      };
+    },
+  });
+  return {
+    store: { ...store, doc } as Store,
+    /** the reads one call of `run` makes */
+    async of(run: () => Promise<unknown>) {
+      Object.assign(count, { requests: 0, items: 0, units: 0 });
+      reading = true;
+      try {
+        await run();
+      } finally {
+        reading = false;
+      }
+      return { ...count };
+    },
+  };
+}
+
+type ReadCount = Awaited<ReturnType<ReturnType<typeof readCounting>["of"]>>;
+const readsIn = (c: ReadCount) => `${c.requests} requests, ${c.items} items, ${Number(c.units.toFixed(1))} read units`;
+
 async function reads(endpoint: string, month: string): Promise<{ rows: Row[]; notes: string[]; big: County; store: Store }> {
   const store = await freshTable(endpoint, "bench-rollups", 64);
   const t0 = performance.now();
   const small = await county(store, "留坝县", 1, 10, month);
   const big = await county(store, "汉台区", 10, 100, month);
   const seeded = (performance.now() - t0) / 1000;
-  const api = await serveApi(store);
+  const counted = readCounting(store);
+  const api = await serveApi(counted.store);
   try {
     const stats = (c: County) => api.call("GET", `/api/units/${c.id}/stats?period=${month}`, c.staff);
     const ranks = (c: County) => api.call("GET", `/api/units/${c.id}/rankings?period=${month}&by=community`, c.staff);
@@ -118,6 +160,11 @@ async function reads(endpoint: string, month: string): Promise<{ rows: Row[]; no
       if (r.status !== 200 || r.body.items.length !== Math.min(20, c.communities.length) || r.body.items[0].minutes !== c.best)
         throw new Error(`the county's ranking is not the seeded one: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
     }
+    // What each read asks of the table (the same every time: the data does not change while timed).
+    const cost = {
+      small: { stats: await counted.of(() => stats(small)), ranks: await counted.of(() => ranks(small)) },
+      big: { stats: await counted.of(() => stats(big)), ranks: await counted.of(() => ranks(big)) },
+    };
     const took = { small: { stats: [] as number[], ranks: [] as number[] }, big: { stats: [] as number[], ranks: [] as number[] } };
     const time = async (f: () => Promise<{ status: number }>, into: number[]) => {
       const t = performance.now();
@@ -145,7 +192,7 @@ async function reads(endpoint: string, month: string): Promise<{ rows: Row[]; no
         name: `rollups: county ${what}, 1,000 vs 10 communities`,
         figure:
           `1,000: p50 ${ms(median(b))}, p95 ${ms(percentile(b, 95))}; 10: p50 ${ms(median(s))}, p95 ${ms(percentile(s, 95))}; ` +
-          `p50 ratio ${ratio(r)}`,
+          `p50 ratio ${ratio(r)}; each read: ${readsIn(cost.big[key])} at 1,000, ${readsIn(cost.small[key])} at 10`,
         budget: `ratio ≤ ${readBudget}`,
         holds: r <= readBudget,
       });
@@ -159,7 +206,9 @@ async function reads(endpoint: string, month: string): Promise<{ rows: Row[]; no
           `each community's month-stats item written by its entity's update and handed to the roll-up keeper as a stream INSERT ` +
           `(seeded in ${Math.round(seeded)} s). ${readsEach} reads of each route for each county through HTTP, one at a time, ` +
           `the counties taking turns, as the county's staff; ` +
-          `answers checked against the seeded minutes and community count first. The machine is shared (2 cores, other work running).`,
+          `answers checked against the seeded minutes and community count first. The machine is shared (2 cores, other work running). ` +
+          `Each read's cost counted once per route and county: the table reads of the whole request (the caller, the unit, the ` +
+          `figures), items returned and the read units DynamoDB Local reports for them.`,
       ],
     };
   } finally {

@@ -6,6 +6,7 @@ import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
 import { deployedOpenApiJson } from "../functions/app/index.js";
 import { docsRouteKeys, pageRouteKeys } from "../functions/app/parts.js";
+import { apiEsbuild } from "./bundling.js";
 import { Data } from "./Data.js";
 import { Notify } from "./Notify.js";
 import { alarm, smsEnvironment, thresholds } from "./Ops.js";
@@ -71,6 +72,8 @@ export function Api({ stack }: StackContext) {
     handler: "functions/api.handler",
     memorySize: "1024 MB",
     timeout: "10 seconds",
+    // Without the answers' schemas, which only the document reads (stacks/bundling.ts).
+    nodejs: { format: "esm", minify: true, esbuild: apiEsbuild },
     environment: {
       TABLE_NAME: table.tableName,
       TOPIC_ARN: wishEvents.topicArn,

@@ -4,7 +4,7 @@
  * Either way the membership, the decision and its audit event go in one transaction.
  */
 import { ulid } from "ulid";
-import { getItem, queryAll, type Store, type TransactItem } from "../store/client.js";
+import { getItem, getMany, queryAll, type Store, type TransactItem } from "../store/client.js";
 import * as registrations from "../store/entities/registration.js";
 import * as roleItems from "../store/entities/role.js";
 import type { Invitation, Registration } from "../store/entities/registration.js";
@@ -90,6 +90,16 @@ export async function decide(store: Store, actor: Actor, id: string, verdict: "a
     fail("registration.changed", "This person's membership changed at the same moment; try again.");
   }
   return { ...r, status: verdict, reason, decidedAt: at, decidedBy: actor.id };
+}
+
+/** The person's own registrations, newest first: still pending, or decided (with the reason, when rejected). */
+export async function mine(store: Store, actor: Actor): Promise<Registration[]> {
+  const markers = await queryAll(store, registrations.markersOf(actor.id));
+  const found = await getMany(
+    store,
+    markers.map((m) => registrations.key(String(m.registrationId))),
+  );
+  return found.map(registrations.fromItem).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 /** An invitation for a roll's row whose phone has an account already. */

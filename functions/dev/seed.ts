@@ -1,6 +1,9 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import * as Claims from "../core/claims.js";
 import * as Community from "../core/community.js";
 import * as Hours from "../core/hours.js";
+import * as Rollups from "../core/rollups.js";
 import { findOrCreateUser, loadActor, type Actor } from "../core/identity.js";
 import * as Units from "../core/units.js";
 import { write } from "../core/storage.js";
@@ -9,8 +12,13 @@ import type { UnitKind } from "../store/entities/unit.js";
 import type { Role } from "../core/model.js";
 import * as Wish from "../core/wish.js";
 import { dayOf } from "../core/period.js";
-import { getItem, putItem, type Store } from "../store/client.js";
+import { getItem, getMany, putItem, queryAll, type Store } from "../store/client.js";
+import * as branchTally from "../store/entities/branch-tally.js";
+import * as communityTally from "../store/entities/community-tally.js";
 import * as demo from "../store/entities/demo-registry.js";
+import * as memberTally from "../store/entities/member-tally.js";
+import * as monthStats from "../store/entities/month-stats.js";
+import * as roles from "../store/entities/role.js";
 
 export const demoCommunityId = "demo-xingfuli";
 export const demoCountyId = "demo-fengxian";
@@ -155,6 +163,34 @@ const on = (inDaysFromToday: number, fromHour: number, toHour: number) => {
 const now = () => ({ from: new Date(Date.now() - 15 * 60_000).toISOString(), to: new Date(Date.now() + 15 * 60_000).toISOString() });
 
 /**
+ * The seed is written before the local server reads the table's stream, and a stream read for the
+ * first time is read from its end (the seed is history, not news): the towns' and the county's
+ * figures would miss every seeded minute while the standings, written whole from a community's own
+ * items at its next change, would have them. So each community's figure items (month stats,
+ * community, branch and member tallies) are handed to the roll-up keeper here, as the stream hands
+ * over a new item; each record's id names the item, so one handed over twice still adds once.
+ */
+async function rollUp(store: Store, communityIds: string[]) {
+  const keeper = Rollups.keeper(store);
+  for (const id of communityIds) {
+    const members = (await queryAll(store, roles.ofCommunity(id, { role: "member" }))).map(roles.fromItem);
+    const items = [
+      ...(await queryAll(store, monthStats.months(id))),
+      ...(await getMany(store, [communityTally.key(id)])),
+      ...(await queryAll(store, branchTally.ofCommunity(id))),
+      ...(await getMany(
+        store,
+        members.map((m) => memberTally.key(m.userId, id)),
+      )),
+    ];
+    for (const item of items) {
+      const image = marshall(item, { removeUndefinedValues: true }) as Record<string, AttributeValue>;
+      await keeper.apply({ eventID: `demo#${item.pk}#${item.sk}`, eventName: "INSERT", dynamodb: { NewImage: image } });
+    }
+  }
+}
+
+/**
  * Seeds the demo community once: branches, a staff user, a dozen members, residents, and
  * wishes in every state, all made through the same domain functions the API uses, so their
  * timelines, claims and hours are what real use would leave behind.
@@ -281,6 +317,10 @@ export async function seedDemo(store: Store): Promise<{ seeded: boolean }> {
   await Wish.approve(store, staff, late, { slots: 3, estimatedMinutes: 120, deadline: inDays(0.0001) });
   await Wish.expire(store, late, new Date(Date.now() + 86_400_000));
 
+  await rollUp(
+    store,
+    tree.filter((u) => u.kind === "community").map((u) => u.id),
+  );
   await putItem(store, demo.put({ communityId: demoCommunityId, units: tree, people: [...people, ...later] }));
   return { seeded: true };
 }

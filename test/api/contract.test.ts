@@ -190,6 +190,7 @@ describe("every documented route, answering as documented", () => {
     await ok(api.call("POST", `/api/registrations/${registration.id}/approve`, { as: staff }));
     const turnedDown = await ok(api.call("POST", `/api/communities/${c.id}/registrations`, { as: refused, body: { name: "被拒人" } }), 201);
     await ok(api.call("POST", `/api/registrations/${turnedDown.id}/reject`, { as: staff, body: { reason: "不在本社区" } }));
+    await ok(api.call("GET", "/api/me/registrations", { as: refused }));
     const invite = `${invitedIn.phone},受邀人,\n${invitedOut.phone},婉拒人,\n`;
     await ok(
       api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: invite, headers: { "content-type": "text/csv" } }),

@@ -101,6 +101,26 @@ describe("registration (报到)", () => {
     expect(again.status).toBe(201);
   });
 
+  it("the person reads their own registrations and the outcome, newest first; nobody else's", async () => {
+    const asker = await person(api.store, "问结果的人");
+    expect((await ok(api.call("GET", "/api/me/registrations", { as: asker }))).items).toEqual([]);
+    const inC = await ok(api.call("POST", `/api/communities/${c.id}/registrations`, { as: asker, body: { name: "问结果的人" } }));
+    const inOther = await ok(
+      api.call("POST", `/api/communities/${other.id}/registrations`, { as: asker, body: { name: "问结果的人", note: "两边都问问" } }),
+    );
+    await ok(api.call("POST", `/api/registrations/${inC.id}/reject`, { as: c.staff, body: { reason: "名额已满" } }));
+    const mine = await ok(api.call("GET", "/api/me/registrations", { as: asker }));
+    expect(mine.items.map((r: { id: string; status: string; reason?: string }) => [r.id, r.status, r.reason])).toEqual([
+      [inOther.id, "pending", undefined],
+      [inC.id, "rejected", "名额已满"],
+    ]);
+    // Another person's list holds only their own.
+    const theirs = await ok(api.call("GET", "/api/me/registrations", { as: newcomer }));
+    expect(theirs.items.map((r: { userId: string }) => r.userId)).toEqual([newcomer.id]);
+    expect(theirs.items[0]).toMatchObject({ communityId: c.id, status: "approved" });
+    expect((await api.call("GET", "/api/me/registrations")).status).toBe(401);
+  });
+
   it("each decision is in the community's audit trail: who, before and after", async () => {
     const log = await ok(api.call("GET", `/api/units/${c.id}/audit`, { as: c.staff }));
     const actions = log.items.map((e: { action: string }) => e.action);

@@ -12,6 +12,7 @@ import { outboxNotifier } from "../../functions/notify/local.js";
 import { createStreamHandler, type DynamoDBStreamEvent } from "../../functions/notify/stream-handler.js";
 import { putItem } from "../../functions/store/client.js";
 import * as branches from "../../functions/store/entities/branch.js";
+import { shardOf, standingShards } from "../../functions/store/entities/rollup.js";
 import * as users from "../../functions/store/entities/user.js";
 import { tx } from "../../functions/store/expression.js";
 import { newPhone, person, secret, snapshot, startApi, wishIn, type Api, type Person, type TestCommunity } from "../helpers/api.js";
@@ -44,8 +45,8 @@ async function appointed(unitId: string, by: Person, name: string) {
 const unit = async (as: Person, body: Record<string, unknown>) => (await ok(api.call("POST", "/api/units", { as, body }))).id as string;
 
 /** A community under a street, with its staff, a branch, two members and a resident. */
-async function communityUnder(parentId: string, by: Person, name: string): Promise<TestCommunity> {
-  const id = await unit(by, { kind: "community", name, parentId });
+async function communityUnder(parentId: string, by: Person, name: string, wanted?: string): Promise<TestCommunity> {
+  const id = await unit(by, { kind: "community", name, parentId, ...(wanted ? { id: wanted } : {}) });
   const staff = await appointed(id, by, `${name}书记`);
   const branch = { id: `b-${id}`, communityId: id, name: "第一党支部" };
   await putItem(api.store, branches.create(branch) as never);
@@ -165,6 +166,36 @@ describe("a verification moves the figures above its community", () => {
     expect(await ok(stats(county, countyStaff))).toMatchObject({ activities: 3, personTimes: 3, hours: 3 });
     const limited = await ok(api.call("GET", `/api/units/${county}/rankings?period=${month}&by=member&limit=1`, { as: countyStaff }));
     expect(limited.items.map((i: any) => i.minutes)).toEqual([90]);
+  });
+
+  it("the best are found when most of them sit in one of the standings' four index partitions", async () => {
+    // Four communities whose standings share an index partition, one in another: the ranking reads
+    // part of each partition first, and must read on where the best crowd together.
+    const idIn = (partition: number, n: number) => {
+      for (let i = 0; ; i++) if (shardOf(`crowd-${n}-${i}`, standingShards) === partition) return `crowd-${n}-${i}`;
+    };
+    const crowded = shardOf("crowd", standingShards);
+    const elsewhere = (crowded + 1) % standingShards;
+    const town = await unit(countyStaff, { kind: "street", name: "红花铺镇", parentId: county });
+    const given: [string, string, number][] = [
+      ["一村", idIn(crowded, 1), 150],
+      ["二村", idIn(crowded, 2), 120],
+      ["三村", idIn(crowded, 3), 100],
+      ["四村", idIn(crowded, 4), 80],
+      ["五村", idIn(elsewhere, 5), 60],
+    ];
+    for (const [name, id, minutes] of given) await verified(await communityUnder(town, countyStaff, name, id), minutes);
+    await drain();
+    const top = (limit: number) =>
+      ok(api.call("GET", `/api/units/${town}/rankings?period=${month}&by=community&limit=${limit}`, { as: countyStaff }));
+    expect((await top(4)).items.map((i: any) => [i.rank, i.name, i.minutes])).toEqual([
+      [1, "一村", 150],
+      [2, "二村", 120],
+      [3, "三村", 100],
+      [4, "四村", 80],
+    ]);
+    expect((await top(20)).items.map((i: any) => i.minutes)).toEqual([150, 120, 100, 80, 60]);
+    expect((await top(2)).items.map((i: any) => i.name)).toEqual(["一村", "二村"]);
   });
 
   it("a community unit answers with its own figures", async () => {

@@ -146,6 +146,35 @@ describe("answers from the state the step wrote", () => {
     expect(kinds(stored)).toEqual(kinds(closed));
   });
 
+  it("extending a claim and handing it over answer with the claim extended, then held by the member who asked", async () => {
+    const owner = c.residents[0];
+    const [holder, taker] = c.members;
+    const memberIds = (body: any) => body.claims.map((x: { memberId: string }) => x.memberId);
+    // The window started two minutes ago: the claim is stalled but not yet lapsed.
+    const started = Date.now() - 2 * 60_000;
+    const window = { from: new Date(started).toISOString(), to: new Date(started + 3_600_000).toISOString() };
+    const id = (await api.call("POST", "/api/wishes", { as: owner, body: newWish(c.id, { window }) })).body.id;
+    await api.call("POST", `/api/wishes/${id}/approve`, { as: c.staff, body: { slots: 1, estimatedMinutes: 30 } });
+    const claimed = await api.call("POST", `/api/wishes/${id}/claim`, { as: holder });
+    expect(memberIds(claimed.body)).toEqual([holder.id]);
+    expect(claimed.body.claims[0].extendedAt).toBeUndefined();
+
+    const extended = await api.call("POST", `/api/wishes/${id}/extend`, { as: holder });
+    expect(extended.status, JSON.stringify(extended.body)).toBe(200);
+    expect(extended.body.claims[0].extendedAt).toEqual(expect.any(String));
+    expect(last(extended.body).kind).toBe("extend");
+
+    const asked = await api.call("POST", `/api/wishes/${id}/takeover`, { as: taker, body: {} });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    expect(asked.body.takeovers.map((t: { memberId: string }) => t.memberId)).toEqual([taker.id]);
+
+    const handed = await api.call("POST", `/api/wishes/${id}/takeover/${taker.id}/approve`, { as: c.staff });
+    expect(handed.status, JSON.stringify(handed.body)).toBe(200);
+    expect(memberIds(handed.body)).toEqual([taker.id]);
+    expect(handed.body.takeovers).toBeUndefined();
+    expect(last(handed.body).kind).toBe("takeover");
+  });
+
   it("reject and cancel answer with the wish rejected or cancelled", async () => {
     const owner = c.residents[0];
     const a = (await api.call("POST", "/api/wishes", { as: owner, body: newWish(c.id) })).body.id;

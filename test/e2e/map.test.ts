@@ -1,7 +1,7 @@
 /**
  * The map in real Chromium at 390×844 with no tile server configured: a marker for each open wish
  * with a position, a scale bar, axe clean, Leaflet fetched only once the map is opened, and a
- * marker's popup leading to its wish. On a wish page: a warned claim extended once, and a stalled
+ * marker's popup leading to its wish, an activity's to its page. On a wish page: a warned claim extended once, and a stalled
  * claim asked for by another member and handed over by staff.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +77,28 @@ describe("the map", () => {
     await p.locator(".leaflet-popup").getByRole("link", { name: "查看心愿" }).click();
     await p.waitForURL(new RegExp(`/wishes/${target.id}$`));
     await p.getByRole("heading", { name: target.title }).waitFor();
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
+  });
+
+  it("shows an activity to come, and its popup leads to the activity's page", { timeout: 120_000 }, async () => {
+    const from = Date.now() + 2 * 86_400_000;
+    const activity = await site.api("POST", `/api/communities/${site.demo.communityId}/activities`, site.person("王主任").token, {
+      title: "广场义诊（地图）",
+      description: "量血压、测血糖。",
+      address: "社区广场",
+      location: { lat: 33.0701, lng: 107.0252 },
+      window: { from: new Date(from).toISOString(), to: new Date(from + 120 * minute).toISOString() },
+    });
+    const phone = await site.phoneAt({ as: site.person("李明") });
+    const p = phone.page;
+    await p.goto(`${site.url}/map`);
+    await p.getByRole("heading", { name: "地图", exact: true }).waitFor();
+    await p.getByRole("button", { name: "广场义诊（地图）" }).first().click();
+    await p.locator(".leaflet-popup").getByText("社区广场").waitFor();
+    await p.locator(".leaflet-popup").getByRole("link", { name: "广场义诊（地图）" }).click();
+    await p.waitForURL(new RegExp(`/activities/${activity.id}$`));
+    await p.getByRole("heading", { name: "广场义诊（地图）" }).waitFor();
     expect(phone.errors).toEqual([]);
     await phone.context.close();
   });

@@ -302,6 +302,7 @@ async function walk(): Promise<{ counts: Map<string, Counts>; stray: string[]; r
       as: staff,
       body: { reason: "不在本社区" },
     });
+    await go("GET", "/api/me/registrations", "/api/me/registrations", { as: refused });
     const invite = `${invitedIn.phone},受邀人,\n${invitedOut.phone},婉拒人,\n`;
     await api.call("POST", `/api/communities/${c.id}/members/import`, { as: staff, raw: invite, headers: { "content-type": "text/csv" } });
     await go("GET", "/api/me/invitations", "/api/me/invitations", { as: invitedIn });

@@ -634,6 +634,7 @@ function validBodies(): Record<string, unknown[]> {
     ],
     "POST /api/activities/{id}/signup": [{ team: "清扫组" }, {}],
     "POST /api/activities/{id}/verify": [{}, { minutes: { [m0.id]: 30 }, reason: "按安排" }],
+    "POST /api/activities/{id}/photos": [{ photos: ["photos/activity/none.jpg"] }, { photos: ["a", "b", "c"] }],
     "POST /api/notices": [
       { activityId: act.running, text: "明早八点集合", sms: false },
       { unitId: c.id, branchIds: [c.branches[0].id], text: "本周五开会", sms: true },
@@ -685,6 +686,9 @@ function validQueryValues(routeKey = ""): Record<string, string[]> {
     sort: ["skill", "distance", "load"],
     from: [day(-1), day(-400)],
     to: [day(0), day(1)],
+    category: ["repair", "errand"],
+    lat: ["33.0676", "33.06"],
+    lng: ["107.0238", "107.03"],
   };
 }
 

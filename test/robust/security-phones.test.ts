@@ -316,6 +316,7 @@ describe("a resident's number, across every route and role", () => {
         ["/api/communities/{id}/registrations", `/api/communities/${cid}/registrations`],
       ]),
       ["/api/me/invitations", "/api/me/invitations"],
+      ["/api/me/registrations", "/api/me/registrations"],
       ...people.flatMap((p): [string, string][] => [
         ["/api/members/{id}/hours", `/api/members/${p.id}/hours`],
         ["/api/members/{id}/certificates", `/api/members/${p.id}/certificates`],

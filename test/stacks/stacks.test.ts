@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { deployedOpenApiJson } from "../../functions/app/index.js";
 import { createTableInput } from "../../functions/store/table.js";
 import { Api } from "../../stacks/Api.js";
 import { Data } from "../../stacks/Data.js";
@@ -186,6 +187,45 @@ describe("Api stack", () => {
       "utf8",
     );
     expect(apiCode).not.toContain("#/components/schemas/");
+  });
+
+  it("bundles the API's function without the answers' schemas, and it still answers and checks what it is sent", async () => {
+    const { useProject } = await import("sst/project.js");
+    const fn = sst
+      .getStack(Api)
+      .node.findAll()
+      .find((c) => c instanceof sst.Function && c.node.id === "ApiHandler")!;
+    const file = join(useProject().paths.artifacts, fn.node.addr, "functions/api.mjs");
+    const code = readFileSync(file, "utf8");
+    // A description only functions/app/responses.ts holds; the document still carries it.
+    expect(code).not.toContain("the 4 digits the resident shows a volunteer at check-out");
+    expect(deployedOpenApiJson()).toContain("the 4 digits the resident shows a volunteer at check-out");
+
+    // Configured as on Lambda; neither request reaches the table.
+    const saved = { TABLE_NAME: process.env.TABLE_NAME, JWT_SECRET: process.env.JWT_SECRET };
+    Object.assign(process.env, { TABLE_NAME: "unused", JWT_SECRET: "test-secret" });
+    try {
+      const { handler: apiHandler } = await import(file);
+      const event = (method: string, path: string, body?: string) => ({
+        version: "2.0",
+        routeKey: "$default",
+        rawPath: path,
+        rawQueryString: "",
+        headers: { host: "api.example.com", "content-type": "application/json" },
+        requestContext: { http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" }, stage: "$default" },
+        body,
+        isBase64Encoded: false,
+      });
+      const health = await apiHandler(event("GET", "/api/health"), {});
+      expect([health.statusCode, JSON.parse(health.body)]).toEqual([200, { ok: true }]);
+      const refused = await apiHandler(event("POST", "/api/auth/otp", JSON.stringify({ phone: "12" })), {});
+      expect(refused.statusCode).toBe(422);
+      expect(JSON.parse(refused.body)).toMatchObject({ code: "request.invalid_body", errors: { phone: expect.any(String) } });
+    } finally {
+      for (const [key, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+    }
   });
 
   it("bundles functions/api.handler for Node 22 on arm64 with 1024 MB and 10 s", () => {

@@ -35,6 +35,8 @@ const ActivityPage = lazy(() => import("./pages/activity"));
 const MapPage = lazy(() => import("./pages/map"));
 const MenuPage = lazy(() => import("./pages/menu"));
 const UnitPage = lazy(() => import("./pages/units"));
+const UnitAdmin = lazy(() => import("./pages/unit-admin"));
+const Join = lazy(() => import("./pages/join"));
 const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
@@ -83,6 +85,9 @@ loadLocale(locale()).then(() =>
         <Route path="/map" component={MapPage} />
         <Route path="/menu" component={MenuPage} />
         <Route path="/units/:id" component={UnitPage} />
+        <Route path="/units/:id/manage" component={UnitAdmin} />
+        <Route path="/organisation" component={UnitAdmin} />
+        <Route path="/join" component={Join} />
         <Route path="*" component={NotFound} />
       </Router>
     ),

@@ -184,6 +184,19 @@ export function unitRoutes() {
   );
 
   app.get(
+    "/me/registrations",
+    doc({
+      operationId: "listMyRegistrations",
+      tag: "units",
+      who: "signed in",
+      summary: "The communities I asked to join and what their staff decided (the reason, when rejected), newest first",
+      ok: { 200: U.MyRegistrations },
+    }),
+    signedIn,
+    async (c) => c.json({ items: await Registrations.mine(c.var.deps.store, c.var.actor) }),
+  );
+
+  app.get(
     "/me/invitations",
     doc({
       operationId: "listMyInvitations",

@@ -210,12 +210,8 @@ export function wishRoutes() {
       ok: { 200: R.WishView },
       refuses: [403, 409],
     }),
-    signedIn,
-    async (c) => {
-      const id = wishId(c);
-      await ClaimExpiry.extend(c.var.deps.store, c.var.actor, id);
-      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id));
-    },
+    partition,
+    (c) => stepAnswer(c, (store, actor, id) => ClaimExpiry.extend(store, actor, id)),
   );
   step(
     "takeover",
@@ -235,13 +231,11 @@ export function wishRoutes() {
       ok: { 200: R.WishView },
       refuses: [403, 409],
     }),
-    signedIn,
-    async (c) => {
-      const id = wishId(c);
+    partition,
+    (c) => {
       const memberId = c.req.param("memberId")!;
       if (!S.Id.safeParse(memberId).success) fail("takeover.not_found", `Nobody with the id ${memberId.slice(0, 64)} asked.`);
-      await ClaimExpiry.approveTakeover(c.var.deps.store, c.var.actor, id, memberId);
-      return c.json(await Wish.view(c.var.deps.store, c.var.actor, id));
+      return stepAnswer(c, (store, actor, id) => ClaimExpiry.approveTakeover(store, actor, id, memberId));
     },
   );
 

@@ -53,6 +53,9 @@ export const decide = (r: Registration, status: "approved" | "rejected", at: str
   tx.update(markerKey(r.userId, r.communityId), { set: { status } }, exists("pk")),
 ];
 
+/** A person's registration markers, one per community they asked to join (the latest ask). */
+export const markersOf = (userId: string): KeyQuery => ({ pk: `U#${userId}`, sk: beginsWith("J#") });
+
 export const inStatus = (communityId: string, status: Registration["status"], limit: number): KeyQuery => ({
   index: "byStatus",
   pk: byStatusKey(communityId, status, "", "").gsi1pk,

@@ -24,6 +24,9 @@ export const pagePaths = [
   "/map",
   "/menu",
   "/units/:id",
+  "/units/:id/manage",
+  "/organisation",
+  "/join",
 ] as const;
 
 const pattern = new RegExp(`^(?:${pagePaths.map((p) => p.replace(/:\w+/g, "[A-Za-z0-9_-]{1,64}")).join("|")})$`);

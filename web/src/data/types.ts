@@ -63,3 +63,8 @@ export interface Page<T> {
 export type Unit = z.output<typeof U.Unit>;
 export type UnitStats = z.output<typeof U.UnitStats>;
 export type UnitRankings = z.output<typeof U.UnitRankings>;
+export type UnitKind = Unit["kind"];
+export type AuditEvent = z.output<typeof U.AuditEvent>;
+export type Appointed = z.output<typeof U.Appointed>;
+export type Registration = z.output<typeof U.Registration>;
+export type Invitation = z.output<typeof U.Invitation>;

@@ -30,6 +30,8 @@ const en: Record<Key, string> = {
   "me.saved": "Saved.",
   "me.notifications": "Notification settings",
   "me.inbox": "My messages",
+  "me.join": "Join a community",
+  "me.organisation": "Organisation",
   "post.forResident": "For a resident",
   "post.forResidentCheck": "Take this wish in for a resident who phoned or came in",
   "post.forResidentHint": "The wish is theirs: the code goes to their phone by text, and they see it when they sign in with that number.",

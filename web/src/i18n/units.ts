@@ -15,6 +15,7 @@ export const tUnits = messages(
     "units.communities": "下辖社区（村）",
     "units.up": "返回上一级",
     "units.readOnly": "只读：这里只看数据，心愿由社区工作人员处理。",
+    "units.manage": "组织管理",
   },
   {
     "units.title": "{name} · Dashboard",
@@ -29,5 +30,6 @@ export const tUnits = messages(
     "units.communities": "Communities",
     "units.up": "Up one level",
     "units.readOnly": "Read only: the figures are here to see; the community's staff handle its wishes.",
+    "units.manage": "Organisation",
   },
 );

@@ -29,6 +29,8 @@ const zh = {
   "me.saved": "已保存。",
   "me.notifications": "消息提醒设置",
   "me.inbox": "我的消息",
+  "me.join": "报到（加入社区）",
+  "me.organisation": "组织管理",
   "post.forResident": "代居民登记",
   "post.forResidentCheck": "为来电或上门的居民登记这个心愿",
   "post.forResidentHint": "心愿归这位居民，验证码会用短信发到他/她的手机；居民以后用这个手机号登录也能看到。",

@@ -109,6 +109,8 @@ export default function MapPage() {
         ...a.location,
         title: a.title,
         lines: [`${formatDateTime(a.window.from)} – ${formatDateTime(a.window.to)}`, a.address, ...far(a.location)],
+        // The link reads as the activity's title: its page has the sign-up and the rest.
+        href: `/activities/${a.id}`,
       })),
     ];
   });

@@ -28,6 +28,13 @@ export default function MePage() {
     setLocale(next);
     if (token()) rememberLanguage(next).catch(() => undefined);
   };
+  /** Staff of a unit or a community, or an administrator: they manage the organisation. */
+  const serves = () => {
+    const who = me();
+    return Boolean(
+      who && (who.admin || who.units.some((u) => u.roles.includes("staff")) || who.communities.some((m) => m.roles.includes("staff"))),
+    );
+  };
   const switchRole = (r: Role) => {
     chooseRole(r);
     navigate(homeOf(r));
@@ -109,6 +116,14 @@ export default function MePage() {
         <li>
           <A href="/menu">{t("nav.menu")}</A>
         </li>
+        <li>
+          <A href="/join">{t("me.join")}</A>
+        </li>
+        <Show when={serves()}>
+          <li>
+            <A href="/organisation">{t("me.organisation")}</A>
+          </li>
+        </Show>
       </ul>
 
       <button

@@ -70,6 +70,11 @@ export default function UnitPage() {
                 </>
               )}
             </Show>
+            {/* Children come only to staff of the unit or above: those who may manage it. */}
+            <Show when={u().children}>
+              {" · "}
+              <A href={`/units/${u().id}/manage`}>{tUnits("units.manage")}</A>
+            </Show>
           </p>
         )}
       </Show>

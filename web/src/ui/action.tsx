@@ -30,13 +30,14 @@ export function createAction() {
 }
 export type Action = ReturnType<typeof createAction>;
 
-export function Outcome(props: { action: Action }) {
+/** The action's outcome; `say` words a refusal the page knows better than `explain` does. */
+export function Outcome(props: { action: Action; say?: (err: unknown) => string }) {
   return (
     <>
       <Show when={props.action.error()}>
         {(err) => (
           <p class="notice error" role="alert" ref={(el) => queueMicrotask(() => el.scrollIntoView?.({ block: "nearest" }))}>
-            {explain(err())}
+            {(props.say ?? explain)(err())}
           </p>
         )}
       </Show>
