@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac } from "node:crypto";
 import { getSigningKey, SignatureV4 } from "@smithy/signature-v4";
-import { Sha256 } from "./ssm.js";
+import { Sha256 } from "./signed.js";
 
 export interface S3Credentials {
   accessKeyId: string;

@@ -1,5 +1,4 @@
-import { SignatureV4 } from "@smithy/signature-v4";
-import { Sha256 } from "./ssm.js";
+import { signedPoster } from "./signed.js";
 
 /** Where and as whom to call SNS; by default the Lambda's region and role (from the environment). */
 export interface SnsConfig {
@@ -72,34 +71,11 @@ const retryableError = (err: unknown) =>
  * the four actions the application makes. Answers the response's XML.
  */
 export function snsClient(config: SnsConfig = {}, env: NodeJS.ProcessEnv = process.env) {
-  const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
-  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-  const url = new URL(config.endpoint ?? env.AWS_ENDPOINT_URL_SNS ?? `https://sns.${region}.${suffix}/`);
-  const signer = new SignatureV4({
-    service: "sns",
-    region,
-    sha256: Sha256,
-    credentials: async () =>
-      config.credentials ?? {
-        accessKeyId: env.AWS_ACCESS_KEY_ID ?? "",
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "",
-        sessionToken: env.AWS_SESSION_TOKEN,
-      },
-  });
+  const post = signedPoster({ service: "sns", ...config, endpoint: config.endpoint ?? env.AWS_ENDPOINT_URL_SNS }, env);
   const attempts = Math.max(1, config.maxAttempts ?? 3);
 
   async function once(body: string): Promise<string> {
-    const signed = await signer.sign({
-      method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-      body,
-    });
-    const res = await fetch(url, { method: "POST", headers: signed.headers, body });
+    const res = await post({ "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body);
     const text = await res.text();
     if (res.ok) return text;
     throw new SnsError(

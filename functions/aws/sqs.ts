@@ -1,5 +1,4 @@
-import { SignatureV4 } from "@smithy/signature-v4";
-import { Sha256 } from "./ssm.js";
+import { signedPoster } from "./signed.js";
 
 /** Where and as whom to call SQS; by default the Lambda's region and role (from the environment). */
 export interface SqsConfig {
@@ -20,35 +19,12 @@ export const batchLimit = 10;
  * fault) are sent again after a short, growing wait; whatever still fails throws, naming the count.
  */
 export function sqsSender(config: SqsConfig = {}, env: NodeJS.ProcessEnv = process.env) {
-  const region = config.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
-  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-  const url = new URL(config.endpoint ?? env.AWS_ENDPOINT_URL_SQS ?? `https://sqs.${region}.${suffix}/`);
-  const signer = new SignatureV4({
-    service: "sqs",
-    region,
-    sha256: Sha256,
-    credentials: async () =>
-      config.credentials ?? {
-        accessKeyId: env.AWS_ACCESS_KEY_ID ?? "",
-        secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "",
-        sessionToken: env.AWS_SESSION_TOKEN,
-      },
-  });
+  const post = signedPoster({ service: "sqs", ...config, endpoint: config.endpoint ?? env.AWS_ENDPOINT_URL_SQS }, env);
   const attempts = Math.max(1, config.maxAttempts ?? 3);
 
   async function call(action: string, input: unknown): Promise<Record<string, unknown>> {
     const body = JSON.stringify(input);
-    const signed = await signer.sign({
-      method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, "content-type": "application/x-amz-json-1.0", "x-amz-target": `AmazonSQS.${action}` },
-      body,
-    });
-    const res = await fetch(url, { method: "POST", headers: signed.headers, body });
+    const res = await post({ "content-type": "application/x-amz-json-1.0", "x-amz-target": `AmazonSQS.${action}` }, body);
     const text = await res.text();
     if (!res.ok) {
       const err = (() => {

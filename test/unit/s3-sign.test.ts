@@ -9,7 +9,7 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { S3RequestPresigner } from "@aws-sdk/s3-request-presigner";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { s3 } from "../../functions/aws/s3.js";
-import { Sha256 } from "../../functions/aws/ssm.js";
+import { Sha256 } from "../../functions/aws/signed.js";
 import { pendingTagging } from "../../functions/core/photos.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "token/=+" };
