@@ -260,6 +260,16 @@ export const Community = obj({
   categories: z.array(obj({ code: category, name: obj({ "zh-CN": str, en: str }) })),
   skills: described(z.array(obj({ name: str, en: str, categories: z.array(category) })), "the skills members pick from"),
 });
+/** GET /api/me: who I am, and the community the app opens in, so that a first visit's screen waits on no second read. */
+export const MeAtHome = z.extend(Me, {
+  community: opt(
+    described(
+      Community,
+      "the community the app opens in when it has none chosen: the first one I have a role in, else the one of my newest wish; " +
+        "absent for someone new",
+    ),
+  ),
+});
 export const Person = obj({ id: str, name: str, roles: z.array(z.enum(roles)), branchId: opt(str) });
 export const PersonPage = page(Person);
 
@@ -541,6 +551,7 @@ export type WishPage = z.output<typeof WishPage>;
 export type TaskPage = z.output<typeof TaskPage>;
 export type Membership = z.output<typeof Membership>;
 export type Me = z.output<typeof Me>;
+export type MeAtHome = z.output<typeof MeAtHome>;
 export type Candidate = z.output<typeof Candidate>;
 export type Voice = z.output<typeof Voice>;
 export type MenuItem = z.output<typeof MenuItem>;

@@ -4,7 +4,9 @@ import * as branchItems from "../store/entities/branch.js";
 import * as communities from "../store/entities/community.js";
 import * as communityList from "../store/entities/community-entry.js";
 import * as roles from "../store/entities/role.js";
-import { fail } from "./errors.js";
+import * as wishes from "../store/entities/wish.js";
+import { DomainError, fail } from "./errors.js";
+import type { Actor } from "./identity.js";
 import { categories, defaultSettings, skillCatalogue, type CategoryCode, type Role } from "./model.js";
 import { page, write } from "./storage.js";
 
@@ -38,6 +40,24 @@ export async function fromId(store: Store, id: string): Promise<Community> {
     categories: categories.map((c) => ({ code: c.code, name: { ...c.name } })),
     skills: skillCatalogue.map((s) => ({ name: s.name, en: s.en, categories: [...s.categories] })),
   };
+}
+
+/**
+ * The community a person's app opens in, chosen as the app chooses it when it knows no better: the
+ * first one the person has a role in, else the one of their newest wish; none for someone new. It
+ * comes with who they are (GET /api/me), so a phone's first screen waits on one answer, not three.
+ */
+export async function homeOf(store: Store, actor: Actor): Promise<Community | undefined> {
+  const id =
+    actor.communities[0]?.communityId ?? (await page(store, wishes.ofOwner(actor.id), undefined, wishes.fromItem, 1)).items[0]?.communityId;
+  if (!id) return undefined;
+  try {
+    return await fromId(store, id);
+  } catch (err) {
+    // A community since removed: the app asks for another one as it did before.
+    if (err instanceof DomainError && err.code === "community.not_found") return undefined;
+    throw err;
+  }
 }
 
 export async function exists(store: Store, id: string): Promise<boolean> {

@@ -23,9 +23,15 @@ export function peopleRoutes() {
 
   app.get(
     "/me",
-    doc({ operationId: "getMe", tag: "people", who: "signed in", summary: "Who I am and my roles per community", ok: { 200: R.Me } }),
+    doc({
+      operationId: "getMe",
+      tag: "people",
+      who: "signed in",
+      summary: "Who I am, my roles per community, and the community my app opens in",
+      ok: { 200: R.MeAtHome },
+    }),
     signedIn,
-    (c) => c.json(c.var.actor),
+    async (c) => c.json({ ...c.var.actor, community: await Community.homeOf(c.var.deps.store, c.var.actor) }),
   );
 
   app.put(
