@@ -5,11 +5,11 @@
  * case, an English reader). (2) Lighthouse's mobile performance score (default: Moto G Power
  * screen, simulated slow 4G and 4× CPU slowdown) of a resident's home, /mine, opened signed in.
  *
- * Served as on AWS: the built files from one origin with the StaticSite's cache headers and
- * compressed as CloudFront compresses (brotli for a browser that takes it, else gzip), unknown
- * paths answered with index.html; the API from another origin (the app built with VITE_API_URL
- * pointing at it, as the Web stack builds it), so the browser makes the same cross-origin calls
- * it makes in production.
+ * Served as on AWS: one origin, as the Web stack's CloudFront distribution is. The built files
+ * with the StaticSite's cache headers and compressed as CloudFront compresses (brotli for a browser
+ * that takes it, else gzip), unknown paths answered with index.html; /api/* from the API on the
+ * same origin (CloudFront's /api/* behaviour, compressing too), so the browser makes the calls it
+ * makes in production: same-origin, no CORS preflight, on the site's connections.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -17,7 +17,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { createApp, type Deps } from "../functions/app/index.js";
 import { issueToken } from "../functions/core/identity.js";
 import { demoPeople, seedDemo } from "../functions/dev/seed.js";
@@ -46,18 +46,17 @@ interface Chunk {
   dynamicImports?: string[];
 }
 
-/** The production build, as the StaticSite makes it (`vite build` in web/). */
-async function buildWeb(outDir: string, apiUrl: string) {
+/** The production build, as the StaticSite makes it (`vite build` in web/): the app calls its own origin's /api. */
+async function buildWeb(outDir: string) {
   const { build } = await import("vite");
   const saved = { nodeEnv: process.env.NODE_ENV, api: process.env.VITE_API_URL };
   process.env.NODE_ENV = "production";
-  process.env.VITE_API_URL = apiUrl;
+  delete process.env.VITE_API_URL;
   try {
     await build({ configFile: resolve("web/vite.config.ts"), mode: "production", logLevel: "error", build: { outDir, emptyOutDir: true } });
   } finally {
     process.env.NODE_ENV = saved.nodeEnv;
-    if (saved.api === undefined) delete process.env.VITE_API_URL;
-    else process.env.VITE_API_URL = saved.api;
+    if (saved.api !== undefined) process.env.VITE_API_URL = saved.api;
   }
 }
 
@@ -91,8 +90,39 @@ const types: Record<string, string> = {
 };
 const compressible = new Set([".html", ".js", ".css", ".json", ".webmanifest", ".svg", ".txt"]);
 
-/** The built files as CloudFront serves the StaticSite's bucket. */
-function staticSite(root: string) {
+/** CloudFront's choice of encoding: brotli for a browser that takes it, else gzip, else none. */
+function encodingFor(req: IncomingMessage, br: Buffer | undefined, gz: Buffer | undefined, raw: Buffer): [Buffer, string | undefined] {
+  const accepts = String(req.headers["accept-encoding"] ?? "");
+  return br && /\bbr\b/.test(accepts) ? [br, "br"] : gz && /\bgzip\b/.test(accepts) ? [gz, "gzip"] : [raw, undefined];
+}
+
+/**
+ * The API as CloudFront's /api/* behaviour passes it on: nothing cached, and answers of 1,000 bytes
+ * up of a text type compressed at the edge (`compress: true`), as the site's files are.
+ */
+function apiBehaviour(fetchApi: (req: Request) => Response | Promise<Response>) {
+  return getRequestListener(async (req) => {
+    const res = await fetchApi(req);
+    const type = res.headers.get("content-type") ?? "";
+    if (res.headers.has("content-encoding") || !/json|text|xml/.test(type)) return res;
+    const raw = Buffer.from(await res.arrayBuffer());
+    const headers = new Headers(res.headers);
+    headers.delete("content-length");
+    if (raw.length >= 1000) {
+      const accepts = req.headers.get("accept-encoding") ?? "";
+      const encoding = /\bbr\b/.test(accepts) ? "br" : /\bgzip\b/.test(accepts) ? "gzip" : undefined;
+      if (encoding) {
+        headers.set("content-encoding", encoding);
+        headers.append("vary", "accept-encoding");
+        return new Response(encoding === "br" ? brotliCompressSync(raw) : gzipSync(raw), { status: res.status, headers });
+      }
+    }
+    return new Response(raw, { status: res.status, headers });
+  });
+}
+
+/** The site as the Web stack's distribution serves it: the StaticSite's bucket, and /api/* from the API. */
+function site(root: string, api: ReturnType<typeof apiBehaviour>) {
   const cache = new Map<string, { raw: Buffer; br?: Buffer; gz?: Buffer }>();
   const load = (file: string) => {
     let entry = cache.get(file);
@@ -112,12 +142,12 @@ function staticSite(root: string) {
   };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    if (path.startsWith("/api/")) return api(req, res);
     let file = normalize(join(root, path));
     if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, "index.html");
     const ext = extname(file);
     const { raw, br, gz } = load(file);
-    const accepts = String(req.headers["accept-encoding"] ?? "");
-    const [body, encoding] = br && /\bbr\b/.test(accepts) ? [br, "br"] : gz && /\bgzip\b/.test(accepts) ? [gz, "gzip"] : [raw, undefined];
+    const [body, encoding] = encodingFor(req, br, gz, raw);
     res.setHeader("content-type", types[ext] ?? "application/octet-stream");
     res.setHeader("cache-control", ext === ".html" ? "max-age=0,no-cache,no-store,must-revalidate" : "max-age=31536000,public,immutable");
     if (encoding) res.setHeader("content-encoding", encoding);
@@ -141,22 +171,20 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
   const resident = (await demoPeople(store)).people.find((p) => p.role === "resident")!;
   const token = await issueToken(secret, resident.id);
 
-  const site = staticSite(outDir);
-  const siteOrigin = await listen(site);
+  let siteOrigin = "";
   const deps = {
     store,
     notifier: outboxNotifier(store),
     secret: async () => secret,
     siteOrigins: () => [siteOrigin],
-    publicUrl: () => "http://127.0.0.1",
+    publicUrl: () => siteOrigin,
   };
   const app = createApp(deps as Deps);
-  const apiServer = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise<void>((ready) => apiServer.once("listening", () => ready()));
-  const apiOrigin = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
+  const server = site(outDir, apiBehaviour(app.fetch));
+  siteOrigin = await listen(server);
   let chrome: { port: number; kill(): void } | undefined;
   try {
-    await buildWeb(outDir, apiOrigin);
+    await buildWeb(outDir);
     const js = firstPageJs(outDir);
     const firstPages: [string, string][] = [
       ["signed out: /signin", "src/pages/sign-in.tsx"],
@@ -240,14 +268,14 @@ export async function webRows(opts: { endpoint: string; lighthouseRuns?: number 
     });
     notes.push(
       `Web: ${url} with the demo resident's token in localStorage (\`mw.token\`), the site's files brotli-compressed as CloudFront ` +
-        `sends them to Chromium, the API on another origin (${apiOrigin}) as API Gateway is; Lighthouse 12.2.3, mobile form factor, ` +
+        "sends them to Chromium, the API on the same origin under /api/ as CloudFront's /api/* behaviour serves it (its answers " +
+        "compressed alike, no CORS preflight); Lighthouse 12.2.3, mobile form factor, " +
         "default simulated throttling, before each run the HTTP cache, service worker and cache storage cleared and localStorage " +
         "holding only the token (Lighthouse's own storage reset would sign the resident out), HTTP/1.1 on loopback.",
     );
   } finally {
     chrome?.kill();
-    await new Promise((done) => apiServer.close(done));
-    await new Promise((done) => site.close(done));
+    await new Promise((done) => server.close(done));
     rmSync(outDir, { recursive: true, force: true });
   }
   return { rows, notes };

@@ -3,6 +3,8 @@ import { lazy, Show } from "solid-js";
 import { render } from "solid-js/web";
 import { prefetch } from "./data/api";
 import { homeLists } from "./data/home-lists";
+import { unreadPath } from "./data/notifications";
+import { mePath } from "./data/profile";
 import { communityId, homeOf, me, role, token } from "./data/session";
 import { loadLocale, locale } from "./i18n";
 import { Shell } from "./ui/shell";
@@ -41,12 +43,18 @@ const NotFound = lazy(() => import("./pages/not-found"));
 
 document.documentElement.lang = locale();
 
-// The first page's code and its first list start now, side by side, rather than one after the other once the router asks.
-const first = location.pathname === "/" && token() ? homeOf(role()) : location.pathname;
-if (token() && first in homes) {
-  homes[first as keyof typeof homes]();
-  const list = homeLists[first](communityId());
-  if (list) prefetch(list);
+// Signed in, the first page's code and list and the app's own reads start now, side by side, rather than
+// one after the other as the page and the shell come to ask: the home's list first (the first card waits
+// on it), then who the person is (with the community the app opens in) and the bell's count.
+if (token()) {
+  const first = location.pathname === "/" ? homeOf(role()) : location.pathname;
+  if (first in homes) {
+    homes[first as keyof typeof homes]();
+    const list = homeLists[first](communityId());
+    if (list) prefetch(list);
+  }
+  prefetch(mePath);
+  prefetch(unreadPath);
 }
 
 // English readers get their catalogue before the first paint rather than a flash of Chinese.

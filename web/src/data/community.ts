@@ -34,6 +34,16 @@ export async function resolveCommunity(): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * Takes the community GET /api/me named as the one the app opens in, details and all, unless the
+ * person chose another one on this phone: nothing more to read for it.
+ */
+export function openIn(home: Community) {
+  if (communityId() && communityId() !== home.id) return;
+  chooseCommunity(home.id);
+  rememberCommunity(home);
+}
+
 const loading = new Map<string, Promise<Community>>();
 
 /** The community's details, remembered; asked for once however many times it is wanted meanwhile. */

@@ -18,6 +18,7 @@ export type Locale = R.Me["lang"];
 export type LatLng = R.LatLng;
 export type Membership = R.Membership;
 export type Me = R.Me;
+export type MeAtHome = R.MeAtHome;
 export type Community = R.Community;
 export type Category = R.Community["categories"][number];
 export type Stamp = R.Stamp;

@@ -1,7 +1,8 @@
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
 import { get, post } from "../data/api";
-import { community, me, updateMe } from "../data/session";
-import type { Community, Invitation, Me, Registration } from "../data/types";
+import { refreshMe } from "../data/profile";
+import { community, me } from "../data/session";
+import type { Community, Invitation, Registration } from "../data/types";
 import { explainLoad, fieldProblem } from "../i18n/explain";
 import { formatDateTime, t } from "../i18n";
 import { tJoin } from "../i18n/join";
@@ -34,9 +35,9 @@ export default function Join() {
       return out;
     },
   );
-  const refreshMe = () => get<Me>("/api/me").then(updateMe, () => undefined);
+  const reread = () => refreshMe().catch(() => undefined);
   // A decision made since the app opened changes the person's roles: read them again.
-  onMount(refreshMe);
+  onMount(reread);
 
   const here = () => community();
   const memberHere = () => me()?.communities.some((m) => m.communityId === here()?.id && m.roles.includes("member"));
@@ -63,7 +64,7 @@ export default function Join() {
     const verb = accept ? "accept" : "decline";
     if (await answer.run(() => post(`/api/me/invitations/${encodeURIComponent(i.communityId)}/${verb}`), said)) {
       reloadInvitations();
-      refreshMe();
+      reread();
     }
   };
 

@@ -1,11 +1,11 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { createEffect, For, on, onCleanup, Show } from "solid-js";
-import { get } from "../data/api";
+import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { loadCommunity, resolveCommunity } from "../data/community";
 import { refreshUnread, unread } from "../data/notifications";
 import { rememberLanguage } from "../data/preferences";
-import { community, communityId, me, role, supervised, token, updateMe } from "../data/session";
-import type { Me, Role } from "../data/types";
+import { refreshMe } from "../data/profile";
+import { community, communityId, me, role, supervised, token } from "../data/session";
+import type { Role } from "../data/types";
 import { locale, setLocale, t, type Key } from "../i18n";
 import { Icon, Mark } from "./icons";
 import { online } from "./online";
@@ -50,16 +50,23 @@ export function Shell(props: RouteSectionProps) {
   });
 
   // Roles can change on the server at any time: read them again whenever the app opens signed in.
+  // The answer also names the community the app opens in, with its details.
+  const [meRead, setMeRead] = createSignal(false);
   createEffect(
     on(token, (tk) => {
-      if (tk) get<Me>("/api/me").then(updateMe, () => undefined);
+      setMeRead(false);
+      if (tk)
+        refreshMe().then(
+          () => setMeRead(true),
+          () => setMeRead(true),
+        );
     }),
   );
 
-  // Which community waits for who the person is: their roles may decide it.
+  // Which community waits for who the person is: their roles may decide it, and their answer may bring it.
   createEffect(
-    on([token, me, communityId], async ([tk, who, id]) => {
-      if (!tk || !who) return;
+    on([token, me, communityId, meRead], async ([tk, who, id, read]) => {
+      if (!tk || !who || !read) return;
       const resolved = id ?? (await resolveCommunity());
       if (resolved && community()?.id !== resolved) loadCommunity(resolved).catch(() => undefined);
     }),
