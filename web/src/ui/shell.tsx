@@ -72,10 +72,11 @@ export function Shell(props: RouteSectionProps) {
     }),
   );
 
-  // The bell's count: on every page change, and every minute while the app is open.
+  // The bell's count: on every page change, and every minute while the app is open. Not on the root,
+  // which only leads on to the home: the home's own refresh takes the read the app started as it opened.
   createEffect(
-    on([token, () => location.pathname], ([tk]) => {
-      if (tk) refreshUnread();
+    on([token, () => location.pathname], ([tk, path]) => {
+      if (tk && path !== "/") refreshUnread();
     }),
   );
   const poll = setInterval(() => token() && document.visibilityState === "visible" && refreshUnread(), 60_000);
