@@ -65,30 +65,41 @@ export function t(key: Key, params: Record<string, string | number> = {}): strin
   });
 }
 
-export const formatNumber = (n: number, opts?: Intl.NumberFormatOptions) => new Intl.NumberFormat(localeSignal(), opts).format(n);
+/**
+ * Intl's formatters are slow to make (on a cheap phone the first screen's numbers and dates cost tens
+ * of milliseconds of blocked main thread when each call made its own): one per kind, locale and
+ * options, made once and kept.
+ */
+const formatters = new Map<string, unknown>();
+function formatter<T>(kind: string, options: object, make: (l: Locale) => T): T {
+  const l = localeSignal();
+  const key = `${kind} ${l} ${JSON.stringify(options)}`;
+  if (!formatters.has(key)) formatters.set(key, make(l));
+  return formatters.get(key) as T;
+}
 
+export const formatNumber = (n: number, opts: Intl.NumberFormatOptions = {}) =>
+  formatter("number", opts, (l) => new Intl.NumberFormat(l, opts)).format(n);
+
+const dateTime: Intl.DateTimeFormatOptions = { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false };
 export function formatDateTime(iso: string | undefined) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(localeSignal(), {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(new Date(iso));
+  return formatter("date", dateTime, (l) => new Intl.DateTimeFormat(l, dateTime)).format(new Date(iso));
 }
 
+const date: Intl.DateTimeFormatOptions = { year: "numeric", month: "short", day: "numeric" };
 export function formatDate(iso: string | undefined) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(localeSignal(), { year: "numeric", month: "short", day: "numeric" }).format(new Date(iso));
+  return formatter("date", date, (l) => new Intl.DateTimeFormat(l, date)).format(new Date(iso));
 }
 
+const relative: Intl.RelativeTimeFormatOptions = { numeric: "auto" };
 /** "3 小时前" / "3 hours ago" */
 export function formatAgo(iso: string, now = Date.now()) {
   const minutes = Math.round((Date.parse(iso) - now) / 60_000);
   // "此刻" is what Intl says for now, and reads like a button: "刚刚" is how people say it.
   if (Math.abs(minutes) < 1) return t("time.justNow");
-  const rtf = new Intl.RelativeTimeFormat(localeSignal(), { numeric: "auto" });
+  const rtf = formatter("relative", relative, (l) => new Intl.RelativeTimeFormat(l, relative));
   if (Math.abs(minutes) < 60) return rtf.format(minutes, "minute");
   if (Math.abs(minutes) < 48 * 60) return rtf.format(Math.round(minutes / 60), "hour");
   return rtf.format(Math.round(minutes / 1440), "day");
