@@ -5,7 +5,7 @@
  */
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "../functions/aws/dynamodb.js";
 import { community, freshTable, ms, openWish, percentile, serveApi } from "./lib.js";
 import type { Row } from "./rows.js";
 

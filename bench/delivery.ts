@@ -1,8 +1,8 @@
 /**
  * Delivery: how long after a claim is acknowledged its SMS text is in the dev outbox, under
  * `npm start`'s own server (DynamoDB Local on disk, the stream poller, the local notifier).
- * Each of the claims is of a wish posted and approved for the purpose, with a title of its own,
- * so the message found is the one that claim caused.
+ * Each of the claims is of a wish posted and approved for the purpose; the text carries the link to
+ * its wish (an SMS never carries the wish's own words), so the message found is the one that claim caused.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,7 +51,7 @@ export async function deliveryRows(): Promise<{ rows: Row[]; notes: string[] }> 
           kind?: string;
           text: string;
         }[];
-        return outbox.some((m) => m.kind === "task-confirmed" && m.text.includes(`「${title}」`));
+        return outbox.some((m) => m.kind === "task-confirmed" && m.text.includes(`/wishes/${wish.id}`));
       };
       took.push(await timeUntil(arrived, `the SMS for claim ${i + 1}`));
     }

@@ -33,7 +33,7 @@ import {
   UpdateTableCommand,
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand } from "../functions/aws/dynamodb.js";
 import { serve } from "@hono/node-server";
 import { createApp } from "../functions/app/index.js";
 import { issueToken } from "../functions/core/identity.js";
@@ -172,7 +172,6 @@ async function seededTable(endpoint: string, prefix: string, measured: SeededCom
     api,
     drop: async () => {
       await api.close();
-      store.doc.destroy();
       await client.send(new DeleteTableCommand({ TableName: name })).catch(() => undefined);
       client.destroy();
     },

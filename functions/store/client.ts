@@ -1,17 +1,17 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import type { TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import {
   BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
-  DynamoDBDocumentClient,
+  DocClient,
+  type DynamoConfig,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type TransactWriteCommandInput,
-} from "@aws-sdk/lib-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
+} from "../aws/dynamodb.js";
 import {
   applyChanges,
   changesOfUpdate,
@@ -34,7 +34,7 @@ type RawTransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[n
 
 /** What the domain needs from DynamoDB: a document client and the table's name. */
 export interface Store {
-  doc: DynamoDBDocumentClient;
+  doc: DocClient;
   table: string;
   /** one request's reads and writes, when the request keeps them (see `scoped`) */
   scope?: Scope;
@@ -108,10 +108,8 @@ export class BadCursor extends Error {}
 /** A transaction that kept colliding with concurrent ones after every retry. */
 export class Contended extends Error {}
 
-export function createStore(table: string, config: DynamoDBClientConfig = {}): Store {
-  const client = new DynamoDBClient(config);
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  return { doc, table };
+export function createStore(table: string, config: DynamoConfig = {}): Store {
+  return { doc: new DocClient(config), table };
 }
 
 export async function getItem(store: Store, key: Key): Promise<Item | undefined> {

@@ -5,7 +5,7 @@
  * communities' wishes. Each refusal is a 4xx problem document that names the field at fault,
  * and leaves the table as it was.
  */
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { issueToken } from "../../functions/core/identity.js";
 import {

@@ -3,7 +3,7 @@
  * happy path to closed hours, reading lists and details by role, the Lambda entry without
  * the local helpers, and the OpenAPI document that describes the contract.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { categories } from "../../functions/core/model.js";
 import { community, newWish, person, somewhere, startApi, wishIn, type Api, type Person, type TestCommunity } from "../helpers/api.js";

@@ -6,7 +6,7 @@
  * not yet caught up would. A step that read its answer back that way would answer with the wish
  * as it was before the step; each answer below must show the step just made.
  */
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Wish from "../../functions/core/wish.js";
 import { loadActor } from "../../functions/core/identity.js";

@@ -4,7 +4,7 @@
  * state, on its claims and on the month figures as wishes driven through the API leave, and the
  * three measured routes answering a seeded table with exactly the seeded wishes and figures.
  */
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkOpen, checkStats, checkTasks, previousMonth, writeAll, type Api } from "../../bench/scale.js";
 import { makeCommunity, type SeededCommunity } from "../../bench/scale-data.js";

@@ -6,7 +6,7 @@
  * every page checked with axe, at 320 px and for tap targets. Screenshots land in test-results/e2e.
  */
 import { readFileSync } from "node:fs";
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayOf, monthOf } from "../../functions/core/period.js";
 import { expectAccessible, expectPhoneFriendly, screenshot, startSite, type Site } from "./browser.js";

@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "../../functions/aws/dynamodb.js";
 import { createApp } from "../../functions/app/index.js";
 import { serveNode } from "../../functions/app/node-server.js";
 import * as Community from "../../functions/core/community.js";

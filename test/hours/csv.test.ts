@@ -5,7 +5,7 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "../../functions/aws/dynamodb.js";
 import * as Csv from "../../functions/core/csv.js";
 import { chinaTime } from "../../functions/core/ledger.js";
 import { dayOf } from "../../functions/core/period.js";

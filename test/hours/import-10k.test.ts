@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "../../functions/aws/dynamodb.js";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../functions/app/index.js";

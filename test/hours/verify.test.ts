@@ -3,7 +3,7 @@
  * fields a certificate needs, and closes teams of any size: forty in one transaction, more
  * in several that resume where an interrupted close stopped, never counting anyone twice.
  */
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Claims from "../../functions/core/claims.js";
 import * as Community from "../../functions/core/community.js";

@@ -4,7 +4,7 @@
  * double on the wire, and every person's inbox is read back through the API. Each step names who
  * hears and what; everyone else, including another community's people, must hear nothing.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Community from "../../functions/core/community.js";
 import { snsNotifier } from "../../functions/notify/sns.js";

@@ -3,7 +3,7 @@
  * does it once however often it runs (also two runs at the same moment), and that what it tells
  * people arrives through the stream like any other event (here into the local dev outbox).
  */
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runJobs } from "../../functions/core/jobs.js";
 import { outboxNotifier } from "../../functions/notify/local.js";

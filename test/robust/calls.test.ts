@@ -32,6 +32,7 @@ import { createStreamHandler } from "../../functions/notify/stream-handler.js";
 import { outboxNotifier } from "../../functions/notify/local.js";
 import { putItem } from "../../functions/store/client.js";
 import * as users from "../../functions/store/entities/user.js";
+import type { AnyCommand } from "../../functions/aws/dynamodb.js";
 import { tx } from "../../functions/store/expression.js";
 import { community, newPhone, newWish, person, somewhere, startApi, wishIn, type Api, type Response } from "../helpers/api.js";
 import { streamFeed } from "../notify/feed.js";
@@ -47,27 +48,25 @@ function recorder(api: Api) {
   let inFlight = 0;
   const byRoute = new Map<string, Counts>();
   const stray: string[] = [];
-  api.store.doc.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { TableName?: string; IndexName?: string };
-      const command = String(context.commandName ?? "Unknown").replace(/Command$/, "");
-      // Query and Scan name their index; the table's own key is "Query" alone.
-      const kind = (command === "Query" || command === "Scan") && input.IndexName ? `${command} ${input.IndexName}` : command;
-      if (current) {
-        const counts = byRoute.get(current) ?? {};
-        counts[kind] = (counts[kind] ?? 0) + 1;
-        byRoute.set(current, counts);
-        if (input.TableName && input.TableName !== api.store.table) stray.push(`${current}: ${kind} on ${input.TableName}`);
-      }
-      inFlight++;
-      try {
-        return await next(args);
-      } finally {
-        inFlight--;
-      }
-    },
-    { step: "initialize", name: "routeCallCounter" },
-  );
+  const send = api.store.doc.send.bind(api.store.doc);
+  api.store.doc.send = (async (command: AnyCommand) => {
+    const input = command.input as { TableName?: string; IndexName?: string };
+    const name = command.operation;
+    // Query and Scan name their index; the table's own key is "Query" alone.
+    const kind = (name === "Query" || name === "Scan") && input.IndexName ? `${name} ${input.IndexName}` : name;
+    if (current) {
+      const counts = byRoute.get(current) ?? {};
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      byRoute.set(current, counts);
+      if (input.TableName && input.TableName !== api.store.table) stray.push(`${current}: ${kind} on ${input.TableName}`);
+    }
+    inFlight++;
+    try {
+      return await send(command);
+    } finally {
+      inFlight--;
+    }
+  }) as typeof api.store.doc.send;
 
   /** Runs one call as `route`, expects it to succeed, and waits until no command of it is still going. */
   async function measure(route: string, call: () => Promise<Response>): Promise<Response> {

@@ -11,7 +11,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { startDynamoLocal, dynamoClientConfig } from "../../functions/store/dynamo-local.js";
 import { ensureTable } from "../../functions/store/local-table.js";
 import { createStore, getMany, transact } from "../../functions/store/client.js";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "../../functions/aws/dynamodb.js";
 
 function javaChild() {
   for (const n of readdirSync("/proc")) {

@@ -39,7 +39,7 @@
  * The Scan is a test's tool only: no request path of the application scans (see calls.test.ts).
  */
 import { request } from "node:http";
-import { ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand, UpdateCommand } from "../../functions/aws/dynamodb.js";
 import fc from "fast-check";
 import { sign } from "hono/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

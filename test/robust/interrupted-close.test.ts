@@ -6,7 +6,7 @@
  * nobody has to know to press verify again. Handing the same event twice credits nobody twice.
  */
 import { beginsWith } from "../../functions/store/expression.js";
-import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand } from "../../functions/aws/dynamodb.js";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Claims from "../../functions/core/claims.js";

@@ -4,7 +4,7 @@
  * Real HTTP to the Hono app, real DynamoDB Local.
  */
 import { createHmac } from "node:crypto";
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, UpdateCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Identity from "../../functions/core/identity.js";
 import { outboxNotifier } from "../../functions/notify/local.js";

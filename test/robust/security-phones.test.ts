@@ -16,7 +16,7 @@
  * holds a claim is read from the table after each request, not from the answer. The dev routes
  * (outbox, demo) exist only under npm start and are left out; SMS texts are not answers.
  */
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expire } from "../../functions/core/wish.js";
 import { createStreamHandler } from "../../functions/notify/stream-handler.js";

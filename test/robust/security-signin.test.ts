@@ -4,7 +4,7 @@
  * the owner's; codes go only to the countries the deployment serves, a capped number an hour.
  * Real HTTP to the Hono app, real DynamoDB Local; the attacker sends from other loopback addresses.
  */
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand } from "../../functions/aws/dynamodb.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { smsRulesFrom } from "../../functions/core/sms.js";
 import { newPhone, startApi, type Api, type Response } from "../helpers/api.js";

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DocClient } from "../../functions/aws/dynamodb.js";
 import type { Deps } from "../../functions/app/index.js";
 
 /**
@@ -12,7 +12,7 @@ export function untouchedDeps(opts: { secret: string; siteOrigins?: string[] }) 
     calls.push(what);
     throw new Error(`${what}: this test expects the API to answer without it`);
   };
-  const doc = { send: async (command: object) => refuse(`table ${command.constructor.name}`) } as unknown as DynamoDBDocumentClient;
+  const doc = { send: async (command: object) => refuse(`table ${command.constructor.name}`) } as unknown as DocClient;
   const deps: Deps = {
     store: { doc, table: "untouched" },
     notifier: { send: async () => refuse("SMS"), publish: async () => refuse("topic message") },
