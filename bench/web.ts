@@ -90,11 +90,8 @@ const types: Record<string, string> = {
 };
 const compressible = new Set([".html", ".js", ".css", ".json", ".webmanifest", ".svg", ".txt"]);
 
-/** CloudFront's choice of encoding: brotli for a browser that takes it, else gzip, else none. */
-function encodingFor(req: IncomingMessage, br: Buffer | undefined, gz: Buffer | undefined, raw: Buffer): [Buffer, string | undefined] {
-  const accepts = String(req.headers["accept-encoding"] ?? "");
-  return br && /\bbr\b/.test(accepts) ? [br, "br"] : gz && /\bgzip\b/.test(accepts) ? [gz, "gzip"] : [raw, undefined];
-}
+/** CloudFront's choice of encoding for what a browser accepts: brotli if it takes it, else gzip, else none. */
+const encodingOf = (accepts: string) => (/\bbr\b/.test(accepts) ? "br" : /\bgzip\b/.test(accepts) ? "gzip" : undefined);
 
 /**
  * The API as CloudFront's /api/* behaviour passes it on: nothing cached, and answers of 1,000 bytes
@@ -109,8 +106,7 @@ function apiBehaviour(fetchApi: (req: Request) => Response | Promise<Response>) 
     const headers = new Headers(res.headers);
     headers.delete("content-length");
     if (raw.length >= 1000) {
-      const accepts = req.headers.get("accept-encoding") ?? "";
-      const encoding = /\bbr\b/.test(accepts) ? "br" : /\bgzip\b/.test(accepts) ? "gzip" : undefined;
+      const encoding = encodingOf(req.headers.get("accept-encoding") ?? "");
       if (encoding) {
         headers.set("content-encoding", encoding);
         headers.append("vary", "accept-encoding");
@@ -147,7 +143,9 @@ function site(root: string, api: ReturnType<typeof apiBehaviour>) {
     if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, "index.html");
     const ext = extname(file);
     const { raw, br, gz } = load(file);
-    const [body, encoding] = encodingFor(req, br, gz, raw);
+    // Small files and other types are kept as they are (`br` and `gz` are made together, or neither).
+    const encoding = br && gz ? encodingOf(String(req.headers["accept-encoding"] ?? "")) : undefined;
+    const body = encoding === "br" ? br! : encoding === "gzip" ? gz! : raw;
     res.setHeader("content-type", types[ext] ?? "application/octet-stream");
     res.setHeader("cache-control", ext === ".html" ? "max-age=0,no-cache,no-store,must-revalidate" : "max-age=31536000,public,immutable");
     if (encoding) res.setHeader("content-encoding", encoding);

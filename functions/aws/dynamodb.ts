@@ -1,12 +1,12 @@
 import type * as Doc from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
-import { signedPoster } from "./signed.js";
+import { signedPoster, withRetries } from "./signed.js";
 
 /**
  * DynamoDB's document API over its JSON protocol: plain values in and out, marshalled on the wire,
  * as `DynamoDBDocumentClient` does it. The SDK's client and its middleware are about 330 KB of
- * every bundle and most of a cold start's import time; the store needs ten operations of it.
+ * every bundle and most of a cold start's import time; the store needs eight operations of it, and reads only by key or index (no Scan).
  * Inputs and outputs keep the SDK's types, so code written against the SDK reads the same.
  */
 
@@ -48,14 +48,8 @@ export class BatchWriteCommand extends Command<Doc.BatchWriteCommandInput, Doc.B
 export class QueryCommand extends Command<Doc.QueryCommandInput, Doc.QueryCommandOutput> {
   readonly operation = "Query";
 }
-export class ScanCommand extends Command<Doc.ScanCommandInput, Doc.ScanCommandOutput> {
-  readonly operation = "Scan";
-}
 export class TransactWriteCommand extends Command<Doc.TransactWriteCommandInput, Doc.TransactWriteCommandOutput> {
   readonly operation = "TransactWriteItems";
-}
-export class TransactGetCommand extends Command<Doc.TransactGetCommandInput, Doc.TransactGetCommandOutput> {
-  readonly operation = "TransactGetItems";
 }
 
 export type AnyCommand = Command<any, any>;
@@ -135,7 +129,6 @@ const toWireInput: Record<string, (input: Values) => Values> = {
     ...i,
     TransactItems: i.TransactItems.map((t: Values) => Object.fromEntries(Object.entries(t).map(([kind, op]) => [kind, marshalled(op)]))),
   }),
-  TransactGetItems: (i) => ({ ...i, TransactItems: i.TransactItems.map((t: Values) => ({ Get: marshalled(t.Get) })) }),
 };
 
 const fromWireOutput: Record<string, (output: Values) => Values> = {
@@ -145,7 +138,6 @@ const fromWireOutput: Record<string, (output: Values) => Values> = {
     UnprocessedKeys: keysOf(o.UnprocessedKeys, unmarshall),
   }),
   BatchWriteItem: (o) => ({ ...o, UnprocessedItems: writeRequests(o.UnprocessedItems, unmarshall) }),
-  TransactGetItems: (o) => ({ ...o, Responses: o.Responses?.map((r: Values) => ({ ...r, Item: fromWire(r.Item) })) }),
 };
 
 /** An operation's answer with its items, keys and attributes as plain values. */
@@ -172,21 +164,14 @@ export class DocClient {
 
   constructor(config: DynamoConfig = {}, env: NodeJS.ProcessEnv = process.env) {
     this.post = signedPoster({ service: "dynamodb", ...config, endpoint: config.endpoint ?? env.AWS_ENDPOINT_URL_DYNAMODB }, env);
-    this.attempts = Math.max(1, config.maxAttempts ?? 3);
+    this.attempts = config.maxAttempts ?? 3;
   }
 
   async send<C extends AnyCommand>(command: C): Promise<C["output"]> {
     const { operation } = command;
     const wire = (toWireInput[operation] ?? marshalled)(command.input);
     const body = JSON.stringify(wire);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return plain(operation, await this.once(operation, body)) as C["output"];
-      } catch (err) {
-        if (attempt >= this.attempts || !retryable(err)) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(20_000, 100 * 2 ** attempt)));
-      }
-    }
+    return plain(operation, await withRetries(this.attempts, retryable, () => this.once(operation, body))) as C["output"];
   }
 
   /** Closes the connections kept open to DynamoDB (a test's table that went away, say). */

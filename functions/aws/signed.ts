@@ -103,3 +103,19 @@ export function signedPoster(target: AwsTarget, env: NodeJS.ProcessEnv = process
   }
   return Object.assign(post, { destroy: () => agent.destroy() });
 }
+
+/**
+ * `call`, tried again as the SDK's standard mode does while `retryable` says the failure may pass
+ * (throttling, the service's own faults, the network): up to `attempts` tries in all, each after a
+ * jittered wait that grows with the try, at most 20 s.
+ */
+export async function withRetries<T>(attempts: number, retryable: (err: unknown) => boolean, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= Math.max(1, attempts) || !retryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(20_000, 100 * 2 ** attempt)));
+    }
+  }
+}

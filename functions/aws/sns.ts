@@ -1,4 +1,4 @@
-import { signedPoster } from "./signed.js";
+import { signedPoster, withRetries } from "./signed.js";
 
 /** Where and as whom to call SNS; by default the Lambda's region and role (from the environment). */
 export interface SnsConfig {
@@ -72,7 +72,6 @@ const retryableError = (err: unknown) =>
  */
 export function snsClient(config: SnsConfig = {}, env: NodeJS.ProcessEnv = process.env) {
   const post = signedPoster({ service: "sns", ...config, endpoint: config.endpoint ?? env.AWS_ENDPOINT_URL_SNS }, env);
-  const attempts = Math.max(1, config.maxAttempts ?? 3);
 
   async function once(body: string): Promise<string> {
     const res = await post({ "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body);
@@ -91,14 +90,7 @@ export function snsClient(config: SnsConfig = {}, env: NodeJS.ProcessEnv = proce
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${encode(k)}=${encode(v)}`)
       .join("&");
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await once(body);
-      } catch (err) {
-        if (attempt >= attempts || !retryableError(err)) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(20_000, 100 * 2 ** attempt)));
-      }
-    }
+    return withRetries(config.maxAttempts ?? 3, retryableError, () => once(body));
   };
 }
 

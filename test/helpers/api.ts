@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { QueryCommand } from "../../functions/aws/dynamodb.js";
 import { createApp } from "../../functions/app/index.js";
 import { serveNode } from "../../functions/app/node-server.js";
@@ -40,7 +41,7 @@ export interface Response<T = any> {
  * Every answer `call` receives is held to the OpenAPI document (test/helpers/contract.ts).
  */
 export async function startApi(opts: { sms?: SmsRules } = {}) {
-  const { tableName, endpoint } = await freshTable();
+  const { tableName, endpoint, doc } = await freshTable();
   const store = createStore(tableName, dynamoClientConfig(endpoint));
   const s3Dir = mkdtempSync(join(tmpdir(), "microwish-s3-"));
   const s3 = await startLocalS3({ directory: s3Dir });
@@ -82,10 +83,23 @@ export async function startApi(opts: { sms?: SmsRules } = {}) {
     return { status: res.status, body, type, headers: res.headers };
   }
 
+  /** Every item of the table, by the SDK's consistent Scan: a test's view of all; the app reads by key or index only. */
+  async function everything(): Promise<Record<string, any>[]> {
+    const items: Record<string, any>[] = [];
+    let start: Record<string, any> | undefined;
+    do {
+      const page = await doc.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   return {
     base,
     store,
     call,
+    everything,
     s3,
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()));

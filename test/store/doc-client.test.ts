@@ -12,8 +12,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
-  TransactGetCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "../../functions/aws/dynamodb.js";
@@ -122,7 +120,7 @@ describe("the document client against DynamoDB Local", () => {
     const got = await ours.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: rows.map(({ pk, sk }) => ({ pk, sk })) } } }));
     expect(got.Responses?.[table]?.map((i) => i.n).sort((a, b) => a - b)).toEqual(rows.map((r) => r.n));
     await ours.send(new BatchWriteCommand({ RequestItems: { [table]: [{ DeleteRequest: { Key: { pk: "C#1", sk: "W#00" } } }] } }));
-    const scanned = await ours.send(new ScanCommand({ TableName: table, ConsistentRead: true }));
+    const scanned = await sdk.send(new Sdk.ScanCommand({ TableName: table, ConsistentRead: true }));
     expect(scanned.Items?.filter((i) => i.pk === "C#1")).toHaveLength(29);
   });
 
@@ -149,8 +147,8 @@ describe("the document client against DynamoDB Local", () => {
     expect(err.name).toBe("TransactionCanceledException");
     expect(err.CancellationReasons.map((r: { Code: string }) => r.Code)).toEqual(["None", "ConditionalCheckFailed"]);
     expect(unmarshall(err.CancellationReasons[1].Item)).toMatchObject({ pk: "W#1", places: 2 });
-    const both = await ours.send(
-      new TransactGetCommand({
+    const both = await sdk.send(
+      new Sdk.TransactGetCommand({
         TransactItems: [
           { Get: { TableName: table, Key: { pk: "W#3", sk: "W" } } },
           { Get: { TableName: table, Key: { pk: "W#1", sk: "W" } } },
