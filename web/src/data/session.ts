@@ -89,6 +89,9 @@ export function chooseCommunity(id: string) {
 export const communityId = communityIdSignal;
 
 export function rememberCommunity(c: Community) {
+  // The same details read again (GET /api/me brings them at every opening) change nothing on screen:
+  // a page drawn from the kept copy keeps its controls, and the focus and choice in them.
+  if (JSON.stringify(c) === JSON.stringify(communitySignal())) return;
   setCommunity(c);
   store.write("mw.communityInfo", c);
 }
